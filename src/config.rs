@@ -1,0 +1,211 @@
+//! `config.toml`: subscriptions and settings, and where herald keeps its files.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::net::NetConfig;
+
+/// One subscription: a feed URL, a site's home page (autodiscovery) or a local file.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedConfig {
+    pub url: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl FeedConfig {
+    /// What to call the feed before its own title is known.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.url)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RefreshConfig {
+    /// Feeds fetched at once, over all hosts.
+    pub concurrency: usize,
+    /// Feeds fetched at once from one host.
+    pub per_host: usize,
+}
+
+impl Default for RefreshConfig {
+    fn default() -> Self {
+        RefreshConfig {
+            concurrency: 32,
+            per_host: 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub feeds: Vec<FeedConfig>,
+    pub network: NetConfig,
+    pub refresh: RefreshConfig,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {err}")]
+    Read { path: String, err: std::io::Error },
+    #[error("{path}:{line}:{column}: {message}\n  {hint}")]
+    Invalid {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+        hint: String,
+    },
+    #[error("{0}")]
+    Value(String),
+}
+
+impl Config {
+    /// Reads `path`. A missing file at the default location is an empty config; a missing file
+    /// named on the command line is an error.
+    pub fn load(path: &Path, must_exist: bool) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => {
+                return Ok(Config::default());
+            }
+            Err(err) => {
+                return Err(ConfigError::Read {
+                    path: path.display().to_string(),
+                    err,
+                });
+            }
+        };
+        Config::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses config text; `path` only names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_col(text, s.start))
+                .unwrap_or((1, 1));
+            let message = e.message().trim().to_string();
+            let hint = if message.contains("unknown field") {
+                "remove or rename that key; config.example.toml lists every option".to_string()
+            } else if message.contains("missing field") {
+                "add the missing key; every [[feeds]] entry needs a url".to_string()
+            } else {
+                "fix that line; config.example.toml shows the expected form".to_string()
+            };
+            ConfigError::Invalid {
+                path: path.to_string(),
+                line,
+                column,
+                message,
+                hint,
+            }
+        })?;
+        config.validate(path)?;
+        Ok(config)
+    }
+
+    fn validate(&self, path: &str) -> Result<(), ConfigError> {
+        if self.refresh.concurrency == 0 || self.refresh.per_host == 0 {
+            return Err(ConfigError::Value(format!(
+                "{path}: [refresh] concurrency and per_host must be at least 1"
+            )));
+        }
+        if let Some(f) = self.feeds.iter().find(|f| f.url.trim().is_empty()) {
+            return Err(ConfigError::Value(format!(
+                "{path}: a [[feeds]] entry{} has an empty url; give it the feed's address",
+                f.name
+                    .as_deref()
+                    .map(|n| format!(" (name = \"{n}\")"))
+                    .unwrap_or_default()
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+/// Where herald reads its config and keeps its database and caches.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config: PathBuf,
+    /// True when the config file was named on the command line.
+    pub config_given: bool,
+    pub data: PathBuf,
+    pub cache: PathBuf,
+}
+
+impl Paths {
+    /// The defaults of the platform (XDG on Linux), overridden by `--config` and `--data-dir`.
+    pub fn resolve(config: Option<PathBuf>, data_dir: Option<PathBuf>) -> Paths {
+        let dirs = directories::ProjectDirs::from("", "", "herald");
+        let config_given = config.is_some();
+        let config = config.unwrap_or_else(|| match &dirs {
+            Some(d) => d.config_dir().join("config.toml"),
+            None => PathBuf::from("herald.toml"),
+        });
+        let (data, cache) = match data_dir {
+            Some(d) => (d.clone(), d.join("cache")),
+            None => match &dirs {
+                Some(d) => (d.data_dir().to_path_buf(), d.cache_dir().to_path_buf()),
+                None => (PathBuf::from(".herald"), PathBuf::from(".herald/cache")),
+            },
+        };
+        Paths {
+            config,
+            config_given,
+            data,
+            cache,
+        }
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.data.join("herald.db")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_feeds_and_defaults() {
+        let c = Config::parse(
+            "[[feeds]]\nurl = \"https://a.example/feed\"\nname = \"A\"\ntags = [\"x\"]\n\n[refresh]\nper_host = 2\n",
+            "t.toml",
+        )
+        .expect("valid config");
+        assert_eq!(c.feeds.len(), 1);
+        assert_eq!(c.refresh.per_host, 2);
+        assert_eq!(c.refresh.concurrency, 32);
+        assert_eq!(c.network.timeout_secs, 30.0);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Config::parse("[[feeds]]\nurl = \"a\"\nnmae = \"typo\"\n", "c.toml")
+            .expect_err("unknown key");
+        let s = e.to_string();
+        assert!(s.starts_with("c.toml:3:"), "{s}");
+        assert!(s.contains("nmae"), "{s}");
+    }
+
+    #[test]
+    fn example_config_is_valid() {
+        let text = include_str!("../config.example.toml");
+        Config::parse(text, "config.example.toml").expect("example parses");
+    }
+}

@@ -1,0 +1,10 @@
+//! herald: read and listen to the news in a terminal.
+//!
+//! Everything the app shows is available here without a terminal: configuration, the HTTP
+//! client, feeds, the store, articles, comments and narration discovery.
+#![deny(clippy::unwrap_used)]
+
+pub mod config;
+pub mod model;
+pub mod net;
+pub mod sanitize;

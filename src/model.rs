@@ -1,0 +1,81 @@
+//! The data herald shows: headlines, articles, comments and narration. Plain data, serializable
+//! for `--json` and the cache; every string in here has already been sanitized.
+
+use serde::{Deserialize, Serialize};
+
+/// One comment of a thread, in display order: a reply follows its parent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: String,
+    /// The id of the comment this one answers; `None` for a top-level comment.
+    pub parent: Option<String>,
+    /// 0 for a top-level comment, parent's depth + 1 for a reply.
+    pub depth: usize,
+    pub author: String,
+    /// As the site gives it, ISO 8601 where the source has one.
+    pub date: Option<String>,
+    /// Plain text, paragraphs separated by blank lines.
+    pub text: String,
+}
+
+/// Where a thread came from, richest first when several are available.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CommentSource {
+    PageMarkup,
+    WordpressApi,
+    CommentsFeed,
+    JsonLd,
+    Microdata,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommentThread {
+    pub source: Option<CommentSource>,
+    pub comments: Vec<Comment>,
+}
+
+/// Where an article's own narration was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NarrationSource {
+    AudioElement,
+    OgAudio,
+    JsonLd,
+    FeedEnclosure,
+}
+
+impl NarrationSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            NarrationSource::AudioElement => "audio element in the page",
+            NarrationSource::OgAudio => "og:audio in the page",
+            NarrationSource::JsonLd => "JSON-LD in the page",
+            NarrationSource::FeedEnclosure => "feed enclosure",
+        }
+    }
+}
+
+/// The article's own recording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Narration {
+    pub url: String,
+    pub media_type: Option<String>,
+    pub source: NarrationSource,
+}
+
+/// A headline as the store keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Headline {
+    pub id: i64,
+    pub feed: String,
+    pub title: String,
+    pub link: Option<String>,
+    pub author: Option<String>,
+    /// RFC 3339.
+    pub published: Option<String>,
+    pub read: bool,
+    pub starred: bool,
+    pub comments_url: Option<String>,
+    pub narration: Option<Narration>,
+}
