@@ -1,1 +1,102 @@
-fn main() {}
+//! The `herald` command: parses arguments and runs a subcommand.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use herald::commands::{self, CommandError, Context, HeadlinesArgs, Out};
+use herald::config::Paths;
+
+#[derive(Parser)]
+#[command(name = "herald", version, about = "Read and listen to the news in a terminal")]
+struct Cli {
+    /// Config file to use instead of the default (~/.config/herald/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for the database and caches, instead of the platform's data directory.
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fetch every subscribed feed; prints failing feeds, then a summary.
+    Refresh,
+    /// List cached headlines, newest first.
+    Headlines {
+        /// Only this feed (its name, title or URL).
+        #[arg(long, value_name = "NAME")]
+        feed: Option<String>,
+        /// Only unread headlines.
+        #[arg(long)]
+        unread: bool,
+        /// At most N headlines.
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        /// Print JSON (see README).
+        #[arg(long)]
+        json: bool,
+        /// Print only how many headlines there are.
+        #[arg(long)]
+        count: bool,
+    },
+    /// Add the feeds of an OPML file or a newsboat `urls` file to the config.
+    Import {
+        /// The OPML or urls file.
+        file: PathBuf,
+    },
+    /// Print the subscriptions as OPML.
+    Export,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let paths = Paths::resolve(cli.config, cli.data_dir);
+    let code = match run(paths, cli.command) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("herald: {}", herald::sanitize::text(&e.to_string()));
+            e.exit_code()
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
+    let Some(command) = command else {
+        use clap::CommandFactory;
+        Cli::command().print_help()?;
+        return Ok(commands::EXIT_OK);
+    };
+    let ctx = Context::load(paths)?;
+    let stdout = std::io::stdout();
+    let mut out = Out::new(std::io::BufWriter::new(stdout.lock()));
+    let code = match command {
+        Command::Refresh => runtime()?.block_on(commands::refresh(&ctx, &mut out))?,
+        Command::Headlines {
+            feed,
+            unread,
+            limit,
+            json,
+            count,
+        } => {
+            let args = HeadlinesArgs {
+                feed,
+                unread,
+                limit,
+                json,
+                count,
+            };
+            commands::headlines(&ctx, &args, &mut out)?
+        }
+        Command::Import { file } => commands::import(&ctx, &file, &mut out)?,
+        Command::Export => commands::export(&ctx, &mut out)?,
+    };
+    out.flush()?;
+    Ok(code)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+}

@@ -68,7 +68,10 @@ pub struct Narration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
     pub id: i64,
+    /// The feed's name: the user's, else the feed's own title, else its URL.
     pub feed: String,
+    /// The subscribed URL.
+    pub feed_url: String,
     pub title: String,
     pub link: Option<String>,
     pub author: Option<String>,

@@ -1,0 +1,124 @@
+//! refresh, headlines, import, export.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out, write_json};
+use crate::store::HeadlineQuery;
+use crate::subscriptions;
+
+pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
+    let mut store = ctx.store()?;
+    let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &|_, _| {}).await?;
+    for (name, reason) in &report.errors {
+        out.line(&format!("{}: {}", crate::sanitize::line(name), crate::sanitize::line(reason)))?;
+    }
+    out.line(&format!(
+        "{} feeds, {} new items, {} errors",
+        report.feeds,
+        report.new_items,
+        report.errors.len()
+    ))?;
+    if report.feeds == 0 {
+        eprintln!(
+            "herald: no subscriptions in {}; add [[feeds]] url = \"...\" there or run `herald import FILE`",
+            ctx.paths.config.display()
+        );
+    }
+    Ok(if report.refreshed > 0 || report.feeds == 0 {
+        EXIT_OK
+    } else {
+        EXIT_FAILURE
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct HeadlinesArgs {
+    pub feed: Option<String>,
+    pub unread: bool,
+    pub limit: Option<usize>,
+    pub json: bool,
+    pub count: bool,
+}
+
+pub fn headlines<W: Write>(ctx: &Context, args: &HeadlinesArgs, out: &mut Out<W>) -> Result<i32, CommandError> {
+    let store = ctx.store()?;
+    let urls = ctx.subscribed_urls();
+    // A feed may be named by the name the user gave it in the config.
+    let feed = args.feed.as_ref().map(|name| {
+        ctx.config
+            .feeds
+            .iter()
+            .find(|f| f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .map_or_else(|| name.clone(), |f| f.url.clone())
+    });
+    let query = HeadlineQuery {
+        feed,
+        unread_only: args.unread,
+        limit: args.limit,
+    };
+    if args.count {
+        out.line(&store.count_headlines(&urls, &query)?.to_string())?;
+        return Ok(EXIT_OK);
+    }
+    let mut list = store.headlines(&urls, &query)?;
+    for h in &mut list {
+        if let Some(name) = ctx.config.feeds.iter().find(|f| f.url == h.feed_url).and_then(|f| f.name.clone()) {
+            h.feed = name;
+        }
+    }
+    if args.json {
+        write_json(out, &list)?;
+        return Ok(EXIT_OK);
+    }
+    for h in &list {
+        let mark = if h.read { ' ' } else { '●' };
+        let date = h.published.as_deref().map(short_date).unwrap_or_else(|| " ".repeat(16));
+        let listen = if h.narration.is_some() { " ♪" } else { "" };
+        out.line(&format!("{mark} {date}  {}  {}{listen}", h.feed, h.title))?;
+    }
+    Ok(EXIT_OK)
+}
+
+/// `2026-10-01T14:00:00+00:00` -> `2026-10-01 14:00`.
+fn short_date(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|d| d.with_timezone(&chrono::Utc).format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| rfc3339.chars().take(16).collect())
+}
+
+pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<i32, CommandError> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| CommandError::Failed(format!("could not read {}: {e}", file.display())))?;
+    let feeds = subscriptions::parse_any(&text).map_err(|e| CommandError::Failed(e.to_string()))?;
+    let config_path = &ctx.paths.config;
+    let existing = match std::fs::read_to_string(config_path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(CommandError::Failed(format!("could not read {}: {e}", config_path.display()))),
+    };
+    let (updated, added) =
+        subscriptions::add_to_config(&existing, &feeds).map_err(|e| CommandError::Failed(e.to_string()))?;
+    if let Some(dir) = config_path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    // Write beside, then rename: a crash never leaves half a config.
+    let tmp = config_path.with_extension("toml.tmp");
+    std::fs::write(&tmp, updated)?;
+    std::fs::rename(&tmp, config_path)?;
+    out.line(&format!(
+        "{added} feeds added to {} ({} already there)",
+        config_path.display(),
+        feeds.len() - added
+    ))?;
+    Ok(EXIT_OK)
+}
+
+pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
+    let titles = ctx.store().and_then(|s| Ok(s.feed_titles()?)).unwrap_or_default();
+    let opml = subscriptions::export_opml(&ctx.config.feeds, |url| {
+        titles.iter().find(|(u, _)| u == url).and_then(|(_, t)| t.clone())
+    });
+    out.line(opml.trim_end())?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,96 @@
+//! The CLI's subcommands, as library functions that write to any output: `main.rs` only parses
+//! arguments and calls these.
+
+mod feeds;
+
+pub use feeds::{export, headlines, import, refresh, HeadlinesArgs};
+
+use std::io::Write;
+
+use crate::config::{Config, ConfigError, Paths};
+use crate::net::{Net, NetError};
+use crate::store::{Store, StoreError};
+
+/// Exit statuses: 0 success, 1 failure, 2 configuration or usage error.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_CONFIG: i32 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Net(#[from] NetError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl CommandError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CommandError::Config(_) => EXIT_CONFIG,
+            _ => EXIT_FAILURE,
+        }
+    }
+}
+
+/// What every command needs: where things are, the settings, and the one HTTP client.
+pub struct Context {
+    pub paths: Paths,
+    pub config: Config,
+    pub net: Net,
+}
+
+impl Context {
+    pub fn load(paths: Paths) -> Result<Context, CommandError> {
+        let config = Config::load(&paths.config, paths.config_given)?;
+        let net = Net::new(&config.network)?;
+        Ok(Context { paths, config, net })
+    }
+
+    /// Opens the store, telling the user on stderr when a broken database was rebuilt.
+    pub fn store(&self) -> Result<Store, CommandError> {
+        let (store, notice) = Store::open(&self.paths.data)?;
+        if let Some(notice) = notice {
+            eprintln!("herald: {}", crate::sanitize::text(&notice));
+        }
+        Ok(store)
+    }
+
+    pub fn subscribed_urls(&self) -> Vec<String> {
+        self.config.feeds.iter().map(|f| f.url.clone()).collect()
+    }
+}
+
+/// Output that passes everything through the sanitizer on its way to the terminal, so no
+/// untrusted byte reaches it whatever path it took.
+pub struct Out<W: Write> {
+    inner: W,
+}
+
+impl<W: Write> Out<W> {
+    pub fn new(inner: W) -> Self {
+        Out { inner }
+    }
+
+    pub fn line(&mut self, s: &str) -> std::io::Result<()> {
+        self.inner.write_all(crate::sanitize::text(s).as_bytes())?;
+        self.inner.write_all(b"\n")
+    }
+
+    pub fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes a value as pretty JSON (serde escapes control characters, so it is safe as is).
+pub fn write_json<W: Write, T: serde::Serialize>(out: &mut Out<W>, value: &T) -> Result<(), CommandError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| CommandError::Failed(e.to_string()))?;
+    out.line(&text)?;
+    Ok(())
+}

@@ -1,0 +1,163 @@
+//! `refresh`: every subscription fetched concurrently (a global and a per-host limit), one
+//! failing feed never holding up the others, and all writes in one transaction.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::Semaphore;
+use url::Url;
+
+use crate::config::Config;
+use crate::net::{Fetched, Limit, Net, Target};
+use crate::source::{discover, feed};
+use crate::store::{FeedState, FeedUpdate, Store, StoreError};
+
+/// What a refresh did, for the summary line.
+#[derive(Debug, Default)]
+pub struct RefreshReport {
+    pub feeds: usize,
+    pub new_items: usize,
+    /// Feeds that answered, changed or not.
+    pub refreshed: usize,
+    /// (feed name, reason), in config order.
+    pub errors: Vec<(String, String)>,
+}
+
+/// Refreshes every feed of `config` into `store`. `on_progress(done, total)` is called as feeds
+/// finish, for a progress display.
+pub async fn refresh(
+    net: &Net,
+    store: &mut Store,
+    config: &Config,
+    on_progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<RefreshReport, StoreError> {
+    let mut urls: Vec<String> = Vec::new();
+    for f in &config.feeds {
+        if !urls.contains(&f.url) {
+            urls.push(f.url.clone());
+        }
+    }
+    let states = store.sync_feeds(&urls)?;
+    let total = states.len();
+    let global = Arc::new(Semaphore::new(config.refresh.concurrency));
+    let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, state) in states.iter().cloned().enumerate() {
+        let host = host_key(state.feed_url.as_deref().unwrap_or(&state.url));
+        let per_host = hosts
+            .entry(host)
+            .or_insert_with(|| Arc::new(Semaphore::new(config.refresh.per_host)))
+            .clone();
+        let global = global.clone();
+        let net = net.clone();
+        tasks.spawn(async move {
+            // Host first, so a busy host does not hold global slots others could use.
+            let _host = per_host.acquire_owned().await;
+            let _slot = global.acquire_owned().await;
+            (index, fetch_feed(&net, &state).await)
+        });
+    }
+    let mut updates: Vec<Option<FeedUpdate>> = (0..total).map(|_| None).collect();
+    let mut done = 0;
+    while let Some(joined) = tasks.join_next().await {
+        done += 1;
+        on_progress(done, total);
+        if let Ok((index, update)) = joined {
+            updates[index] = Some(update);
+        }
+    }
+    let mut report = RefreshReport {
+        feeds: total,
+        ..RefreshReport::default()
+    };
+    let mut writes = Vec::with_capacity(total);
+    for (state, update) in states.iter().zip(updates) {
+        let update = update.unwrap_or_else(|| FeedUpdate::Failed("refresh task failed".into()));
+        match &update {
+            FeedUpdate::Failed(reason) => {
+                report.errors.push((feed_name(config, state), reason.clone()));
+            }
+            _ => report.refreshed += 1,
+        }
+        writes.push((state.id, update));
+    }
+    report.new_items = store.apply_refresh(&writes)?;
+    Ok(report)
+}
+
+/// The name a person knows a feed by: theirs, else the feed's title, else its URL.
+fn feed_name(config: &Config, state: &FeedState) -> String {
+    config
+        .feeds
+        .iter()
+        .find(|f| f.url == state.url)
+        .and_then(|f| f.name.clone())
+        .or_else(|| state.title.clone())
+        .unwrap_or_else(|| state.url.clone())
+}
+
+fn host_key(target: &str) -> String {
+    match Target::parse(target) {
+        Ok(Target::Http(u)) => format!("{}:{}", u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(0)),
+        _ => "local".to_string(),
+    }
+}
+
+/// Fetches one subscription: its known feed URL conditionally, or the subscribed URL, which may be a
+/// home page that names its feed.
+async fn fetch_feed(net: &Net, state: &FeedState) -> FeedUpdate {
+    let target = state.feed_url.as_deref().unwrap_or(&state.url);
+    let resp = match net.get_conditional(target, Limit::Feed, &state.validators).await {
+        Ok(Fetched::NotModified) => return FeedUpdate::NotModified,
+        Ok(Fetched::Fresh(r)) => r,
+        Err(e) => return FeedUpdate::Failed(e.to_string()),
+    };
+    let discovered = state.feed_url.clone();
+    if feed::looks_like_feed(&resp.body) {
+        return parsed(&resp.body, resp.content_type.as_deref(), &resp.url, discovered, resp.validators);
+    }
+    // Not a feed: a page that may name its feeds.
+    let links = discover::feed_links(&resp.text(), &resp.url);
+    if links.is_empty() {
+        // Maybe a feed that does not start like one; let the parser decide.
+        return match feed::parse(&resp.body, resp.content_type.as_deref(), &resp.url) {
+            Ok(f) if !f.items.is_empty() || f.title.is_some() => fresh(f, discovered, resp.validators),
+            _ => FeedUpdate::Failed(
+                "not a feed, and the page links to no feed (no <link rel=\"alternate\">)".into(),
+            ),
+        };
+    }
+    let mut last_error = String::new();
+    for link in links.iter().take(3) {
+        match net.get(link.as_str(), Limit::Feed).await {
+            Ok(r) if feed::looks_like_feed(&r.body) => {
+                return parsed(&r.body, r.content_type.as_deref(), &r.url, Some(link.to_string()), r.validators);
+            }
+            Ok(_) => last_error = format!("{link} is not a feed"),
+            Err(e) => last_error = format!("{link}: {e}"),
+        }
+    }
+    FeedUpdate::Failed(format!("the page's feed could not be read: {last_error}"))
+}
+
+fn parsed(
+    body: &[u8],
+    content_type: Option<&str>,
+    url: &Url,
+    feed_url: Option<String>,
+    validators: crate::net::Validators,
+) -> FeedUpdate {
+    match feed::parse(body, content_type, url) {
+        Ok(f) => fresh(f, feed_url, validators),
+        Err(e) => FeedUpdate::Failed(e.to_string()),
+    }
+}
+
+fn fresh(f: feed::ParsedFeed, feed_url: Option<String>, validators: crate::net::Validators) -> FeedUpdate {
+    FeedUpdate::Fresh {
+        feed_url,
+        title: f.title,
+        validators,
+        items: f.items,
+    }
+}

@@ -1,0 +1,268 @@
+//! RSS 0.9x/1.0/2.0, Atom and JSON Feed, parsed by feed-rs into sanitized items.
+
+use feed_rs::model::LinkTarget;
+use url::Url;
+
+use crate::net::detect_encoding;
+use crate::sanitize;
+
+/// One entry of a feed, ready for the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedItem {
+    /// The entry's guid (or Atom id), or its link when it has none: what deduplicates it.
+    pub key: String,
+    pub link: Option<String>,
+    pub title: String,
+    pub author: Option<String>,
+    pub published: Option<chrono::DateTime<chrono::Utc>>,
+    /// Plain-text summary.
+    pub summary: Option<String>,
+    /// Full content HTML when the feed carries it (`content:encoded`, Atom content).
+    pub content_html: Option<String>,
+    /// The discussion page (`<comments>`).
+    pub comments_url: Option<String>,
+    /// The comments feed (`wfw:commentRss`).
+    pub comments_feed: Option<String>,
+    /// Audio enclosures: URL and media type.
+    pub enclosures: Vec<(String, Option<String>)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedFeed {
+    pub title: Option<String>,
+    pub items: Vec<FeedItem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FeedError {
+    #[error("not a feed: {0}")]
+    Invalid(String),
+}
+
+/// True when `body` starts like an XML or JSON feed rather than an HTML page.
+pub fn looks_like_feed(body: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.starts_with('{') {
+        return head.contains("jsonfeed.org");
+    }
+    let after_decl = skip_prolog(head);
+    after_decl.starts_with("<rss")
+        || after_decl.starts_with("<feed")
+        || after_decl.starts_with("<rdf:rdf")
+        || after_decl.starts_with("<channel")
+}
+
+/// Skips the XML declaration, comments, doctype and processing instructions.
+fn skip_prolog(mut s: &str) -> &str {
+    loop {
+        s = s.trim_start();
+        let end = if s.starts_with("<?") {
+            s.find("?>").map(|i| i + 2)
+        } else if s.starts_with("<!--") {
+            s.find("-->").map(|i| i + 3)
+        } else if s.starts_with("<!") {
+            s.find('>').map(|i| i + 1)
+        } else {
+            return s;
+        };
+        match end {
+            Some(i) => s = &s[i..],
+            None => return "",
+        }
+    }
+}
+
+/// Parses a feed. `base` resolves relative links; `content_type` is the HTTP header, which names
+/// the charset when the document does not start with a BOM.
+pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<ParsedFeed, FeedError> {
+    let utf8 = to_utf8_xml(body, content_type);
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(Some(base.as_str()))
+        .id_generator(|links, title, _| {
+            // No guid: the link deduplicates, else the title.
+            match links.first() {
+                Some(l) => format!("link:{}", l.href),
+                None => format!("title:{}", title.as_ref().map_or("", |t| t.content.as_str())),
+            }
+        })
+        .build();
+    let feed = parser
+        .parse(utf8.as_slice())
+        .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))?;
+    let title = feed
+        .title
+        .as_ref()
+        .map(|t| sanitize::line(&html_to_text(&t.content)))
+        .filter(|t| !t.is_empty());
+    let items = feed
+        .entries
+        .into_iter()
+        .map(|e| item_from_entry(e, base))
+        .collect();
+    Ok(ParsedFeed { title, items })
+}
+
+/// feed-rs trusts the XML declaration alone; herald's order is BOM, header, declaration,
+/// detection. So decode here and hand feed-rs UTF-8 without a declaration.
+fn to_utf8_xml(body: &[u8], content_type: Option<&str>) -> Vec<u8> {
+    let (encoding, bom) = detect_encoding(body, content_type);
+    let body = &body[bom..];
+    if encoding == encoding_rs::UTF_8 {
+        if let Ok(s) = std::str::from_utf8(body) {
+            return strip_declaration(s).as_bytes().to_vec();
+        }
+    }
+    let (text, _) = encoding.decode_without_bom_handling(body);
+    strip_declaration(&text).as_bytes().to_vec()
+}
+
+fn strip_declaration(s: &str) -> &str {
+    let t = s.trim_start();
+    if t.starts_with("<?xml") {
+        if let Some(end) = t.find("?>") {
+            return &t[end + 2..];
+        }
+    }
+    s
+}
+
+fn item_from_entry(e: feed_rs::model::Entry, base: &Url) -> FeedItem {
+    let resolve = |href: &str| -> String {
+        base.join(href.trim())
+            .map(|u| u.to_string())
+            .unwrap_or_else(|_| href.trim().to_string())
+    };
+    let link = e
+        .links
+        .iter()
+        .find(|l| l.target.is_none() && matches!(l.rel.as_deref(), None | Some("alternate")))
+        .or_else(|| e.links.iter().find(|l| l.target.is_none()))
+        .map(|l| resolve(&l.href));
+    let target_link = |t: LinkTarget| {
+        e.links
+            .iter()
+            .find(|l| l.target == Some(t.clone()))
+            .map(|l| resolve(&l.href))
+    };
+    let comments_url = target_link(LinkTarget::Comments);
+    let comments_feed = target_link(LinkTarget::CommentsFeed);
+    let mut enclosures: Vec<(String, Option<String>)> = e
+        .media
+        .iter()
+        .flat_map(|m| m.content.iter())
+        .filter_map(|c| {
+            let url = c.url.as_ref()?.to_string();
+            Some((url, c.content_type.as_ref().map(|t| t.to_string())))
+        })
+        .collect();
+    // Atom enclosures arrive as links.
+    enclosures.extend(
+        e.links
+            .iter()
+            .filter(|l| l.rel.as_deref() == Some("enclosure"))
+            .map(|l| (resolve(&l.href), l.media_type.clone())),
+    );
+    let title = e
+        .title
+        .as_ref()
+        .map(|t| sanitize::line(&html_to_text(&t.content)))
+        .filter(|t| !t.is_empty())
+        .or_else(|| link.clone())
+        .unwrap_or_else(|| "(untitled)".to_string());
+    let author = e
+        .authors
+        .iter()
+        .find_map(|p| p.name.as_deref())
+        .map(sanitize::line)
+        .filter(|a| !a.is_empty());
+    let summary = e
+        .summary
+        .as_ref()
+        .map(|s| sanitize::text(html_to_text(&s.content).trim()))
+        .filter(|s| !s.is_empty());
+    let content_html = e.content.and_then(|c| c.body).filter(|b| !b.trim().is_empty());
+    let key = if e.id.is_empty() {
+        link.clone().unwrap_or_else(|| title.clone())
+    } else {
+        e.id
+    };
+    FeedItem {
+        key,
+        link,
+        title,
+        author,
+        published: e.published.or(e.updated),
+        summary,
+        content_html,
+        comments_url,
+        comments_feed,
+        enclosures,
+    }
+}
+
+/// Feed titles and summaries may hold markup and entities; readers want the text.
+fn html_to_text(s: &str) -> String {
+    if !s.contains('<') && !s.contains('&') {
+        return s.to_string();
+    }
+    let fragment = scraper::Html::parse_fragment(s);
+    fragment.root_element().text().collect::<String>()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("http://example.org/feed.xml").expect("constant URL")
+    }
+
+    #[test]
+    fn rss_with_enclosure_comments_and_guid() {
+        let xml = br#"<?xml version="1.0"?><rss version="2.0" xmlns:wfw="http://wellformedweb.org/CommentAPI/"><channel><title>T</title>
+<item><title>One &amp; two</title><link>/a</link><guid>g1</guid><comments>/a#c</comments>
+<wfw:commentRss>/a/feed/</wfw:commentRss><enclosure url="/n.mp3" length="1" type="audio/mpeg"/>
+<pubDate>Thu, 01 Oct 2026 10:00:00 +0000</pubDate><description>&lt;p&gt;Hi &lt;b&gt;there&lt;/b&gt;&lt;/p&gt;</description></item>
+<item><title>No guid</title><link>http://example.org/b</link></item></channel></rss>"#;
+        let f = parse(xml, None, &base()).expect("parses");
+        assert_eq!(f.title.as_deref(), Some("T"));
+        let a = &f.items[0];
+        assert_eq!(a.key, "g1");
+        assert_eq!(a.title, "One & two");
+        assert_eq!(a.link.as_deref(), Some("http://example.org/a"));
+        assert_eq!(a.comments_url.as_deref(), Some("http://example.org/a#c"));
+        assert_eq!(a.comments_feed.as_deref(), Some("http://example.org/a/feed/"));
+        assert_eq!(a.enclosures[0].0, "http://example.org/n.mp3");
+        assert_eq!(a.summary.as_deref(), Some("Hi there"));
+        assert!(a.published.is_some());
+        assert_eq!(f.items[1].key, "link:http://example.org/b");
+    }
+
+    #[test]
+    fn header_charset_beats_declaration() {
+        let xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Café</title></channel></rss>";
+        let f = parse(xml.as_bytes(), Some("application/rss+xml; charset=utf-8"), &base())
+            .expect("parses");
+        assert_eq!(f.title.as_deref(), Some("Café"));
+        let latin1: Vec<u8> = xml.chars().map(|c| c as u32 as u8).collect();
+        let f = parse(&latin1, None, &base()).expect("parses");
+        assert_eq!(f.title.as_deref(), Some("Café"));
+    }
+
+    #[test]
+    fn escapes_are_removed() {
+        let xml = "<rss version=\"2.0\"><channel><title>&#x1b;]0;pwned&#x7;x</title><item><title>a&#x1b;[2Jb</title></item></channel></rss>";
+        let f = parse(xml.as_bytes(), None, &base()).expect("parses");
+        assert_eq!(f.items[0].title, "ab");
+        assert_eq!(f.title.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn recognises_feeds() {
+        assert!(looks_like_feed(b"<?xml version=\"1.0\"?>\n<!-- c --><rss>"));
+        assert!(looks_like_feed(b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
+        assert!(looks_like_feed(b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"));
+        assert!(!looks_like_feed(b"<!DOCTYPE html><html>"));
+    }
+}

@@ -1,0 +1,456 @@
+//! The one store: SQLite in the data directory. Feeds, items, read/starred flags, HTTP
+//! validators, and cached articles and comments.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::model::{Headline, Narration, NarrationSource};
+use crate::net::Validators;
+use crate::source::feed::FeedItem;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,          -- as subscribed in the config
+    feed_url TEXT,                     -- the feed found by autodiscovery, when url is a page
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_error TEXT,
+    refreshed_at INTEGER
+);
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,                 -- guid, or link when there is none
+    link TEXT,
+    title TEXT NOT NULL,
+    author TEXT,
+    published TEXT,
+    sort_time INTEGER NOT NULL,        -- published, else first seen (unix seconds)
+    summary TEXT,
+    content TEXT,
+    comments_url TEXT,
+    comments_feed TEXT,
+    audio_url TEXT,
+    audio_type TEXT,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (feed_id, key)
+);
+CREATE INDEX items_by_time ON items (sort_time DESC);
+CREATE INDEX items_by_link ON items (link);
+CREATE TABLE articles (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+CREATE TABLE comments (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+"#];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("could not create the data directory {path}: {err}")]
+    Dir { path: String, err: std::io::Error },
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+/// A subscription as the store knows it.
+#[derive(Debug, Clone, Default)]
+pub struct FeedState {
+    pub id: i64,
+    pub url: String,
+    pub feed_url: Option<String>,
+    pub title: Option<String>,
+    pub validators: Validators,
+}
+
+/// What one refresh learned about one feed.
+pub enum FeedUpdate {
+    NotModified,
+    Fresh {
+        feed_url: Option<String>,
+        title: Option<String>,
+        validators: Validators,
+        items: Vec<FeedItem>,
+    },
+    Failed(String),
+}
+
+/// Filters for [`Store::headlines`].
+#[derive(Debug, Clone, Default)]
+pub struct HeadlineQuery {
+    /// Matches a feed's subscribed URL, discovered feed URL or title (case-insensitive).
+    pub feed: Option<String>,
+    pub unread_only: bool,
+    pub limit: Option<usize>,
+}
+
+impl Store {
+    /// Opens (or creates) the database under `data_dir`. A database that will not open is moved
+    /// aside and rebuilt; the returned notice tells the user so. Subscriptions live in the config,
+    /// so nothing the user wrote is lost.
+    pub fn open(data_dir: &Path) -> Result<(Store, Option<String>), StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|err| StoreError::Dir {
+            path: data_dir.display().to_string(),
+            err,
+        })?;
+        let path = data_dir.join("herald.db");
+        match Store::open_at(&path) {
+            Ok(store) => Ok((store, None)),
+            Err(first) => {
+                let aside = aside_name(&path);
+                std::fs::rename(&path, &aside).map_err(|err| StoreError::Dir {
+                    path: path.display().to_string(),
+                    err,
+                })?;
+                for ext in ["-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
+                }
+                let store = Store::open_at(&path)?;
+                Ok((
+                    store,
+                    Some(format!(
+                        "the database {} could not be opened ({first}); it was moved to {} and a new one was made. Run `herald refresh` to fetch your feeds again.",
+                        path.display(),
+                        aside.display()
+                    )),
+                ))
+            }
+        }
+    }
+
+    /// A private in-memory store, for tests.
+    pub fn in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn open_at(path: &Path) -> Result<Store, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut store = Store { conn };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version = usize::try_from(version).unwrap_or(usize::MAX);
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::Sql(rusqlite::Error::InvalidParameterName(
+                format!("schema version {version} is newer than this herald knows"),
+            )));
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = self.conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Makes sure every subscribed URL has a row and returns their states, in `urls` order.
+    pub fn sync_feeds(&mut self, urls: &[String]) -> Result<Vec<FeedState>, StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
+            for url in urls {
+                insert.execute([url])?;
+            }
+        }
+        tx.commit()?;
+        let mut out = Vec::with_capacity(urls.len());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, url, feed_url, title, etag, last_modified FROM feeds WHERE url = ?1",
+        )?;
+        for url in urls {
+            let state = stmt.query_row([url], |r| {
+                Ok(FeedState {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    feed_url: r.get(2)?,
+                    title: r.get(3)?,
+                    validators: Validators {
+                        etag: r.get(4)?,
+                        last_modified: r.get(5)?,
+                    },
+                })
+            })?;
+            out.push(state);
+        }
+        Ok(out)
+    }
+
+    /// Writes one refresh's results in one transaction; returns the number of new items.
+    pub fn apply_refresh(&mut self, updates: &[(i64, FeedUpdate)]) -> Result<usize, StoreError> {
+        let now = chrono::Utc::now().timestamp();
+        let tx = self.conn.transaction()?;
+        let mut new_items = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
+                    content, comments_url, comments_feed, audio_url, audio_type)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (feed_id, key) DO NOTHING",
+            )?;
+            let mut update = tx.prepare_cached(
+                "UPDATE items SET link = ?3, title = ?4, author = ?5, published = ?6, summary = ?8,
+                    content = ?9, comments_url = ?10, comments_feed = ?11, audio_url = ?12,
+                    audio_type = ?13, sort_time = COALESCE(?7, sort_time)
+                 WHERE feed_id = ?1 AND key = ?2",
+            )?;
+            let mut feed_ok = tx.prepare_cached(
+                "UPDATE feeds SET feed_url = COALESCE(?2, feed_url), title = COALESCE(?3, title),
+                    etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
+            )?;
+            let mut feed_same =
+                tx.prepare_cached("UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1")?;
+            let mut feed_failed = tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?;
+            for (feed_id, update_kind) in updates {
+                match update_kind {
+                    FeedUpdate::NotModified => {
+                        feed_same.execute(params![feed_id, now])?;
+                    }
+                    FeedUpdate::Failed(reason) => {
+                        feed_failed.execute(params![feed_id, reason])?;
+                    }
+                    FeedUpdate::Fresh {
+                        feed_url,
+                        title,
+                        validators,
+                        items,
+                    } => {
+                        feed_ok.execute(params![
+                            feed_id,
+                            feed_url,
+                            title,
+                            validators.etag,
+                            validators.last_modified,
+                            now
+                        ])?;
+                        for item in items {
+                            let audio = crate::narration::choose_enclosure(&item.enclosures);
+                            let published = item.published.map(|p| p.to_rfc3339());
+                            let sort_time = item.published.map(|p| p.timestamp());
+                            let row = params![
+                                feed_id,
+                                item.key,
+                                item.link,
+                                item.title,
+                                item.author,
+                                published,
+                                sort_time.unwrap_or(now),
+                                item.summary,
+                                item.content_html,
+                                item.comments_url,
+                                item.comments_feed,
+                                audio.as_ref().map(|a| a.url.as_str()),
+                                audio.as_ref().and_then(|a| a.media_type.as_deref()),
+                            ];
+                            if insert.execute(row)? == 1 {
+                                new_items += 1;
+                            } else {
+                                update.execute(params![
+                                    feed_id,
+                                    item.key,
+                                    item.link,
+                                    item.title,
+                                    item.author,
+                                    published,
+                                    sort_time,
+                                    item.summary,
+                                    item.content_html,
+                                    item.comments_url,
+                                    item.comments_feed,
+                                    audio.as_ref().map(|a| a.url.as_str()),
+                                    audio.as_ref().and_then(|a| a.media_type.as_deref()),
+                                ])?;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(new_items)
+    }
+
+    /// Cached headlines, newest first, restricted to `subscribed` feed URLs.
+    pub fn headlines(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+    ) -> Result<Vec<Headline>, StoreError> {
+        let mut sql = String::from(
+            "SELECT i.id, COALESCE(f.title, f.url), i.title, i.link, i.author, i.published, i.read,
+                    i.starred, i.comments_url, i.audio_url, i.audio_type, f.url
+             FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE f.url IN (SELECT value FROM json_each(?1))",
+        );
+        self.filter_sql(&mut sql, q);
+        sql.push_str(" ORDER BY i.sort_time DESC, i.id DESC");
+        if let Some(limit) = q.limit {
+            sql.push_str(&format!(" LIMIT {limit}"));
+        }
+        let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
+        let feed = q.feed.clone().unwrap_or_default();
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(params![subscribed, feed], |r| {
+            let audio_url: Option<String> = r.get(9)?;
+            Ok(Headline {
+                id: r.get(0)?,
+                feed: r.get(1)?,
+                feed_url: r.get(11)?,
+                title: r.get(2)?,
+                link: r.get(3)?,
+                author: r.get(4)?,
+                published: r.get(5)?,
+                read: r.get(6)?,
+                starred: r.get(7)?,
+                comments_url: r.get(8)?,
+                narration: audio_url.map(|url| Narration {
+                    url,
+                    media_type: r.get(10).ok().flatten(),
+                    source: NarrationSource::FeedEnclosure,
+                }),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// How many headlines [`Store::headlines`] would list, without loading them.
+    pub fn count_headlines(&self, subscribed: &[String], q: &HeadlineQuery) -> Result<usize, StoreError> {
+        let mut sql = String::from(
+            "SELECT COUNT(*) FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE f.url IN (SELECT value FROM json_each(?1))",
+        );
+        self.filter_sql(&mut sql, q);
+        let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
+        let feed = q.feed.clone().unwrap_or_default();
+        let n: i64 = self
+            .conn
+            .query_row(&sql, params![subscribed, feed], |r| r.get(0))?;
+        let n = usize::try_from(n).unwrap_or(0);
+        Ok(q.limit.map_or(n, |l| n.min(l)))
+    }
+
+    fn filter_sql(&self, sql: &mut String, q: &HeadlineQuery) {
+        if q.feed.is_some() {
+            sql.push_str(
+                " AND (?2 = f.url COLLATE NOCASE OR ?2 = f.feed_url COLLATE NOCASE OR ?2 = f.title COLLATE NOCASE)",
+            );
+        } else {
+            sql.push_str(" AND ?2 = ''");
+        }
+        if q.unread_only {
+            sql.push_str(" AND i.read = 0");
+        }
+    }
+
+    /// Names feeds by their subscribed URL: the feed's own title once known.
+    pub fn feed_titles(&self) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT url, title FROM feeds")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The feed item whose link is `url`, for its full content and enclosure.
+    pub fn item_by_link(&self, url: &str) -> Result<Option<StoredItem>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, title, content, audio_url, audio_type, comments_feed, author, published
+                 FROM items WHERE link = ?1 ORDER BY id LIMIT 1",
+                [url],
+                |r| {
+                    Ok(StoredItem {
+                        id: r.get(0)?,
+                        title: r.get(1)?,
+                        content_html: r.get(2)?,
+                        audio_url: r.get(3)?,
+                        audio_type: r.get(4)?,
+                        comments_feed: r.get(5)?,
+                        author: r.get(6)?,
+                        published: r.get(7)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn set_read(&self, item_id: i64, read: bool) -> Result<(), StoreError> {
+        self.conn
+            .execute("UPDATE items SET read = ?2 WHERE id = ?1", params![item_id, read])?;
+        Ok(())
+    }
+
+    pub fn set_starred(&self, item_id: i64, starred: bool) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE items SET starred = ?2 WHERE id = ?1",
+            params![item_id, starred],
+        )?;
+        Ok(())
+    }
+
+    /// Caches a serialized article or comment thread.
+    pub fn put_cached(&self, kind: CacheKind, url: &str, json: &str) -> Result<(), StoreError> {
+        let sql = format!(
+            "INSERT INTO {} (url, json, fetched_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (url) DO UPDATE SET json = excluded.json, fetched_at = excluded.fetched_at",
+            kind.table()
+        );
+        self.conn
+            .execute(&sql, params![url, json, chrono::Utc::now().timestamp()])?;
+        Ok(())
+    }
+
+    pub fn get_cached(&self, kind: CacheKind, url: &str) -> Result<Option<String>, StoreError> {
+        let sql = format!("SELECT json FROM {} WHERE url = ?1", kind.table());
+        Ok(self.conn.query_row(&sql, [url], |r| r.get(0)).optional()?)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub enum CacheKind {
+    Article,
+    Comments,
+}
+
+impl CacheKind {
+    fn table(self) -> &'static str {
+        match self {
+            CacheKind::Article => "articles",
+            CacheKind::Comments => "comments",
+        }
+    }
+}
+
+/// What the store keeps of a feed item beyond its headline.
+#[derive(Debug, Clone)]
+pub struct StoredItem {
+    pub id: i64,
+    pub title: String,
+    pub content_html: Option<String>,
+    pub audio_url: Option<String>,
+    pub audio_type: Option<String>,
+    pub comments_feed: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+}
+
+fn aside_name(path: &Path) -> PathBuf {
+    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
+    PathBuf::from(format!("{}.broken-{stamp}", path.display()))
+}
