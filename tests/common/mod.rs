@@ -1,0 +1,231 @@
+//! Helpers shared by the integration tests: the real binary, loopback servers, byte checks.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The crate's root, for paths to ../shared.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn shared() -> PathBuf {
+    root().join("../shared")
+}
+
+/// True when running in CI, where missing shared data or servers are failures, not skips.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// A fresh directory for one test's config and data.
+pub fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("herald-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs the herald binary with `--config` and `--data-dir` in `dir`.
+pub fn herald(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run herald")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn write_config(dir: &Path, feeds: &[String], extra: &str) {
+    let mut text = String::new();
+    for url in feeds {
+        text.push_str(&format!("[[feeds]]\nurl = \"{url}\"\n\n"));
+    }
+    text.push_str(extra);
+    std::fs::write(dir.join("config.toml"), text).expect("write config");
+}
+
+/// Fails when `bytes` hold a control character other than newline, or any escape sequence
+/// introducer, in raw or UTF-8 (C1) form.
+pub fn assert_no_control_bytes(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    if let Some((i, c)) = text
+        .char_indices()
+        .find(|&(_, c)| c.is_control() && c != '\n' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+    {
+        let start = i.saturating_sub(40);
+        panic!(
+            "{what}: control character U+{:04X} at byte {i}: {:?}",
+            c as u32,
+            &text[start..(i + 40).min(text.len())]
+        );
+    }
+}
+
+/// The deterministic news site of ../shared/bench/newsfixture.py on a free loopback port.
+pub struct NewsFixture {
+    child: Child,
+    pub port: u16,
+}
+
+impl NewsFixture {
+    pub fn start(args: &[&str]) -> NewsFixture {
+        let script = shared().join("bench/newsfixture.py");
+        assert!(script.exists(), "{} is missing", script.display());
+        let port = free_port();
+        let mut child = Command::new("python3")
+            .arg(&script)
+            .arg("--port")
+            .arg(port.to_string())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 runs newsfixture.py");
+        let mut line = String::new();
+        let out = child.stdout.take().expect("piped stdout");
+        BufReader::new(out).read_line(&mut line).expect("fixture starts");
+        assert!(line.starts_with("serving"), "fixture said: {line}");
+        NewsFixture { child, port }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
+impl Drop for NewsFixture {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A request as a [`TestServer`] saw it.
+#[derive(Debug, Clone)]
+pub struct SeenRequest {
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub status: u16,
+}
+
+impl SeenRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What a [`TestServer`] route answers: status, headers, body.
+pub type Reply = (u16, Vec<(String, String)>, Vec<u8>);
+type Handler = dyn Fn(&str, &[(String, String)]) -> Reply + Send + Sync;
+
+/// A minimal HTTP/1.1 server on loopback that records every request it answers.
+pub struct TestServer {
+    pub port: u16,
+    pub seen: Arc<Mutex<Vec<SeenRequest>>>,
+}
+
+impl TestServer {
+    pub fn start(handler: impl Fn(&str, &[(String, String)]) -> Reply + Send + Sync + 'static) -> TestServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let seen_in = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let handler = handler.clone();
+                let seen = seen_in.clone();
+                std::thread::spawn(move || serve(stream, &*handler, &seen));
+            }
+        });
+        TestServer { port, seen }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<SeenRequest> {
+        self.seen.lock().expect("lock").clone()
+    }
+}
+
+fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<SeenRequest>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.try_clone().expect("clone stream"));
+    let mut stream = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
+            return;
+        }
+        let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let mut headers = Vec::new();
+        loop {
+            let mut line = String::new();
+            if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                return;
+            }
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                headers.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        let length: usize = headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        let _ = reader.read_exact(&mut body);
+        let (status, reply_headers, reply_body) = handler(&path, &headers);
+        seen.lock().expect("lock").push(SeenRequest {
+            path,
+            headers,
+            status,
+        });
+        let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", reply_body.len());
+        for (k, v) in &reply_headers {
+            head.push_str(&format!("{k}: {v}\r\n"));
+        }
+        head.push_str("\r\n");
+        if stream.write_all(head.as_bytes()).is_err() || stream.write_all(&reply_body).is_err() {
+            return;
+        }
+    }
+}
+
+/// Largest resident set of any child process this test binary has waited for, in MB.
+pub fn max_child_rss_mb() -> f64 {
+    // SAFETY: getrusage only writes into the zeroed struct we pass.
+    unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage.ru_maxrss as f64 / 1024.0
+    }
+}
