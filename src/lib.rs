@@ -4,13 +4,14 @@
 //! client, feeds, the store, articles, comments and narration discovery.
 #![deny(clippy::unwrap_used)]
 
+pub mod commands;
 pub mod config;
+pub mod html;
 pub mod model;
-pub mod net;
-pub mod sanitize;
 pub mod narration;
+pub mod net;
+pub mod refresh;
+pub mod sanitize;
 pub mod source;
 pub mod store;
-pub mod refresh;
 pub mod subscriptions;
-pub mod commands;

@@ -7,7 +7,11 @@ use herald::commands::{self, CommandError, Context, HeadlinesArgs, Out};
 use herald::config::Paths;
 
 #[derive(Parser)]
-#[command(name = "herald", version, about = "Read and listen to the news in a terminal")]
+#[command(
+    name = "herald",
+    version,
+    about = "Read and listen to the news in a terminal"
+)]
 struct Cli {
     /// Config file to use instead of the default (~/.config/herald/config.toml).
     #[arg(long, global = true, value_name = "FILE")]
@@ -98,5 +102,7 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }

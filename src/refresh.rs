@@ -75,7 +75,9 @@ pub async fn refresh(
         let update = update.unwrap_or_else(|| FeedUpdate::Failed("refresh task failed".into()));
         match &update {
             FeedUpdate::Failed(reason) => {
-                report.errors.push((feed_name(config, state), reason.clone()));
+                report
+                    .errors
+                    .push((feed_name(config, state), reason.clone()));
             }
             _ => report.refreshed += 1,
         }
@@ -98,7 +100,11 @@ fn feed_name(config: &Config, state: &FeedState) -> String {
 
 fn host_key(target: &str) -> String {
     match Target::parse(target) {
-        Ok(Target::Http(u)) => format!("{}:{}", u.host_str().unwrap_or(""), u.port_or_known_default().unwrap_or(0)),
+        Ok(Target::Http(u)) => format!(
+            "{}:{}",
+            u.host_str().unwrap_or(""),
+            u.port_or_known_default().unwrap_or(0)
+        ),
         _ => "local".to_string(),
     }
 }
@@ -107,21 +113,32 @@ fn host_key(target: &str) -> String {
 /// home page that names its feed.
 async fn fetch_feed(net: &Net, state: &FeedState) -> FeedUpdate {
     let target = state.feed_url.as_deref().unwrap_or(&state.url);
-    let resp = match net.get_conditional(target, Limit::Feed, &state.validators).await {
+    let resp = match net
+        .get_conditional(target, Limit::Feed, &state.validators)
+        .await
+    {
         Ok(Fetched::NotModified) => return FeedUpdate::NotModified,
         Ok(Fetched::Fresh(r)) => r,
         Err(e) => return FeedUpdate::Failed(e.to_string()),
     };
     let discovered = state.feed_url.clone();
     if feed::looks_like_feed(&resp.body) {
-        return parsed(&resp.body, resp.content_type.as_deref(), &resp.url, discovered, resp.validators);
+        return parsed(
+            &resp.body,
+            resp.content_type.as_deref(),
+            &resp.url,
+            discovered,
+            resp.validators,
+        );
     }
     // Not a feed: a page that may name its feeds.
     let links = discover::feed_links(&resp.text(), &resp.url);
     if links.is_empty() {
         // Maybe a feed that does not start like one; let the parser decide.
         return match feed::parse(&resp.body, resp.content_type.as_deref(), &resp.url) {
-            Ok(f) if !f.items.is_empty() || f.title.is_some() => fresh(f, discovered, resp.validators),
+            Ok(f) if !f.items.is_empty() || f.title.is_some() => {
+                fresh(f, discovered, resp.validators)
+            }
             _ => FeedUpdate::Failed(
                 "not a feed, and the page links to no feed (no <link rel=\"alternate\">)".into(),
             ),
@@ -131,7 +148,13 @@ async fn fetch_feed(net: &Net, state: &FeedState) -> FeedUpdate {
     for link in links.iter().take(3) {
         match net.get(link.as_str(), Limit::Feed).await {
             Ok(r) if feed::looks_like_feed(&r.body) => {
-                return parsed(&r.body, r.content_type.as_deref(), &r.url, Some(link.to_string()), r.validators);
+                return parsed(
+                    &r.body,
+                    r.content_type.as_deref(),
+                    &r.url,
+                    Some(link.to_string()),
+                    r.validators,
+                );
             }
             Ok(_) => last_error = format!("{link} is not a feed"),
             Err(e) => last_error = format!("{link}: {e}"),
@@ -153,7 +176,11 @@ fn parsed(
     }
 }
 
-fn fresh(f: feed::ParsedFeed, feed_url: Option<String>, validators: crate::net::Validators) -> FeedUpdate {
+fn fresh(
+    f: feed::ParsedFeed,
+    feed_url: Option<String>,
+    validators: crate::net::Validators,
+) -> FeedUpdate {
     FeedUpdate::Fresh {
         feed_url,
         title: f.title,

@@ -215,9 +215,11 @@ impl Store {
                 "UPDATE feeds SET feed_url = COALESCE(?2, feed_url), title = COALESCE(?3, title),
                     etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
             )?;
-            let mut feed_same =
-                tx.prepare_cached("UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1")?;
-            let mut feed_failed = tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?;
+            let mut feed_same = tx.prepare_cached(
+                "UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1",
+            )?;
+            let mut feed_failed =
+                tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?;
             for (feed_id, update_kind) in updates {
                 match update_kind {
                     FeedUpdate::NotModified => {
@@ -331,7 +333,11 @@ impl Store {
     }
 
     /// How many headlines [`Store::headlines`] would list, without loading them.
-    pub fn count_headlines(&self, subscribed: &[String], q: &HeadlineQuery) -> Result<usize, StoreError> {
+    pub fn count_headlines(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+    ) -> Result<usize, StoreError> {
         let mut sql = String::from(
             "SELECT COUNT(*) FROM items i JOIN feeds f ON f.id = i.feed_id
              WHERE f.url IN (SELECT value FROM json_each(?1))",
@@ -391,8 +397,10 @@ impl Store {
     }
 
     pub fn set_read(&self, item_id: i64, read: bool) -> Result<(), StoreError> {
-        self.conn
-            .execute("UPDATE items SET read = ?2 WHERE id = ?1", params![item_id, read])?;
+        self.conn.execute(
+            "UPDATE items SET read = ?2 WHERE id = ?1",
+            params![item_id, read],
+        )?;
         Ok(())
     }
 

@@ -95,7 +95,10 @@ pub fn parse_newsboat_urls(text: &str) -> Vec<FeedConfig> {
         }
         let mut words = split_words(line).into_iter();
         let Some(url) = words.next() else { continue };
-        if !(url.starts_with("http://") || url.starts_with("https://") || url.starts_with("file://")) {
+        if !(url.starts_with("http://")
+            || url.starts_with("https://")
+            || url.starts_with("file://"))
+        {
             continue;
         }
         let mut feed = FeedConfig {
@@ -152,7 +155,10 @@ fn split_words(line: &str) -> Vec<String> {
 
 /// Appends `feeds` not yet subscribed to the config text, keeping everything already there.
 /// Returns the new text and how many were added.
-pub fn add_to_config(config_text: &str, feeds: &[FeedConfig]) -> Result<(String, usize), ImportError> {
+pub fn add_to_config(
+    config_text: &str,
+    feeds: &[FeedConfig],
+) -> Result<(String, usize), ImportError> {
     let mut doc: toml_edit::DocumentMut = config_text
         .parse()
         .map_err(|e: toml_edit::TomlError| ImportError::Config(e.to_string()))?;
@@ -253,7 +259,9 @@ mod tests {
         let feeds = parse_newsboat_urls("http://a.example/feed\nhttp://b.example/feed \"~B\"\n");
         let (text, added) = add_to_config(config, &feeds).expect("valid TOML");
         assert_eq!(added, 1);
-        assert!(text.contains("# my feeds") && text.contains("# first") && text.contains("# be gentle"));
+        assert!(
+            text.contains("# my feeds") && text.contains("# first") && text.contains("# be gentle")
+        );
         let parsed = crate::config::Config::parse(&text, "t").expect("still valid");
         assert_eq!(parsed.feeds.len(), 2);
         assert_eq!(parsed.feeds[1].name.as_deref(), Some("B"));

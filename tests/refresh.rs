@@ -5,7 +5,9 @@ mod common;
 use common::*;
 
 fn rss(items: usize) -> Vec<u8> {
-    let mut s = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test feed</title>");
+    let mut s = String::from(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Test feed</title>",
+    );
     for i in 0..items {
         s.push_str(&format!(
             "<item><title>Item {i}</title><link>http://example.org/{i}</link><guid>g{i}</guid>\
@@ -21,7 +23,9 @@ fn rss(items: usize) -> Vec<u8> {
 fn newsfixture_refresh_stores_every_headline_and_rerefresh_changes_nothing() {
     let site = NewsFixture::start(&["--feeds", "100", "--items", "50"]);
     let dir = temp_dir("fixture100");
-    let feeds: Vec<String> = (0..100).map(|i| site.url(&format!("/feed/{i}.xml"))).collect();
+    let feeds: Vec<String> = (0..100)
+        .map(|i| site.url(&format!("/feed/{i}.xml")))
+        .collect();
     write_config(&dir, &feeds, "");
     let first = herald(&dir, &["refresh"]);
     assert_eq!(stdout(&first).trim(), "100 feeds, 5000 new items, 0 errors");
@@ -30,11 +34,20 @@ fn newsfixture_refresh_stores_every_headline_and_rerefresh_changes_nothing() {
     assert_eq!(stdout(&count).trim(), "5000");
     let second = herald(&dir, &["refresh"]);
     assert_eq!(stdout(&second).trim(), "100 feeds, 0 new items, 0 errors");
-    assert_eq!(stdout(&herald(&dir, &["headlines", "--count"])).trim(), "5000");
-    let limited = herald(&dir, &["headlines", "--feed", "Fixture Desk 7", "--limit", "3"]);
+    assert_eq!(
+        stdout(&herald(&dir, &["headlines", "--count"])).trim(),
+        "5000"
+    );
+    let limited = herald(
+        &dir,
+        &["headlines", "--feed", "Fixture Desk 7", "--limit", "3"],
+    );
     let lines: Vec<String> = stdout(&limited).lines().map(str::to_string).collect();
     assert_eq!(lines.len(), 3, "{lines:?}");
-    assert!(lines.iter().all(|l| l.contains("Fixture Desk 7")), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| l.contains("Fixture Desk 7")),
+        "{lines:?}"
+    );
 }
 
 #[test]
@@ -42,7 +55,12 @@ fn conditional_get_sends_validators_and_honours_304() {
     let server = TestServer::start(|path, headers| {
         let etag = "\"v1\"";
         let lm = "Thu, 01 Oct 2026 00:00:00 GMT";
-        let header = |n: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(n)).map(|(_, v)| v.as_str());
+        let header = |n: &str| {
+            headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(n))
+                .map(|(_, v)| v.as_str())
+        };
         match path {
             "/etag.xml" if header("If-None-Match") == Some(etag) => (304, vec![], vec![]),
             "/etag.xml" => (200, vec![("ETag".into(), etag.into())], rss(3)),
@@ -53,17 +71,31 @@ fn conditional_get_sends_validators_and_honours_304() {
     });
     let dir = temp_dir("conditional");
     write_config(&dir, &[server.url("/etag.xml"), server.url("/lm.xml")], "");
-    assert_eq!(stdout(&herald(&dir, &["refresh"])).trim(), "2 feeds, 7 new items, 0 errors");
+    assert_eq!(
+        stdout(&herald(&dir, &["refresh"])).trim(),
+        "2 feeds, 7 new items, 0 errors"
+    );
     let again = herald(&dir, &["refresh"]);
     assert_eq!(stdout(&again).trim(), "2 feeds, 0 new items, 0 errors");
     assert!(again.status.success());
     let seen = server.requests();
     assert_eq!(seen.len(), 4, "{seen:?}");
-    let second_etag = seen.iter().filter(|r| r.path == "/etag.xml").nth(1).expect("second fetch");
+    let second_etag = seen
+        .iter()
+        .filter(|r| r.path == "/etag.xml")
+        .nth(1)
+        .expect("second fetch");
     assert_eq!(second_etag.header("If-None-Match"), Some("\"v1\""));
     assert_eq!(second_etag.status, 304);
-    let second_lm = seen.iter().filter(|r| r.path == "/lm.xml").nth(1).expect("second fetch");
-    assert_eq!(second_lm.header("If-Modified-Since"), Some("Thu, 01 Oct 2026 00:00:00 GMT"));
+    let second_lm = seen
+        .iter()
+        .filter(|r| r.path == "/lm.xml")
+        .nth(1)
+        .expect("second fetch");
+    assert_eq!(
+        second_lm.header("If-Modified-Since"),
+        Some("Thu, 01 Oct 2026 00:00:00 GMT")
+    );
     assert_eq!(second_lm.status, 304);
     // Everything fetched the first time is still there.
     assert_eq!(stdout(&herald(&dir, &["headlines", "--count"])).trim(), "7");
@@ -82,21 +114,29 @@ fn size_cap_counts_the_decompressed_body() {
     let bomb = gz.finish().expect("compress");
     assert!(bomb.len() < 1 << 20);
     let server = TestServer::start(move |path, _| match path {
-        "/bomb.xml" => (200, vec![("Content-Encoding".into(), "gzip".into())], bomb.clone()),
+        "/bomb.xml" => (
+            200,
+            vec![("Content-Encoding".into(), "gzip".into())],
+            bomb.clone(),
+        ),
         _ => (200, vec![], rss(2)),
     });
     let dir = temp_dir("sizecap");
     write_config(&dir, &[server.url("/bomb.xml"), server.url("/ok.xml")], "");
     let out = herald(&dir, &["refresh"]);
     let text = stdout(&out);
-    assert!(text.contains("bomb.xml: response larger than the 16 MB limit"), "{text}");
+    assert!(
+        text.contains("bomb.xml: response larger than the 16 MB limit"),
+        "{text}"
+    );
     assert!(text.ends_with("2 feeds, 2 new items, 1 errors\n"), "{text}");
     assert!(out.status.success());
 }
 
 #[test]
 fn a_home_page_subscription_finds_its_feed() {
-    let server = TestServer::start(|path, _| match path {
+    let server = TestServer::start(|path, _| {
+        match path {
         "/" => (
             200,
             vec![("Content-Type".into(), "text/html".into())],
@@ -106,13 +146,20 @@ fn a_home_page_subscription_finds_its_feed() {
         ),
         "/feed.xml" => (200, vec![("ETag".into(), "\"x\"".into())], rss(5)),
         _ => (404, vec![], vec![]),
+    }
     });
     let dir = temp_dir("autodiscovery");
     write_config(&dir, &[server.url("/")], "");
-    assert_eq!(stdout(&herald(&dir, &["refresh"])).trim(), "1 feeds, 5 new items, 0 errors");
+    assert_eq!(
+        stdout(&herald(&dir, &["refresh"])).trim(),
+        "1 feeds, 5 new items, 0 errors"
+    );
     assert_eq!(stdout(&herald(&dir, &["headlines"])).lines().count(), 5);
     // The discovered feed is remembered and fetched directly, conditionally.
-    assert_eq!(stdout(&herald(&dir, &["refresh"])).trim(), "1 feeds, 0 new items, 0 errors");
+    assert_eq!(
+        stdout(&herald(&dir, &["refresh"])).trim(),
+        "1 feeds, 0 new items, 0 errors"
+    );
     let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths, ["/", "/feed.xml", "/feed.xml"]);
 }
@@ -121,7 +168,14 @@ fn a_home_page_subscription_finds_its_feed() {
 fn headlines_json_and_filters() {
     let server = TestServer::start(|_, _| (200, vec![], rss(3)));
     let dir = temp_dir("json");
-    write_config(&dir, &[], &format!("[[feeds]]\nurl = \"{}\"\nname = \"Mine\"\n", server.url("/f.xml")));
+    write_config(
+        &dir,
+        &[],
+        &format!(
+            "[[feeds]]\nurl = \"{}\"\nname = \"Mine\"\n",
+            server.url("/f.xml")
+        ),
+    );
     herald(&dir, &["refresh"]);
     let out = herald(&dir, &["headlines", "--json", "--feed", "Mine", "--unread"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
@@ -130,13 +184,20 @@ fn headlines_json_and_filters() {
     assert_eq!(list[0]["feed"], "Mine");
     assert_eq!(list[0]["title"], "Item 2");
     assert_eq!(list[0]["read"], false);
-    assert_eq!(stdout(&herald(&dir, &["headlines", "--feed", "Other", "--count"])).trim(), "0");
+    assert_eq!(
+        stdout(&herald(&dir, &["headlines", "--feed", "Other", "--count"])).trim(),
+        "0"
+    );
 }
 
 #[test]
 fn a_broken_config_names_the_line_and_exits_2() {
     let dir = temp_dir("badconfig");
-    std::fs::write(dir.join("config.toml"), "[[feeds]]\nurl = \"http://a.example/\"\nlimit = 3\n").expect("write");
+    std::fs::write(
+        dir.join("config.toml"),
+        "[[feeds]]\nurl = \"http://a.example/\"\nlimit = 3\n",
+    )
+    .expect("write");
     let out = herald(&dir, &["headlines"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -150,32 +211,74 @@ fn a_broken_database_is_moved_aside_and_rebuilt() {
     let dir = temp_dir("baddb");
     write_config(&dir, &[server.url("/f.xml")], "");
     std::fs::create_dir_all(dir.join("data")).expect("mkdir");
-    std::fs::write(dir.join("data/herald.db"), b"this is not a database, it is garbage text........").expect("write");
+    std::fs::write(
+        dir.join("data/herald.db"),
+        b"this is not a database, it is garbage text........",
+    )
+    .expect("write");
     let out = herald(&dir, &["refresh"]);
     assert!(out.status.success());
     assert_eq!(stdout(&out).trim(), "1 feeds, 2 new items, 0 errors");
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("could not be opened") && err.contains("moved to"), "{err}");
+    assert!(
+        err.contains("could not be opened") && err.contains("moved to"),
+        "{err}"
+    );
     let aside = std::fs::read_dir(dir.join("data"))
         .expect("list")
         .flatten()
-        .any(|e| e.file_name().to_string_lossy().starts_with("herald.db.broken-"));
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("herald.db.broken-")
+        });
     assert!(aside);
 }
 
 #[test]
 fn import_and_export_subscriptions() {
     let dir = temp_dir("import");
-    std::fs::write(dir.join("config.toml"), "# my herald\n[network]\ntimeout_secs = 20 # slow line\n").expect("write");
-    std::fs::write(dir.join("urls"), "http://a.example/feed \"~Alpha\" news\nhttp://b.example/rss\n").expect("write");
-    let out = herald(&dir, &["import", dir.join("urls").to_str().expect("utf-8 path")]);
+    std::fs::write(
+        dir.join("config.toml"),
+        "# my herald\n[network]\ntimeout_secs = 20 # slow line\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("urls"),
+        "http://a.example/feed \"~Alpha\" news\nhttp://b.example/rss\n",
+    )
+    .expect("write");
+    let out = herald(
+        &dir,
+        &["import", dir.join("urls").to_str().expect("utf-8 path")],
+    );
     assert!(out.status.success());
-    assert!(stdout(&out).starts_with("2 feeds added"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("2 feeds added"),
+        "{}",
+        stdout(&out)
+    );
     let config = std::fs::read_to_string(dir.join("config.toml")).expect("read");
-    assert!(config.contains("# my herald") && config.contains("# slow line"), "{config}");
+    assert!(
+        config.contains("# my herald") && config.contains("# slow line"),
+        "{config}"
+    );
     let opml = stdout(&herald(&dir, &["export"]));
-    assert!(opml.contains("text=\"Alpha\"") && opml.contains("xmlUrl=\"http://b.example/rss\""), "{opml}");
+    assert!(
+        opml.contains("text=\"Alpha\"") && opml.contains("xmlUrl=\"http://b.example/rss\""),
+        "{opml}"
+    );
     std::fs::write(dir.join("subs.opml"), &opml).expect("write");
-    let again = herald(&dir, &["import", dir.join("subs.opml").to_str().expect("utf-8 path")]);
-    assert!(stdout(&again).starts_with("0 feeds added"), "{}", stdout(&again));
+    let again = herald(
+        &dir,
+        &[
+            "import",
+            dir.join("subs.opml").to_str().expect("utf-8 path"),
+        ],
+    );
+    assert!(
+        stdout(&again).starts_with("0 feeds added"),
+        "{}",
+        stdout(&again)
+    );
 }

@@ -11,7 +11,11 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, C
     let mut store = ctx.store()?;
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &|_, _| {}).await?;
     for (name, reason) in &report.errors {
-        out.line(&format!("{}: {}", crate::sanitize::line(name), crate::sanitize::line(reason)))?;
+        out.line(&format!(
+            "{}: {}",
+            crate::sanitize::line(name),
+            crate::sanitize::line(reason)
+        ))?;
     }
     out.line(&format!(
         "{} feeds, {} new items, {} errors",
@@ -41,7 +45,11 @@ pub struct HeadlinesArgs {
     pub count: bool,
 }
 
-pub fn headlines<W: Write>(ctx: &Context, args: &HeadlinesArgs, out: &mut Out<W>) -> Result<i32, CommandError> {
+pub fn headlines<W: Write>(
+    ctx: &Context,
+    args: &HeadlinesArgs,
+    out: &mut Out<W>,
+) -> Result<i32, CommandError> {
     let store = ctx.store()?;
     let urls = ctx.subscribed_urls();
     // A feed may be named by the name the user gave it in the config.
@@ -49,7 +57,11 @@ pub fn headlines<W: Write>(ctx: &Context, args: &HeadlinesArgs, out: &mut Out<W>
         ctx.config
             .feeds
             .iter()
-            .find(|f| f.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+            .find(|f| {
+                f.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
             .map_or_else(|| name.clone(), |f| f.url.clone())
     });
     let query = HeadlineQuery {
@@ -63,7 +75,13 @@ pub fn headlines<W: Write>(ctx: &Context, args: &HeadlinesArgs, out: &mut Out<W>
     }
     let mut list = store.headlines(&urls, &query)?;
     for h in &mut list {
-        if let Some(name) = ctx.config.feeds.iter().find(|f| f.url == h.feed_url).and_then(|f| f.name.clone()) {
+        if let Some(name) = ctx
+            .config
+            .feeds
+            .iter()
+            .find(|f| f.url == h.feed_url)
+            .and_then(|f| f.name.clone())
+        {
             h.feed = name;
         }
     }
@@ -73,7 +91,11 @@ pub fn headlines<W: Write>(ctx: &Context, args: &HeadlinesArgs, out: &mut Out<W>
     }
     for h in &list {
         let mark = if h.read { ' ' } else { '●' };
-        let date = h.published.as_deref().map(short_date).unwrap_or_else(|| " ".repeat(16));
+        let date = h
+            .published
+            .as_deref()
+            .map(short_date)
+            .unwrap_or_else(|| " ".repeat(16));
         let listen = if h.narration.is_some() { " ♪" } else { "" };
         out.line(&format!("{mark} {date}  {}  {}{listen}", h.feed, h.title))?;
     }
@@ -83,7 +105,11 @@ pub fn headlines<W: Write>(ctx: &Context, args: &HeadlinesArgs, out: &mut Out<W>
 /// `2026-10-01T14:00:00+00:00` -> `2026-10-01 14:00`.
 fn short_date(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
-        .map(|d| d.with_timezone(&chrono::Utc).format("%Y-%m-%d %H:%M").to_string())
+        .map(|d| {
+            d.with_timezone(&chrono::Utc)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| rfc3339.chars().take(16).collect())
 }
 
@@ -95,10 +121,15 @@ pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<
     let existing = match std::fs::read_to_string(config_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(CommandError::Failed(format!("could not read {}: {e}", config_path.display()))),
+        Err(e) => {
+            return Err(CommandError::Failed(format!(
+                "could not read {}: {e}",
+                config_path.display()
+            )));
+        }
     };
-    let (updated, added) =
-        subscriptions::add_to_config(&existing, &feeds).map_err(|e| CommandError::Failed(e.to_string()))?;
+    let (updated, added) = subscriptions::add_to_config(&existing, &feeds)
+        .map_err(|e| CommandError::Failed(e.to_string()))?;
     if let Some(dir) = config_path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -115,9 +146,15 @@ pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<
 }
 
 pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
-    let titles = ctx.store().and_then(|s| Ok(s.feed_titles()?)).unwrap_or_default();
+    let titles = ctx
+        .store()
+        .and_then(|s| Ok(s.feed_titles()?))
+        .unwrap_or_default();
     let opml = subscriptions::export_opml(&ctx.config.feeds, |url| {
-        titles.iter().find(|(u, _)| u == url).and_then(|(_, t)| t.clone())
+        titles
+            .iter()
+            .find(|(u, _)| u == url)
+            .and_then(|(_, t)| t.clone())
     });
     out.line(opml.trim_end())?;
     Ok(EXIT_OK)

@@ -3,7 +3,7 @@
 
 mod feeds;
 
-pub use feeds::{export, headlines, import, refresh, HeadlinesArgs};
+pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 
 use std::io::Write;
 
@@ -89,8 +89,12 @@ impl<W: Write> Out<W> {
 }
 
 /// Writes a value as pretty JSON (serde escapes control characters, so it is safe as is).
-pub fn write_json<W: Write, T: serde::Serialize>(out: &mut Out<W>, value: &T) -> Result<(), CommandError> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| CommandError::Failed(e.to_string()))?;
+pub fn write_json<W: Write, T: serde::Serialize>(
+    out: &mut Out<W>,
+    value: &T,
+) -> Result<(), CommandError> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| CommandError::Failed(e.to_string()))?;
     out.line(&text)?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Feed autodiscovery: a site's home page names its feeds in `<link rel="alternate">`.
 
-use scraper::{Html, Selector};
+use scraper::Selector;
 use url::Url;
 
 const FEED_TYPES: [&str; 4] = [
@@ -13,7 +13,7 @@ const FEED_TYPES: [&str; 4] = [
 /// The feeds a page advertises, best first: the site's own feed before comment feeds, and in
 /// the order the page lists them otherwise.
 pub fn feed_links(html: &str, page_url: &Url) -> Vec<Url> {
-    let doc = Html::parse_document(html);
+    let doc = crate::html::parse_document(html);
     let selector = Selector::parse("link[rel][href]").expect("constant selector");
     let base = doc
         .select(&Selector::parse("base[href]").expect("constant selector"))
@@ -26,7 +26,11 @@ pub fn feed_links(html: &str, page_url: &Url) -> Vec<Url> {
         .filter(|l| {
             let v = l.value();
             let rel = v.attr("rel").unwrap_or_default().to_ascii_lowercase();
-            let ty = v.attr("type").unwrap_or_default().trim().to_ascii_lowercase();
+            let ty = v
+                .attr("type")
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
             rel.split_whitespace().any(|r| r == "alternate")
                 && FEED_TYPES.contains(&ty.as_str())
                 // WordPress's JSON link is its REST API, not a JSON Feed.

@@ -83,7 +83,10 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Pars
             // No guid: the link deduplicates, else the title.
             match links.first() {
                 Some(l) => format!("link:{}", l.href),
-                None => format!("title:{}", title.as_ref().map_or("", |t| t.content.as_str())),
+                None => format!(
+                    "title:{}",
+                    title.as_ref().map_or("", |t| t.content.as_str())
+                ),
             }
         })
         .build();
@@ -181,7 +184,10 @@ fn item_from_entry(e: feed_rs::model::Entry, base: &Url) -> FeedItem {
         .as_ref()
         .map(|s| sanitize::text(html_to_text(&s.content).trim()))
         .filter(|s| !s.is_empty());
-    let content_html = e.content.and_then(|c| c.body).filter(|b| !b.trim().is_empty());
+    let content_html = e
+        .content
+        .and_then(|c| c.body)
+        .filter(|b| !b.trim().is_empty());
     let key = if e.id.is_empty() {
         link.clone().unwrap_or_else(|| title.clone())
     } else {
@@ -206,7 +212,7 @@ fn html_to_text(s: &str) -> String {
     if !s.contains('<') && !s.contains('&') {
         return s.to_string();
     }
-    let fragment = scraper::Html::parse_fragment(s);
+    let fragment = crate::html::parse_fragment(s);
     fragment.root_element().text().collect::<String>()
 }
 
@@ -232,7 +238,10 @@ mod tests {
         assert_eq!(a.title, "One & two");
         assert_eq!(a.link.as_deref(), Some("http://example.org/a"));
         assert_eq!(a.comments_url.as_deref(), Some("http://example.org/a#c"));
-        assert_eq!(a.comments_feed.as_deref(), Some("http://example.org/a/feed/"));
+        assert_eq!(
+            a.comments_feed.as_deref(),
+            Some("http://example.org/a/feed/")
+        );
         assert_eq!(a.enclosures[0].0, "http://example.org/n.mp3");
         assert_eq!(a.summary.as_deref(), Some("Hi there"));
         assert!(a.published.is_some());
@@ -242,8 +251,12 @@ mod tests {
     #[test]
     fn header_charset_beats_declaration() {
         let xml = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Café</title></channel></rss>";
-        let f = parse(xml.as_bytes(), Some("application/rss+xml; charset=utf-8"), &base())
-            .expect("parses");
+        let f = parse(
+            xml.as_bytes(),
+            Some("application/rss+xml; charset=utf-8"),
+            &base(),
+        )
+        .expect("parses");
         assert_eq!(f.title.as_deref(), Some("Café"));
         let latin1: Vec<u8> = xml.chars().map(|c| c as u32 as u8).collect();
         let f = parse(&latin1, None, &base()).expect("parses");
@@ -261,8 +274,12 @@ mod tests {
     #[test]
     fn recognises_feeds() {
         assert!(looks_like_feed(b"<?xml version=\"1.0\"?>\n<!-- c --><rss>"));
-        assert!(looks_like_feed(b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"));
-        assert!(looks_like_feed(b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"));
+        assert!(looks_like_feed(
+            b"<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+        ));
+        assert!(looks_like_feed(
+            b"{\"version\": \"https://jsonfeed.org/version/1.1\"}"
+        ));
         assert!(!looks_like_feed(b"<!DOCTYPE html><html>"));
     }
 }

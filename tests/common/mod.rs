@@ -60,10 +60,10 @@ pub fn write_config(dir: &Path, feeds: &[String], extra: &str) {
 /// introducer, in raw or UTF-8 (C1) form.
 pub fn assert_no_control_bytes(what: &str, bytes: &[u8]) {
     let text = String::from_utf8_lossy(bytes);
-    if let Some((i, c)) = text
-        .char_indices()
-        .find(|&(_, c)| c.is_control() && c != '\n' || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
-    {
+    if let Some((i, c)) = text.char_indices().find(|&(_, c)| {
+        c.is_control() && c != '\n'
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    }) {
         let start = i.saturating_sub(40);
         panic!(
             "{what}: control character U+{:04X} at byte {i}: {:?}",
@@ -95,7 +95,9 @@ impl NewsFixture {
             .expect("python3 runs newsfixture.py");
         let mut line = String::new();
         let out = child.stdout.take().expect("piped stdout");
-        BufReader::new(out).read_line(&mut line).expect("fixture starts");
+        BufReader::new(out)
+            .read_line(&mut line)
+            .expect("fixture starts");
         assert!(line.starts_with("serving"), "fixture said: {line}");
         NewsFixture { child, port }
     }
@@ -147,7 +149,9 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    pub fn start(handler: impl Fn(&str, &[(String, String)]) -> Reply + Send + Sync + 'static) -> TestServer {
+    pub fn start(
+        handler: impl Fn(&str, &[(String, String)]) -> Reply + Send + Sync + 'static,
+    ) -> TestServer {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -181,7 +185,11 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<SeenRequest>>) {
         if reader.read_line(&mut request_line).unwrap_or(0) == 0 {
             return;
         }
-        let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
+        let path = request_line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("/")
+            .to_string();
         let mut headers = Vec::new();
         loop {
             let mut line = String::new();
@@ -209,7 +217,10 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<SeenRequest>>) {
             headers,
             status,
         });
-        let mut head = format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\n", reply_body.len());
+        let mut head = format!(
+            "HTTP/1.1 {status} X\r\nContent-Length: {}\r\n",
+            reply_body.len()
+        );
         for (k, v) in &reply_headers {
             head.push_str(&format!("{k}: {v}\r\n"));
         }
