@@ -186,6 +186,7 @@ One deep.]]></description></item>
             r#"<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>x</title><item><title>{t}</title><link>http://x/#comment-{t}</link><dc:creator>{t}</dc:creator><description>{t}</description></item></channel></rss>"#
         );
         let cs = parse(xml.as_bytes());
+        assert_eq!(cs.len(), 1);
         for c in &cs {
             crate::comments::test_support::assert_clean(c);
         }

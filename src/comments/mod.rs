@@ -137,13 +137,9 @@ fn wp_post_id(doc: &Html, page_url: &Url) -> Option<u64> {
     let from_shortlink = || {
         doc.select(&SHORTLINK).find_map(|l| {
             let url = web_url(page_url, l.attr("href")?)?;
-            let id = url
-                .query_pairs()
-                .find(|(k, _)| k == "p" || k == "page_id")?
-                .1
-                .parse()
-                .ok();
-            id
+            url.query_pairs()
+                .filter(|(k, _)| k == "p" || k == "page_id")
+                .find_map(|(_, v)| v.parse().ok())
         })
     };
     let from_rest_link = || {

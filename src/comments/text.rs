@@ -63,8 +63,7 @@ pub(crate) fn element_text(root: ElementRef, skip: &dyn Fn(ElementRef) -> bool) 
             Node::Text(t) => w.text(t, pre > 0),
             Node::Element(e) => {
                 let name = e.name();
-                let skipped =
-                    INVISIBLE.contains(&name) || ElementRef::wrap(node).is_some_and(|el| skip(el));
+                let skipped = INVISIBLE.contains(&name) || ElementRef::wrap(node).is_some_and(skip);
                 if !skipped {
                     if name == "br" {
                         w.line_break();
