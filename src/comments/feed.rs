@@ -11,6 +11,7 @@ use crate::sanitize;
 
 const HINT: &str = "In reply to";
 
+/// The comments of a feed document; anything that is not a feed gives an empty list.
 pub fn parse(body: &[u8]) -> Vec<Comment> {
     let Ok(feed) = feed_rs::parser::parse(body) else {
         return Vec::new();

@@ -21,10 +21,12 @@ static SCRIPT: LazyLock<Selector> = LazyLock::new(|| sel("script[type]"));
 static ITEM: LazyLock<Selector> = LazyLock::new(|| sel("[itemscope][itemtype]"));
 static PROP: LazyLock<Selector> = LazyLock::new(|| sel("[itemprop]"));
 
+/// The `Comment`s of a page's JSON-LD scripts, in the order given, replies after parents.
 pub fn json_ld(html: &str) -> Vec<Comment> {
     json_ld_in(&Html::parse_document(html))
 }
 
+/// The microdata `Comment`s of a page, in document order.
 pub fn microdata(html: &str) -> Vec<Comment> {
     microdata_in(&Html::parse_document(html))
 }

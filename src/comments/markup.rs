@@ -78,6 +78,8 @@ const CHROME: &[&str] = &[
     "vcard",
 ];
 
+/// The comments of a page, in display order. Comments without an `id="comment-N"` get an id
+/// derived from their author and text.
 pub fn parse(html: &str) -> Vec<Comment> {
     from_document(&Html::parse_document(html))
 }

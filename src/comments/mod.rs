@@ -15,7 +15,7 @@ use scraper::{Html, Selector};
 use url::Url;
 
 use crate::model::{Comment, CommentSource, CommentThread};
-use crate::net::{Limit, Net};
+use crate::net::{Limit, Net, Response};
 
 /// What a page offers: the threads found in it, and where else its comments may be had.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -41,6 +41,8 @@ static GENERATOR: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"meta[name="generator"][content^="WordPress"]"#));
 static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body[class]"));
 
+/// The comments in `page_html` itself and the other sources it points at. Only http(s) URLs
+/// are offered, whatever the page says.
 pub fn discover(page_html: &str, page_url: &Url) -> Discovered {
     let doc = Html::parse_document(page_html);
     let in_page = [
@@ -68,9 +70,10 @@ pub fn discover(page_html: &str, page_url: &Url) -> Discovered {
         post_id.is_some() || api_root.is_some() || doc.select(&GENERATOR).next().is_some();
 
     let feed = comments_feed_link(&doc, page_url, &article)
-        .or_else(|| wordpress.then(|| wp_feed_url(&article)).flatten());
+        .or_else(|| wordpress.then(|| wp_feed_url(&article)).flatten())
+        .filter(is_web);
     let wp_rest = post_id.and_then(|id| {
-        let root = api_root.or_else(|| page_url.join("/wp-json/").ok())?;
+        let root = api_root.or_else(|| web_url(page_url, "/wp-json/"))?;
         wp_rest::comments_url(&root, id)
     });
     Discovered {
@@ -82,8 +85,11 @@ pub fn discover(page_html: &str, page_url: &Url) -> Discovered {
 
 /// An http(s) URL from a page: a remote page must not point herald at local files.
 fn web_url(base: &Url, href: &str) -> Option<Url> {
-    let url = base.join(href.trim()).ok()?;
-    matches!(url.scheme(), "http" | "https").then_some(url)
+    base.join(href.trim()).ok().filter(is_web)
+}
+
+fn is_web(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
 }
 
 /// A `<link rel="alternate">` to an RSS or Atom feed whose title mentions comments, skipping the
@@ -196,11 +202,12 @@ pub async fn load(
         .and_then(|u| web_url(page_url, u))
         .filter(|u| Some(u) != found.feed.as_ref());
     let (rest, page_feed, item_feed) = tokio::join!(
-        fetch(net, found.wp_rest, Limit::Page, |b| {
-            wp_rest::parse(&crate::net::decode_text(b, None))
-        }),
-        fetch(net, found.feed, Limit::Feed, feed::parse),
-        fetch(net, item_feed, Limit::Feed, feed::parse),
+        fetch(net, found.wp_rest, Limit::Page, |r| wp_rest::parse(
+            &r.text()
+        )),
+        // Raw bytes: feed-rs honours the XML declaration's encoding itself.
+        fetch(net, found.feed, Limit::Feed, |r| feed::parse(&r.body)),
+        fetch(net, item_feed, Limit::Feed, |r| feed::parse(&r.body)),
     );
     let fetched = [
         (CommentSource::WordpressApi, rest),
@@ -218,13 +225,13 @@ async fn fetch(
     net: &Net,
     url: Option<Url>,
     limit: Limit,
-    parse: fn(&[u8]) -> Vec<Comment>,
+    parse: fn(&Response) -> Vec<Comment>,
 ) -> Vec<Comment> {
     let Some(url) = url else {
         return Vec::new();
     };
     match net.get(url.as_str(), limit).await {
-        Ok(response) => parse(&response.body),
+        Ok(response) => parse(&response),
         Err(_) => Vec::new(),
     }
 }
@@ -524,6 +531,10 @@ mod tests {
         );
         assert_eq!(d.wp_rest, None);
         assert_eq!(discover("<p>nothing</p>", &page), Discovered::default());
+        // A local page offers nothing to fetch.
+        let file = Url::parse("file:///tmp/a-post.html").expect("test URL");
+        let d = discover(r#"<body class="postid-4">"#, &file);
+        assert_eq!((d.feed, d.wp_rest), (None, None));
     }
 
     #[test]
