@@ -98,7 +98,8 @@ pub(crate) fn from_document(doc: &Html) -> Vec<Comment> {
     let mut ids = Ids::default();
     // Per item: its id when kept (comments with neither author nor text are dropped).
     let mut kept: Vec<Option<String>> = Vec::with_capacity(items.len());
-    let mut depth_class: Vec<Option<usize>> = Vec::with_capacity(items.len());
+    // Per kept comment: its `depth-N` class.
+    let mut depth_class: Vec<Option<usize>> = Vec::new();
     let mut comments = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let own = |s: &Selector| item.select(s).find(|m| owner(*m) == Some(i));
@@ -135,7 +136,6 @@ pub(crate) fn from_document(doc: &Html) -> Vec<Comment> {
 
         if author.is_empty() && text.is_empty() {
             kept.push(None);
-            depth_class.push(None);
             continue;
         }
         let given = std::iter::once(*item)
@@ -171,12 +171,7 @@ pub(crate) fn from_document(doc: &Html) -> Vec<Comment> {
     }
 
     if comments.iter().all(|c| c.parent.is_none()) {
-        let depths: Vec<usize> = depth_class
-            .into_iter()
-            .zip(&kept)
-            .filter(|(_, k)| k.is_some())
-            .filter_map(|(d, _)| d)
-            .collect();
+        let depths: Vec<usize> = depth_class.into_iter().flatten().collect();
         if depths.len() == comments.len() {
             thread_by_depth_class(&mut comments, &depths);
         }
