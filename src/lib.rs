@@ -5,6 +5,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod commands;
+pub mod comments;
 pub mod config;
 pub mod html;
 pub mod model;
