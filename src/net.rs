@@ -293,15 +293,46 @@ impl Net {
 /// Decodes a document: the charset from a BOM, then the HTTP header, then the XML declaration or
 /// `<meta charset>`, then detection.
 pub fn decode_text(body: &[u8], content_type: Option<&str>) -> String {
+    if let Some(text) = decode_utf32_with_bom(body) {
+        return text;
+    }
     let (encoding, skip) = detect_encoding(body, content_type);
     let (text, _) = encoding.decode_without_bom_handling(&body[skip..]);
     text.into_owned()
+}
+
+/// UTF-32 is outside the web's encodings (encoding_rs has none) but XML allows it.
+fn decode_utf32_with_bom(body: &[u8]) -> Option<String> {
+    let little = match body {
+        [0xff, 0xfe, 0, 0, ..] => true,
+        [0, 0, 0xfe, 0xff, ..] => false,
+        _ => return None,
+    };
+    let units = body[4..].chunks_exact(4).map(|c| {
+        let b = [c[0], c[1], c[2], c[3]];
+        if little {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        }
+    });
+    Some(
+        units
+            .map(|u| char::from_u32(u).unwrap_or('\u{fffd}'))
+            .collect(),
+    )
 }
 
 /// The encoding of `body` and the length of its BOM.
 pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> (&'static Encoding, usize) {
     if let Some((enc, len)) = Encoding::for_bom(body) {
         return (enc, len);
+    }
+    // XML without a BOM announces UTF-16 by its first bytes (XML 1.0, appendix F).
+    match body {
+        [0, b'<', 0, b'?', ..] => return (encoding_rs::UTF_16BE, 0),
+        [b'<', 0, b'?', 0, ..] => return (encoding_rs::UTF_16LE, 0),
+        _ => {}
     }
     if let Some(enc) = content_type
         .and_then(charset_param)

@@ -3,7 +3,7 @@
 use feed_rs::model::LinkTarget;
 use url::Url;
 
-use crate::net::detect_encoding;
+use crate::net::decode_text;
 use crate::sanitize;
 
 /// One entry of a feed, ready for the store.
@@ -90,9 +90,19 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Pars
             }
         })
         .build();
-    let feed = parser
-        .parse(utf8.as_slice())
-        .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))?;
+    if is_empty_rss(&utf8) {
+        // Valid XML, an RSS root and nothing in it: feed-rs rejects it; it is just empty.
+        return Ok(ParsedFeed {
+            title: None,
+            items: Vec::new(),
+        });
+    }
+    // A parser bug on hostile input must cost one feed, not the whole refresh.
+    let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        parser.parse(utf8.as_slice())
+    }))
+    .map_err(|_| FeedError::Invalid("the feed parser gave up on this document".into()))?
+    .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))?;
     let title = feed
         .title
         .as_ref()
@@ -109,25 +119,98 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Pars
 /// feed-rs trusts the XML declaration alone; herald's order is BOM, header, declaration,
 /// detection. So decode here and hand feed-rs UTF-8 without a declaration.
 fn to_utf8_xml(body: &[u8], content_type: Option<&str>) -> Vec<u8> {
-    let (encoding, bom) = detect_encoding(body, content_type);
-    let body = &body[bom..];
-    if encoding == encoding_rs::UTF_8 {
-        if let Ok(s) = std::str::from_utf8(body) {
-            return strip_declaration(s).as_bytes().to_vec();
-        }
-    }
-    let (text, _) = encoding.decode_without_bom_handling(body);
-    strip_declaration(&text).as_bytes().to_vec()
+    normalize_root(strip_declaration(&decode_text(body, content_type))).into_bytes()
 }
 
-fn strip_declaration(s: &str) -> &str {
-    let t = s.trim_start();
-    if t.starts_with("<?xml") {
-        if let Some(end) = t.find("?>") {
-            return &t[end + 2..];
-        }
+/// Old RSS dialects feed-rs does not dispatch on: `<rss>` without a version or of 0.93/0.94
+/// (shaped like 2.0), and RSS 0.90's Netscape namespace (shaped like RSS 1.0).
+fn normalize_root(mut xml: String) -> String {
+    const RSS_090_NS: &str = "http://channel.netscape.com/rdf/simple/0.9/";
+    if let Some(i) = xml.find(RSS_090_NS) {
+        xml.replace_range(i..i + RSS_090_NS.len(), "http://purl.org/rss/1.0/");
+        return xml;
     }
-    s
+    let Some(start) = find_root(&xml).filter(|&i| xml[i..].starts_with("<rss")) else {
+        return xml;
+    };
+    let Some(len) = xml[start..].find('>') else {
+        return xml;
+    };
+    let tag = &xml[start..start + len];
+    let known = [
+        "version=\"2.0\"",
+        "version=\"0.91\"",
+        "version=\"0.92\"",
+        "version='2.0'",
+    ];
+    if known.iter().any(|k| tag.contains(k)) {
+        return xml;
+    }
+    let without_version = match tag.find("version=") {
+        Some(v) => {
+            let quote = tag[v + 8..].chars().next().unwrap_or('"');
+            let end = tag[v + 9..]
+                .find(quote)
+                .map_or(tag.len(), |e| v + 9 + e + 1);
+            format!("{}{}", &tag[..v], &tag[end..])
+        }
+        None => tag.to_string(),
+    };
+    let fixed = format!("<rss version=\"2.0\"{}", &without_version[4..]);
+    xml.replace_range(start..start + len, &fixed);
+    xml
+}
+
+fn is_empty_rss(xml: &[u8]) -> bool {
+    let Ok(xml) = std::str::from_utf8(xml) else {
+        return false;
+    };
+    find_root(xml).is_some_and(|i| xml[i..].starts_with("<rss")) && !xml.contains("<channel")
+}
+
+/// Byte offset of the root element's start tag.
+fn find_root(xml: &str) -> Option<usize> {
+    let mut offset = 0;
+    loop {
+        let i = offset + xml[offset..].find('<')?;
+        let rest = &xml[i..];
+        let skip = if rest.starts_with("<?") {
+            rest.find("?>").map(|e| e + 2)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|e| e + 3)
+        } else if rest.starts_with("<!") {
+            rest.find('>').map(|e| e + 1)
+        } else {
+            return Some(i);
+        };
+        offset = i + skip?;
+    }
+}
+
+/// Removes XML declarations from the prolog (an ill-formed file may have one after a comment,
+/// which quick-xml would otherwise act on too late).
+fn strip_declaration(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        let trimmed = rest.trim_start();
+        out.push_str(&rest[..rest.len() - trimmed.len()]);
+        rest = trimmed;
+        let end = if rest.starts_with("<?") {
+            rest.find("?>").map(|i| i + 2)
+        } else if rest.starts_with("<!--") {
+            rest.find("-->").map(|i| i + 3)
+        } else {
+            None
+        };
+        let Some(end) = end else { break };
+        if !rest.starts_with("<?xml") {
+            out.push_str(&rest[..end]);
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn item_from_entry(e: feed_rs::model::Entry, base: &Url) -> FeedItem {
