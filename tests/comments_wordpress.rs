@@ -160,7 +160,7 @@ fn page_markup_rest_and_feed_agree() {
 
         let feed_url = found.feed.expect("the article's comments feed");
         assert_eq!(feed_url.as_str(), format!("{}feed/", url.as_str()));
-        let feed = feed::parse(&get(&net, &feed_url, Limit::Feed).await);
+        let feed = feed::parse(&get(&net, &feed_url, Limit::Feed).await, None, &feed_url);
         assert_eq!(feed.len(), 6, "{feed:#?}");
         // The feed's "In reply to" names a parent in the same feed, so it threads too.
         assert_thread("comments feed", &feed);

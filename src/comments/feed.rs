@@ -12,8 +12,8 @@ use crate::sanitize;
 const HINT: &str = "In reply to";
 
 /// The comments of a feed document; anything that is not a feed gives an empty list.
-pub fn parse(body: &[u8]) -> Vec<Comment> {
-    let Ok(feed) = feed_rs::parser::parse(body) else {
+pub fn parse(body: &[u8], content_type: Option<&str>, url: &url::Url) -> Vec<Comment> {
+    let Ok(Some(feed)) = crate::source::feed::parse_raw(body, content_type, url) else {
         return Vec::new();
     };
     let mut entries = feed.entries;
@@ -108,6 +108,10 @@ fn reply_hint(body: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    fn base() -> url::Url {
+        url::Url::parse("http://example.org/feed/").expect("constant URL")
+    }
+
     use super::*;
 
     const RSS: &str = r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
@@ -135,7 +139,7 @@ One deep.]]></description></item>
 
     #[test]
     fn rss_oldest_first_with_reliable_reply_hints() {
-        let cs = parse(RSS.as_bytes());
+        let cs = parse(RSS.as_bytes(), None, &base());
         let got: Vec<_> = cs
             .iter()
             .map(|c| {
@@ -169,13 +173,13 @@ One deep.]]></description></item>
         let atom = r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>c</title>
 <entry><id>tag:x,2026:c1</id><title>By: Eve</title><updated>2026-11-19T10:00:00Z</updated>
 <content type="html">&lt;p&gt;Hello&lt;/p&gt;</content></entry></feed>"#;
-        let cs = parse(atom.as_bytes());
+        let cs = parse(atom.as_bytes(), None, &base());
         assert_eq!(cs.len(), 1);
         assert_eq!(
             (cs[0].author.as_str(), cs[0].text.as_str()),
             ("Eve", "Hello")
         );
-        assert!(parse(b"<html><body>not a feed</body></html>").is_empty());
+        assert!(parse(b"<html><body>not a feed</body></html>", None, &base()).is_empty());
     }
 
     #[test]
@@ -186,7 +190,7 @@ One deep.]]></description></item>
         let xml = format!(
             r#"<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>x</title><item><title>{t}</title><link>http://x/#comment-{t}</link><dc:creator>{t}</dc:creator><description>{t}</description></item></channel></rss>"#
         );
-        let cs = parse(xml.as_bytes());
+        let cs = parse(xml.as_bytes(), None, &base());
         assert_eq!(cs.len(), 1);
         for c in &cs {
             crate::comments::test_support::assert_clean(c);
@@ -195,7 +199,7 @@ One deep.]]></description></item>
         let xml = format!(
             r#"<?xml version="1.0"?><rss version="2.0"><channel><title>x</title><item><title>By: {c1}</title><description>&lt;p&gt;{c1}&lt;/p&gt;</description></item></channel></rss>"#
         );
-        let cs = parse(xml.as_bytes());
+        let cs = parse(xml.as_bytes(), None, &base());
         assert_eq!(
             (cs[0].author.as_str(), cs[0].text.as_str()),
             ("evil", "evil")

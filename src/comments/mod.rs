@@ -205,9 +205,16 @@ pub async fn load(
         fetch(net, found.wp_rest, Limit::Page, |r| wp_rest::parse(
             &r.text()
         )),
-        // Raw bytes: feed-rs honours the XML declaration's encoding itself.
-        fetch(net, found.feed, Limit::Feed, |r| feed::parse(&r.body)),
-        fetch(net, item_feed, Limit::Feed, |r| feed::parse(&r.body)),
+        fetch(net, found.feed, Limit::Feed, |r| feed::parse(
+            &r.body,
+            r.content_type.as_deref(),
+            &r.url
+        )),
+        fetch(net, item_feed, Limit::Feed, |r| feed::parse(
+            &r.body,
+            r.content_type.as_deref(),
+            &r.url
+        )),
     );
     let fetched = [
         (CommentSource::WordpressApi, rest),

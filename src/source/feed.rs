@@ -76,7 +76,39 @@ fn skip_prolog(mut s: &str) -> &str {
 /// Parses a feed. `base` resolves relative links; `content_type` is the HTTP header, which names
 /// the charset when the document does not start with a BOM.
 pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<ParsedFeed, FeedError> {
+    let feed = match parse_raw(body, content_type, base)? {
+        Some(feed) => feed,
+        None => {
+            return Ok(ParsedFeed {
+                title: None,
+                items: Vec::new(),
+            });
+        }
+    };
+    let title = feed
+        .title
+        .as_ref()
+        .map(|t| sanitize::line(&html_to_text(&t.content)))
+        .filter(|t| !t.is_empty());
+    let items = feed
+        .entries
+        .into_iter()
+        .map(|e| item_from_entry(e, base))
+        .collect();
+    Ok(ParsedFeed { title, items })
+}
+
+/// The feed-rs model of a document, decoded herald's way and shielded from parser panics; `None`
+/// for an RSS document with nothing in it (valid, and empty, though feed-rs rejects it).
+pub fn parse_raw(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+) -> Result<Option<feed_rs::model::Feed>, FeedError> {
     let utf8 = to_utf8_xml(body, content_type);
+    if is_empty_rss(&utf8) {
+        return Ok(None);
+    }
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
         .id_generator(|links, title, _| {
@@ -90,30 +122,13 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Pars
             }
         })
         .build();
-    if is_empty_rss(&utf8) {
-        // Valid XML, an RSS root and nothing in it: feed-rs rejects it; it is just empty.
-        return Ok(ParsedFeed {
-            title: None,
-            items: Vec::new(),
-        });
-    }
     // A parser bug on hostile input must cost one feed, not the whole refresh.
-    let feed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         parser.parse(utf8.as_slice())
     }))
     .map_err(|_| FeedError::Invalid("the feed parser gave up on this document".into()))?
-    .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))?;
-    let title = feed
-        .title
-        .as_ref()
-        .map(|t| sanitize::line(&html_to_text(&t.content)))
-        .filter(|t| !t.is_empty());
-    let items = feed
-        .entries
-        .into_iter()
-        .map(|e| item_from_entry(e, base))
-        .collect();
-    Ok(ParsedFeed { title, items })
+    .map(Some)
+    .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))
 }
 
 /// feed-rs trusts the XML declaration alone; herald's order is BOM, header, declaration,
