@@ -45,6 +45,14 @@ enum Command {
         #[arg(long)]
         count: bool,
     },
+    /// Show an article's comments, threaded.
+    Comments {
+        /// The article's URL, a file:// URL or a local path.
+        target: String,
+        /// Print JSON (see README).
+        #[arg(long)]
+        json: bool,
+    },
     /// Add the feeds of an OPML file or a newsboat `urls` file to the config.
     Import {
         /// The OPML or urls file.
@@ -93,6 +101,9 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
                 count,
             };
             commands::headlines(&ctx, &args, &mut out)?
+        }
+        Command::Comments { target, json } => {
+            runtime()?.block_on(commands::comments(&ctx, &target, json, &mut out))?
         }
         Command::Import { file } => commands::import(&ctx, &file, &mut out)?,
         Command::Export => commands::export(&ctx, &mut out)?,

@@ -29,6 +29,18 @@ pub enum CommentSource {
     Microdata,
 }
 
+impl CommentSource {
+    pub fn describe(self) -> &'static str {
+        match self {
+            CommentSource::PageMarkup => "the page",
+            CommentSource::WordpressApi => "the WordPress API",
+            CommentSource::CommentsFeed => "the comments feed",
+            CommentSource::JsonLd => "the page's JSON-LD",
+            CommentSource::Microdata => "the page's microdata",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CommentThread {
     pub source: Option<CommentSource>,

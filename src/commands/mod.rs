@@ -2,8 +2,10 @@
 //! arguments and calls these.
 
 mod feeds;
+mod reading;
 
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
+pub use reading::comments;
 
 use std::io::Write;
 

@@ -1,0 +1,120 @@
+//! read and comments: one article or one discussion, from the network or, offline, the cache.
+
+use std::io::Write;
+
+use super::{CommandError, Context, EXIT_OK, Out, write_json};
+use crate::model::CommentThread;
+use crate::net::{Limit, Response};
+use crate::store::{CacheKind, Store};
+
+/// Fetches the page at `target`; `Err` carries the reason for a person.
+async fn fetch_page(ctx: &Context, target: &str) -> Result<Response, String> {
+    ctx.net
+        .get(target, Limit::Page)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Reads a cached JSON value, or explains that there is none.
+fn cached<T: serde::de::DeserializeOwned>(store: &Store, kind: CacheKind, url: &str) -> Option<T> {
+    store
+        .get_cached(kind, url)
+        .ok()
+        .flatten()
+        .and_then(|json| serde_json::from_str(&json).ok())
+}
+
+pub async fn comments<W: Write>(
+    ctx: &Context,
+    target: &str,
+    json: bool,
+    out: &mut Out<W>,
+) -> Result<i32, CommandError> {
+    let store = ctx.store()?;
+    let thread = match fetch_page(ctx, target).await {
+        Ok(page) => {
+            let item_feed = store
+                .item_by_link(target)?
+                .or(store.item_by_link(page.url.as_str())?)
+                .and_then(|i| i.comments_feed);
+            let thread =
+                crate::comments::load(&ctx.net, &page.text(), &page.url, item_feed.as_deref())
+                    .await;
+            if let Ok(text) = serde_json::to_string(&thread) {
+                store.put_cached(CacheKind::Comments, target, &text)?;
+            }
+            thread
+        }
+        Err(reason) => match cached::<CommentThread>(&store, CacheKind::Comments, target) {
+            Some(thread) => {
+                eprintln!(
+                    "herald: {target}: {reason}; showing the comments saved when it was last read"
+                );
+                thread
+            }
+            None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
+        },
+    };
+    if json {
+        write_json(out, &thread)?;
+        return Ok(EXIT_OK);
+    }
+    print_thread(&thread, out)?;
+    Ok(EXIT_OK)
+}
+
+fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::Result<()> {
+    let n = thread.comments.len();
+    let from = thread
+        .source
+        .map(|s| format!(" (from {})", s.describe()))
+        .unwrap_or_default();
+    out.line(&format!(
+        "{n} comment{}{from}",
+        if n == 1 { "" } else { "s" }
+    ))?;
+    for c in &thread.comments {
+        let indent = "    ".repeat(c.depth);
+        out.line("")?;
+        let date = c
+            .date
+            .as_deref()
+            .map(|d| format!(" · {}", display_date(d)))
+            .unwrap_or_default();
+        out.line(&format!("{indent}{}{date}", c.author))?;
+        for paragraph in c.text.lines() {
+            for line in wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30)) {
+                out.line(format!("{indent}  {line}").trim_end())?;
+            }
+        }
+    }
+    Ok(())
+}
+
+const WIDTH: usize = 80;
+
+/// Greedy word wrap; a word longer than `width` gets a line of its own.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// ISO 8601 dates read as `2026-11-19 11:30`; anything else is shown as the site gave it.
+pub fn display_date(date: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(date)
+        .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| date.to_string())
+}
