@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real binary, loopback servers, byte checks.
 #![allow(dead_code)]
 
+pub mod wordpress;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
