@@ -5,6 +5,8 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod config;
+pub mod article;
 pub mod model;
+pub mod narration;
 pub mod net;
 pub mod sanitize;
