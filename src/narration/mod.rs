@@ -200,7 +200,7 @@ mod tests {
             mk("http://a/7.mp3", NarrationSource::OgAudio),
         ];
         let mut all: Vec<Candidate> = cands.into_iter().flatten().collect();
-        let order = ["7.mp3", "5.m4a", "2.ogg", "4.flac", "1.wav"];
+        let order = ["7.mp3", "6.mp3", "5.m4a", "2.ogg", "4.flac", "1.wav"];
         for expected in order {
             let n = choose(all.clone()).expect("a candidate");
             assert!(n.url.ends_with(expected), "{} instead of {expected}", n.url);
