@@ -4,8 +4,8 @@
 //! client, feeds, the store, articles, comments and narration discovery.
 #![deny(clippy::unwrap_used)]
 
-pub mod config;
 pub mod article;
+pub mod config;
 pub mod model;
 pub mod narration;
 pub mod net;

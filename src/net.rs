@@ -143,7 +143,9 @@ impl Net {
     pub fn new(config: &NetConfig) -> Result<Net, NetError> {
         let client = reqwest::Client::builder()
             .user_agent(USER_AGENT)
-            .connect_timeout(Duration::from_secs_f64(config.connect_timeout_secs.max(0.1)))
+            .connect_timeout(Duration::from_secs_f64(
+                config.connect_timeout_secs.max(0.1),
+            ))
             .timeout(Duration::from_secs_f64(config.timeout_secs.max(0.1)))
             .redirect(reqwest::redirect::Policy::limited(config.max_redirects))
             .gzip(true)
@@ -355,7 +357,10 @@ fn declared_in_document(body: &[u8]) -> Option<&'static Encoding> {
 
 fn attr_value(s: &str, name: &str) -> Option<String> {
     let i = s.find(name)?;
-    let rest = s[i + name.len()..].trim_start().strip_prefix('=')?.trim_start();
+    let rest = s[i + name.len()..]
+        .trim_start()
+        .strip_prefix('=')?
+        .trim_start();
     let quote = rest.chars().next()?;
     if quote != '"' && quote != '\'' {
         return None;
@@ -378,7 +383,10 @@ mod tests {
         // A BOM wins over everything.
         let mut bom = vec![0xef, 0xbb, 0xbf];
         bom.extend_from_slice("café".as_bytes());
-        assert_eq!(decode_text(&bom, Some("text/html; charset=iso-8859-1")), "café");
+        assert_eq!(
+            decode_text(&bom, Some("text/html; charset=iso-8859-1")),
+            "café"
+        );
         let html = b"<html><head><meta charset=\"windows-1252\"></head><body>\x93hi\x94</body>";
         assert!(decode_text(html, None).contains("\u{201c}hi\u{201d}"));
     }

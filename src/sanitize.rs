@@ -150,6 +150,9 @@ mod tests {
     fn no_output_ever_contains_controls() {
         let all: String = (0u32..0x200).filter_map(char::from_u32).collect();
         let out = text(&all);
-        assert!(out.chars().all(|c| !c.is_control() || c == '\n' || c == '\t'));
+        assert!(
+            out.chars()
+                .all(|c| !c.is_control() || c == '\n' || c == '\t')
+        );
     }
 }

@@ -27,7 +27,10 @@ fn corpus_dir() -> Option<PathBuf> {
 /// Lowercase alphanumeric runs.
 fn tokens(text: &str) -> HashMap<String, usize> {
     let mut counts = HashMap::new();
-    for t in text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()) {
+    for t in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+    {
         *counts.entry(t.to_lowercase()).or_insert(0) += 1;
     }
     counts
@@ -36,7 +39,10 @@ fn tokens(text: &str) -> HashMap<String, usize> {
 /// Multiset precision/recall F1.
 fn f1(got: &str, want: &str) -> f64 {
     let (g, w) = (tokens(got), tokens(want));
-    let common: usize = g.iter().map(|(t, n)| (*n).min(w.get(t).copied().unwrap_or(0))).sum();
+    let common: usize = g
+        .iter()
+        .map(|(t, n)| (*n).min(w.get(t).copied().unwrap_or(0)))
+        .sum();
     let (ng, nw): (usize, usize) = (g.values().sum(), w.values().sum());
     if ng == 0 && nw == 0 {
         return 1.0;
@@ -56,7 +62,10 @@ fn expected_text(html: &str) -> String {
         if let Node::Text(t) = node.value() {
             let hidden = node.ancestors().any(|a| {
                 a.value().as_element().is_some_and(|e| {
-                    matches!(e.name(), "script" | "style" | "noscript" | "template" | "head")
+                    matches!(
+                        e.name(),
+                        "script" | "style" | "noscript" | "template" | "head"
+                    )
                 })
             });
             if !hidden {
@@ -80,7 +89,8 @@ fn news_pages_score_a_mean_f1_of_at_least_0_98() {
         }
         let page = dir.join(cols[0]);
         let source = std::fs::read_to_string(page.join("source.html")).expect("read source.html");
-        let expected = std::fs::read_to_string(page.join("expected.html")).expect("read expected.html");
+        let expected =
+            std::fs::read_to_string(page.join("expected.html")).expect("read expected.html");
         let got = match Article::from_page(&source, &base) {
             Ok(a) => a.text(),
             Err(e) => {
@@ -92,10 +102,16 @@ fn news_pages_score_a_mean_f1_of_at_least_0_98() {
         println!("{:<40} F1 {score:.4}", cols[0]);
         scores.push(score);
     }
-    assert!(!scores.is_empty(), "no news_or_blog_article rows in INDEX.tsv");
+    assert!(
+        !scores.is_empty(),
+        "no news_or_blog_article rows in INDEX.tsv"
+    );
     let mean = scores.iter().sum::<f64>() / scores.len() as f64;
     println!("mean F1 over {} pages: {mean:.4}", scores.len());
-    assert!(mean >= MIN_MEAN_F1, "mean F1 {mean:.4} is below {MIN_MEAN_F1}");
+    assert!(
+        mean >= MIN_MEAN_F1,
+        "mean F1 {mean:.4} is below {MIN_MEAN_F1}"
+    );
 }
 
 #[test]
@@ -104,5 +120,8 @@ fn f1_is_a_multiset_measure() {
     assert_eq!(f1("a a", "a"), 2.0 * 0.5 * 1.0 / 1.5);
     assert_eq!(f1("x", "y"), 0.0);
     assert_eq!(f1("", "y"), 0.0);
-    assert_eq!(expected_text("<p>Hi <b>there</b><script>no</script></p>"), "Hi there");
+    assert_eq!(
+        expected_text("<p>Hi <b>there</b><script>no</script></p>"),
+        "Hi there"
+    );
 }

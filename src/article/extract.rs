@@ -28,13 +28,21 @@ pub const MAX_RAW_DEPTH: usize = 512;
 /// and void elements are not counted as nesting.
 const NOT_NESTING: &[&str] = &[
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rtc", "rp",
-    "thead", "tbody", "tfoot", "colgroup", "caption", "html", "head", "body", "area", "base",
-    "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
-    "param", "keygen", "frame", "basefont", "bgsound", "image",
+    "thead", "tbody", "tfoot", "colgroup", "caption", "html", "head", "body", "area", "base", "br",
+    "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "param",
+    "keygen", "frame", "basefont", "bgsound", "image",
 ];
 /// Their content is text up to their end tag.
 const RAW_CONTENT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "noscript",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "noscript",
     "plaintext",
 ];
 
@@ -61,7 +69,10 @@ pub fn limit_nesting(html: &str) -> Cow<'_, str> {
         }
         let closing = rest.first() == Some(&b'/');
         let name_start = start + 1 + usize::from(closing);
-        let name_len = b[name_start..].iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
         if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
             i = start + 1;
             continue;
@@ -104,7 +115,10 @@ pub fn limit_nesting(html: &str) -> Cow<'_, str> {
 }
 
 fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    b.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
 }
 
 /// The start of `</name` (any case) at or after `from`.
@@ -161,14 +175,13 @@ static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
 /// Where the fallback looks for the text, most specific first.
-static FALLBACK_ROOTS: LazyLock<[Selector; 4]> = LazyLock::new(|| {
-    ["article", "[role=main]", "main", "body"].map(selector)
-});
+static FALLBACK_ROOTS: LazyLock<[Selector; 4]> =
+    LazyLock::new(|| ["article", "[role=main]", "main", "body"].map(selector));
 
 /// Extracts the article from a parsed page.
 pub fn extract(doc: &Html, page_url: &Url) -> Result<Extracted, ArticleError> {
     let skip = player_chrome(doc);
-    let cleaned = serialize(doc.tree.root(), &skip, &NEVER_CONTENT_LIGHT, None);
+    let cleaned = serialize(doc.tree.root(), &skip, NEVER_CONTENT_LIGHT, None);
 
     // dom_smoothie accepts only http(s) document URLs; links in a local file are resolved
     // later, when the content is segmented.
@@ -222,7 +235,7 @@ pub fn clean_content(doc: &Html, page_url: &Url) -> String {
 }
 
 fn content_of(root: ego_tree::NodeRef<Node>, skip: &HashSet<NodeId>, base: &Url) -> String {
-    let inner = serialize(root, skip, &NEVER_CONTENT, Some(base));
+    let inner = serialize(root, skip, NEVER_CONTENT, Some(base));
     sanitize::text(&format!("<div>{inner}</div>"))
 }
 
@@ -233,7 +246,10 @@ fn clean_opt(s: Option<&str>) -> Option<String> {
 /// Whether the element holds any text that the fallback would keep.
 fn has_text(e: &ElementRef, skip: &HashSet<NodeId>) -> bool {
     let kept = serialize(**e, skip, NEVER_CONTENT, None);
-    Html::parse_fragment(&kept).root_element().text().any(|t| !t.trim().is_empty())
+    Html::parse_fragment(&kept)
+        .root_element()
+        .text()
+        .any(|t| !t.trim().is_empty())
 }
 
 /// Themes print "By Name"; the byline is the name.
@@ -248,7 +264,9 @@ fn strip_by(byline: String) -> String {
 fn site_from_title(doc: &Html, title: &str) -> Option<String> {
     let full = sanitize::line(&doc.select(&TITLE).next()?.text().collect::<String>());
     let rest = full.strip_prefix(title)?.trim_start();
-    let name = rest.strip_prefix(['–', '—', '|', '-', '·', ':']).map(str::trim)?;
+    let name = rest
+        .strip_prefix(['–', '—', '|', '-', '·', ':'])
+        .map(str::trim)?;
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -287,9 +305,8 @@ fn player_chrome(doc: &Html) -> HashSet<NodeId> {
             .and_then(ElementRef::wrap)
             .filter(|p| {
                 p.value().name() == "figure"
-                    && p.child_elements().all(|c| {
-                        matches!(c.value().name(), "audio" | "video" | "figcaption")
-                    })
+                    && p.child_elements()
+                        .all(|c| matches!(c.value().name(), "audio" | "video" | "figcaption"))
             })
             .unwrap_or(player);
         skip.insert(target.id());
@@ -322,10 +339,12 @@ const NEVER_CONTENT: &[&str] = &[
 const NEVER_CONTENT_LIGHT: &[&str] = &["style", "template", "svg", "nav"];
 
 const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "param", "keygen",
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen",
 ];
-const RAW_TEXT: &[&str] = &["script", "style", "xmp", "iframe", "noembed", "noframes", "noscript"];
+const RAW_TEXT: &[&str] = &[
+    "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript",
+];
 
 /// Serializes a subtree without recursion, dropping the `skip` nodes, elements named in
 /// `drop`, comments, and the tags (not the text) of elements nested deeper than [`MAX_DEPTH`].
@@ -439,7 +458,11 @@ mod tests {
         let page = r#"<div class="a>b"><!-- <div> --><script>"<div>"</script><p>x<br/>y</div>"#;
         assert!(matches!(limit_nesting(page), Cow::Borrowed(_)));
         let n = MAX_RAW_DEPTH + 100;
-        let deep = format!("<body>{}<p>deep</p>{}</body>", "<DIV>".repeat(n), "</div>".repeat(n));
+        let deep = format!(
+            "<body>{}<p>deep</p>{}</body>",
+            "<DIV>".repeat(n),
+            "</div>".repeat(n)
+        );
         let cut = limit_nesting(&deep);
         assert_eq!(cut.matches("<DIV>").count(), MAX_RAW_DEPTH);
         assert_eq!(cut.matches("</div>").count(), MAX_RAW_DEPTH);
@@ -455,11 +478,19 @@ mod tests {
             r#"<p title='a"b'>x &amp; <b>y</b><br>z</p><!-- c --><script>if (a<b) {}</script>"#,
         );
         let s = serialize(doc.tree.root(), &HashSet::new(), &[], None);
-        assert!(s.contains(r#"<p title="a&quot;b">x &amp; <b>y</b><br>z</p>"#), "{s}");
+        assert!(
+            s.contains(r#"<p title="a&quot;b">x &amp; <b>y</b><br>z</p>"#),
+            "{s}"
+        );
         assert!(!s.contains("<!--") && !s.contains("script"));
 
         let deep = format!("{}<p>deep</p>{}", "<div>".repeat(500), "</div>".repeat(500));
-        let s = serialize(Html::parse_document(&deep).tree.root(), &HashSet::new(), &[], None);
+        let s = serialize(
+            Html::parse_document(&deep).tree.root(),
+            &HashSet::new(),
+            &[],
+            None,
+        );
         assert!(s.matches("<div>").count() < MAX_DEPTH);
         assert_eq!(s.matches("<div>").count(), s.matches("</div>").count());
         assert!(s.contains("deep"));
@@ -472,7 +503,11 @@ mod tests {
             r#"<body><nav>Menu</nav><article><p>Short <a href="/x">note</a>.</p></article></body>"#,
         );
         let ex = extract(&doc, &url()).expect("extracted");
-        assert!(ex.content_html.contains(r#"href="https://news.example/x""#), "{}", ex.content_html);
+        assert!(
+            ex.content_html.contains(r#"href="https://news.example/x""#),
+            "{}",
+            ex.content_html
+        );
         assert!(!ex.content_html.contains("Menu"));
     }
 
@@ -480,7 +515,10 @@ mod tests {
     fn nothing_readable_is_an_error() {
         let doc = Html::parse_document("<html><body><nav>only nav</nav> </body></html>");
         let err = extract(&doc, &url()).expect_err("no text");
-        assert_eq!(err.to_string(), "no readable article text found in the page");
+        assert_eq!(
+            err.to_string(),
+            "no readable article text found in the page"
+        );
     }
 
     #[test]
@@ -491,6 +529,9 @@ mod tests {
             <p>Body.</p></div>"#,
         );
         let s = serialize(doc.tree.root(), &player_chrome(&doc), &[], None);
-        assert!(!s.contains("Listen") && !s.contains("a.mp3") && s.contains("Body."), "{s}");
+        assert!(
+            !s.contains("Listen") && !s.contains("a.mp3") && s.contains("Body."),
+            "{s}"
+        );
     }
 }

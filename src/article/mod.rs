@@ -113,7 +113,6 @@ impl Article {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,11 +145,27 @@ mod tests {
         assert!(a.paragraphs[0].starts_with("First paragraph"));
         assert_eq!(a.paragraphs[1], "A section");
         assert_eq!(a.paragraphs[3..5], ["Point one", "Point two"]);
-        assert_eq!(a.links, ["https://news.example/source", "https://news.example/other"]);
-        assert!(!a.text().contains("[1]") && !a.text().contains("Home") && !a.text().contains("Copyright"));
-        assert!(a.text().contains("linked source for good measure.\n\nA section\n\nSecond"));
+        assert_eq!(
+            a.links,
+            ["https://news.example/source", "https://news.example/other"]
+        );
+        assert!(
+            !a.text().contains("[1]")
+                && !a.text().contains("Home")
+                && !a.text().contains("Copyright")
+        );
+        assert!(
+            a.text()
+                .contains("linked source for good measure.\n\nA section\n\nSecond")
+        );
         let n = a.narration.as_ref().expect("narration");
-        assert_eq!((n.url.as_str(), n.source), ("https://news.example/narration.mp3", NarrationSource::AudioElement));
+        assert_eq!(
+            (n.url.as_str(), n.source),
+            (
+                "https://news.example/narration.mp3",
+                NarrationSource::AudioElement
+            )
+        );
     }
 
     #[test]
@@ -160,26 +175,54 @@ mod tests {
         assert_eq!(r.links, a.links);
         let texts: Vec<String> = r.lines.iter().map(StyledLine::text).collect();
         let all = texts.join("\n");
-        assert!(all.contains("linked source[1]") && all.contains("same source[1]") && all.contains("another[2]"), "{all}");
-        assert!(r.lines.iter().all(|l| l.text().chars().count() <= 40), "{all}");
+        assert!(
+            all.contains("linked source[1]")
+                && all.contains("same source[1]")
+                && all.contains("another[2]"),
+            "{all}"
+        );
+        assert!(
+            r.lines.iter().all(|l| l.text().chars().count() <= 40),
+            "{all}"
+        );
 
-        let heading = r.lines.iter().find(|l| l.block == Some(1)).expect("heading line");
+        let heading = r
+            .lines
+            .iter()
+            .find(|l| l.block == Some(1))
+            .expect("heading line");
         assert_eq!(heading.text(), "A section");
         assert!(heading.spans.iter().all(|s| s.style.heading == Some(2)));
 
         let spans: Vec<&Span> = r.lines.iter().flat_map(|l| &l.spans).collect();
-        let find = |t: &str| spans.iter().find(|s| s.text.contains(t)).map(|s| s.style).expect(t);
+        let find = |t: &str| {
+            spans
+                .iter()
+                .find(|s| s.text.contains(t))
+                .map(|s| s.style)
+                .expect(t)
+        };
         assert!(find("emphasised").emphasis && find("strong").bold);
         assert_eq!(find("another").link, Some(1));
         assert_eq!(find("[2]").link, Some(1));
-        assert!(texts.contains(&"• Point one".to_string()) && texts.contains(&"• Point two".to_string()));
-        let quote = r.lines.iter().find(|l| l.block == Some(5)).expect("quote line");
+        assert!(
+            texts.contains(&"• Point one".to_string())
+                && texts.contains(&"• Point two".to_string())
+        );
+        let quote = r
+            .lines
+            .iter()
+            .find(|l| l.block == Some(5))
+            .expect("quote line");
         assert!(quote.spans.iter().all(|s| s.style.quote), "{quote:?}");
         // Every block shows up, in order, and the links are listed last.
         let blocks: Vec<usize> = r.lines.iter().filter_map(|l| l.block).collect();
         assert!(blocks.windows(2).all(|w| w[0] <= w[1]));
         assert_eq!(blocks.last(), Some(&(a.paragraphs.len() - 1)));
-        assert_eq!(texts.last().map(String::as_str), Some("[2] https://news.example/other"));
+        assert_eq!(
+            texts.last().map(String::as_str),
+            Some("[2] https://news.example/other")
+        );
     }
 
     #[test]
@@ -187,7 +230,10 @@ mod tests {
         // Raw in the source, and as character references (which map &#x9b; to '›', as HTML says).
         let raw = "\x1b]0;pwned\x07\x1b[2J\x1b[31mRED\x1b[0m\u{9b}6n\u{202e}evil\x07";
         let evil = "&#x1b;]0;pwned&#x07;&#x1b;[2J&#x1b;[31mRED&#x1b;[0m&#x9b;6n&#x202e;evil&#x07;";
-        let body = format!("<p>{raw} {evil} {}</p>", "Words of an ordinary paragraph. ".repeat(20));
+        let body = format!(
+            "<p>{raw} {evil} {}</p>",
+            "Words of an ordinary paragraph. ".repeat(20)
+        );
         let html = format!(
             r#"<html><head><title>{raw}</title><meta name="author" content="{evil}">
             <meta property="og:site_name" content="{evil}"></head><body><article><h1>{evil}</h1>{body}
@@ -197,7 +243,10 @@ mod tests {
         let json = serde_json::to_string(&a).expect("json");
         let back: Article = serde_json::from_str(&json).expect("round trip");
         assert_eq!(back, a);
-        let bad = |s: &str| s.chars().any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c));
+        let bad = |s: &str| {
+            s.chars()
+                .any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+        };
         let mut strings = vec![&a.url, &a.title, &a.content_html];
         strings.extend(a.byline.iter().chain(&a.published).chain(&a.site_name));
         strings.extend(a.paragraphs.iter().chain(&a.links));
@@ -205,10 +254,18 @@ mod tests {
             assert!(!bad(s), "control character in {s:?}");
         }
         assert_eq!(a.title, "REDevil");
-        assert!(a.paragraphs[0].starts_with("REDevil RED›6nevil Words"), "{}", a.paragraphs[0]);
+        assert!(
+            a.paragraphs[0].starts_with("REDevil RED›6nevil Words"),
+            "{}",
+            a.paragraphs[0]
+        );
         for l in a.render(50).lines {
             for s in &l.spans {
-                assert!(!s.text.chars().any(char::is_control), "control character in {:?}", s.text);
+                assert!(
+                    !s.text.chars().any(char::is_control),
+                    "control character in {:?}",
+                    s.text
+                );
             }
         }
     }
@@ -217,12 +274,16 @@ mod tests {
     fn feed_content_without_readability() {
         let html = r#"<p>Short item with <a href="/more">a link</a>.</p>
             <audio controls><source src="/a.ogg" type="audio/ogg"></audio><script>x()</script>"#;
-        let a = Article::from_feed_content(" Item\n", html, &url(), Some("Ann"), None).expect("article");
+        let a = Article::from_feed_content(" Item\n", html, &url(), Some("Ann"), None)
+            .expect("article");
         assert_eq!(a.title, "Item");
         assert_eq!(a.byline.as_deref(), Some("Ann"));
         assert_eq!(a.paragraphs, ["Short item with a link."]);
         assert_eq!(a.links, ["https://news.example/more"]);
-        assert_eq!(a.narration.map(|n| n.url), Some("https://news.example/a.ogg".to_string()));
+        assert_eq!(
+            a.narration.map(|n| n.url),
+            Some("https://news.example/a.ogg".to_string())
+        );
         assert_eq!(
             Article::from_feed_content("x", "<p> </p>", &url(), None, None),
             Err(ArticleError::NoText)
@@ -234,11 +295,28 @@ mod tests {
         let html = "<p>Intro</p><pre>fn main() {\n    go();\n}</pre>\
             <table><tr><th>City</th><th>Temp</th></tr><tr><td>Oslo</td><td>-3</td></tr></table>";
         let a = Article::from_feed_content("t", html, &url(), None, None).expect("article");
-        assert_eq!(a.paragraphs, ["Intro", "fn main() {\n    go();\n}", "City Temp\nOslo -3"]);
+        assert_eq!(
+            a.paragraphs,
+            ["Intro", "fn main() {\n    go();\n}", "City Temp\nOslo -3"]
+        );
         let r = a.render(30);
-        let pre: Vec<String> = r.lines.iter().filter(|l| l.block == Some(1)).map(StyledLine::text).collect();
+        let pre: Vec<String> = r
+            .lines
+            .iter()
+            .filter(|l| l.block == Some(1))
+            .map(StyledLine::text)
+            .collect();
         assert_eq!(pre, ["fn main() {", "    go();", "}"]);
-        assert!(r.lines.iter().filter(|l| l.block == Some(1)).all(|l| l.spans.iter().all(|s| s.style.preformatted)));
-        assert!(r.lines.iter().any(|l| l.block == Some(2) && l.text().contains("Oslo")));
+        assert!(
+            r.lines
+                .iter()
+                .filter(|l| l.block == Some(1))
+                .all(|l| l.spans.iter().all(|s| s.style.preformatted))
+        );
+        assert!(
+            r.lines
+                .iter()
+                .any(|l| l.block == Some(2) && l.text().contains("Oslo"))
+        );
     }
 }

@@ -92,7 +92,11 @@ const REF_SCHEME: &str = "herald-ref:";
 /// the title is shown (and spoken) on its own.
 pub(crate) fn segment(content_html: &str, title: &str, base: &Url) -> Segmented {
     let doc = Html::parse_document(content_html);
-    let mut w = Walker { base: Some(base), title: norm(title), ..Walker::default() };
+    let mut w = Walker {
+        base: Some(base),
+        title: norm(title),
+        ..Walker::default()
+    };
     let mut skipping: Option<NodeId> = None;
     for edge in doc.tree.root().traverse() {
         match edge {
@@ -121,7 +125,10 @@ pub(crate) fn segment(content_html: &str, title: &str, base: &Url) -> Segmented 
         }
     }
     w.flush();
-    Segmented { blocks: w.blocks, links: w.links }
+    Segmented {
+        blocks: w.blocks,
+        links: w.links,
+    }
 }
 
 fn norm(s: &str) -> String {
@@ -130,15 +137,25 @@ fn norm(s: &str) -> String {
 
 /// Plain text of a non-preformatted run: whitespace collapsed, `<br>` kept as a line break.
 fn clean_run(s: &str) -> String {
-    s.split('\n').map(sanitize::line).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
+    s.split('\n')
+        .map(sanitize::line)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Preformatted text keeps its spacing; only blank edges go.
 fn clean_pre(s: &str) -> String {
     let text = sanitize::text(s);
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    let start = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
-    let end = lines.iter().rposition(|l| !l.is_empty()).map_or(start, |e| e + 1);
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
     lines[start..end].join("\n")
 }
 
@@ -186,17 +203,57 @@ struct Walker<'a> {
 }
 
 const BLOCKS: &[&str] = &[
-    "html", "body", "p", "div", "section", "article", "main", "header", "footer", "aside", "nav",
-    "dl", "dt", "dd", "figure", "figcaption", "thead", "tbody", "tfoot", "tr", "td", "th",
-    "caption", "hr", "address", "details", "summary", "fieldset", "legend", "center", "hgroup",
-    "form", "menu", "dir", "li", "ul", "ol", "blockquote", "pre", "table", "h1", "h2", "h3",
-    "h4", "h5", "h6",
+    "html",
+    "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "hr",
+    "address",
+    "details",
+    "summary",
+    "fieldset",
+    "legend",
+    "center",
+    "hgroup",
+    "form",
+    "menu",
+    "dir",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
 ];
 /// Never text a reader sees.
 const IGNORED: &[&str] = &[
-    "head", "script", "style", "noscript", "template", "svg", "math", "button", "input",
-    "select", "textarea", "audio", "video", "iframe", "object", "embed", "canvas", "map", "img",
-    "picture",
+    "head", "script", "style", "noscript", "template", "svg", "math", "button", "input", "select",
+    "textarea", "audio", "video", "iframe", "object", "embed", "canvas", "map", "img", "picture",
 ];
 
 fn inline_tag(name: &str) -> Option<&'static str> {
@@ -227,7 +284,10 @@ impl Walker<'_> {
         }
         if let Some(kind) = self.whole {
             let keep = kind == Kind::Table
-                && matches!(name, "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th" | "caption");
+                && matches!(
+                    name,
+                    "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th" | "caption"
+                );
             let tag = match inline_tag(name) {
                 Some(t) => Some(t),
                 None if keep => BLOCKS.iter().copied().find(|b| *b == name),
@@ -256,7 +316,11 @@ impl Walker<'_> {
             let tag = inline_tag(name);
             let open = tag.map(|t| format!("<{t}>")).unwrap_or_default();
             self.html.push_str(&open);
-            self.inline.push(OpenInline { tag, open, link: None });
+            self.inline.push(OpenInline {
+                tag,
+                open,
+                link: None,
+            });
             self.stack.push(Opened::Inline);
             return true;
         }
@@ -282,7 +346,10 @@ impl Walker<'_> {
                 Opened::List
             }
             "li" => {
-                let value = el.value().attr("value").and_then(|s| s.trim().parse::<i64>().ok());
+                let value = el
+                    .value()
+                    .attr("value")
+                    .and_then(|s| s.trim().parse::<i64>().ok());
                 self.marker = Some(match self.lists.last_mut() {
                     Some((true, next)) => {
                         let n = value.unwrap_or(*next);
@@ -329,7 +396,11 @@ impl Walker<'_> {
         };
         self.html.push_str(&open);
         let tag = href.is_some().then_some("a");
-        self.inline.push(OpenInline { tag, open, link: href.map(|h| (h, None)) });
+        self.inline.push(OpenInline {
+            tag,
+            open,
+            link: href.map(|h| (h, None)),
+        });
         self.stack.push(Opened::Inline);
         true
     }
@@ -355,7 +426,11 @@ impl Walker<'_> {
                 self.marker = None;
             }
             Some(Opened::Whole) => {
-                self.html.push_str(if self.whole == Some(Kind::Pre) { "</pre>" } else { "</table>" });
+                self.html.push_str(if self.whole == Some(Kind::Pre) {
+                    "</pre>"
+                } else {
+                    "</table>"
+                });
                 self.flush();
                 self.whole = None;
                 self.kinds.pop();
@@ -369,13 +444,16 @@ impl Walker<'_> {
                 }
             }
             Some(Opened::Inline) => {
-                let Some(open) = self.inline.pop() else { return };
+                let Some(open) = self.inline.pop() else {
+                    return;
+                };
                 if let Some(t) = open.tag {
                     self.html.push_str(&format!("</{t}>"));
                 }
                 if let Some((_, Some(idx))) = open.link {
                     let n = idx + 1;
-                    self.html.push_str(&format!("<a href=\"{REF_SCHEME}{idx}\">[{n}]</a>"));
+                    self.html
+                        .push_str(&format!("<a href=\"{REF_SCHEME}{idx}\">[{n}]</a>"));
                 }
             }
         }
@@ -391,8 +469,10 @@ impl Walker<'_> {
         }
         if !t.trim().is_empty() {
             // The innermost link shows text: it gets its number now, in reading order.
-            if let Some(OpenInline { link: Some((href, idx @ None)), .. }) =
-                self.inline.iter_mut().rev().find(|o| o.link.is_some())
+            if let Some(OpenInline {
+                link: Some((href, idx @ None)),
+                ..
+            }) = self.inline.iter_mut().rev().find(|o| o.link.is_some())
             {
                 let i = match self.links.iter().position(|l| l == href) {
                     Some(i) => i,
@@ -442,14 +522,31 @@ impl Walker<'_> {
 
 /// A table of data rather than layout: no blocks inside its cells, and not marked as layout.
 fn is_data_table(el: ElementRef) -> bool {
-    if el.value().attr("role").is_some_and(|r| r == "presentation" || r == "none") {
+    if el
+        .value()
+        .attr("role")
+        .is_some_and(|r| r == "presentation" || r == "none")
+    {
         return false;
     }
     !el.descendent_elements().skip(1).any(|d| {
         matches!(
             d.value().name(),
-            "p" | "div" | "table" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-                | "blockquote" | "pre" | "section" | "article" | "dl"
+            "p" | "div"
+                | "table"
+                | "ul"
+                | "ol"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "pre"
+                | "section"
+                | "article"
+                | "dl"
         )
     })
 }
@@ -473,27 +570,51 @@ pub(crate) fn render(seg: &Segmented, width: usize) -> Rendered {
     if !seg.links.is_empty() {
         lines.push(StyledLine::default());
         for (i, link) in seg.links.iter().enumerate() {
-            let style = Style { link: Some(i), ..Style::default() };
+            let style = Style {
+                link: Some(i),
+                ..Style::default()
+            };
             let text = format!("[{}] {link}", i + 1);
             // URLs have no spaces to wrap at: cut them at the width.
             let chars: Vec<char> = text.chars().collect();
             for chunk in chars.chunks(width.max(MIN_WIDTH)) {
-                let span = Span { text: chunk.iter().collect(), style };
-                lines.push(StyledLine { spans: vec![span], block: None });
+                let span = Span {
+                    text: chunk.iter().collect(),
+                    style,
+                };
+                lines.push(StyledLine {
+                    spans: vec![span],
+                    block: None,
+                });
             }
         }
     }
-    Rendered { lines, links: seg.links.clone() }
+    Rendered {
+        lines,
+        links: seg.links.clone(),
+    }
 }
 
-fn render_block(block: &Block, index: usize, width: usize, links: &[String], out: &mut Vec<StyledLine>) {
+fn render_block(
+    block: &Block,
+    index: usize,
+    width: usize,
+    links: &[String],
+    out: &mut Vec<StyledLine>,
+) {
     let quote = "│ ".repeat(block.quote);
     let indent = "  ".repeat(block.list_depth.saturating_sub(1));
     let marker = block.marker.clone().unwrap_or_default();
-    let hang = if block.list_depth > 0 && marker.is_empty() { "  ".to_string() } else { String::new() };
+    let hang = if block.list_depth > 0 && marker.is_empty() {
+        "  ".to_string()
+    } else {
+        String::new()
+    };
     let first_prefix = format!("{indent}{marker}{hang}");
     let cont_prefix = " ".repeat(first_prefix.chars().count());
-    let inner = width.saturating_sub(quote.chars().count() + cont_prefix.chars().count()).max(MIN_WIDTH);
+    let inner = width
+        .saturating_sub(quote.chars().count() + cont_prefix.chars().count())
+        .max(MIN_WIDTH);
 
     let heading = match block.kind {
         Kind::Heading(n) => Some(n),
@@ -504,7 +625,11 @@ fn render_block(block: &Block, index: usize, width: usize, links: &[String], out
         Kind::Heading(n) => format!("<h{n}>{}</h{n}>", block.html),
         Kind::Pre | Kind::Table => block.html.clone(),
     };
-    let base = Style { heading, quote: block.quote > 0, ..Style::default() };
+    let base = Style {
+        heading,
+        quote: block.quote > 0,
+        ..Style::default()
+    };
     let rendered: Vec<Vec<Span>> = match html2text::config::rich()
         .link_footnotes(false)
         .unicode_strikeout(false)
@@ -529,22 +654,48 @@ fn render_block(block: &Block, index: usize, width: usize, links: &[String], out
         Err(_) => block
             .text
             .lines()
-            .map(|l| vec![Span { text: l.to_string(), style: base }])
+            .map(|l| {
+                vec![Span {
+                    text: l.to_string(),
+                    style: base,
+                }]
+            })
             .collect(),
     };
-    let start = rendered.iter().position(|l| !l.is_empty()).unwrap_or(rendered.len());
-    let end = rendered.iter().rposition(|l| !l.is_empty()).map_or(start, |e| e + 1);
+    let start = rendered
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(rendered.len());
+    let end = rendered
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
     for (n, spans) in rendered[start..end].iter().enumerate() {
         let mut line = Vec::with_capacity(spans.len() + 2);
         if !quote.is_empty() {
-            line.push(Span { text: quote.clone(), style: Style { quote: true, ..Style::default() } });
+            line.push(Span {
+                text: quote.clone(),
+                style: Style {
+                    quote: true,
+                    ..Style::default()
+                },
+            });
         }
         let prefix = if n == 0 { &first_prefix } else { &cont_prefix };
         if !prefix.is_empty() {
-            line.push(Span { text: prefix.clone(), style: Style { quote: block.quote > 0, ..Style::default() } });
+            line.push(Span {
+                text: prefix.clone(),
+                style: Style {
+                    quote: block.quote > 0,
+                    ..Style::default()
+                },
+            });
         }
         line.extend(spans.iter().cloned());
-        out.push(StyledLine { spans: line, block: Some(index) });
+        out.push(StyledLine {
+            spans: line,
+            block: Some(index),
+        });
     }
 }
 
@@ -582,7 +733,11 @@ fn strip_heading_hashes(spans: &mut Vec<Span>) {
         let before = first.text.len();
         let rest = first.text.trim_start_matches('#');
         stripped_hashes |= rest.len() != before;
-        let rest = if stripped_hashes { rest.strip_prefix(' ').unwrap_or(rest) } else { rest };
+        let rest = if stripped_hashes {
+            rest.strip_prefix(' ').unwrap_or(rest)
+        } else {
+            rest
+        };
         first.text = rest.to_string();
         if !first.text.is_empty() || !stripped_hashes {
             break;

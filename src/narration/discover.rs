@@ -29,7 +29,10 @@ pub fn discover(doc: &Html, page_url: &Url) -> Option<Narration> {
 
 /// [`discover`] on HTML text.
 pub fn discover_in_html(html: &str, page_url: &Url) -> Option<Narration> {
-    discover(&Html::parse_document(&crate::article::extract::limit_nesting(html)), page_url)
+    discover(
+        &Html::parse_document(&crate::article::extract::limit_nesting(html)),
+        page_url,
+    )
 }
 
 /// The best audio enclosure of a feed item, given as `(url, declared media type)`. Enclosures
@@ -41,10 +44,15 @@ pub fn from_enclosures<'a>(
 ) -> Option<Narration> {
     let found = enclosures
         .into_iter()
-        .filter(|(url, mime)| match mime.map(str::trim).filter(|m| !m.is_empty()) {
-            Some(m) => m.to_ascii_lowercase().starts_with("audio/") || m == "application/ogg",
-            None => !matches!(AudioFormat::classify(url, None), None | Some(AudioFormat::Unknown)),
-        })
+        .filter(
+            |(url, mime)| match mime.map(str::trim).filter(|m| !m.is_empty()) {
+                Some(m) => m.to_ascii_lowercase().starts_with("audio/") || m == "application/ogg",
+                None => !matches!(
+                    AudioFormat::classify(url, None),
+                    None | Some(AudioFormat::Unknown)
+                ),
+            },
+        )
         .filter_map(|(url, mime)| Candidate::new(url, mime, NarrationSource::FeedEnclosure, base))
         .collect();
     choose(found)
@@ -55,12 +63,25 @@ fn audio_elements(doc: &Html, base: &Url) -> Vec<Candidate> {
     for audio in doc.select(&AUDIO) {
         let el = audio.value();
         if let Some(src) = el.attr("src") {
-            out.extend(Candidate::new(src, el.attr("type"), NarrationSource::AudioElement, Some(base)));
+            out.extend(Candidate::new(
+                src,
+                el.attr("type"),
+                NarrationSource::AudioElement,
+                Some(base),
+            ));
         }
-        for source in audio.child_elements().filter(|c| c.value().name() == "source") {
+        for source in audio
+            .child_elements()
+            .filter(|c| c.value().name() == "source")
+        {
             if let Some(src) = source.value().attr("src") {
                 let ty = source.value().attr("type");
-                out.extend(Candidate::new(src, ty, NarrationSource::AudioElement, Some(base)));
+                out.extend(Candidate::new(
+                    src,
+                    ty,
+                    NarrationSource::AudioElement,
+                    Some(base),
+                ));
             }
         }
     }
@@ -79,11 +100,18 @@ fn og_audio(doc: &Html, base: &Url) -> Vec<Candidate> {
     let mut groups: Vec<Og> = Vec::new();
     for meta in doc.select(&META) {
         let el = meta.value();
-        let Some(prop) = el.attr("property").or_else(|| el.attr("name")) else { continue };
-        let Some(content) = el.attr("content") else { continue };
+        let Some(prop) = el.attr("property").or_else(|| el.attr("name")) else {
+            continue;
+        };
+        let Some(content) = el.attr("content") else {
+            continue;
+        };
         let prop = prop.trim().to_ascii_lowercase();
         if prop == "og:audio" {
-            groups.push(Og { url: Some(content), ..Og::default() });
+            groups.push(Og {
+                url: Some(content),
+                ..Og::default()
+            });
             continue;
         }
         if !prop.starts_with("og:audio:") {
@@ -114,7 +142,9 @@ fn json_ld(doc: &Html, base: &Url) -> Vec<Candidate> {
     let mut out = Vec::new();
     for script in doc.select(&JSON_LD) {
         let text: String = script.text().collect();
-        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else { continue };
+        let Ok(value) = serde_json::from_str::<Value>(text.trim()) else {
+            continue;
+        };
         // serde_json caps nesting at 128 while parsing; walk with a stack all the same.
         let mut stack = vec![&value];
         while let Some(v) = stack.pop() {
@@ -146,25 +176,38 @@ fn media_objects(value: &Value, must_say_audio: bool, base: &Url, out: &mut Vec<
     for item in items {
         match item {
             Value::String(url) if !must_say_audio => {
-                out.extend(Candidate::new(url, None, NarrationSource::JsonLd, Some(base)));
+                out.extend(Candidate::new(
+                    url,
+                    None,
+                    NarrationSource::JsonLd,
+                    Some(base),
+                ));
             }
             Value::Object(map) => {
                 let str_of = |k: &str| map.get(k).and_then(Value::as_str);
-                let Some(url) = str_of("contentUrl").or_else(|| str_of("url")) else { continue };
+                let Some(url) = str_of("contentUrl").or_else(|| str_of("url")) else {
+                    continue;
+                };
                 let format = str_of("encodingFormat").map(normalize_format);
                 let is_audio_type = match map.get("@type") {
                     Some(Value::String(t)) => t.contains("Audio"),
-                    Some(Value::Array(ts)) => {
-                        ts.iter().filter_map(Value::as_str).any(|t| t.contains("Audio"))
-                    }
+                    Some(Value::Array(ts)) => ts
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .any(|t| t.contains("Audio")),
                     _ => false,
                 };
-                let says_audio = is_audio_type
-                    || format.as_deref().is_some_and(|f| f.starts_with("audio/"));
+                let says_audio =
+                    is_audio_type || format.as_deref().is_some_and(|f| f.starts_with("audio/"));
                 if must_say_audio && !says_audio {
                     continue;
                 }
-                out.extend(Candidate::new(url, format.as_deref(), NarrationSource::JsonLd, Some(base)));
+                out.extend(Candidate::new(
+                    url,
+                    format.as_deref(),
+                    NarrationSource::JsonLd,
+                    Some(base),
+                ));
             }
             _ => {}
         }
@@ -199,7 +242,8 @@ mod tests {
 
     #[test]
     fn audio_src_relative() {
-        let n = find(r#"<p>x</p><audio controls src="../media/story.mp3"></audio>"#).expect("found");
+        let n =
+            find(r#"<p>x</p><audio controls src="../media/story.mp3"></audio>"#).expect("found");
         assert_eq!(n.url, "https://news.example/2026/media/story.mp3");
         assert_eq!(n.source, NarrationSource::AudioElement);
         assert_eq!(n.media_type.as_deref(), Some("audio/mpeg"));
@@ -219,7 +263,12 @@ mod tests {
 
     #[test]
     fn only_opus_means_none() {
-        assert_eq!(find(r#"<audio src="/a.opus"></audio><audio><source src="/b" type="audio/opus"></audio>"#), None);
+        assert_eq!(
+            find(
+                r#"<audio src="/a.opus"></audio><audio><source src="/b" type="audio/opus"></audio>"#
+            ),
+            None
+        );
         assert_eq!(find("<p>no audio here</p>"), None);
     }
 
@@ -266,7 +315,10 @@ mod tests {
 
         let opus = r#"<script type="application/ld+json">{"audio":{"contentUrl":"/s","encodingFormat":"opus"}}</script>"#;
         assert_eq!(find(opus), None);
-        assert_eq!(find(r#"<script type="application/ld+json">{ not json</script>"#), None);
+        assert_eq!(
+            find(r#"<script type="application/ld+json">{ not json</script>"#),
+            None
+        );
     }
 
     #[test]
@@ -274,7 +326,10 @@ mod tests {
         let html = r#"<meta property="og:audio" content="/og.mp3">
             <script type="application/ld+json">{"audio":"/ld.mp3"}</script>
             <audio src="/el.mp3"></audio>"#;
-        assert_eq!(find(html).expect("found").url, "https://news.example/el.mp3");
+        assert_eq!(
+            find(html).expect("found").url,
+            "https://news.example/el.mp3"
+        );
     }
 
     #[test]
@@ -291,9 +346,15 @@ mod tests {
         assert_eq!(n.url, "https://news.example/rel/a.mp3");
         assert_eq!(n.source, NarrationSource::FeedEnclosure);
 
-        assert_eq!(from_enclosures([("https://cdn.example/file", None)], None), None);
+        assert_eq!(
+            from_enclosures([("https://cdn.example/file", None)], None),
+            None
+        );
         let n = from_enclosures([("https://cdn.example/a.flac", None)], None).expect("found");
         assert_eq!(n.media_type.as_deref(), Some("audio/flac"));
-        assert_eq!(from_enclosures([("https://cdn.example/v.mp4", Some("video/mp4"))], None), None);
+        assert_eq!(
+            from_enclosures([("https://cdn.example/v.mp4", Some("video/mp4"))], None),
+            None
+        );
     }
 }

@@ -30,7 +30,9 @@ impl AudioFormat {
         if let Some(Err(())) = by_extension {
             return None;
         }
-        let declared = media_type.map(|t| t.trim().to_ascii_lowercase()).filter(|t| !t.is_empty());
+        let declared = media_type
+            .map(|t| t.trim().to_ascii_lowercase())
+            .filter(|t| !t.is_empty());
         if let Some(t) = &declared {
             if t.contains("opus") {
                 return None; // audio/opus, or audio/ogg; codecs=opus
@@ -96,9 +98,9 @@ impl AudioFormat {
 
 /// The lowercase extension of the URL's last path segment (query and fragment ignored).
 fn extension(url: &str) -> String {
-    let path = Url::parse(url).map(|u| u.path().to_string()).unwrap_or_else(|_| {
-        url.split(['?', '#']).next().unwrap_or_default().to_string()
-    });
+    let path = Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_else(|_| url.split(['?', '#']).next().unwrap_or_default().to_string());
     let last = path.rsplit('/').next().unwrap_or_default();
     match last.rsplit_once('.') {
         Some((_, ext)) => ext.to_ascii_lowercase(),
@@ -134,7 +136,11 @@ impl Candidate {
             return None;
         }
         let media_type = media_type.map(sanitize::line).filter(|t| !t.is_empty());
-        Some(Candidate { url: sanitize::line(url.as_str()), media_type, source })
+        Some(Candidate {
+            url: sanitize::line(url.as_str()),
+            media_type,
+            source,
+        })
     }
 }
 
@@ -177,7 +183,10 @@ mod tests {
         assert_eq!(c("http://a/x.m4a", None), Some(Mp4));
         assert_eq!(c("http://a/x.ogg", Some("audio/ogg")), Some(Vorbis));
         assert_eq!(c("http://a/x.ogg", Some("audio/ogg; codecs=opus")), None);
-        assert_eq!(c("http://a/x.ogg", Some("audio/ogg; codecs=\"opus\"")), None);
+        assert_eq!(
+            c("http://a/x.ogg", Some("audio/ogg; codecs=\"opus\"")),
+            None
+        );
         assert_eq!(c("http://a/x.opus", None), None);
         assert_eq!(c("http://a/x.opus", Some("audio/ogg")), None);
         assert_eq!(c("http://a/x", Some("audio/opus")), None);
@@ -216,7 +225,23 @@ mod tests {
         let n = choose(c.into_iter().collect()).expect("narration");
         assert_eq!(n.url, "https://site/x.mp3");
         assert_eq!(n.media_type.as_deref(), Some("audio/mpeg"));
-        assert!(Candidate::new("javascript:alert(1)", None, NarrationSource::OgAudio, Some(&base)).is_none());
-        assert!(Candidate::new("data:audio/mp3;base64,AA", None, NarrationSource::OgAudio, None).is_none());
+        assert!(
+            Candidate::new(
+                "javascript:alert(1)",
+                None,
+                NarrationSource::OgAudio,
+                Some(&base)
+            )
+            .is_none()
+        );
+        assert!(
+            Candidate::new(
+                "data:audio/mp3;base64,AA",
+                None,
+                NarrationSource::OgAudio,
+                None
+            )
+            .is_none()
+        );
     }
 }
