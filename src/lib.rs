@@ -4,6 +4,7 @@
 //! client, feeds, the store, articles, comments and narration discovery.
 #![deny(clippy::unwrap_used)]
 
+pub mod article;
 pub mod commands;
 pub mod comments;
 pub mod config;

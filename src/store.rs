@@ -243,7 +243,12 @@ impl Store {
                             now
                         ])?;
                         for item in items {
-                            let audio = crate::narration::choose_enclosure(&item.enclosures);
+                            let audio = crate::narration::from_enclosures(
+                                item.enclosures
+                                    .iter()
+                                    .map(|(u, t)| (u.as_str(), t.as_deref())),
+                                None,
+                            );
                             let published = item.published.map(|p| p.to_rfc3339());
                             let sort_time = item.published.map(|p| p.timestamp());
                             let row = params![

@@ -1,0 +1,748 @@
+//! Content HTML -> blocks (the paragraphs narration speaks) -> styled lines.
+//!
+//! The content is first cut into blocks by a walk over the DOM; each block is then rendered
+//! alone by html2text. Rendering block by block is what lets every line say which paragraph
+//! it belongs to, without matching rendered text back to the source.
+
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
+use html2text::render::RichAnnotation;
+use scraper::{ElementRef, Node};
+use url::Url;
+
+use super::extract::escape;
+use crate::sanitize;
+
+/// An article laid out for a terminal of some width.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rendered {
+    pub lines: Vec<StyledLine>,
+    /// Link targets in order of first appearance; `Style::link` and the `[n]` markers
+    /// (n = index + 1) refer to them. Also listed at the end of `lines`.
+    pub links: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StyledLine {
+    pub spans: Vec<Span>,
+    /// Index into `Article::paragraphs` of the block this line shows; `None` for blank lines
+    /// and the link list.
+    pub block: Option<usize>,
+}
+
+impl StyledLine {
+    /// The line as plain text.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Span {
+    pub text: String,
+    pub style: Style,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    pub bold: bool,
+    pub emphasis: bool,
+    pub code: bool,
+    pub preformatted: bool,
+    pub strikeout: bool,
+    /// 1..=6 for heading text.
+    pub heading: Option<u8>,
+    pub quote: bool,
+    /// Index into `links` for link text and its `[n]` marker.
+    pub link: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Kind {
+    Text,
+    Heading(u8),
+    Pre,
+    Table,
+}
+
+/// One paragraph-like unit of the body.
+#[derive(Debug, Clone)]
+pub(crate) struct Block {
+    kind: Kind,
+    quote: usize,
+    list_depth: usize,
+    /// The list bullet or number, on the first block of a list item.
+    marker: Option<String>,
+    /// The block's own HTML, as handed to html2text (links carry their `[n]` markers).
+    html: String,
+    /// Plain sanitized text: what narration speaks and `Article::text` joins.
+    pub(crate) text: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Segmented {
+    pub(crate) blocks: Vec<Block>,
+    pub(crate) links: Vec<String>,
+}
+
+/// Marker links use this scheme; page links are restricted to real schemes so they never clash.
+const REF_SCHEME: &str = "herald-ref:";
+
+/// Cuts content HTML into blocks. A heading at the very start that repeats `title` is left out:
+/// the title is shown (and spoken) on its own.
+pub(crate) fn segment(content_html: &str, title: &str, base: &Url) -> Segmented {
+    let doc = crate::html::parse_document(content_html);
+    let mut w = Walker {
+        base: Some(base),
+        title: norm(title),
+        ..Walker::default()
+    };
+    let mut skipping: Option<NodeId> = None;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => {
+                if skipping.is_some() {
+                    continue;
+                }
+                match node.value() {
+                    Node::Text(t) => w.text_node(t),
+                    Node::Element(_) => {
+                        if let Some(el) = ElementRef::wrap(node)
+                            && !w.open(el)
+                        {
+                            skipping = Some(node.id());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Edge::Close(node) => match skipping {
+                Some(id) if id == node.id() => skipping = None,
+                Some(_) => {}
+                None if node.value().is_element() => w.close(),
+                None => {}
+            },
+        }
+    }
+    w.flush();
+    Segmented {
+        blocks: w.blocks,
+        links: w.links,
+    }
+}
+
+fn norm(s: &str) -> String {
+    sanitize::line(s).to_lowercase()
+}
+
+/// Plain text of a non-preformatted run: whitespace collapsed, `<br>` kept as a line break.
+fn clean_run(s: &str) -> String {
+    s.split('\n')
+        .map(sanitize::line)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Preformatted text keeps its spacing; only blank edges go.
+fn clean_pre(s: &str) -> String {
+    let text = sanitize::text(s);
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
+    lines[start..end].join("\n")
+}
+
+/// What closing an element must undo.
+#[derive(Debug)]
+enum Opened {
+    Nothing,
+    Block,
+    Heading,
+    Quote,
+    List,
+    Item,
+    /// The root of a `<pre>` or data table, collected whole.
+    Whole,
+    /// A tag inside a whole block, with the text separator it adds when closed.
+    RawTag(Option<&'static str>, &'static str),
+    Inline,
+}
+
+#[derive(Debug)]
+struct OpenInline {
+    tag: Option<&'static str>,
+    open: String,
+    /// For a link: its href and, once it has shown text, its index in `links`.
+    link: Option<(String, Option<usize>)>,
+}
+
+#[derive(Debug, Default)]
+struct Walker<'a> {
+    base: Option<&'a Url>,
+    title: String,
+    blocks: Vec<Block>,
+    links: Vec<String>,
+    html: String,
+    text: String,
+    stack: Vec<Opened>,
+    inline: Vec<OpenInline>,
+    kinds: Vec<Kind>,
+    quote: usize,
+    /// Per open list: ordered?, next number.
+    lists: Vec<(bool, i64)>,
+    marker: Option<String>,
+    /// Inside a `<pre>` or data table: no block breaks until it closes.
+    whole: Option<Kind>,
+}
+
+const BLOCKS: &[&str] = &[
+    "html",
+    "body",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "nav",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "hr",
+    "address",
+    "details",
+    "summary",
+    "fieldset",
+    "legend",
+    "center",
+    "hgroup",
+    "form",
+    "menu",
+    "dir",
+    "li",
+    "ul",
+    "ol",
+    "blockquote",
+    "pre",
+    "table",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+];
+/// Never text a reader sees.
+const IGNORED: &[&str] = &[
+    "head", "script", "style", "noscript", "template", "svg", "math", "button", "input", "select",
+    "textarea", "audio", "video", "iframe", "object", "embed", "canvas", "map", "img", "picture",
+];
+
+fn inline_tag(name: &str) -> Option<&'static str> {
+    match name {
+        "em" | "i" | "cite" | "dfn" | "var" => Some("em"),
+        "strong" | "b" => Some("strong"),
+        "code" | "kbd" | "samp" | "tt" => Some("code"),
+        "s" | "strike" | "del" => Some("s"),
+        _ => None,
+    }
+}
+
+impl Walker<'_> {
+    /// Returns false when the element's subtree is to be skipped.
+    fn open(&mut self, el: ElementRef) -> bool {
+        let name = el.value().name();
+        if IGNORED.contains(&name) || el.value().attr("hidden").is_some() {
+            return false;
+        }
+        if name == "br" {
+            self.html.push_str("<br>");
+            self.text.push('\n');
+            self.stack.push(Opened::Nothing);
+            return true;
+        }
+        if name == "a" {
+            return self.open_link(el);
+        }
+        if let Some(kind) = self.whole {
+            let keep = kind == Kind::Table
+                && matches!(
+                    name,
+                    "table" | "thead" | "tbody" | "tfoot" | "tr" | "td" | "th" | "caption"
+                );
+            let tag = match inline_tag(name) {
+                Some(t) => Some(t),
+                None if keep => BLOCKS.iter().copied().find(|b| *b == name),
+                None => None,
+            };
+            if let Some(t) = tag {
+                self.html.push('<');
+                self.html.push_str(t);
+                if let Some(span) = el.value().attr("colspan").filter(|_| keep) {
+                    self.html.push_str(" colspan=\"");
+                    escape(&mut self.html, span, true);
+                    self.html.push('"');
+                }
+                self.html.push('>');
+            }
+            let sep = match name {
+                "tr" | "caption" => "\n",
+                n if BLOCKS.contains(&n) => " ",
+                _ => "",
+            };
+            self.text.push_str(if sep == "\n" { "" } else { sep });
+            self.stack.push(Opened::RawTag(tag, sep));
+            return true;
+        }
+        if !BLOCKS.contains(&name) {
+            let tag = inline_tag(name);
+            let open = tag.map(|t| format!("<{t}>")).unwrap_or_default();
+            self.html.push_str(&open);
+            self.inline.push(OpenInline {
+                tag,
+                open,
+                link: None,
+            });
+            self.stack.push(Opened::Inline);
+            return true;
+        }
+        self.flush();
+        let opened = match name {
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                let is_title = self.blocks.is_empty()
+                    && !self.title.is_empty()
+                    && norm(&el.text().collect::<String>()) == self.title;
+                if is_title {
+                    return false;
+                }
+                self.kinds.push(Kind::Heading(name.as_bytes()[1] - b'0'));
+                Opened::Heading
+            }
+            "blockquote" => {
+                self.quote += 1;
+                Opened::Quote
+            }
+            "ul" | "ol" | "menu" | "dir" => {
+                let start = el.value().attr("start").and_then(|s| s.trim().parse().ok());
+                self.lists.push((name == "ol", start.unwrap_or(1)));
+                Opened::List
+            }
+            "li" => {
+                let value = el
+                    .value()
+                    .attr("value")
+                    .and_then(|s| s.trim().parse::<i64>().ok());
+                self.marker = Some(match self.lists.last_mut() {
+                    Some((true, next)) => {
+                        let n = value.unwrap_or(*next);
+                        *next = n + 1;
+                        format!("{n}. ")
+                    }
+                    _ => "• ".to_string(),
+                });
+                Opened::Item
+            }
+            "pre" => self.open_whole(Kind::Pre, "<pre>"),
+            "table" if is_data_table(el) => self.open_whole(Kind::Table, "<table>"),
+            _ => Opened::Block,
+        };
+        self.stack.push(opened);
+        true
+    }
+
+    fn open_whole(&mut self, kind: Kind, tag: &str) -> Opened {
+        self.whole = Some(kind);
+        self.kinds.push(kind);
+        self.html.push_str(tag);
+        Opened::Whole
+    }
+
+    fn open_link(&mut self, el: ElementRef) -> bool {
+        let href = el
+            .value()
+            .attr("href")
+            .and_then(|h| match self.base {
+                Some(b) => b.join(h.trim()).ok(),
+                None => Url::parse(h.trim()).ok(),
+            })
+            .filter(|u| matches!(u.scheme(), "http" | "https" | "mailto" | "ftp"))
+            .map(|u| sanitize::line(u.as_str()));
+        let open = match &href {
+            Some(h) => {
+                let mut o = String::from("<a href=\"");
+                escape(&mut o, h, true);
+                o.push_str("\">");
+                o
+            }
+            None => String::new(),
+        };
+        self.html.push_str(&open);
+        let tag = href.is_some().then_some("a");
+        self.inline.push(OpenInline {
+            tag,
+            open,
+            link: href.map(|h| (h, None)),
+        });
+        self.stack.push(Opened::Inline);
+        true
+    }
+
+    fn close(&mut self) {
+        match self.stack.pop() {
+            None | Some(Opened::Nothing) => {}
+            Some(Opened::Block) => self.flush(),
+            Some(Opened::Heading) => {
+                self.flush();
+                self.kinds.pop();
+            }
+            Some(Opened::Quote) => {
+                self.flush();
+                self.quote -= 1;
+            }
+            Some(Opened::List) => {
+                self.flush();
+                self.lists.pop();
+            }
+            Some(Opened::Item) => {
+                self.flush();
+                self.marker = None;
+            }
+            Some(Opened::Whole) => {
+                self.html.push_str(if self.whole == Some(Kind::Pre) {
+                    "</pre>"
+                } else {
+                    "</table>"
+                });
+                self.flush();
+                self.whole = None;
+                self.kinds.pop();
+            }
+            Some(Opened::RawTag(tag, sep)) => {
+                if let Some(t) = tag {
+                    self.html.push_str(&format!("</{t}>"));
+                }
+                if sep == "\n" {
+                    self.text.push('\n');
+                }
+            }
+            Some(Opened::Inline) => {
+                let Some(open) = self.inline.pop() else {
+                    return;
+                };
+                if let Some(t) = open.tag {
+                    self.html.push_str(&format!("</{t}>"));
+                }
+                if let Some((_, Some(idx))) = open.link {
+                    let n = idx + 1;
+                    self.html
+                        .push_str(&format!("<a href=\"{REF_SCHEME}{idx}\">[{n}]</a>"));
+                }
+            }
+        }
+    }
+
+    fn text_node(&mut self, t: &str) {
+        if self.whole.is_none() && t.trim().is_empty() {
+            if !self.text.ends_with(char::is_whitespace) && !self.text.is_empty() {
+                self.html.push(' ');
+                self.text.push(' ');
+            }
+            return;
+        }
+        if !t.trim().is_empty() {
+            // The innermost link shows text: it gets its number now, in reading order.
+            if let Some(OpenInline {
+                link: Some((href, idx @ None)),
+                ..
+            }) = self.inline.iter_mut().rev().find(|o| o.link.is_some())
+            {
+                let i = match self.links.iter().position(|l| l == href) {
+                    Some(i) => i,
+                    None => {
+                        self.links.push(href.clone());
+                        self.links.len() - 1
+                    }
+                };
+                *idx = Some(i);
+            }
+        }
+        escape(&mut self.html, t, false);
+        self.text.push_str(t);
+    }
+
+    /// Ends the current run as a block (if it holds text) and starts the next one inside the
+    /// same inline elements.
+    fn flush(&mut self) {
+        let kind = self.kinds.last().copied().unwrap_or(Kind::Text);
+        let text = match kind {
+            Kind::Pre => clean_pre(&self.text),
+            _ => clean_run(&self.text),
+        };
+        if !text.is_empty() {
+            let mut html = std::mem::take(&mut self.html);
+            for open in self.inline.iter().rev() {
+                if let Some(t) = open.tag {
+                    html.push_str(&format!("</{t}>"));
+                }
+            }
+            self.blocks.push(Block {
+                kind,
+                quote: self.quote,
+                list_depth: self.lists.len(),
+                marker: self.marker.take(),
+                html,
+                text,
+            });
+        }
+        self.html.clear();
+        self.text.clear();
+        for open in &self.inline {
+            self.html.push_str(&open.open);
+        }
+    }
+}
+
+/// A table of data rather than layout: no blocks inside its cells, and not marked as layout.
+fn is_data_table(el: ElementRef) -> bool {
+    if el
+        .value()
+        .attr("role")
+        .is_some_and(|r| r == "presentation" || r == "none")
+    {
+        return false;
+    }
+    !el.descendent_elements().skip(1).any(|d| {
+        matches!(
+            d.value().name(),
+            "p" | "div"
+                | "table"
+                | "ul"
+                | "ol"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "blockquote"
+                | "pre"
+                | "section"
+                | "article"
+                | "dl"
+        )
+    })
+}
+
+/// Below this many columns html2text is given room anyway (lines then overflow).
+const MIN_WIDTH: usize = 10;
+
+pub(crate) fn render(seg: &Segmented, width: usize) -> Rendered {
+    let mut lines = Vec::new();
+    let mut prev: Option<&Block> = None;
+    for (i, block) in seg.blocks.iter().enumerate() {
+        if let Some(p) = prev {
+            // List items of one list stay together.
+            if !(p.list_depth > 0 && block.list_depth > 0 && block.marker.is_some()) {
+                lines.push(StyledLine::default());
+            }
+        }
+        render_block(block, i, width, &seg.links, &mut lines);
+        prev = Some(block);
+    }
+    if !seg.links.is_empty() {
+        lines.push(StyledLine::default());
+        for (i, link) in seg.links.iter().enumerate() {
+            let style = Style {
+                link: Some(i),
+                ..Style::default()
+            };
+            let text = format!("[{}] {link}", i + 1);
+            // URLs have no spaces to wrap at: cut them at the width.
+            let chars: Vec<char> = text.chars().collect();
+            for chunk in chars.chunks(width.max(MIN_WIDTH)) {
+                let span = Span {
+                    text: chunk.iter().collect(),
+                    style,
+                };
+                lines.push(StyledLine {
+                    spans: vec![span],
+                    block: None,
+                });
+            }
+        }
+    }
+    Rendered {
+        lines,
+        links: seg.links.clone(),
+    }
+}
+
+fn render_block(
+    block: &Block,
+    index: usize,
+    width: usize,
+    links: &[String],
+    out: &mut Vec<StyledLine>,
+) {
+    let quote = "│ ".repeat(block.quote);
+    let indent = "  ".repeat(block.list_depth.saturating_sub(1));
+    let marker = block.marker.clone().unwrap_or_default();
+    let hang = if block.list_depth > 0 && marker.is_empty() {
+        "  ".to_string()
+    } else {
+        String::new()
+    };
+    let first_prefix = format!("{indent}{marker}{hang}");
+    let cont_prefix = " ".repeat(first_prefix.chars().count());
+    let inner = width
+        .saturating_sub(quote.chars().count() + cont_prefix.chars().count())
+        .max(MIN_WIDTH);
+
+    let heading = match block.kind {
+        Kind::Heading(n) => Some(n),
+        _ => None,
+    };
+    let html = match block.kind {
+        Kind::Text => format!("<p>{}</p>", block.html),
+        Kind::Heading(n) => format!("<h{n}>{}</h{n}>", block.html),
+        Kind::Pre | Kind::Table => block.html.clone(),
+    };
+    let base = Style {
+        heading,
+        quote: block.quote > 0,
+        ..Style::default()
+    };
+    let rendered: Vec<Vec<Span>> = match html2text::config::rich()
+        .link_footnotes(false)
+        .unicode_strikeout(false)
+        .allow_width_overflow()
+        .lines_from_read(html.as_bytes(), inner)
+    {
+        Ok(lines) => lines
+            .iter()
+            .map(|l| {
+                let spans = l.tagged_strings().map(|ts| Span {
+                    text: span_text(&ts.s),
+                    style: style_of(&ts.tag, base, links),
+                });
+                let mut spans: Vec<Span> = spans.filter(|s| !s.text.is_empty()).collect();
+                if heading.is_some() {
+                    strip_heading_hashes(&mut spans);
+                }
+                spans
+            })
+            .collect(),
+        // Not expected with overflow allowed; the plain text is still worth showing.
+        Err(_) => block
+            .text
+            .lines()
+            .map(|l| {
+                vec![Span {
+                    text: l.to_string(),
+                    style: base,
+                }]
+            })
+            .collect(),
+    };
+    let start = rendered
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(rendered.len());
+    let end = rendered
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
+    for (n, spans) in rendered[start..end].iter().enumerate() {
+        let mut line = Vec::with_capacity(spans.len() + 2);
+        if !quote.is_empty() {
+            line.push(Span {
+                text: quote.clone(),
+                style: Style {
+                    quote: true,
+                    ..Style::default()
+                },
+            });
+        }
+        let prefix = if n == 0 { &first_prefix } else { &cont_prefix };
+        if !prefix.is_empty() {
+            line.push(Span {
+                text: prefix.clone(),
+                style: Style {
+                    quote: block.quote > 0,
+                    ..Style::default()
+                },
+            });
+        }
+        line.extend(spans.iter().cloned());
+        out.push(StyledLine {
+            spans: line,
+            block: Some(index),
+        });
+    }
+}
+
+/// Span text keeps its spacing (alignment in tables and code) but holds no control
+/// characters at all, tabs included.
+fn span_text(s: &str) -> String {
+    sanitize::text(s).replace('\t', "    ").replace('\n', " ")
+}
+
+fn style_of(tags: &[RichAnnotation], base: Style, links: &[String]) -> Style {
+    let mut s = base;
+    for tag in tags {
+        match tag {
+            RichAnnotation::Strong => s.bold = true,
+            RichAnnotation::Emphasis => s.emphasis = true,
+            RichAnnotation::Code => s.code = true,
+            RichAnnotation::Preformat(_) => s.preformatted = true,
+            RichAnnotation::Strikeout => s.strikeout = true,
+            RichAnnotation::Link(url) => {
+                s.link = match url.strip_prefix(REF_SCHEME) {
+                    Some(n) => n.parse().ok(),
+                    None => links.iter().position(|l| l == url),
+                }
+            }
+            _ => {}
+        }
+    }
+    s
+}
+
+/// html2text writes headings as `## text`: the level is in the style, the hashes go.
+fn strip_heading_hashes(spans: &mut Vec<Span>) {
+    let mut stripped_hashes = false;
+    while let Some(first) = spans.first_mut() {
+        let before = first.text.len();
+        let rest = first.text.trim_start_matches('#');
+        stripped_hashes |= rest.len() != before;
+        let rest = if stripped_hashes {
+            rest.strip_prefix(' ').unwrap_or(rest)
+        } else {
+            rest
+        };
+        first.text = rest.to_string();
+        if !first.text.is_empty() || !stripped_hashes {
+            break;
+        }
+        spans.remove(0);
+    }
+    spans.retain(|s| !s.text.is_empty());
+}
