@@ -45,6 +45,17 @@ enum Command {
         #[arg(long)]
         count: bool,
     },
+    /// Show an article: its title, byline, text, links, and its narration when it has one.
+    Read {
+        /// The article's URL, a file:// URL or a local path.
+        target: String,
+        /// Wrap the text at N columns.
+        #[arg(long, value_name = "N", default_value_t = 80)]
+        width: usize,
+        /// Print JSON (see README).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show an article's comments, threaded.
     Comments {
         /// The article's URL, a file:// URL or a local path.
@@ -102,6 +113,11 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
             };
             commands::headlines(&ctx, &args, &mut out)?
         }
+        Command::Read {
+            target,
+            width,
+            json,
+        } => runtime()?.block_on(commands::read(&ctx, &target, width, json, &mut out))?,
         Command::Comments { target, json } => {
             runtime()?.block_on(commands::comments(&ctx, &target, json, &mut out))?
         }

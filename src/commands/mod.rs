@@ -5,7 +5,7 @@ mod feeds;
 mod reading;
 
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
-pub use reading::comments;
+pub use reading::{comments, read};
 
 use std::io::Write;
 

@@ -3,7 +3,8 @@
 use std::io::Write;
 
 use super::{CommandError, Context, EXIT_OK, Out, write_json};
-use crate::model::CommentThread;
+use crate::article::Article;
+use crate::model::{CommentThread, Narration};
 use crate::net::{Limit, Response};
 use crate::store::{CacheKind, Store};
 
@@ -22,6 +23,130 @@ fn cached<T: serde::de::DeserializeOwned>(store: &Store, kind: CacheKind, url: &
         .ok()
         .flatten()
         .and_then(|json| serde_json::from_str(&json).ok())
+}
+
+/// `read --json`: the article with its text as printed.
+#[derive(serde::Serialize)]
+struct ReadJson<'a> {
+    url: &'a str,
+    title: &'a str,
+    byline: Option<&'a str>,
+    published: Option<&'a str>,
+    site_name: Option<&'a str>,
+    paragraphs: &'a [String],
+    text: String,
+    lines: Vec<String>,
+    links: &'a [String],
+    narration: Option<&'a Narration>,
+}
+
+pub async fn read<W: Write>(
+    ctx: &Context,
+    target: &str,
+    width: usize,
+    json: bool,
+    out: &mut Out<W>,
+) -> Result<i32, CommandError> {
+    let store = ctx.store()?;
+    let item = store.item_by_link(target)?;
+    let article = match fetch_page(ctx, target).await {
+        Ok(page) => {
+            let from_page = Article::from_page(&page.text(), &page.url);
+            let mut article = match (from_page, &item) {
+                (Ok(a), _) => a,
+                // The page has no readable text, but the feed carried the whole article.
+                (Err(e), Some(i)) => from_feed_item(i, target)
+                    .ok_or_else(|| CommandError::Failed(format!("{target}: {e}")))?,
+                (Err(e), None) => return Err(CommandError::Failed(format!("{target}: {e}"))),
+            };
+            if article.narration.is_none() {
+                article.narration = item.as_ref().and_then(enclosure);
+            }
+            if let Ok(text) = serde_json::to_string(&article) {
+                store.put_cached(CacheKind::Article, target, &text)?;
+            }
+            if let Some(i) = &item {
+                store.set_read(i.id, true)?;
+            }
+            article
+        }
+        Err(reason) => match cached::<Article>(&store, CacheKind::Article, target) {
+            Some(article) => {
+                eprintln!(
+                    "herald: {target}: {reason}; showing the copy saved when it was last read"
+                );
+                article
+            }
+            None => match item.as_ref().and_then(|i| from_feed_item(i, target)) {
+                Some(article) => {
+                    eprintln!("herald: {target}: {reason}; showing the full text the feed carried");
+                    article
+                }
+                None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
+            },
+        },
+    };
+    let rendered = article.render(width.max(20));
+    let lines: Vec<String> = rendered.lines.iter().map(|l| l.text()).collect();
+    if json {
+        let value = ReadJson {
+            url: &article.url,
+            title: &article.title,
+            byline: article.byline.as_deref(),
+            published: article.published.as_deref(),
+            site_name: article.site_name.as_deref(),
+            paragraphs: &article.paragraphs,
+            text: article.text(),
+            lines,
+            links: &rendered.links,
+            narration: article.narration.as_ref(),
+        };
+        write_json(out, &value)?;
+        return Ok(EXIT_OK);
+    }
+    out.line(&article.title)?;
+    let meta: Vec<String> = [
+        article.byline.as_ref().map(|b| format!("By {b}")),
+        article.published.as_deref().map(display_date),
+        article.site_name.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !meta.is_empty() {
+        out.line(&meta.join(" · "))?;
+    }
+    out.line("")?;
+    for line in &lines {
+        out.line(line.trim_end())?;
+    }
+    if let Some(n) = &article.narration {
+        out.line("")?;
+        out.line(&format!("Listen: {} ({})", n.url, n.source.describe()))?;
+    }
+    Ok(EXIT_OK)
+}
+
+fn from_feed_item(item: &crate::store::StoredItem, target: &str) -> Option<Article> {
+    let html = item.content_html.as_deref()?;
+    let url = url::Url::parse(target).ok()?;
+    let mut article = Article::from_feed_content(
+        &item.title,
+        html,
+        &url,
+        item.author.as_deref(),
+        item.published.as_deref(),
+    )
+    .ok()?;
+    if article.narration.is_none() {
+        article.narration = enclosure(item);
+    }
+    Some(article)
+}
+
+fn enclosure(item: &crate::store::StoredItem) -> Option<Narration> {
+    let url = item.audio_url.as_deref()?;
+    crate::narration::from_enclosures([(url, item.audio_type.as_deref())], None)
 }
 
 pub async fn comments<W: Write>(
