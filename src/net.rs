@@ -341,6 +341,11 @@ pub fn detect_encoding(body: &[u8], content_type: Option<&str>) -> (&'static Enc
         return (enc, 0);
     }
     if let Some(enc) = declared_in_document(body) {
+        // Files re-saved as UTF-8 often keep their old `<meta charset>`; multi-byte text that
+        // is valid UTF-8 is practically never legacy-encoded text, so it is read as UTF-8.
+        if enc != encoding_rs::UTF_8 && !body.is_ascii() && std::str::from_utf8(body).is_ok() {
+            return (encoding_rs::UTF_8, 0);
+        }
         return (enc, 0);
     }
     if std::str::from_utf8(body).is_ok() {
@@ -420,6 +425,12 @@ mod tests {
         );
         let html = b"<html><head><meta charset=\"windows-1252\"></head><body>\x93hi\x94</body>";
         assert!(decode_text(html, None).contains("\u{201c}hi\u{201d}"));
+    }
+
+    #[test]
+    fn valid_utf8_beats_a_stale_declaration() {
+        let page = "<meta charset=\"gb2312\"><title>人工智能</title>";
+        assert!(decode_text(page.as_bytes(), None).contains("人工智能"));
     }
 
     #[test]

@@ -1,12 +1,13 @@
 //! Extraction quality over Mozilla's readability test pages (news and blog articles only):
-//! token F1 of `Article::text()` against the suite's expected output.
+//! token F1 of the text `herald read --json` gives (the real binary, reading the page from its
+//! file) against the suite's expected output.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use herald::article::Article;
+mod common;
+
 use scraper::{Html, Node};
-use url::Url;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus/readability");
 const MIN_MEAN_F1: f64 = 0.98;
@@ -80,7 +81,8 @@ fn expected_text(html: &str) -> String {
 fn news_pages_score_a_mean_f1_of_at_least_0_98() {
     let Some(dir) = corpus_dir() else { return };
     let index = std::fs::read_to_string(dir.join("INDEX.tsv")).expect("read INDEX.tsv");
-    let base = Url::parse("http://fakehost/test/").expect("base url");
+    let work = common::temp_dir("readability");
+    common::write_config(&work, &[], "");
     let mut scores = Vec::new();
     for row in index.lines().skip(1) {
         let cols: Vec<&str> = row.split('\t').collect();
@@ -88,13 +90,21 @@ fn news_pages_score_a_mean_f1_of_at_least_0_98() {
             continue;
         }
         let page = dir.join(cols[0]);
-        let source = std::fs::read_to_string(page.join("source.html")).expect("read source.html");
+        let source = page.join("source.html");
         let expected =
             std::fs::read_to_string(page.join("expected.html")).expect("read expected.html");
-        let got = match Article::from_page(&source, &base) {
-            Ok(a) => a.text(),
-            Err(e) => {
-                println!("{:<40} error: {e}", cols[0]);
+        let out = common::herald(
+            &work,
+            &["read", "--json", source.to_str().expect("UTF-8 path")],
+        );
+        let got = match serde_json::from_slice::<serde_json::Value>(&out.stdout) {
+            Ok(article) => article["text"].as_str().unwrap_or_default().to_string(),
+            Err(_) => {
+                println!(
+                    "{:<40} error: {}",
+                    cols[0],
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
                 String::new()
             }
         };

@@ -106,3 +106,71 @@ fn faults_as_feeds() {
         "no escapes inside the JSON strings either"
     );
 }
+
+#[test]
+fn faults_as_articles() {
+    let site = NewsFixture::start(&["--feeds", "1", "--items", "1"]);
+    let dir = temp_dir("fault-articles");
+    write_config(
+        &dir,
+        &[],
+        &format!("[network]\ntimeout_secs = {TIMEOUT_SECS}\n"),
+    );
+    let mut urls: Vec<String> = FAULTS
+        .iter()
+        .map(|f| site.url(&format!("/fault/{f}")))
+        .collect();
+    urls.push(site.url("/fault/escape-article"));
+    let runs: Vec<_> = urls
+        .iter()
+        .map(|url| {
+            let (dir, url) = (dir.clone(), url.clone());
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                let read = herald(&dir, &["read", &url]);
+                let comments = herald(&dir, &["comments", &url, "--json"]);
+                (url, started.elapsed(), read, comments)
+            })
+        })
+        .collect();
+    for run in runs {
+        let (url, took, read, comments) = run.join().expect("thread");
+        assert!(
+            took < Duration::from_secs(TIMEOUT_SECS * 6),
+            "{url} took {took:?}"
+        );
+        for (what, out) in [("read", &read), ("comments", &comments)] {
+            assert_no_control_bytes(&format!("{what} {url} stdout"), &out.stdout);
+            assert_no_control_bytes(&format!("{what} {url} stderr"), &out.stderr);
+            let err = String::from_utf8_lossy(&out.stderr);
+            if !out.status.success() {
+                assert_eq!(
+                    err.trim_end().lines().count(),
+                    1,
+                    "{what} {url}: one line:\n{err}"
+                );
+                assert!(err.contains(&url), "{what} {url}: names the source: {err}");
+            }
+        }
+    }
+    assert!(
+        max_child_rss_mb() < 200.0,
+        "a child grew to {:.0} MB",
+        max_child_rss_mb()
+    );
+
+    let escape = herald(&dir, &["read", &site.url("/fault/escape-article")]);
+    assert!(
+        escape.status.success(),
+        "{}",
+        String::from_utf8_lossy(&escape.stderr)
+    );
+    assert!(stdout(&escape).contains("REDevil"), "{}", stdout(&escape));
+    let thread = herald(&dir, &["comments", &site.url("/fault/escape-article")]);
+    assert!(
+        stdout(&thread).starts_with("1 comment"),
+        "{}",
+        stdout(&thread)
+    );
+    assert!(stdout(&thread).contains("REDevil"), "{}", stdout(&thread));
+}

@@ -40,13 +40,22 @@ static PLAYERS: LazyLock<Selector> = LazyLock::new(|| selector("audio, video"));
 static TITLE: LazyLock<Selector> = LazyLock::new(|| selector("title"));
 static H1: LazyLock<Selector> = LazyLock::new(|| selector("h1"));
 static TIME: LazyLock<Selector> = LazyLock::new(|| selector("time[datetime]"));
+/// Comment sections: WordPress block and classic themes, older themes, schema.org markup.
+static DISCUSSION: LazyLock<Selector> = LazyLock::new(|| {
+    selector(
+        "#comments, .comments-area, .wp-block-comments, ol.comment-list, ol.commentlist, \
+         li.comment, [itemtype$=\"schema.org/Comment\"], #respond",
+    )
+});
 /// Where the fallback looks for the text, most specific first.
 static FALLBACK_ROOTS: LazyLock<[Selector; 4]> =
     LazyLock::new(|| ["article", "[role=main]", "main", "body"].map(selector));
 
 /// Extracts the article from a parsed page.
 pub fn extract(doc: &Html, page_url: &Url) -> Result<Extracted, ArticleError> {
-    let skip = player_chrome(doc);
+    let mut skip = player_chrome(doc);
+    // The discussion is not the article, and readability would take a commenter for the byline.
+    skip.extend(doc.select(&DISCUSSION).map(|e| e.id()));
     let cleaned = serialize(doc.tree.root(), &skip, NEVER_CONTENT_LIGHT, None);
 
     // dom_smoothie accepts only http(s) document URLs; links in a local file are resolved

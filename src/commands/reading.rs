@@ -104,7 +104,11 @@ pub async fn read<W: Write>(
         write_json(out, &value)?;
         return Ok(EXIT_OK);
     }
-    out.line(&article.title)?;
+    out.line(if article.title.is_empty() {
+        &article.url
+    } else {
+        &article.title
+    })?;
     let meta: Vec<String> = [
         article.byline.as_ref().map(|b| format!("By {b}")),
         article.published.as_deref().map(display_date),
