@@ -51,39 +51,57 @@ pub async fn refresh(
         let global = global.clone();
         let net = net.clone();
         tasks.spawn(async move {
-            // Host first, so a busy host does not hold global slots others could use.
-            let _host = per_host.acquire_owned().await;
-            let _slot = global.acquire_owned().await;
-            (index, fetch_feed(&net, &state).await)
+            let target = state.feed_url.as_deref().unwrap_or(&state.url);
+            let downloaded = {
+                // Host first, so a busy host does not hold global slots others could use. The
+                // slots cover the download only: parsing must not hold up the next fetch.
+                let _host = per_host.acquire_owned().await;
+                let _slot = global.acquire_owned().await;
+                net.get_conditional(target, Limit::Feed, &state.validators)
+                    .await
+            };
+            (index, interpret(&net, &state, downloaded).await)
         });
-    }
-    let mut updates: Vec<Option<FeedUpdate>> = (0..total).map(|_| None).collect();
-    let mut done = 0;
-    while let Some(joined) = tasks.join_next().await {
-        done += 1;
-        on_progress(done, total);
-        if let Ok((index, update)) = joined {
-            updates[index] = Some(update);
-        }
     }
     let mut report = RefreshReport {
         feeds: total,
         ..RefreshReport::default()
     };
-    let mut writes = Vec::with_capacity(total);
-    for (state, update) in states.iter().zip(updates) {
-        let update = update.unwrap_or_else(|| FeedUpdate::Failed("refresh task failed".into()));
+    // Results are written as they arrive, overlapping the slower feeds' downloads.
+    let mut writer = store.begin_refresh()?;
+    let mut failures: Vec<(usize, String)> = Vec::new();
+    let mut answered = vec![false; total];
+    let mut done = 0;
+    while let Some(joined) = tasks.join_next().await {
+        done += 1;
+        on_progress(done, total);
+        // A task that panicked cannot say which feed it was; it is found missing below.
+        let Ok((index, update)) = joined else {
+            continue;
+        };
+        answered[index] = true;
         match &update {
-            FeedUpdate::Failed(reason) => {
-                report
-                    .errors
-                    .push((feed_name(config, state), reason.clone()));
-            }
+            FeedUpdate::Failed(reason) => failures.push((index, reason.clone())),
             _ => report.refreshed += 1,
         }
-        writes.push((state.id, update));
+        writer.write(states[index].id, &update)?;
     }
-    report.new_items = store.apply_refresh(&writes)?;
+    for index in answered
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| !**a)
+        .map(|(i, _)| i)
+    {
+        let reason = "refresh of this feed failed unexpectedly".to_string();
+        writer.write(states[index].id, &FeedUpdate::Failed(reason.clone()))?;
+        failures.push((index, reason));
+    }
+    report.new_items = writer.commit()?;
+    failures.sort_by_key(|(index, _)| *index);
+    report.errors = failures
+        .into_iter()
+        .map(|(index, reason)| (feed_name(config, &states[index]), reason))
+        .collect();
     Ok(report)
 }
 
@@ -109,14 +127,14 @@ fn host_key(target: &str) -> String {
     }
 }
 
-/// Fetches one subscription: its known feed URL conditionally, or the subscribed URL, which may be a
-/// home page that names its feed.
-async fn fetch_feed(net: &Net, state: &FeedState) -> FeedUpdate {
-    let target = state.feed_url.as_deref().unwrap_or(&state.url);
-    let resp = match net
-        .get_conditional(target, Limit::Feed, &state.validators)
-        .await
-    {
+/// Turns one subscription's download into an update: a feed is parsed; a home page is searched
+/// for the feed it names, which is then fetched.
+async fn interpret(
+    net: &Net,
+    state: &FeedState,
+    downloaded: Result<Fetched, crate::net::NetError>,
+) -> FeedUpdate {
+    let resp = match downloaded {
         Ok(Fetched::NotModified) => return FeedUpdate::NotModified,
         Ok(Fetched::Fresh(r)) => r,
         Err(e) => return FeedUpdate::Failed(e.to_string()),

@@ -193,105 +193,14 @@ impl Store {
         Ok(out)
     }
 
-    /// Writes one refresh's results in one transaction; returns the number of new items.
-    pub fn apply_refresh(&mut self, updates: &[(i64, FeedUpdate)]) -> Result<usize, StoreError> {
-        let now = chrono::Utc::now().timestamp();
-        let tx = self.conn.transaction()?;
-        let mut new_items = 0;
-        {
-            let mut insert = tx.prepare_cached(
-                "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
-                    content, comments_url, comments_feed, audio_url, audio_type)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT (feed_id, key) DO NOTHING",
-            )?;
-            let mut update = tx.prepare_cached(
-                "UPDATE items SET link = ?3, title = ?4, author = ?5, published = ?6, summary = ?8,
-                    content = ?9, comments_url = ?10, comments_feed = ?11, audio_url = ?12,
-                    audio_type = ?13, sort_time = COALESCE(?7, sort_time)
-                 WHERE feed_id = ?1 AND key = ?2",
-            )?;
-            let mut feed_ok = tx.prepare_cached(
-                "UPDATE feeds SET feed_url = COALESCE(?2, feed_url), title = COALESCE(?3, title),
-                    etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
-            )?;
-            let mut feed_same = tx.prepare_cached(
-                "UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1",
-            )?;
-            let mut feed_failed =
-                tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?;
-            for (feed_id, update_kind) in updates {
-                match update_kind {
-                    FeedUpdate::NotModified => {
-                        feed_same.execute(params![feed_id, now])?;
-                    }
-                    FeedUpdate::Failed(reason) => {
-                        feed_failed.execute(params![feed_id, reason])?;
-                    }
-                    FeedUpdate::Fresh {
-                        feed_url,
-                        title,
-                        validators,
-                        items,
-                    } => {
-                        feed_ok.execute(params![
-                            feed_id,
-                            feed_url,
-                            title,
-                            validators.etag,
-                            validators.last_modified,
-                            now
-                        ])?;
-                        for item in items {
-                            let audio = crate::narration::from_enclosures(
-                                item.enclosures
-                                    .iter()
-                                    .map(|(u, t)| (u.as_str(), t.as_deref())),
-                                None,
-                            );
-                            let published = item.published.map(|p| p.to_rfc3339());
-                            let sort_time = item.published.map(|p| p.timestamp());
-                            let row = params![
-                                feed_id,
-                                item.key,
-                                item.link,
-                                item.title,
-                                item.author,
-                                published,
-                                sort_time.unwrap_or(now),
-                                item.summary,
-                                item.content_html,
-                                item.comments_url,
-                                item.comments_feed,
-                                audio.as_ref().map(|a| a.url.as_str()),
-                                audio.as_ref().and_then(|a| a.media_type.as_deref()),
-                            ];
-                            if insert.execute(row)? == 1 {
-                                new_items += 1;
-                            } else {
-                                update.execute(params![
-                                    feed_id,
-                                    item.key,
-                                    item.link,
-                                    item.title,
-                                    item.author,
-                                    published,
-                                    sort_time,
-                                    item.summary,
-                                    item.content_html,
-                                    item.comments_url,
-                                    item.comments_feed,
-                                    audio.as_ref().map(|a| a.url.as_str()),
-                                    audio.as_ref().and_then(|a| a.media_type.as_deref()),
-                                ])?;
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(new_items)
+    /// Starts writing one refresh: everything written goes in one transaction, committed by
+    /// [`RefreshWriter::commit`], so results can be stored as they arrive.
+    pub fn begin_refresh(&mut self) -> Result<RefreshWriter<'_>, StoreError> {
+        Ok(RefreshWriter {
+            tx: self.conn.transaction()?,
+            now: chrono::Utc::now().timestamp(),
+            new_items: 0,
+        })
     }
 
     /// Cached headlines, newest first, restricted to `subscribed` feed URLs.
@@ -432,6 +341,110 @@ impl Store {
     pub fn get_cached(&self, kind: CacheKind, url: &str) -> Result<Option<String>, StoreError> {
         let sql = format!("SELECT json FROM {} WHERE url = ?1", kind.table());
         Ok(self.conn.query_row(&sql, [url], |r| r.get(0)).optional()?)
+    }
+}
+
+/// One refresh's writes, in one transaction.
+pub struct RefreshWriter<'a> {
+    tx: rusqlite::Transaction<'a>,
+    now: i64,
+    new_items: usize,
+}
+
+impl RefreshWriter<'_> {
+    /// Records what one feed's refresh gave.
+    pub fn write(&mut self, feed_id: i64, update: &FeedUpdate) -> Result<(), StoreError> {
+        let (tx, now) = (&self.tx, self.now);
+        match update {
+            FeedUpdate::NotModified => {
+                tx.prepare_cached(
+                    "UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1",
+                )?
+                .execute(params![feed_id, now])?;
+            }
+            FeedUpdate::Failed(reason) => {
+                tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?
+                    .execute(params![feed_id, reason])?;
+            }
+            FeedUpdate::Fresh {
+                feed_url,
+                title,
+                validators,
+                items,
+            } => {
+                tx.prepare_cached(
+                    "UPDATE feeds SET feed_url = COALESCE(?2, feed_url), title = COALESCE(?3, title),
+                        etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
+                )?
+                .execute(params![feed_id, feed_url, title, validators.etag, validators.last_modified, now])?;
+                let mut insert = tx.prepare_cached(
+                    "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
+                        content, comments_url, comments_feed, audio_url, audio_type)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                     ON CONFLICT (feed_id, key) DO NOTHING",
+                )?;
+                // An item seen before keeps its flags and first-seen time; its text may have changed.
+                let mut update = tx.prepare_cached(
+                    "UPDATE items SET link = ?3, title = ?4, author = ?5, published = ?6, summary = ?8,
+                        content = ?9, comments_url = ?10, comments_feed = ?11, audio_url = ?12,
+                        audio_type = ?13, sort_time = COALESCE(?7, sort_time)
+                     WHERE feed_id = ?1 AND key = ?2",
+                )?;
+                for item in items {
+                    let audio = crate::narration::from_enclosures(
+                        item.enclosures
+                            .iter()
+                            .map(|(u, t)| (u.as_str(), t.as_deref())),
+                        None,
+                    );
+                    let published = item.published.map(|p| p.to_rfc3339());
+                    let sort_time = item.published.map(|p| p.timestamp());
+                    let audio_url = audio.as_ref().map(|a| a.url.as_str());
+                    let audio_type = audio.as_ref().and_then(|a| a.media_type.as_deref());
+                    let inserted = insert.execute(params![
+                        feed_id,
+                        item.key,
+                        item.link,
+                        item.title,
+                        item.author,
+                        published,
+                        sort_time.unwrap_or(now),
+                        item.summary,
+                        item.content_html,
+                        item.comments_url,
+                        item.comments_feed,
+                        audio_url,
+                        audio_type,
+                    ])?;
+                    if inserted == 1 {
+                        self.new_items += 1;
+                    } else {
+                        update.execute(params![
+                            feed_id,
+                            item.key,
+                            item.link,
+                            item.title,
+                            item.author,
+                            published,
+                            sort_time,
+                            item.summary,
+                            item.content_html,
+                            item.comments_url,
+                            item.comments_feed,
+                            audio_url,
+                            audio_type,
+                        ])?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits the refresh; returns how many items were new.
+    pub fn commit(self) -> Result<usize, StoreError> {
+        self.tx.commit()?;
+        Ok(self.new_items)
     }
 }
 

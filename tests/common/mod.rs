@@ -148,6 +148,7 @@ type Handler = dyn Fn(&str, &[(String, String)]) -> Reply + Send + Sync;
 pub struct TestServer {
     pub port: u16,
     pub seen: Arc<Mutex<Vec<SeenRequest>>>,
+    stopped: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl TestServer {
@@ -159,14 +160,30 @@ impl TestServer {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let handler: Arc<Handler> = Arc::new(handler);
         let seen_in = seen.clone();
+        let stopped = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stop = stopped.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    break; // drops this connection and the listener: the port is closed
+                }
                 let handler = handler.clone();
                 let seen = seen_in.clone();
                 std::thread::spawn(move || serve(stream, &*handler, &seen));
             }
         });
-        TestServer { port, seen }
+        TestServer {
+            port,
+            seen,
+            stopped,
+        }
+    }
+
+    /// Closes the server's port, as a site gone offline.
+    pub fn stop(&self) {
+        self.stopped
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port)); // wakes the accept loop
     }
 
     pub fn url(&self, path: &str) -> String {

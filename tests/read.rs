@@ -1,0 +1,122 @@
+//! `read` and `comments` beyond the happy path: the feed's full text when the page is gone, the
+//! cached copy offline, local files.
+
+mod common;
+
+use common::*;
+
+const PAGE: &str = "<html><head><title>A quiet morning</title></head><body><nav>Home | About</nav>\
+<article><h1>A quiet morning</h1><p class=\"byline\">By Ada Lane</p>\
+<p>The harbour was calm at dawn, and the first ferries left on time for the islands.</p>\
+<p>Fishermen said the <a href=\"/tides\">tides</a> had been kind all week, and the market opened early.</p>\
+<p>By noon the wind had turned, but the boats were already home and the nets were drying on the quay.</p>\
+<audio src=\"/morning.mp3\"></audio></article>\
+<ol class=\"comment-list\"><li id=\"comment-1\" class=\"comment\"><article class=\"comment-body\">\
+<div class=\"comment-author vcard\"><b class=\"fn\">Sam</b></div>\
+<div class=\"comment-content\"><p>Lovely piece.</p></div></article>\
+<ol class=\"children\"><li id=\"comment-2\" class=\"comment\"><article class=\"comment-body\">\
+<div class=\"comment-author vcard\"><b class=\"fn\">Ada Lane</b></div>\
+<div class=\"comment-content\"><p>Thank you, Sam.</p></div></article></li></ol></li></ol>\
+<footer>Harbour Times</footer></body></html>";
+
+#[test]
+fn reads_a_local_file_and_a_file_url() {
+    let dir = temp_dir("read-file");
+    write_config(&dir, &[], "");
+    let path = dir.join("page.html");
+    std::fs::write(&path, PAGE).expect("write page");
+    for target in [
+        path.display().to_string(),
+        format!("file://{}", path.display()),
+    ] {
+        let out = herald(&dir, &["read", &target]);
+        assert!(
+            out.status.success(),
+            "{target}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = stdout(&out);
+        assert!(text.starts_with("A quiet morning\n"), "{text}");
+        assert!(text.contains("tides [1]"), "numbered link:\n{text}");
+        assert!(text.contains("morning.mp3"), "Listen line:\n{text}");
+        assert!(
+            !text.contains("Home | About")
+                && !text.contains("Harbour Times")
+                && !text.contains("Lovely piece"),
+            "{text}"
+        );
+        let comments = stdout(&herald(&dir, &["comments", &target]));
+        assert!(comments.starts_with("2 comments"), "{comments}");
+        assert!(
+            comments.contains("\n    Ada Lane"),
+            "reply indented:\n{comments}"
+        );
+    }
+}
+
+#[test]
+fn offline_the_saved_copy_is_shown() {
+    let server = TestServer::start(|_, _| {
+        (
+            200,
+            vec![("Content-Type".into(), "text/html".into())],
+            PAGE.as_bytes().to_vec(),
+        )
+    });
+    let url = server.url("/morning");
+    let dir = temp_dir("read-offline");
+    write_config(&dir, &[], "[network]\nconnect_timeout_secs = 2\n");
+    let online = stdout(&herald(&dir, &["read", &url]));
+    let online_comments = stdout(&herald(&dir, &["comments", &url]));
+    server.stop();
+    let again = herald(&dir, &["read", &url]);
+    assert!(again.status.success());
+    assert_eq!(stdout(&again), online);
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        err.contains("showing the copy saved when it was last read"),
+        "{err}"
+    );
+    let comments = herald(&dir, &["comments", &url]);
+    assert_eq!(stdout(&comments), online_comments);
+    let never_read = herald(&dir, &["read", &server.url("/other")]);
+    assert_eq!(never_read.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&never_read.stderr).starts_with("herald: http://127.0.0.1:"));
+}
+
+#[test]
+fn the_feed_text_stands_in_for_a_page_that_cannot_be_fetched() {
+    let dead = format!("http://127.0.0.1:{}/gone", free_port());
+    let feed = format!(
+        "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>T</title>\
+         <item><title>Night trains return</title><link>{dead}</link><guid>n1</guid>\
+         <content:encoded><![CDATA[<p>The night trains are back on the coast line from Monday.</p><p>Tickets are on sale now.</p>]]></content:encoded>\
+         <enclosure url=\"http://127.0.0.1:1/n.mp3\" type=\"audio/mpeg\" length=\"1\"/></item></channel></rss>"
+    );
+    let server = TestServer::start(move |_, _| (200, vec![], feed.clone().into_bytes()));
+    let dir = temp_dir("read-feed-text");
+    write_config(
+        &dir,
+        &[server.url("/feed.xml")],
+        "[network]\nconnect_timeout_secs = 2\n",
+    );
+    herald(&dir, &["refresh"]);
+    let out = herald(&dir, &["read", &dead]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("Night trains return"), "{text}");
+    assert!(text.contains("Tickets are on sale now."), "{text}");
+    assert!(
+        text.contains("Listen: http://127.0.0.1:1/n.mp3 (feed enclosure)"),
+        "{text}"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("showing the full text the feed carried"),
+        "{err}"
+    );
+}
