@@ -8,7 +8,7 @@ use common::*;
 const PAGE: &str = "<html><head><title>A quiet morning</title></head><body><nav>Home | About</nav>\
 <article><h1>A quiet morning</h1><p class=\"byline\">By Ada Lane</p>\
 <p>The harbour was calm at dawn, and the first ferries left on time for the islands.</p>\
-<p>Fishermen said the <a href=\"/tides\">tides</a> had been kind all week, and the market opened early.</p>\
+<p>Fishermen said the <a href=\"https://example.org/tides\">tides</a> had been kind all week, and the market opened early.</p>\
 <p>By noon the wind had turned, but the boats were already home and the nets were drying on the quay.</p>\
 <audio src=\"/morning.mp3\"></audio></article>\
 <ol class=\"comment-list\"><li id=\"comment-1\" class=\"comment\"><article class=\"comment-body\">\
@@ -37,7 +37,10 @@ fn reads_a_local_file_and_a_file_url() {
         );
         let text = stdout(&out);
         assert!(text.starts_with("A quiet morning\n"), "{text}");
-        assert!(text.contains("tides [1]"), "numbered link:\n{text}");
+        assert!(
+            text.contains("tides[1]") && text.contains("[1] https://example.org/tides"),
+            "numbered link:\n{text}"
+        );
         assert!(text.contains("morning.mp3"), "Listen line:\n{text}");
         assert!(
             !text.contains("Home | About")

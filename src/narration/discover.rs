@@ -354,4 +354,17 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn local_audio_only_for_local_pages() {
+        let html = r#"<audio src="file:///etc/passwd"></audio><audio src="n.mp3"></audio>"#;
+        let web = Url::parse("https://example.org/a/").expect("constant URL");
+        assert_eq!(
+            discover_in_html(html, &web).map(|n| n.url),
+            Some("https://example.org/a/n.mp3".to_string())
+        );
+        let local = Url::parse("file:///srv/demo/a.html").expect("constant URL");
+        let found = discover_in_html(r#"<audio src="n.mp3"></audio>"#, &local).map(|n| n.url);
+        assert_eq!(found.as_deref(), Some("file:///srv/demo/n.mp3"));
+    }
 }

@@ -117,7 +117,8 @@ struct Candidate {
 }
 
 impl Candidate {
-    /// Resolves `raw` against `base`, keeping only http(s) URLs; `None` for anything else.
+    /// Resolves `raw` against `base`, keeping only http(s) URLs, and file URLs for a page that is
+    /// itself a local file (a web page must never point herald at local files).
     fn new(
         raw: &str,
         media_type: Option<&str>,
@@ -132,7 +133,8 @@ impl Candidate {
             Some(b) => b.join(raw).ok()?,
             None => Url::parse(raw).ok()?,
         };
-        if !matches!(url.scheme(), "http" | "https") {
+        let local_page = base.is_some_and(|b| b.scheme() == "file");
+        if !(matches!(url.scheme(), "http" | "https") || (local_page && url.scheme() == "file")) {
             return None;
         }
         let media_type = media_type.map(sanitize::line).filter(|t| !t.is_empty());
