@@ -5,6 +5,7 @@
 #![deny(clippy::unwrap_used)]
 
 pub mod article;
+pub mod audio;
 pub mod commands;
 pub mod comments;
 pub mod config;

@@ -159,6 +159,11 @@ impl Net {
         })
     }
 
+    /// The underlying client, for streaming audio through the same settings.
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn config(&self) -> &NetConfig {
         &self.config
     }
