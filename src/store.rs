@@ -377,18 +377,22 @@ impl RefreshWriter<'_> {
                         etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
                 )?
                 .execute(params![feed_id, feed_url, title, validators.etag, validators.last_modified, now])?;
-                let mut insert = tx.prepare_cached(
+                let count = |tx: &rusqlite::Transaction| -> Result<i64, rusqlite::Error> {
+                    tx.prepare_cached("SELECT COUNT(*) FROM items WHERE feed_id = ?1")?
+                        .query_row([feed_id], |r| r.get(0))
+                };
+                let before = count(tx)?;
+                // An item seen before keeps its flags and first-seen time; its text may have changed.
+                let mut upsert = tx.prepare_cached(
                     "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
                         content, comments_url, comments_feed, audio_url, audio_type)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-                     ON CONFLICT (feed_id, key) DO NOTHING",
-                )?;
-                // An item seen before keeps its flags and first-seen time; its text may have changed.
-                let mut update = tx.prepare_cached(
-                    "UPDATE items SET link = ?3, title = ?4, author = ?5, published = ?6, summary = ?8,
-                        content = ?9, comments_url = ?10, comments_feed = ?11, audio_url = ?12,
-                        audio_type = ?13, sort_time = COALESCE(?7, sort_time)
-                     WHERE feed_id = ?1 AND key = ?2",
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13)
+                     ON CONFLICT (feed_id, key) DO UPDATE SET link = excluded.link,
+                        title = excluded.title, author = excluded.author, published = excluded.published,
+                        summary = excluded.summary, content = excluded.content,
+                        comments_url = excluded.comments_url, comments_feed = excluded.comments_feed,
+                        audio_url = excluded.audio_url, audio_type = excluded.audio_type,
+                        sort_time = COALESCE(?7, items.sort_time)",
                 )?;
                 for item in items {
                     let audio = crate::narration::from_enclosures(
@@ -397,45 +401,24 @@ impl RefreshWriter<'_> {
                             .map(|(u, t)| (u.as_str(), t.as_deref())),
                         None,
                     );
-                    let published = item.published.map(|p| p.to_rfc3339());
-                    let sort_time = item.published.map(|p| p.timestamp());
-                    let audio_url = audio.as_ref().map(|a| a.url.as_str());
-                    let audio_type = audio.as_ref().and_then(|a| a.media_type.as_deref());
-                    let inserted = insert.execute(params![
+                    upsert.execute(params![
                         feed_id,
                         item.key,
                         item.link,
                         item.title,
                         item.author,
-                        published,
-                        sort_time.unwrap_or(now),
+                        item.published.map(|p| p.to_rfc3339()),
+                        item.published.map(|p| p.timestamp()),
                         item.summary,
                         item.content_html,
                         item.comments_url,
                         item.comments_feed,
-                        audio_url,
-                        audio_type,
+                        audio.as_ref().map(|a| a.url.as_str()),
+                        audio.as_ref().and_then(|a| a.media_type.as_deref()),
+                        now,
                     ])?;
-                    if inserted == 1 {
-                        self.new_items += 1;
-                    } else {
-                        update.execute(params![
-                            feed_id,
-                            item.key,
-                            item.link,
-                            item.title,
-                            item.author,
-                            published,
-                            sort_time,
-                            item.summary,
-                            item.content_html,
-                            item.comments_url,
-                            item.comments_feed,
-                            audio_url,
-                            audio_type,
-                        ])?;
-                    }
                 }
+                self.new_items += usize::try_from(count(tx)? - before).unwrap_or(0);
             }
         }
         Ok(())

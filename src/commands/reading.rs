@@ -47,45 +47,7 @@ pub async fn read<W: Write>(
     json: bool,
     out: &mut Out<W>,
 ) -> Result<i32, CommandError> {
-    let store = ctx.store()?;
-    let item = store.item_by_link(target)?;
-    let article = match fetch_page(ctx, target).await {
-        Ok(page) => {
-            let from_page = Article::from_page(&page.text(), &page.url);
-            let mut article = match (from_page, &item) {
-                (Ok(a), _) => a,
-                // The page has no readable text, but the feed carried the whole article.
-                (Err(e), Some(i)) => from_feed_item(i, target)
-                    .ok_or_else(|| CommandError::Failed(format!("{target}: {e}")))?,
-                (Err(e), None) => return Err(CommandError::Failed(format!("{target}: {e}"))),
-            };
-            if article.narration.is_none() {
-                article.narration = item.as_ref().and_then(enclosure);
-            }
-            if let Ok(text) = serde_json::to_string(&article) {
-                store.put_cached(CacheKind::Article, target, &text)?;
-            }
-            if let Some(i) = &item {
-                store.set_read(i.id, true)?;
-            }
-            article
-        }
-        Err(reason) => match cached::<Article>(&store, CacheKind::Article, target) {
-            Some(article) => {
-                eprintln!(
-                    "herald: {target}: {reason}; showing the copy saved when it was last read"
-                );
-                article
-            }
-            None => match item.as_ref().and_then(|i| from_feed_item(i, target)) {
-                Some(article) => {
-                    eprintln!("herald: {target}: {reason}; showing the full text the feed carried");
-                    article
-                }
-                None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
-            },
-        },
-    };
+    let article = load_article(ctx, target).await?;
     let rendered = article.render(width.max(20));
     let lines: Vec<String> = rendered.lines.iter().map(|l| l.text()).collect();
     if json {
@@ -129,6 +91,51 @@ pub async fn read<W: Write>(
         out.line(&format!("Listen: {} ({})", n.url, n.source.describe()))?;
     }
     Ok(EXIT_OK)
+}
+
+/// The article at `target`: fetched and extracted (and cached), or, when the page cannot be
+/// had, the copy saved when it was last read, or the full text its feed carried.
+pub(crate) async fn load_article(ctx: &Context, target: &str) -> Result<Article, CommandError> {
+    let store = ctx.store()?;
+    let item = store.item_by_link(target)?;
+    let article = match fetch_page(ctx, target).await {
+        Ok(page) => {
+            let from_page = Article::from_page(&page.text(), &page.url);
+            let mut article = match (from_page, &item) {
+                (Ok(a), _) => a,
+                // The page has no readable text, but the feed carried the whole article.
+                (Err(e), Some(i)) => from_feed_item(i, target)
+                    .ok_or_else(|| CommandError::Failed(format!("{target}: {e}")))?,
+                (Err(e), None) => return Err(CommandError::Failed(format!("{target}: {e}"))),
+            };
+            if article.narration.is_none() {
+                article.narration = item.as_ref().and_then(enclosure);
+            }
+            if let Ok(text) = serde_json::to_string(&article) {
+                store.put_cached(CacheKind::Article, target, &text)?;
+            }
+            if let Some(i) = &item {
+                store.set_read(i.id, true)?;
+            }
+            article
+        }
+        Err(reason) => match cached::<Article>(&store, CacheKind::Article, target) {
+            Some(article) => {
+                eprintln!(
+                    "herald: {target}: {reason}; showing the copy saved when it was last read"
+                );
+                article
+            }
+            None => match item.as_ref().and_then(|i| from_feed_item(i, target)) {
+                Some(article) => {
+                    eprintln!("herald: {target}: {reason}; showing the full text the feed carried");
+                    article
+                }
+                None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
+            },
+        },
+    };
+    Ok(article)
 }
 
 fn from_feed_item(item: &crate::store::StoredItem, target: &str) -> Option<Article> {

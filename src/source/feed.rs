@@ -46,31 +46,11 @@ pub fn looks_like_feed(body: &[u8]) -> bool {
     if head.starts_with('{') {
         return head.contains("jsonfeed.org");
     }
-    let after_decl = skip_prolog(head);
+    let after_decl = find_root(head).map_or("", |i| &head[i..]);
     after_decl.starts_with("<rss")
         || after_decl.starts_with("<feed")
         || after_decl.starts_with("<rdf:rdf")
         || after_decl.starts_with("<channel")
-}
-
-/// Skips the XML declaration, comments, doctype and processing instructions.
-fn skip_prolog(mut s: &str) -> &str {
-    loop {
-        s = s.trim_start();
-        let end = if s.starts_with("<?") {
-            s.find("?>").map(|i| i + 2)
-        } else if s.starts_with("<!--") {
-            s.find("-->").map(|i| i + 3)
-        } else if s.starts_with("<!") {
-            s.find('>').map(|i| i + 1)
-        } else {
-            return s;
-        };
-        match end {
-            Some(i) => s = &s[i..],
-            None => return "",
-        }
-    }
 }
 
 /// Parses a feed. `base` resolves relative links; `content_type` is the HTTP header, which names
