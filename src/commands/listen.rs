@@ -1,0 +1,320 @@
+//! `listen`: an article's narration in one terminal line, redrawn in place, or written to a WAV
+//! file. Its own recording when it has one, else (or with `--tts`) synthesized speech.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+
+use super::reading::load_article;
+use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out};
+use crate::article::Article;
+use crate::audio::player::{self, PlayerHandle};
+use crate::audio::{Command, PlayState, PlayerEvent, SpeechFeed, Track, format_time, stream};
+use crate::narration::tts;
+
+#[derive(Debug, Clone)]
+pub struct ListenArgs {
+    /// Synthesized speech even when the article has a recording.
+    pub tts: bool,
+    pub from: Option<Duration>,
+    pub speed: f32,
+    /// Write the narration here instead of playing it.
+    pub out: Option<PathBuf>,
+}
+
+const SEEK_STEP: f64 = 10.0;
+const SPEEDS: [f32; 9] = [0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0];
+
+/// `M:SS`, `H:MM:SS` or plain seconds.
+pub fn parse_time(s: &str) -> Result<Duration, String> {
+    let mut secs = 0u64;
+    for field in s.trim().split(':') {
+        let n: u64 = field
+            .parse()
+            .map_err(|_| format!("`{s}` is not a time; write M:SS, e.g. 1:30"))?;
+        secs = secs * 60 + n;
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// What is spoken: the title, then each paragraph.
+fn speech_parts(article: &Article) -> Vec<String> {
+    std::iter::once(article.title.clone())
+        .chain(article.paragraphs.iter().cloned())
+        .collect()
+}
+
+/// A cache file name for a recording's URL.
+fn cache_name(url: &str) -> String {
+    let ext = Path::new(url.split(['?', '#']).next().unwrap_or_default())
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or("audio");
+    format!("{:032x}.{ext}", tts::fnv1a_128(&[url.as_bytes()]))
+}
+
+pub fn listen<W: Write>(
+    ctx: &Context,
+    runtime: &tokio::runtime::Runtime,
+    target: &str,
+    args: &ListenArgs,
+    out: &mut Out<W>,
+) -> Result<i32, CommandError> {
+    let article = runtime.block_on(load_article(ctx, target))?;
+    let parts = speech_parts(&article);
+    let recording = if args.tts { None } else { article.narration.clone() };
+    let audio_cache = ctx.paths.cache.join("audio");
+    let speech_cache = ctx.paths.cache.join("speech");
+    std::fs::create_dir_all(&audio_cache)?;
+    let failed = |e: &dyn std::fmt::Display| CommandError::Failed(e.to_string());
+
+    if let Some(path) = &args.out {
+        let (length, what) = match &recording {
+            Some(n) => {
+                let file = runtime
+                    .block_on(stream::fetch_to_cache(ctx.net.client(), &n.url, &audio_cache.join(cache_name(&n.url))))
+                    .map_err(|e| failed(&e))?;
+                (stream::decode_to_wav(&file, path).map_err(|e| failed(&e))?, "the article's recording".to_string())
+            }
+            None => {
+                let timeline =
+                    tts::synthesize_to_wav(&parts, &ctx.config.narration, args.speed, &speech_cache, path)
+                        .map_err(|e| failed(&e))?;
+                let total = timeline.total().unwrap_or_default();
+                let what = format!(
+                    "synthesized speech, {} parts, {:.3} s",
+                    timeline.parts(),
+                    total.as_secs_f64()
+                );
+                (total, what)
+            }
+        };
+        out.line(&format!("wrote {} ({}, {what})", path.display(), format_time(Some(length))))?;
+        return Ok(EXIT_OK);
+    }
+
+    let player = player::open_default(&ctx.net).map_err(|e| failed(&e))?;
+    let mut session = Session {
+        player,
+        parts: parts.len(),
+        speech: recording.is_none(),
+        speed: args.speed,
+        volume: 1.0,
+        state: PlayState::Loading,
+        pos: Duration::ZERO,
+        total: None,
+        part: None,
+        synthesis: None,
+    };
+    match &recording {
+        Some(n) => {
+            let track = match n.url.strip_prefix("file://") {
+                Some(path) => Track::File { path: PathBuf::from(path), total_hint: None },
+                None => Track::Remote {
+                    url: n.url.clone(),
+                    cache: audio_cache.join(cache_name(&n.url)),
+                    total_hint: None,
+                },
+            };
+            session.player.send(Command::Load(track));
+            if (args.speed - 1.0).abs() > f32::EPSILON {
+                session.player.send(Command::Speed(args.speed));
+            }
+        }
+        None => session.speak(&parts, 0, ctx, &speech_cache)?,
+    }
+    if let Some(from) = args.from {
+        session.player.send(Command::SeekTo(from));
+    }
+    session.player.send(Command::Play);
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    let _raw = if interactive { RawMode::enter() } else { None };
+    let code = session.run(interactive, &parts, ctx, &speech_cache, out)?;
+    Ok(code)
+}
+
+struct Session {
+    player: PlayerHandle,
+    parts: usize,
+    speech: bool,
+    speed: f32,
+    volume: f32,
+    state: PlayState,
+    pos: Duration,
+    total: Option<Duration>,
+    part: Option<usize>,
+    /// Kept alive while its parts play: dropping it stops synthesis.
+    synthesis: Option<tts::Synthesis>,
+}
+
+impl Session {
+    /// Starts speaking from `first`, at the session's speed (the engine's rate, not the pitch).
+    fn speak(&mut self, parts: &[String], first: usize, ctx: &Context, cache: &Path) -> Result<(), CommandError> {
+        let mut synthesis = tts::start(parts.to_vec(), first, &ctx.config.narration, self.speed, cache)
+            .map_err(|e| CommandError::Failed(e.to_string()))?;
+        let feed: SpeechFeed = synthesis
+            .take_feed()
+            .ok_or_else(|| CommandError::Failed("speech synthesis did not start".into()))?;
+        self.player.send(Command::Load(Track::Speech(feed)));
+        self.synthesis = Some(synthesis);
+        Ok(())
+    }
+
+    fn line(&self) -> String {
+        let mark = match self.state {
+            PlayState::Playing => '▶',
+            PlayState::Paused => '⏸',
+            PlayState::Loading => '…',
+            PlayState::Stopped => '■',
+        };
+        let mut line = format!(
+            "{mark} Listen to the article  {} / {}",
+            format_time(Some(self.pos)),
+            format_time(self.total)
+        );
+        if let Some(part) = self.part.filter(|_| self.speech) {
+            line.push_str(&format!("  [paragraph {}/{}]", part + 1, self.parts));
+        }
+        if (self.speed - 1.0).abs() > f32::EPSILON {
+            line.push_str(&format!("  {:.2}x", self.speed));
+        }
+        if (self.volume - 1.0).abs() > f32::EPSILON {
+            line.push_str(&format!("  vol {:.0}%", self.volume * 100.0));
+        }
+        line
+    }
+
+    fn run<W: Write>(
+        &mut self,
+        interactive: bool,
+        parts: &[String],
+        ctx: &Context,
+        cache: &Path,
+        out: &mut Out<W>,
+    ) -> Result<i32, CommandError> {
+        let mut shown = String::new();
+        loop {
+            while let Some(ev) = self.player.recv_timeout(Duration::from_millis(if interactive { 50 } else { 200 })) {
+                match ev {
+                    PlayerEvent::State(s) => self.state = s,
+                    PlayerEvent::Position { pos, total, part } => {
+                        self.pos = pos;
+                        self.total = total.or(self.total);
+                        self.part = part.or(self.part);
+                    }
+                    PlayerEvent::Ended => {
+                        self.state = PlayState::Stopped;
+                        finish(out, interactive, &self.line())?;
+                        return Ok(EXIT_OK);
+                    }
+                    PlayerEvent::Error(e) => {
+                        if interactive {
+                            println!("\r");
+                        }
+                        eprintln!("herald: {}", crate::sanitize::line(&e));
+                        return Ok(EXIT_FAILURE);
+                    }
+                }
+                if !interactive {
+                    continue;
+                }
+                break;
+            }
+            if interactive {
+                let line = self.line();
+                if line != shown {
+                    redraw(&line)?;
+                    shown = line;
+                }
+                if event::poll(Duration::ZERO)? {
+                    if let Event::Key(key) = event::read()? {
+                        if key.kind != KeyEventKind::Release && !self.key(key.code, key.modifiers, parts, ctx, cache)? {
+                            finish(out, true, &self.line())?;
+                            return Ok(EXIT_OK);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Handles one key; false means quit.
+    fn key(
+        &mut self,
+        code: KeyCode,
+        modifiers: KeyModifiers,
+        parts: &[String],
+        ctx: &Context,
+        cache: &Path,
+    ) -> Result<bool, CommandError> {
+        match code {
+            KeyCode::Char('q') | KeyCode::Esc => return Ok(false),
+            KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => return Ok(false),
+            KeyCode::Char(' ') => self.player.send(Command::Toggle),
+            KeyCode::Left => self.player.send(Command::SeekBy(-SEEK_STEP)),
+            KeyCode::Right => self.player.send(Command::SeekBy(SEEK_STEP)),
+            KeyCode::Char('+') | KeyCode::Char('=') => {
+                self.volume = (self.volume + 0.1).min(2.0);
+                self.player.send(Command::Volume(self.volume));
+            }
+            KeyCode::Char('-') => {
+                self.volume = (self.volume - 0.1).max(0.0);
+                self.player.send(Command::Volume(self.volume));
+            }
+            KeyCode::Char(c @ ('[' | ']')) => {
+                let i = SPEEDS.iter().position(|s| *s >= self.speed - 0.01).unwrap_or(3);
+                let i = if c == '[' { i.saturating_sub(1) } else { (i + 1).min(SPEEDS.len() - 1) };
+                self.speed = SPEEDS[i];
+                if self.speech {
+                    // Re-synthesize from the paragraph being spoken at the new rate.
+                    let from = self.part.unwrap_or(0);
+                    self.speak(parts, from, ctx, cache)?;
+                    self.player.send(Command::Play);
+                } else {
+                    self.player.send(Command::Speed(self.speed));
+                }
+            }
+            _ => {}
+        }
+        Ok(true)
+    }
+}
+
+fn redraw(line: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout();
+    crossterm::execute!(
+        stdout,
+        crossterm::cursor::MoveToColumn(0),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::CurrentLine),
+        crossterm::style::Print(line)
+    )?;
+    stdout.flush()
+}
+
+fn finish<W: Write>(out: &mut Out<W>, interactive: bool, line: &str) -> std::io::Result<()> {
+    if interactive {
+        redraw(line)?;
+        print!("\r\n");
+        std::io::stdout().flush()
+    } else {
+        out.line(line)
+    }
+}
+
+/// Raw mode for single keys, restored on drop (also when unwinding from a panic).
+struct RawMode;
+
+impl RawMode {
+    fn enter() -> Option<RawMode> {
+        crossterm::terminal::enable_raw_mode().ok().map(|_| RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
