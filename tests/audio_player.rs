@@ -67,7 +67,8 @@ impl Output {
                 last = now;
                 let mut buf = Vec::new();
                 while pulled < target {
-                    let per_sec = f64::from(out.sample_rate().get() * u32::from(out.channels().get()));
+                    let per_sec =
+                        f64::from(out.sample_rate().get() * u32::from(out.channels().get()));
                     match out.next() {
                         Some(s) => {
                             buf.push(s);
@@ -186,9 +187,9 @@ fn errors(events: &[PlayerEvent]) -> Vec<String> {
 fn sine_wav(path: &Path, freq: f32, secs: f32, rate: u32, amp: f32) -> PathBuf {
     let mut w = WavWriter::create(path, rate, 1).expect("wav");
     let n = (secs * rate as f32) as usize;
-    w.write_f32((0..n).map(|i| {
-        amp * (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin()
-    }))
+    w.write_f32(
+        (0..n).map(|i| amp * (2.0 * std::f32::consts::PI * freq * i as f32 / rate as f32).sin()),
+    )
     .expect("samples");
     w.finish().expect("finish");
     path.to_path_buf()
@@ -246,17 +247,32 @@ fn mp3_duration(b: &[u8]) -> f64 {
         let layer = (h >> 17) & 3;
         let br = ((h >> 12) & 15) as usize;
         let sr = ((h >> 10) & 3) as usize;
-        if h & 0xffe0_0000 != 0xffe0_0000 || layer != 1 || version == 1 || br == 0 || br == 15 || sr == 3 {
+        if h & 0xffe0_0000 != 0xffe0_0000
+            || layer != 1
+            || version == 1
+            || br == 0
+            || br == 15
+            || sr == 3
+        {
             i += 1;
             continue;
         }
         let mpeg1 = version == 3;
         let kbps = if mpeg1 {
-            [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320][br]
+            [
+                0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+            ][br]
         } else {
             [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160][br]
         };
-        rate = [44100u64, 48000, 32000][sr] / if mpeg1 { 1 } else if version == 2 { 2 } else { 4 };
+        rate = [44100u64, 48000, 32000][sr]
+            / if mpeg1 {
+                1
+            } else if version == 2 {
+                2
+            } else {
+                4
+            };
         let per_frame: u64 = if mpeg1 { 1152 } else { 576 };
         let size = per_frame / 8 * kbps * 1000 / rate + u64::from((h >> 9) & 1);
         samples += per_frame;
@@ -292,7 +308,10 @@ fn plays_pauses_to_silence_and_scales_volume() {
     wait_state(&h, PlayState::Playing);
     std::thread::sleep(Duration::from_millis(100));
     let half = peak(&out.record(Duration::from_millis(300)));
-    assert!((half / full - 0.5).abs() < 0.02, "volume 0.5 gave {half} against {full}");
+    assert!(
+        (half / full - 0.5).abs() < 0.02,
+        "volume 0.5 gave {half} against {full}"
+    );
 }
 
 #[test]
@@ -303,19 +322,29 @@ fn seeks_move_the_position() {
     h.send(Command::Load(file(&wav)));
     wait_state(&h, PlayState::Playing);
     h.send(Command::SeekTo(Duration::from_secs(6)));
-    wait_for(&h, 10, |e| {
-        matches!(e, PlayerEvent::Position { pos, .. } if *pos >= Duration::from_secs(6))
-    });
+    wait_for(
+        &h,
+        10,
+        |e| matches!(e, PlayerEvent::Position { pos, .. } if *pos >= Duration::from_secs(6)),
+    );
     let (pos, total, part) = next_position(&h);
-    assert!(pos >= Duration::from_secs(6) && pos < Duration::from_millis(6600), "{pos:?}");
+    assert!(
+        pos >= Duration::from_secs(6) && pos < Duration::from_millis(6600),
+        "{pos:?}"
+    );
     assert_eq!(total, Some(Duration::from_secs(10)));
     assert_eq!(part, None);
     h.send(Command::SeekBy(-3.0));
-    wait_for(&h, 10, |e| {
-        matches!(e, PlayerEvent::Position { pos, .. } if *pos < Duration::from_secs(5))
-    });
+    wait_for(
+        &h,
+        10,
+        |e| matches!(e, PlayerEvent::Position { pos, .. } if *pos < Duration::from_secs(5)),
+    );
     let (pos, _, _) = next_position(&h);
-    assert!(pos >= Duration::from_secs(3) && pos < Duration::from_millis(3800), "{pos:?}");
+    assert!(
+        pos >= Duration::from_secs(3) && pos < Duration::from_millis(3800),
+        "{pos:?}"
+    );
 }
 
 #[test]
@@ -339,14 +368,19 @@ fn speed_two_advances_the_position_twice_as_fast() {
     std::thread::sleep(Duration::from_millis(600));
     let (p2, o2) = frozen(&h, &out);
     let fast = (p2 - p1) / (o2 - o1);
-    assert!((fast - 2.0).abs() < 0.04, "speed 2: {fast} ({p1}->{p2} over {o1}->{o2})");
+    assert!(
+        (fast - 2.0).abs() < 0.04,
+        "speed 2: {fast} ({p1}->{p2} over {o1}->{o2})"
+    );
     out.resume();
 
     // A seek at speed 2 lands where asked, not at twice the target.
     h.send(Command::SeekTo(Duration::from_secs(10)));
-    wait_for(&h, 10, |e| {
-        matches!(e, PlayerEvent::Position { pos, .. } if pos.abs_diff(Duration::from_secs(10)) < Duration::from_millis(500))
-    });
+    wait_for(
+        &h,
+        10,
+        |e| matches!(e, PlayerEvent::Position { pos, .. } if pos.abs_diff(Duration::from_secs(10)) < Duration::from_millis(500)),
+    );
 }
 
 #[test]
@@ -370,7 +404,10 @@ fn the_end_reports_ended_then_stopped() {
         PlayerEvent::Position { pos, .. } => Some(*pos),
         _ => None,
     });
-    assert!(last.is_some_and(|p| p > Duration::from_millis(950)), "{last:?}");
+    assert!(
+        last.is_some_and(|p| p > Duration::from_millis(950)),
+        "{last:?}"
+    );
     wait_state(&h, PlayState::Stopped);
 }
 
@@ -383,13 +420,21 @@ fn mp3_total_and_seek() {
     wait_state(&h, PlayState::Playing);
     let (_, total, _) = next_position(&h);
     let total = total.expect("an mp3 knows its length").as_secs_f64();
-    assert!((total - expected).abs() / expected < 0.01, "{total} vs {expected}");
+    assert!(
+        (total - expected).abs() / expected < 0.01,
+        "{total} vs {expected}"
+    );
     std::thread::sleep(Duration::from_millis(300));
-    assert!(rms(&out.record(Duration::from_millis(300))) > 0.005, "silent speech");
+    assert!(
+        rms(&out.record(Duration::from_millis(300))) > 0.005,
+        "silent speech"
+    );
     h.send(Command::SeekTo(Duration::from_secs(40)));
-    let seen = wait_for(&h, 10, |e| {
-        matches!(e, PlayerEvent::Position { pos, .. } if *pos >= Duration::from_secs(40))
-    });
+    let seen = wait_for(
+        &h,
+        10,
+        |e| matches!(e, PlayerEvent::Position { pos, .. } if *pos >= Duration::from_secs(40)),
+    );
     assert!(errors(&seen).is_empty(), "{seen:?}");
     let (pos, _, _) = next_position(&h);
     assert!(pos < Duration::from_millis(40_800), "{pos:?}");
@@ -427,7 +472,11 @@ fn truncated_mp3_plays_what_it_has_then_ends() {
     h.send(Command::SeekTo(Duration::from_secs(40)));
     let seen = wait_for(&h, 30, |e| *e == PlayerEvent::Ended);
     wait_state(&h, PlayState::Stopped);
-    eprintln!("seek past the end of a truncated mp3: {:?}", errors(&seen));
+    let errs = errors(&seen);
+    assert!(
+        errs.iter().all(|e| e.starts_with("cannot seek to 0:40")),
+        "{errs:?}"
+    );
 }
 
 /// A minimal Ogg Opus file: the identification header on its own page (enough to be told
@@ -458,7 +507,11 @@ fn ogg_crc(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b) << 24;
         for _ in 0..8 {
-            crc = if crc & 0x8000_0000 != 0 { (crc << 1) ^ 0x04c1_1db7 } else { crc << 1 };
+            crc = if crc & 0x8000_0000 != 0 {
+                (crc << 1) ^ 0x04c1_1db7
+            } else {
+                crc << 1
+            };
         }
     }
     crc
@@ -494,7 +547,13 @@ fn bad_local_audio_gives_clear_errors() {
 }
 
 fn part(dir: &Path, index: usize, freq: f32, secs: f32) -> SpeechPart {
-    let path = sine_wav(&dir.join(format!("part{index}.wav")), freq, secs, 16000, 0.5);
+    let path = sine_wav(
+        &dir.join(format!("part{index}.wav")),
+        freq,
+        secs,
+        16000,
+        0.5,
+    );
     SpeechPart {
         index,
         duration: read_info(&std::fs::read(&path).expect("wav"))
@@ -522,7 +581,11 @@ fn speech_parts_play_in_order_as_they_arrive() {
     })));
     wait_state(&h, PlayState::Playing);
     let (_, total, part0) = next_position(&h);
-    assert_eq!((total, part0), (None, Some(0)), "total unknown until all parts are in");
+    assert_eq!(
+        (total, part0),
+        (None, Some(0)),
+        "total unknown until all parts are in"
+    );
     tx.send(parts[1].clone()).expect("send");
     std::thread::sleep(Duration::from_millis(150));
     tx.send(parts[2].clone()).expect("send");
@@ -535,21 +598,31 @@ fn speech_parts_play_in_order_as_they_arrive() {
             _ => None,
         })
         .collect();
-    let order: Vec<usize> = positions.iter().filter_map(|p| p.2).fold(vec![], |mut v, p| {
-        if v.last() != Some(&p) {
-            v.push(p);
-        }
-        v
-    });
+    let order: Vec<usize> = positions
+        .iter()
+        .filter_map(|p| p.2)
+        .fold(vec![], |mut v, p| {
+            if v.last() != Some(&p) {
+                v.push(p);
+            }
+            v
+        });
     assert_eq!(order, vec![0, 1, 2], "{positions:?}");
-    assert!(positions.windows(2).all(|w| w[0].0 <= w[1].0), "{positions:?}");
+    assert!(
+        positions.windows(2).all(|w| w[0].0 <= w[1].0),
+        "{positions:?}"
+    );
     let sum: Duration = parts.iter().map(|p| p.duration).sum();
     assert_eq!(positions.last().and_then(|p| p.1), Some(sum));
     for (pos, _, part) in &positions {
         let start: Duration = parts[..part.unwrap_or(0)].iter().map(|p| p.duration).sum();
         assert!(*pos >= start, "{pos:?} before part {part:?} begins");
     }
-    assert!(positions.last().is_some_and(|p| p.0 > sum - Duration::from_millis(50)));
+    assert!(
+        positions
+            .last()
+            .is_some_and(|p| p.0 > sum - Duration::from_millis(50))
+    );
     wait_state(&h, PlayState::Stopped);
 }
 
@@ -572,12 +645,17 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     })));
     wait_state(&h, PlayState::Playing);
     h.send(Command::SeekTo(Duration::from_millis(1300)));
-    wait_for(&h, 10, |e| {
-        matches!(e, PlayerEvent::Position { part: Some(1), pos, .. } if *pos >= Duration::from_millis(1300))
-    });
+    wait_for(
+        &h,
+        10,
+        |e| matches!(e, PlayerEvent::Position { part: Some(1), pos, .. } if *pos >= Duration::from_millis(1300)),
+    );
     std::thread::sleep(Duration::from_millis(100));
     let heard = out.record(Duration::from_millis(250));
-    assert!((frequency(&heard, 16000.0) - 600.0).abs() < 15.0, "not part 1");
+    assert!(
+        (frequency(&heard, 16000.0) - 600.0).abs() < 15.0,
+        "not part 1"
+    );
 
     // Part 2 has not been synthesized: the seek waits at its start.
     h.send(Command::SeekTo(Duration::from_secs(5)));
@@ -586,12 +664,19 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     let (pos, total, part) = next_position(&h);
     assert_eq!((pos, total, part), (Duration::from_secs(2), None, Some(2)));
     std::thread::sleep(Duration::from_millis(200));
-    assert!(out.record(Duration::from_millis(200)).iter().all(|s| *s == 0.0));
+    assert!(
+        out.record(Duration::from_millis(200))
+            .iter()
+            .all(|s| *s == 0.0)
+    );
     tx.send(parts[2].clone()).expect("send");
     wait_state(&h, PlayState::Playing);
     std::thread::sleep(Duration::from_millis(100));
     let heard = out.record(Duration::from_millis(250));
-    assert!((frequency(&heard, 16000.0) - 900.0).abs() < 15.0, "not part 2");
+    assert!(
+        (frequency(&heard, 16000.0) - 900.0).abs() < 15.0,
+        "not part 2"
+    );
     let seen = wait_for(&h, 10, |e| *e == PlayerEvent::Ended);
     assert!(seen.iter().any(|e| matches!(e, PlayerEvent::Position { total: Some(t), .. } if *t == Duration::from_secs(3))));
 }
@@ -605,7 +690,10 @@ fn decode_to_wav_keeps_the_length() {
     let expected = mp3_duration(&std::fs::read(&mp3).expect("mp3"));
     assert!((d - expected).abs() / expected < 0.01, "{d} vs {expected}");
     let info = read_info(&std::fs::read(&out).expect("wav")).expect("valid WAV");
-    assert_eq!((info.sample_rate, info.channels, info.bits_per_sample), (32000, 1, 16));
+    assert_eq!(
+        (info.sample_rate, info.channels, info.bits_per_sample),
+        (32000, 1, 16)
+    );
     assert!((info.duration().as_secs_f64() - d).abs() < 0.001);
     let err = decode_to_wav(&opus_file(&dir.join("a.opus")), &dir.join("o.wav"))
         .expect_err("no Opus decoder");
@@ -646,7 +734,13 @@ impl Server {
     }
 }
 
-fn serve(mut conn: TcpStream, audio: &[u8], rate: u64, reqs: &Mutex<Vec<String>>, sent: &AtomicU64) {
+fn serve(
+    mut conn: TcpStream,
+    audio: &[u8],
+    rate: u64,
+    reqs: &Mutex<Vec<String>>,
+    sent: &AtomicU64,
+) {
     let mut reader = BufReader::new(conn.try_clone().expect("clone"));
     let mut line = String::new();
     if reader.read_line(&mut line).is_err() {
@@ -677,9 +771,11 @@ fn serve(mut conn: TcpStream, audio: &[u8], rate: u64, reqs: &Mutex<Vec<String>>
     };
     let len = body.len() as u64;
     let (status, from, to) = match range {
-        Some((a, b)) if status.starts_with("200") && a < len => {
-            ("206 Partial Content", a, b.map_or(len - 1, |b| b.min(len - 1)))
-        }
+        Some((a, b)) if status.starts_with("200") && a < len => (
+            "206 Partial Content",
+            a,
+            b.map_or(len - 1, |b| b.min(len - 1)),
+        ),
         _ => (status, 0, len.saturating_sub(1)),
     };
     let mut head = format!(
@@ -735,22 +831,36 @@ fn remote_audio_plays_before_the_download_ends_then_is_cached() {
     assert!(sent < bytes.len() as u64 / 2, "waited for {sent} bytes");
     assert!(!cache.exists(), "cached before the download ended");
     std::thread::sleep(Duration::from_millis(200));
-    assert!(rms(&out.record(Duration::from_millis(300))) > 0.005, "silence");
-    eprintln!("remote: playing after {first_sound:?}, {sent} of {} bytes sent", bytes.len());
+    assert!(
+        rms(&out.record(Duration::from_millis(300))) > 0.005,
+        "silence"
+    );
+    eprintln!(
+        "remote: playing after {first_sound:?}, {sent} of {} bytes sent",
+        bytes.len()
+    );
 
     // Far ahead of the download: a Range request fetches it.
     h.send(Command::SeekTo(Duration::from_secs(40)));
-    let seen = wait_for(&h, 20, |e| {
-        matches!(e, PlayerEvent::Position { pos, .. } if *pos >= Duration::from_secs(40))
-    });
+    let seen = wait_for(
+        &h,
+        20,
+        |e| matches!(e, PlayerEvent::Position { pos, .. } if *pos >= Duration::from_secs(40)),
+    );
     assert!(errors(&seen).is_empty(), "{seen:?}");
     assert!(
-        server.requests().iter().any(|r| r.starts_with("/ep.mp3 Some((") && !r.contains("Some((0,")),
+        server
+            .requests()
+            .iter()
+            .any(|r| r.starts_with("/ep.mp3 Some((") && !r.contains("Some((0,")),
         "{:?}",
         server.requests()
     );
     std::thread::sleep(Duration::from_millis(200));
-    assert!(rms(&out.record(Duration::from_millis(300))) > 0.005, "silence after seek");
+    assert!(
+        rms(&out.record(Duration::from_millis(300))) > 0.005,
+        "silence after seek"
+    );
 
     let deadline = Instant::now() + Duration::from_secs(40);
     while !cache.exists() && Instant::now() < deadline {
@@ -821,4 +931,21 @@ async fn remote_recordings_decode_to_wav_through_the_cache() {
     .await
     .expect_err("404");
     assert!(err.to_string().contains("404"), "{err}");
+}
+
+#[test]
+fn the_default_device_opens_or_says_why_in_one_line() {
+    match herald::audio::player::open_default(&net()) {
+        Ok(h) => {
+            h.send(Command::Volume(0.5));
+            assert!(
+                h.try_recv()
+                    .is_none_or(|e| !matches!(e, PlayerEvent::Error(_)))
+            );
+        }
+        Err(herald::audio::AudioError::NoDevice(why)) => {
+            assert!(!why.is_empty() && !why.contains('\n'), "{why:?}");
+        }
+        Err(e) => panic!("not a device error: {e}"),
+    }
 }

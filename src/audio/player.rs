@@ -12,9 +12,9 @@
 //! falls inside parts of unknown length cannot be known.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rodio::Source;
@@ -117,7 +117,10 @@ fn open_device(events: Sender<PlayerEvent>) -> Result<rodio::MixerDeviceSink, Au
         .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
     let mut device = builder
         .with_error_callback(move |e| {
-            let _ = events.send(PlayerEvent::Error(format!("audio output: {}", one_line(&e))));
+            let _ = events.send(PlayerEvent::Error(format!(
+                "audio output: {}",
+                one_line(&e)
+            )));
         })
         .open_sink_or_fallback()
         .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
@@ -524,14 +527,22 @@ impl Engine {
                 }
             }
             Command::Speed(s) => {
-                self.speed = if s.is_finite() { s.clamp(0.5, 3.0) } else { 1.0 };
+                self.speed = if s.is_finite() {
+                    s.clamp(0.5, 3.0)
+                } else {
+                    1.0
+                };
                 // Narration changes the engine's rate instead: pitch stays natural.
                 if matches!(self.current, Current::Recording(_)) {
                     self.player.set_speed(self.speed);
                 }
             }
             Command::Volume(v) => {
-                self.volume = if v.is_finite() { v.clamp(0.0, 2.0) } else { 1.0 };
+                self.volume = if v.is_finite() {
+                    v.clamp(0.0, 2.0)
+                } else {
+                    1.0
+                };
                 self.player.set_volume(self.volume);
             }
             Command::Stop => {
@@ -625,7 +636,12 @@ impl Engine {
         Ok(handle)
     }
 
-    fn open_remote(&mut self, url: String, cache: std::path::PathBuf, total_hint: Option<Duration>) {
+    fn open_remote(
+        &mut self,
+        url: String,
+        cache: std::path::PathBuf,
+        total_hint: Option<Duration>,
+    ) {
         let handle = match self.runtime() {
             Ok(h) => h,
             Err(e) => return self.fail(e),
@@ -711,7 +727,11 @@ impl Engine {
                     // rodio scales a seek by the speed it applies above our source.
                     let scaled = target.div_f32(self.player.speed().max(0.01));
                     if let Err(e) = self.player.try_seek(scaled) {
-                        self.emit(PlayerEvent::Error(format!("cannot seek here: {e}")));
+                        self.emit(PlayerEvent::Error(format!(
+                            "cannot seek to {}: {}",
+                            super::format_time(Some(target)),
+                            stream::root_cause(&e)
+                        )));
                     }
                 }
             }

@@ -100,7 +100,7 @@ pub struct RemoteAudio {
 }
 
 /// The innermost message of an error chain: reqwest's top line is generic.
-fn root_cause(e: &dyn std::error::Error) -> String {
+pub(crate) fn root_cause(e: &dyn std::error::Error) -> String {
     let mut msg = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {
@@ -185,14 +185,14 @@ pub async fn open_remote(
     let settings = Settings::default()
         .prefetch_bytes(PREFETCH_BYTES)
         .on_progress(move |_stream, state, _cancel| {
-        if matches!(state.phase, StreamPhase::Complete) {
-            let temp = temp_path.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            if let Some(temp) = temp {
-                // Best effort: a failure leaves no cache and the next play streams again.
-                let _ = keep_download(&temp, &cache, content_length);
+            if matches!(state.phase, StreamPhase::Complete) {
+                let temp = temp_path.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                if let Some(temp) = temp {
+                    // Best effort: a failure leaves no cache and the next play streams again.
+                    let _ = keep_download(&temp, &cache, content_length);
+                }
             }
-        }
-    });
+        });
     let reader = StreamDownload::from_stream(stream, storage, settings)
         .await
         .map_err(|e| match e {
@@ -376,7 +376,9 @@ pub fn decode_to_wav(input: &Path, out: &Path) -> Result<Duration, AudioError> {
     let d = written?;
     if d.is_zero() {
         let _ = std::fs::remove_file(out);
-        return Err(AudioError::Decode("the recording holds no audio".to_string()));
+        return Err(AudioError::Decode(
+            "the recording holds no audio".to_string(),
+        ));
     }
     Ok(d)
 }
