@@ -1,6 +1,8 @@
 //! Listening: the player thread that owns the output device, the tracks it plays, and the
 //! messages in and out. Nothing outside this module touches rodio.
 
+pub mod player;
+pub mod stream;
 pub mod wav;
 
 use std::path::PathBuf;

@@ -1,0 +1,805 @@
+//! The player thread: it owns the output and rodio's `Player`, takes [`Command`]s over one
+//! channel and reports [`PlayerEvent`]s over another (a `Position` five times a second while
+//! playing).
+//!
+//! Position is measured on the decoded source itself, below rodio's speed control, so it is the
+//! position in the recording whatever the speed and after any seek. Narration is a timeline of
+//! parts: the position is the sum of the lengths of the parts before the one being spoken plus
+//! the position in it. The timeline starts at the feed's `first` part (parts before it are not
+//! part of this playback and are ignored if they arrive). A seek lands in the part that holds the
+//! target time and plays on from there; a seek past the parts synthesized so far lands at the
+//! start of the next part to come and waits for it (state `Loading`), because where the target
+//! falls inside parts of unknown length cannot be known.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::time::{Duration, Instant};
+
+use rodio::Source;
+use rodio::source::{SeekError, TrackPosition};
+
+use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
+use crate::net::Net;
+
+/// How often the thread wakes to check on playback.
+const TICK: Duration = Duration::from_millis(25);
+/// How often a `Position` goes out while playing.
+const REPORT_EVERY: Duration = Duration::from_millis(200);
+
+/// The controls of a running player thread. Dropping it ends the thread.
+pub struct PlayerHandle {
+    tx: Sender<Command>,
+    events: Receiver<PlayerEvent>,
+}
+
+impl PlayerHandle {
+    /// Sends a command; a player thread that has ended ignores it.
+    pub fn send(&self, cmd: Command) {
+        let _ = self.tx.send(cmd);
+    }
+
+    /// Events from the player, in order.
+    pub fn events(&self) -> &Receiver<PlayerEvent> {
+        &self.events
+    }
+
+    pub fn try_recv(&self) -> Option<PlayerEvent> {
+        self.events.try_recv().ok()
+    }
+
+    pub fn recv_timeout(&self, timeout: Duration) -> Option<PlayerEvent> {
+        self.events.recv_timeout(timeout).ok()
+    }
+}
+
+impl Drop for PlayerHandle {
+    fn drop(&mut self) {
+        let _ = self.tx.send(Command::Quit);
+    }
+}
+
+/// Opens the default output device on a new player thread. Failure is reported here, as one
+/// line; whatever ALSA writes to stderr while trying never reaches the terminal.
+pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
+    let (tx, rx) = mpsc::channel();
+    let (ev_tx, ev_rx) = mpsc::channel();
+    let (ready_tx, ready_rx) = mpsc::sync_channel(1);
+    let net = net.clone();
+    std::thread::Builder::new()
+        .name("herald-player".to_string())
+        .spawn(move || {
+            let device = match open_device(ev_tx.clone()) {
+                Ok(d) => d,
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e));
+                    return;
+                }
+            };
+            let player = rodio::Player::connect_new(device.mixer());
+            let _ = ready_tx.send(Ok(()));
+            Engine::new(player, ev_tx, net).run(rx);
+            drop(device);
+        })?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(PlayerHandle { tx, events: ev_rx }),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err(AudioError::NoDevice(
+            "the audio thread stopped while opening the device".to_string(),
+        )),
+    }
+}
+
+/// A player thread around a `Player` the caller made, such as `rodio::Player::new()` whose
+/// samples a test pulls itself.
+pub fn with_player(player: rodio::Player, net: &Net) -> PlayerHandle {
+    let (tx, rx) = mpsc::channel();
+    let (ev_tx, ev_rx) = mpsc::channel();
+    let net = net.clone();
+    let engine = Engine::new(player, ev_tx, net);
+    // Spawning only fails when the system is out of threads; the handle then reports nothing,
+    // like a player whose thread has ended.
+    let _ = std::thread::Builder::new()
+        .name("herald-player".to_string())
+        .spawn(move || engine.run(rx));
+    PlayerHandle { tx, events: ev_rx }
+}
+
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    let s = e.to_string();
+    s.lines().next().unwrap_or_default().trim().to_string()
+}
+
+fn open_device(events: Sender<PlayerEvent>) -> Result<rodio::MixerDeviceSink, AudioError> {
+    let _quiet = QuietStderr::new();
+    let builder = rodio::DeviceSinkBuilder::from_default_device()
+        .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
+    let mut device = builder
+        .with_error_callback(move |e| {
+            let _ = events.send(PlayerEvent::Error(format!(
+                "audio output: {}",
+                one_line(&e)
+            )));
+        })
+        .open_sink_or_fallback()
+        .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
+    device.log_on_drop(false);
+    Ok(device)
+}
+
+/// Sends fd 2 to /dev/null while it lives (ALSA and cpal write there when no device opens).
+struct QuietStderr {
+    #[cfg(unix)]
+    saved: Option<libc::c_int>,
+}
+
+impl QuietStderr {
+    #[cfg(unix)]
+    fn new() -> QuietStderr {
+        // SAFETY: plain descriptor calls; every descriptor opened here is closed or restored.
+        unsafe {
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
+            if null < 0 {
+                return QuietStderr { saved: None };
+            }
+            let saved = libc::dup(2);
+            if saved < 0 || libc::dup2(null, 2) < 0 {
+                libc::close(null);
+                if saved >= 0 {
+                    libc::close(saved);
+                }
+                return QuietStderr { saved: None };
+            }
+            libc::close(null);
+            QuietStderr { saved: Some(saved) }
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn new() -> QuietStderr {
+        QuietStderr {}
+    }
+}
+
+impl Drop for QuietStderr {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        if let Some(saved) = self.saved.take() {
+            // SAFETY: `saved` is the duplicate of fd 2 made in `new`.
+            unsafe {
+                libc::dup2(saved, 2);
+                libc::close(saved);
+            }
+        }
+    }
+}
+
+/// Where one source is, written by the audio thread, read by the player thread.
+#[derive(Debug, Default)]
+struct PosCell {
+    nanos: AtomicU64,
+    started: AtomicBool,
+}
+
+impl PosCell {
+    fn at(pos: Duration) -> Arc<PosCell> {
+        let cell = PosCell::default();
+        cell.set(pos);
+        Arc::new(cell)
+    }
+
+    fn set(&self, pos: Duration) {
+        self.nanos.store(
+            u64::try_from(pos.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+
+    fn pos(&self) -> Duration {
+        Duration::from_nanos(self.nanos.load(Ordering::Relaxed))
+    }
+
+    fn started(&self) -> bool {
+        self.started.load(Ordering::Relaxed)
+    }
+}
+
+/// A source that publishes its own position (in its own time, so speed does not change it).
+struct Tracked<S> {
+    inner: TrackPosition<S>,
+    cell: Arc<PosCell>,
+    countdown: u32,
+}
+
+/// Samples between two position updates.
+const PUBLISH_EVERY: u32 = 64;
+
+impl<S: Source> Tracked<S> {
+    fn new(source: S, cell: Arc<PosCell>) -> Tracked<S> {
+        Tracked {
+            inner: source.track_position(),
+            cell,
+            countdown: 0,
+        }
+    }
+
+    fn publish(&self) {
+        self.cell.set(self.inner.get_pos());
+    }
+}
+
+impl<S: Source> Iterator for Tracked<S> {
+    type Item = S::Item;
+
+    fn next(&mut self) -> Option<S::Item> {
+        let sample = self.inner.next();
+        if sample.is_none() {
+            self.publish();
+        } else if self.countdown == 0 {
+            self.cell.started.store(true, Ordering::Relaxed);
+            self.publish();
+            self.countdown = PUBLISH_EVERY;
+        } else {
+            self.countdown -= 1;
+        }
+        sample
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.inner.size_hint()
+    }
+}
+
+impl<S: Source> Source for Tracked<S> {
+    fn current_span_len(&self) -> Option<usize> {
+        self.inner.current_span_len()
+    }
+
+    fn channels(&self) -> rodio::ChannelCount {
+        self.inner.channels()
+    }
+
+    fn sample_rate(&self) -> rodio::SampleRate {
+        self.inner.sample_rate()
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        self.inner.total_duration()
+    }
+
+    fn try_seek(&mut self, pos: Duration) -> Result<(), SeekError> {
+        let result = self.inner.try_seek(pos);
+        self.publish();
+        result
+    }
+}
+
+type BoxedSource = Box<dyn Source + Send>;
+
+/// A recording opened off the player thread.
+struct Opened {
+    generation: u64,
+    result: Result<BoxedSource, AudioError>,
+    total_hint: Option<Duration>,
+}
+
+struct Recording {
+    cell: Arc<PosCell>,
+    total: Option<Duration>,
+}
+
+struct Speech {
+    /// `None` once the synthesizer has hung up.
+    rx: Option<Receiver<SpeechPart>>,
+    parts: usize,
+    first: usize,
+    /// Indexed by part number.
+    arrived: Vec<Option<SpeechPart>>,
+    /// The parts handed to rodio since the last clear, in order, with their positions.
+    queued: Vec<(usize, Arc<PosCell>)>,
+    /// The next part to hand to rodio.
+    next: usize,
+    /// Where to start in the next part handed to rodio (a seek into its middle).
+    pending_offset: Option<Duration>,
+}
+
+impl Speech {
+    fn new(feed: SpeechFeed) -> Speech {
+        Speech {
+            rx: Some(feed.rx),
+            parts: feed.parts,
+            first: feed.first.min(feed.parts),
+            arrived: vec![None; feed.parts],
+            queued: Vec::new(),
+            next: feed.first.min(feed.parts),
+            pending_offset: None,
+        }
+    }
+
+    /// Takes in the parts that have arrived.
+    fn receive(&mut self) {
+        while let Some(rx) = &self.rx {
+            match rx.try_recv() {
+                Ok(part) => {
+                    if (self.first..self.parts).contains(&part.index) {
+                        let i = part.index;
+                        self.arrived[i] = Some(part);
+                    }
+                }
+                Err(TryRecvError::Empty) => break,
+                Err(TryRecvError::Disconnected) => self.rx = None,
+            }
+        }
+    }
+
+    fn duration(&self, part: usize) -> Option<Duration> {
+        self.arrived.get(part)?.as_ref().map(|p| p.duration)
+    }
+
+    /// Where `part` starts on the timeline, if every part before it has arrived.
+    fn start_of(&self, part: usize) -> Option<Duration> {
+        (self.first..part).map(|i| self.duration(i)).sum()
+    }
+
+    fn total(&self) -> Option<Duration> {
+        self.start_of(self.parts)
+    }
+
+    /// The position and the part being spoken.
+    fn position(&self) -> (Duration, Option<usize>) {
+        let current = self
+            .queued
+            .iter()
+            .rev()
+            .find(|(_, c)| c.started())
+            .or(self.queued.first());
+        match current {
+            Some((part, cell)) => (
+                self.start_of(*part).unwrap_or_default() + cell.pos(),
+                Some(*part),
+            ),
+            None => (
+                self.start_of(self.next).unwrap_or_default(),
+                (self.next < self.parts).then_some(self.next),
+            ),
+        }
+    }
+
+    /// The part holding `target` and the offset in it; `None` when the target lies beyond the
+    /// parts that have arrived in an unbroken run, with the first part not yet there.
+    fn locate(&self, target: Duration) -> Result<(usize, Duration), usize> {
+        let mut start = Duration::ZERO;
+        for part in self.first..self.parts {
+            let Some(d) = self.duration(part) else {
+                return Err(part);
+            };
+            if target < start + d {
+                return Ok((part, target - start));
+            }
+            start += d;
+        }
+        Err(self.parts)
+    }
+
+    /// Everything has been handed to rodio, or nothing more will come.
+    fn nothing_to_come(&self) -> bool {
+        self.next >= self.parts || (self.rx.is_none() && self.arrived[self.next].is_none())
+    }
+}
+
+enum Current {
+    Nothing,
+    /// A recording being opened off the thread.
+    Opening,
+    Recording(Recording),
+    Speech(Speech),
+}
+
+struct Engine {
+    player: rodio::Player,
+    events: Sender<PlayerEvent>,
+    net: Net,
+    runtime: Option<tokio::runtime::Runtime>,
+    opened_tx: Sender<Opened>,
+    opened_rx: Receiver<Opened>,
+    generation: u64,
+    state: PlayState,
+    paused: bool,
+    volume: f32,
+    speed: f32,
+    current: Current,
+    last_report: Instant,
+}
+
+impl Engine {
+    fn new(player: rodio::Player, events: Sender<PlayerEvent>, net: Net) -> Engine {
+        let (opened_tx, opened_rx) = mpsc::channel();
+        Engine {
+            player,
+            events,
+            net,
+            runtime: None,
+            opened_tx,
+            opened_rx,
+            generation: 0,
+            state: PlayState::Stopped,
+            paused: false,
+            volume: 1.0,
+            speed: 1.0,
+            current: Current::Nothing,
+            last_report: Instant::now(),
+        }
+    }
+
+    fn run(mut self, rx: Receiver<Command>) {
+        loop {
+            match rx.recv_timeout(TICK) {
+                Ok(Command::Quit) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(cmd) => self.command(cmd),
+                Err(RecvTimeoutError::Timeout) => {}
+            }
+            self.tick();
+        }
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+
+    fn emit(&self, event: PlayerEvent) {
+        let _ = self.events.send(event);
+    }
+
+    fn set_state(&mut self, state: PlayState) {
+        if self.state != state {
+            self.state = state;
+            self.emit(PlayerEvent::State(state));
+        }
+    }
+
+    fn fail(&mut self, e: AudioError) {
+        self.emit(PlayerEvent::Error(e.to_string()));
+        self.current = Current::Nothing;
+        self.set_state(PlayState::Stopped);
+    }
+
+    /// The position, the total and the part being spoken, when something is loaded.
+    fn position(&self) -> Option<(Duration, Option<Duration>, Option<usize>)> {
+        match &self.current {
+            Current::Nothing | Current::Opening => None,
+            Current::Recording(r) => Some((r.cell.pos(), r.total, None)),
+            Current::Speech(s) => {
+                let (pos, part) = s.position();
+                Some((pos, s.total(), part))
+            }
+        }
+    }
+
+    fn report_position(&mut self) {
+        self.last_report = Instant::now();
+        if let Some((pos, total, part)) = self.position() {
+            let pos = total.map_or(pos, |t| pos.min(t));
+            self.emit(PlayerEvent::Position { pos, total, part });
+        }
+    }
+
+    /// Empties rodio's queue (which waits for the output to take the skip).
+    fn clear(&mut self) {
+        if !self.player.empty() {
+            self.player.clear();
+        }
+    }
+
+    fn unload(&mut self) {
+        self.generation += 1;
+        self.clear();
+        self.current = Current::Nothing;
+    }
+
+    /// Plays or holds what was just queued, as the listener last asked.
+    fn resume_as_asked(&mut self) {
+        if self.paused {
+            self.player.pause();
+            self.set_state(PlayState::Paused);
+        } else {
+            self.player.play();
+            self.set_state(PlayState::Playing);
+        }
+    }
+
+    fn command(&mut self, cmd: Command) {
+        match cmd {
+            Command::Load(track) => self.load(track),
+            Command::Play => self.play(),
+            Command::Pause => self.pause(),
+            Command::Toggle => {
+                if self.paused || self.state == PlayState::Paused {
+                    self.play();
+                } else {
+                    self.pause();
+                }
+            }
+            Command::SeekTo(t) => self.seek(t),
+            Command::SeekBy(secs) => {
+                if let Some((pos, _, _)) = self.position() {
+                    let target = (pos.as_secs_f64() + secs).max(0.0);
+                    self.seek(Duration::try_from_secs_f64(target).unwrap_or_default());
+                }
+            }
+            Command::Speed(s) => {
+                self.speed = if s.is_finite() {
+                    s.clamp(0.5, 3.0)
+                } else {
+                    1.0
+                };
+                // Narration changes the engine's rate instead: pitch stays natural.
+                if matches!(self.current, Current::Recording(_)) {
+                    self.player.set_speed(self.speed);
+                }
+            }
+            Command::Volume(v) => {
+                self.volume = if v.is_finite() {
+                    v.clamp(0.0, 2.0)
+                } else {
+                    1.0
+                };
+                self.player.set_volume(self.volume);
+            }
+            Command::Stop => {
+                self.unload();
+                self.paused = false;
+                self.set_state(PlayState::Stopped);
+            }
+            Command::Quit => {}
+        }
+    }
+
+    fn play(&mut self) {
+        if matches!(self.current, Current::Nothing) {
+            self.set_state(PlayState::Stopped);
+            return;
+        }
+        self.paused = false;
+        self.player.play();
+        let waiting = match &self.current {
+            Current::Opening => true,
+            Current::Speech(s) => self.player.empty() && !s.nothing_to_come(),
+            _ => false,
+        };
+        self.set_state(if waiting {
+            PlayState::Loading
+        } else {
+            PlayState::Playing
+        });
+        self.report_position();
+    }
+
+    fn pause(&mut self) {
+        if matches!(self.current, Current::Nothing) {
+            return;
+        }
+        self.paused = true;
+        self.player.pause();
+        self.set_state(PlayState::Paused);
+        self.report_position();
+    }
+
+    fn load(&mut self, track: Track) {
+        self.unload();
+        self.paused = false;
+        self.set_state(PlayState::Loading);
+        match track {
+            Track::File { path, total_hint } => self.load_file(&path, total_hint),
+            Track::Remote {
+                url,
+                cache,
+                total_hint,
+            } => {
+                if cache.is_file() {
+                    match stream::decode_file(&cache) {
+                        Ok(d) => return self.start_recording(Box::new(d), total_hint),
+                        // A damaged cache is replaced by a fresh download.
+                        Err(_) => {
+                            let _ = std::fs::remove_file(&cache);
+                        }
+                    }
+                }
+                self.open_remote(url, cache, total_hint);
+            }
+            Track::Speech(feed) => {
+                self.player.set_speed(1.0);
+                self.current = Current::Speech(Speech::new(feed));
+                self.feed_speech();
+                self.report_position();
+            }
+        }
+    }
+
+    fn load_file(&mut self, path: &Path, total_hint: Option<Duration>) {
+        match stream::decode_file(path) {
+            Ok(d) => self.start_recording(Box::new(d), total_hint),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn runtime(&mut self) -> Result<tokio::runtime::Handle, AudioError> {
+        if let Some(rt) = &self.runtime {
+            return Ok(rt.handle().clone());
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("herald-audio-net")
+            .enable_all()
+            .build()?;
+        let handle = rt.handle().clone();
+        self.runtime = Some(rt);
+        Ok(handle)
+    }
+
+    fn open_remote(
+        &mut self,
+        url: String,
+        cache: std::path::PathBuf,
+        total_hint: Option<Duration>,
+    ) {
+        let handle = match self.runtime() {
+            Ok(h) => h,
+            Err(e) => return self.fail(e),
+        };
+        self.current = Current::Opening;
+        let client = self.net.client().clone();
+        let tx = self.opened_tx.clone();
+        let generation = self.generation;
+        // Opening waits for the server and the first bytes: never on this thread.
+        let spawned = std::thread::Builder::new()
+            .name("herald-audio-open".to_string())
+            .spawn(move || {
+                let result = handle
+                    .block_on(stream::open_remote(&client, &url, &cache))
+                    .and_then(|audio| stream::decode_remote(audio, &url))
+                    .map(|d| Box::new(d) as BoxedSource);
+                let _ = tx.send(Opened {
+                    generation,
+                    result,
+                    total_hint,
+                });
+            });
+        if let Err(e) = spawned {
+            self.fail(AudioError::Io(e));
+        }
+    }
+
+    fn start_recording(&mut self, source: BoxedSource, total_hint: Option<Duration>) {
+        let total = source.total_duration().or(total_hint);
+        let cell = PosCell::at(Duration::ZERO);
+        self.player.set_speed(self.speed);
+        self.player.set_volume(self.volume);
+        self.player.append(Tracked::new(source, cell.clone()));
+        self.current = Current::Recording(Recording { cell, total });
+        self.resume_as_asked();
+        self.report_position();
+    }
+
+    /// Hands rodio the parts that have arrived, in order.
+    fn feed_speech(&mut self) {
+        let Current::Speech(speech) = &mut self.current else {
+            return;
+        };
+        speech.receive();
+        let mut appended = false;
+        let mut errors = Vec::new();
+        while speech.next < speech.parts {
+            let Some(part) = speech.arrived[speech.next].clone() else {
+                break;
+            };
+            let offset = speech.pending_offset.take().unwrap_or_default();
+            match stream::decode_file(&part.path) {
+                Ok(decoder) => {
+                    let cell = PosCell::at(offset);
+                    let mut source = Tracked::new(decoder, cell.clone());
+                    if !offset.is_zero()
+                        && let Err(e) = source.try_seek(offset)
+                    {
+                        errors.push(format!("cannot seek in part {}: {e}", part.index));
+                    }
+                    self.player.append(source);
+                    speech.queued.push((part.index, cell));
+                    appended = true;
+                }
+                Err(e) => errors.push(format!("narration part {}: {e}", part.index)),
+            }
+            speech.next += 1;
+        }
+        for e in errors {
+            self.emit(PlayerEvent::Error(e));
+        }
+        if appended && matches!(self.state, PlayState::Loading) {
+            self.resume_as_asked();
+        }
+    }
+
+    fn seek(&mut self, target: Duration) {
+        match &mut self.current {
+            Current::Nothing | Current::Opening => return,
+            Current::Recording(r) => {
+                let target = r.total.map_or(target, |t| target.min(t));
+                if !self.player.empty() {
+                    // rodio scales a seek by the speed it applies above our source.
+                    let scaled = target.div_f32(self.player.speed().max(0.01));
+                    if let Err(e) = self.player.try_seek(scaled) {
+                        self.emit(PlayerEvent::Error(format!(
+                            "cannot seek to {}: {}",
+                            super::format_time(Some(target)),
+                            stream::root_cause(&e)
+                        )));
+                    }
+                }
+            }
+            Current::Speech(s) => {
+                s.receive();
+                let (part, offset) = match s.locate(target) {
+                    Ok(found) => found,
+                    Err(missing) => (missing, Duration::ZERO),
+                };
+                s.queued.clear();
+                s.next = part;
+                s.pending_offset = Some(offset);
+                self.clear();
+                if !self.paused {
+                    self.set_state(PlayState::Loading);
+                }
+                self.feed_speech();
+            }
+        }
+        self.report_position();
+    }
+
+    fn tick(&mut self) {
+        while let Ok(opened) = self.opened_rx.try_recv() {
+            if opened.generation != self.generation || !matches!(self.current, Current::Opening) {
+                continue;
+            }
+            match opened.result {
+                Ok(source) => self.start_recording(source, opened.total_hint),
+                Err(e) => self.fail(e),
+            }
+        }
+        match &self.current {
+            Current::Recording(_) if self.player.empty() => self.finish(),
+            Current::Speech(_) => {
+                self.feed_speech();
+                if let Current::Speech(s) = &self.current
+                    && self.player.empty()
+                {
+                    if s.nothing_to_come() {
+                        if s.next < s.parts {
+                            let msg = format!(
+                                "the narration stopped early: part {} of {} never arrived",
+                                s.next + 1,
+                                s.parts
+                            );
+                            self.emit(PlayerEvent::Error(msg));
+                        }
+                        self.finish();
+                    } else if !self.paused {
+                        self.set_state(PlayState::Loading);
+                    }
+                }
+            }
+            _ => {}
+        }
+        let active = matches!(self.state, PlayState::Playing | PlayState::Loading);
+        if active && self.last_report.elapsed() >= REPORT_EVERY {
+            self.report_position();
+        }
+    }
+
+    /// The end of the track.
+    fn finish(&mut self) {
+        self.report_position();
+        self.current = Current::Nothing;
+        self.paused = false;
+        self.emit(PlayerEvent::Ended);
+        self.set_state(PlayState::Stopped);
+    }
+}
