@@ -56,6 +56,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Listen to an article: its own recording, or synthesized speech. Space pauses, ←/→ seek
+    /// 10 s, [ and ] change speed, + and - volume, q quits.
+    Listen {
+        /// The article's URL, a file:// URL or a local path.
+        target: String,
+        /// Synthesized speech even when the article has its own recording.
+        #[arg(long)]
+        tts: bool,
+        /// Start here (M:SS).
+        #[arg(long, value_name = "M:SS", value_parser = commands::parse_time)]
+        from: Option<std::time::Duration>,
+        /// Playback speed (synthesized speech changes the voice's rate, not its pitch).
+        #[arg(long, value_name = "X", default_value_t = 1.0)]
+        speed: f32,
+        /// Write the narration to this WAV file instead of playing it (no audio device needed).
+        #[arg(long, value_name = "FILE.wav")]
+        out: Option<PathBuf>,
+    },
     /// Show an article's comments, threaded.
     Comments {
         /// The article's URL, a file:// URL or a local path.
@@ -118,6 +136,21 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
             width,
             json,
         } => runtime()?.block_on(commands::read(&ctx, &target, width, json, &mut out))?,
+        Command::Listen {
+            target,
+            tts,
+            from,
+            speed,
+            out: wav,
+        } => {
+            let args = commands::ListenArgs {
+                tts,
+                from,
+                speed,
+                out: wav,
+            };
+            commands::listen(&ctx, &runtime()?, &target, &args, &mut out)?
+        }
         Command::Comments { target, json } => {
             runtime()?.block_on(commands::comments(&ctx, &target, json, &mut out))?
         }

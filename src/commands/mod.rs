@@ -2,9 +2,11 @@
 //! arguments and calls these.
 
 mod feeds;
+mod listen;
 mod reading;
 
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
+pub use listen::{ListenArgs, listen, parse_time};
 pub use reading::{comments, read};
 
 use std::io::Write;
