@@ -99,7 +99,10 @@ fn three_parts_arrive_in_order_with_their_lengths() {
     assert_eq!(timeline.total(), Some(sum));
     assert_eq!((timeline.parts(), timeline.known()), (3, 3));
     assert_eq!(timeline.part_at(got[0].duration), Some(1));
-    assert_eq!(timeline.start_of(2), Some(got[0].duration + got[1].duration));
+    assert_eq!(
+        timeline.start_of(2),
+        Some(got[0].duration + got[1].duration)
+    );
 }
 
 #[test]
@@ -200,8 +203,8 @@ fn higher_speed_is_shorter_and_one_wav_matches_the_timeline() {
     let dir = common::temp_dir("tts-speed");
     let out1 = dir.join("n1.wav");
     let out2 = dir.join("n2.wav");
-    let t1 = tts::synthesize_to_wav(&parts3(), &espeak(), 1.0, &dir.join("c"), &out1)
-        .expect("speed 1");
+    let t1 =
+        tts::synthesize_to_wav(&parts3(), &espeak(), 1.0, &dir.join("c"), &out1).expect("speed 1");
     let t2 = tts::synthesize_to_wav(&parts3(), &espeak(), 1.5, &dir.join("c"), &out2)
         .expect("speed 1.5");
     let (total1, total2) = (t1.total().expect("known"), t2.total().expect("known"));
@@ -230,7 +233,11 @@ fn bad_commands_give_clear_errors() {
     let e = tts::start(parts3(), 0, &command(&["herald-no-such-tts"]), 1.0, &dir)
         .expect_err("missing program");
     assert!(matches!(e, TtsError::NotInstalled(_)));
-    assert!(e.to_string().contains("`herald-no-such-tts` is not installed"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`herald-no-such-tts` is not installed"),
+        "{e}"
+    );
 
     let failing = command(&["sh", "-c", "echo 'voice model missing' >&2; exit 3"]);
     let e = tts::start(parts3(), 0, &failing, 1.0, &dir)
@@ -239,7 +246,9 @@ fn bad_commands_give_clear_errors() {
         .expect_err("it fails");
     let msg = e.to_string();
     assert!(
-        msg.contains("part 0") && msg.contains("exit status: 3") && msg.contains("voice model missing"),
+        msg.contains("part 0")
+            && msg.contains("exit status: 3")
+            && msg.contains("voice model missing"),
         "{msg}"
     );
 
@@ -276,8 +285,8 @@ fn placeholder_sizes_from_a_pipe_are_fixed() {
     let expected = Duration::from_secs_f64((raw.stdout.len() - 44) as f64 / 2.0 / 22050.0);
 
     let dir = common::temp_dir("tts-pipe");
-    let mut s = tts::start(vec!["A short title".to_string()], 0, &espeak(), 1.0, &dir)
-        .expect("start");
+    let mut s =
+        tts::start(vec!["A short title".to_string()], 0, &espeak(), 1.0, &dir).expect("start");
     let part = collect(&s.take_feed().expect("feed"))
         .pop()
         .expect("one part");
@@ -357,7 +366,10 @@ fn closing_the_feed_stops_synthesis() {
     let parts: Vec<String> = (0..8).map(|i| format!("Paragraph number {i}.")).collect();
     let mut s = tts::start(parts, 0, &config, 1.0, &dir.join("c")).expect("start");
     let feed = s.take_feed().expect("feed");
-    let first = feed.rx.recv_timeout(Duration::from_secs(10)).expect("part 0");
+    let first = feed
+        .rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("part 0");
     assert_eq!(first.index, 0);
     drop(feed);
     assert!(matches!(s.wait(), Err(TtsError::Stopped)));
@@ -367,7 +379,10 @@ fn closing_the_feed_stops_synthesis() {
 #[test]
 fn flite_works_when_present() {
     if find_program("flite").is_none() {
-        assert!(!common::in_ci(), "flite is required in CI (apt-get install flite)");
+        assert!(
+            !common::in_ci(),
+            "flite is required in CI (apt-get install flite)"
+        );
         eprintln!("note: flite is not installed; skipping");
         return;
     }
@@ -382,8 +397,8 @@ fn flite_works_when_present() {
     let bytes = std::fs::read(&got[1].path).expect("part");
     assert_eq!(read_info(&bytes).expect("valid").sample_rate, 16000);
     let timeline = s.wait().expect("complete");
-    let faster = tts::synthesize_to_wav(&parts3(), &config, 2.0, &dir, &dir.join("f.wav"))
-        .expect("faster");
+    let faster =
+        tts::synthesize_to_wav(&parts3(), &config, 2.0, &dir, &dir.join("f.wav")).expect("faster");
     let (t1, t2) = (
         timeline.total().expect("known").as_secs_f64(),
         faster.total().expect("known").as_secs_f64(),
@@ -407,7 +422,9 @@ fn first_part_is_ready_at_once() {
     let sentence = "The council met on Tuesday to discuss the new budget, and members argued for hours about roads, schools and parks.";
     let mut parts = vec!["City council approves the budget after a long night".to_string()];
     for i in 0..13 {
-        parts.push(format!("{sentence} Paragraph {i} adds a little more detail here: {sentence}"));
+        parts.push(format!(
+            "{sentence} Paragraph {i} adds a little more detail here: {sentence}"
+        ));
     }
     let words: usize = parts.iter().map(|p| p.split_whitespace().count()).sum();
     assert!((600..=700).contains(&words), "{words} words");
@@ -416,7 +433,10 @@ fn first_part_is_ready_at_once() {
     let started = Instant::now();
     let mut s = tts::start(parts, 0, &espeak(), 1.0, &dir).expect("start");
     let feed = s.take_feed().expect("feed");
-    let first = feed.rx.recv_timeout(Duration::from_secs(10)).expect("part 0");
+    let first = feed
+        .rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("part 0");
     let to_first = started.elapsed();
     let rest = collect(&feed);
     let all = started.elapsed();

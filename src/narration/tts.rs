@@ -136,10 +136,7 @@ pub enum TtsError {
         detail: String,
     },
     #[error("speech cache {}: {err}", path.display())]
-    Cache {
-        path: PathBuf,
-        err: std::io::Error,
-    },
+    Cache { path: PathBuf, err: std::io::Error },
     #[error("narration stopped before it was complete")]
     Stopped,
 }
@@ -304,7 +301,13 @@ pub fn synthesize_to_wav(
     cache_dir: &Path,
     out: &Path,
 ) -> Result<Timeline, TtsError> {
-    let mut job = Job::new(parts, config, speed, cache_dir, Arc::new(AtomicBool::new(false)))?;
+    let mut job = Job::new(
+        parts,
+        config,
+        speed,
+        cache_dir,
+        Arc::new(AtomicBool::new(false)),
+    )?;
     let mut timeline = Timeline::new(parts.len());
     let mut files = Vec::with_capacity(parts.len());
     for i in 0..parts.len() {
@@ -328,9 +331,8 @@ pub fn synthesize_to_wav(
         })?;
         let w = match &mut writer {
             Some(w) => w,
-            None => writer.insert(
-                WavWriter::create(out, info.sample_rate, info.channels).map_err(out_err)?,
-            ),
+            None => writer
+                .insert(WavWriter::create(out, info.sample_rate, info.channels).map_err(out_err)?),
         };
         if (info.sample_rate, info.channels, info.bits_per_sample)
             != (w.sample_rate(), w.channels(), 16)
@@ -458,7 +460,12 @@ impl Job {
     }
 
     /// Sends `first..` on the feed, then completes the timeline with `..first`.
-    fn run(&mut self, first: usize, timeline: &Mutex<Timeline>, tx: &Sender<SpeechPart>) -> Outcome {
+    fn run(
+        &mut self,
+        first: usize,
+        timeline: &Mutex<Timeline>,
+        tx: &Sender<SpeechPart>,
+    ) -> Outcome {
         let n = self.texts.len();
         for i in (first..n).chain(0..first.min(n)) {
             if self.stop.load(Ordering::SeqCst) {
@@ -619,9 +626,8 @@ impl Job {
         let result = self.run_engine(cmd, stdin_text, out_file.is_none(), &fail);
         let result = result.and_then(|stdout| match &out_file {
             None => Ok(stdout),
-            Some(f) => std::fs::read(f).map_err(|e| {
-                fail(format!("it wrote no audio file ({}: {e})", f.display()))
-            }),
+            Some(f) => std::fs::read(f)
+                .map_err(|e| fail(format!("it wrote no audio file ({}: {e})", f.display()))),
         });
         for t in &temps {
             let _ = std::fs::remove_file(t);
@@ -729,7 +735,7 @@ fn wait_or_stop(
             return None;
         }
         std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(10));
+        pause = (pause * 2).min(Duration::from_millis(2));
     }
 }
 
@@ -850,13 +856,19 @@ mod tests {
             "Say speak hi /speak and h@'loU x now"
         );
         assert_eq!(clean_text(" \n\t "), "");
-        assert_eq!(clean_text("Fish & chips — 5 € only"), "Fish & chips — 5 € only");
+        assert_eq!(
+            clean_text("Fish & chips — 5 € only"),
+            "Fish & chips — 5 € only"
+        );
     }
 
     #[test]
     fn config_defaults_and_validation() {
         let c = NarrationConfig::default();
-        assert_eq!((c.engine, c.voice(), c.rate), (Engine::EspeakNg, "en-us", 170));
+        assert_eq!(
+            (c.engine, c.voice(), c.rate),
+            (Engine::EspeakNg, "en-us", 170)
+        );
         assert!(c.validate().is_ok());
         let flite: NarrationConfig = toml::from_str("engine = \"flite\"").expect("flite");
         assert_eq!(flite.voice(), "slt");
@@ -893,7 +905,10 @@ mod tests {
             data_offset: 0,
             data_len: len,
         };
-        assert_eq!(samples_i16(&[128, 255, 0], &info(8, 3)), [0, 127 << 8, -128 << 8]);
+        assert_eq!(
+            samples_i16(&[128, 255, 0], &info(8, 3)),
+            [0, 127 << 8, -128 << 8]
+        );
         assert_eq!(samples_i16(&[0x34, 0x12, 0xff], &info(16, 3)), [0x1234]);
         assert_eq!(samples_i16(&[0xaa, 0x34, 0x12], &info(24, 3)), [0x1234]);
         assert_eq!(samples_i16(&[0, 0xaa, 0x34, 0x12], &info(32, 4)), [0x1234]);
