@@ -271,6 +271,74 @@ fn bad_commands_give_clear_errors() {
 }
 
 #[test]
+fn missing_engines_say_how_to_install_them() {
+    // PATH cannot be changed for one test in a threaded harness: run the check in a child.
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--ignored",
+            "--exact",
+            "missing_engines_child",
+            "--test-threads=1",
+        ])
+        .env("PATH", "/nonexistent-herald-path")
+        .env("HERALD_TEST_EMPTY_PATH", "1")
+        .output()
+        .expect("run the child test");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("1 passed"), "{stdout}");
+}
+
+/// Run by `missing_engines_say_how_to_install_them` with an empty PATH.
+#[test]
+#[ignore = "run by missing_engines_say_how_to_install_them with PATH emptied"]
+fn missing_engines_child() {
+    if std::env::var_os("HERALD_TEST_EMPTY_PATH").is_none() {
+        eprintln!("note: only meaningful with PATH emptied by its parent test; skipping");
+        return;
+    }
+    let dir = common::temp_dir("tts-missing");
+    let e = tts::start(parts3(), 0, &espeak(), 1.0, &dir).expect_err("no espeak-ng on PATH");
+    assert!(matches!(e, TtsError::NotInstalled(_)));
+    assert_eq!(
+        e.to_string(),
+        "espeak-ng is not installed (apt-get install espeak-ng)"
+    );
+    let flite = NarrationConfig {
+        engine: Engine::Flite,
+        ..NarrationConfig::default()
+    };
+    let e = tts::synthesize_to_wav(&parts3(), &flite, 1.0, &dir, &dir.join("o.wav"))
+        .expect_err("no flite on PATH");
+    assert_eq!(
+        e.to_string(),
+        "flite is not installed (apt-get install flite)"
+    );
+    assert!(!dir.join("o.wav").exists());
+}
+
+#[test]
+fn article_parts_are_the_title_then_the_paragraphs() {
+    let url = url::Url::parse("https://news.example/a").expect("url");
+    let article = herald::article::Article::from_feed_content(
+        "The title",
+        "<p>One.</p><p>Two.</p>",
+        &url,
+        None,
+        None,
+    )
+    .expect("article");
+    assert_eq!(
+        herald::narration::article_parts(&article),
+        ["The title", "One.", "Two."]
+    );
+}
+
+#[test]
 fn placeholder_sizes_from_a_pipe_are_fixed() {
     if !have("espeak-ng") {
         return;

@@ -7,7 +7,7 @@ pub mod tts;
 
 pub use discover::{discover, discover_in_html, from_enclosures};
 pub use timeline::Timeline;
-pub use tts::{Engine, NarrationConfig, Synthesis, TtsError, synthesize_to_wav};
+pub use tts::{Engine, NarrationConfig, Synthesis, TtsError, article_parts, synthesize_to_wav};
 
 use url::Url;
 

@@ -155,6 +155,15 @@ pub fn clean_text(text: &str) -> String {
     mapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// What narration speaks for an article: the title, then each paragraph (part `i + 1` is
+/// paragraph `i`).
+pub fn article_parts(article: &crate::article::Article) -> Vec<String> {
+    std::iter::once(&article.title)
+        .chain(&article.paragraphs)
+        .cloned()
+        .collect()
+}
+
 /// A narration being synthesized. Hand [`Synthesis::take_feed`] to the player; dropping the
 /// `Synthesis`, or the player closing the feed, stops the synthesis after the part in hand
 /// (a running engine is killed).
