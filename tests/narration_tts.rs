@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
@@ -499,7 +499,7 @@ fn first_part_is_ready_at_once() {
 
     let dir = common::temp_dir("tts-timing");
     let started = Instant::now();
-    let mut s = tts::start(parts, 0, &espeak(), 1.0, &dir).expect("start");
+    let mut s = tts::start(parts.clone(), 0, &espeak(), 1.0, &dir).expect("start");
     let feed = s.take_feed().expect("feed");
     let first = feed
         .rx
@@ -518,5 +518,15 @@ fn first_part_is_ready_at_once() {
     // espeak-ng takes ~30 ms for a title; a loaded CI machine gets a generous margin.
     assert!(to_first < Duration::from_millis(500), "{to_first:?}");
     assert!(audio > Duration::from_secs(120) && audio < Duration::from_secs(400));
-    let _: PathBuf = first.path;
+
+    // From the cache, every part is there at once.
+    let started = Instant::now();
+    let mut s = tts::start(parts, 0, &espeak(), 1.0, &dir).expect("start");
+    let feed = s.take_feed().expect("feed");
+    let cached = collect(&feed);
+    let all_cached = started.elapsed();
+    eprintln!("from the cache: all 14 parts after {all_cached:?}");
+    assert_eq!(cached.len(), 14);
+    assert_eq!(cached[0], first);
+    assert!(all_cached < Duration::from_millis(500), "{all_cached:?}");
 }
