@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::narration::NarrationConfig;
 use crate::net::NetConfig;
 
 /// One subscription: a feed URL, a site's home page (autodiscovery) or a local file.
@@ -48,6 +49,9 @@ pub struct Config {
     pub feeds: Vec<FeedConfig>,
     pub network: NetConfig,
     pub refresh: RefreshConfig,
+    /// Synthesized narration, for articles without a recording of their own.
+    #[serde(default)]
+    pub narration: NarrationConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -115,6 +119,9 @@ impl Config {
                 "{path}: [refresh] concurrency and per_host must be at least 1"
             )));
         }
+        self.narration
+            .validate()
+            .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
         if let Some(f) = self.feeds.iter().find(|f| f.url.trim().is_empty()) {
             return Err(ConfigError::Value(format!(
                 "{path}: a [[feeds]] entry{} has an empty url; give it the feed's address",
@@ -203,6 +210,24 @@ mod tests {
     #[test]
     fn example_config_is_valid() {
         let text = include_str!("../config.example.toml");
-        Config::parse(text, "config.example.toml").expect("example parses");
+        let c = Config::parse(text, "config.example.toml").expect("example parses");
+        assert_eq!(c.narration, NarrationConfig::default());
+    }
+
+    #[test]
+    fn narration_table() {
+        let c = Config::parse(
+            "[narration]\nengine = \"command\"\nvoice = \"amy\"\nrate = 200\ncommand = [\"piper\", \"--output_file\", \"{out}\"]\n",
+            "n.toml",
+        )
+        .expect("valid narration");
+        assert_eq!(c.narration.engine, crate::narration::Engine::Command);
+        assert_eq!((c.narration.voice(), c.narration.rate), ("amy", 200));
+        assert_eq!(c.narration.command.len(), 3);
+        let e = Config::parse("[narration]\nengine = \"command\"\n", "n.toml")
+            .expect_err("command engine without a command");
+        assert!(e.to_string().contains("[narration]"), "{e}");
+        let e = Config::parse("[narration]\nspeed = 2\n", "n.toml").expect_err("unknown key");
+        assert!(e.to_string().starts_with("n.toml:2:"), "{e}");
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod article;
 pub mod audio;
+pub mod cache_key;
 pub mod commands;
 pub mod comments;
 pub mod config;

@@ -101,6 +101,8 @@ impl Store {
         let path = data_dir.join("herald.db");
         match Store::open_at(&path) {
             Ok(store) => Ok((store, None)),
+            // Busy, locked or unwritable is not broken: say so and leave the file alone.
+            Err(first) if !is_unreadable(&first) => Err(first),
             Err(first) => {
                 let aside = aside_name(&path);
                 std::fs::rename(&path, &aside).map_err(|err| StoreError::Dir {
@@ -133,19 +135,23 @@ impl Store {
 
     fn open_at(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
+        // First, so that switching to WAL waits for another process instead of failing.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let mut store = Store { conn };
         store.migrate()?;
         Ok(store)
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        let version: i64 = self
+        // Several herald processes may open a new database at once: read the version and
+        // migrate under one write lock, so that only one of them creates the schema.
+        let tx = self
             .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         if version > MIGRATIONS.len() {
             return Err(StoreError::Sql(rusqlite::Error::InvalidParameterName(
@@ -153,11 +159,10 @@ impl Store {
             )));
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx = self.conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
         }
+        tx.commit()?;
         Ok(())
     }
 
@@ -457,6 +462,19 @@ pub struct StoredItem {
     pub comments_feed: Option<String>,
     pub author: Option<String>,
     pub published: Option<String>,
+}
+
+/// Errors that mean the file is not a usable herald database (corrupt, not SQLite, or made by a
+/// newer herald), as opposed to one that is busy or cannot be written.
+fn is_unreadable(e: &StoreError) -> bool {
+    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
+    match e {
+        StoreError::Sql(rusqlite::Error::SqliteFailure(f, _)) => {
+            matches!(f.code, DatabaseCorrupt | NotADatabase)
+        }
+        StoreError::Sql(rusqlite::Error::InvalidParameterName(_)) => true,
+        _ => false,
+    }
 }
 
 fn aside_name(path: &Path) -> PathBuf {

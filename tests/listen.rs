@@ -13,7 +13,11 @@ use common::*;
 /// An ALSA configuration whose default device is the null PCM (no sound card needed).
 fn null_pcm(dir: &Path) -> std::path::PathBuf {
     let conf = dir.join("asound-null.conf");
-    std::fs::write(&conf, "pcm.!default { type null }\nctl.!default { type hw card 0 }\n").expect("write");
+    std::fs::write(
+        &conf,
+        "pcm.!default { type null }\nctl.!default { type hw card 0 }\n",
+    )
+    .expect("write");
     conf
 }
 
@@ -43,7 +47,9 @@ fn mp3_duration(bytes: &[u8]) -> Duration {
     let mut i = 0;
     // Skip an ID3v2 tag.
     if bytes.starts_with(b"ID3") && bytes.len() > 10 {
-        let size = bytes[6..10].iter().fold(0usize, |a, b| (a << 7) | usize::from(b & 0x7f));
+        let size = bytes[6..10]
+            .iter()
+            .fold(0usize, |a, b| (a << 7) | usize::from(b & 0x7f));
         i = 10 + size;
     }
     let mut seconds = 0.0;
@@ -57,16 +63,34 @@ fn mp3_duration(bytes: &[u8]) -> Duration {
         let layer = (h[1] >> 1) & 3; // 1 = layer III
         let bitrate_index = usize::from(h[2] >> 4);
         let rate_index = usize::from((h[2] >> 2) & 3);
-        if layer != 1 || bitrate_index == 0 || bitrate_index == 15 || rate_index == 3 || version == 1 {
+        if layer != 1
+            || bitrate_index == 0
+            || bitrate_index == 15
+            || rate_index == 3
+            || version == 1
+        {
             i += 1;
             continue;
         }
         let mpeg1 = version == 3;
-        let bitrates_v1 = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];
+        let bitrates_v1 = [
+            0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
+        ];
         let bitrates_v2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
         let rates = [44100, 48000, 32000];
-        let rate = rates[rate_index] >> if mpeg1 { 0 } else if version == 2 { 1 } else { 2 };
-        let kbps = if mpeg1 { bitrates_v1[bitrate_index] } else { bitrates_v2[bitrate_index] };
+        let rate = rates[rate_index]
+            >> if mpeg1 {
+                0
+            } else if version == 2 {
+                1
+            } else {
+                2
+            };
+        let kbps = if mpeg1 {
+            bitrates_v1[bitrate_index]
+        } else {
+            bitrates_v2[bitrate_index]
+        };
         let samples = if mpeg1 { 1152 } else { 576 };
         let padding = usize::from((h[2] >> 1) & 1);
         let len = samples / 8 * kbps * 1000 / rate + padding;
@@ -78,7 +102,9 @@ fn mp3_duration(bytes: &[u8]) -> Duration {
 
 fn wav_duration(path: &Path) -> Duration {
     let bytes = std::fs::read(path).expect("WAV written");
-    herald::audio::wav::read_info(&bytes).expect("valid WAV").duration()
+    herald::audio::wav::read_info(&bytes)
+        .expect("valid WAV")
+        .duration()
 }
 
 fn within_one_percent(a: Duration, b: Duration) -> bool {
@@ -96,15 +122,34 @@ fn the_reference_recording_plays_to_the_end_and_writes_a_wav() {
 
     let played = listen(&dir, &null_pcm(&dir), &[&url]);
     let text = stdout(&played);
-    assert!(played.status.success(), "{text}\n{}", String::from_utf8_lossy(&played.stderr));
+    assert!(
+        played.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&played.stderr)
+    );
     let last = text.lines().last().unwrap_or_default();
     assert!(last.contains("Listen to the article"), "{text}");
 
     let wav = dir.join("n.wav");
-    let out = listen(&dir, &no_pcm(&dir), &[&url, "--out", wav.to_str().expect("path")]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let mp3 = std::fs::read(std::fs::read_dir(dir.join("data/cache/audio")).expect("audio cache").flatten()
-        .find(|e| e.path().extension().is_some_and(|x| x == "mp3")).expect("cached mp3").path()).expect("read mp3");
+    let out = listen(
+        &dir,
+        &no_pcm(&dir),
+        &[&url, "--out", wav.to_str().expect("path")],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mp3 = std::fs::read(
+        std::fs::read_dir(dir.join("data/cache/audio"))
+            .expect("audio cache")
+            .flatten()
+            .find(|e| e.path().extension().is_some_and(|x| x == "mp3"))
+            .expect("cached mp3")
+            .path(),
+    )
+    .expect("read mp3");
     let want = mp3_duration(&mp3);
     assert!(want > Duration::from_secs(60), "{want:?}");
     let got = wav_duration(&wav);
@@ -116,7 +161,10 @@ fn the_reference_recording_plays_to_the_end_and_writes_a_wav() {
         .and_then(|t| t.split_whitespace().next())
         .and_then(|t| herald::commands::parse_time(t).ok())
         .unwrap_or_else(|| panic!("no total in {last:?}"));
-    assert!((total.as_secs_f64() - want.as_secs_f64()).abs() <= 1.5, "{last} vs {want:?}");
+    assert!(
+        (total.as_secs_f64() - want.as_secs_f64()).abs() <= 1.5,
+        "{last} vs {want:?}"
+    );
 }
 
 #[test]
@@ -127,9 +175,22 @@ fn synthesized_speech_to_a_wav_matches_its_timeline() {
     let dir = temp_dir("listen-tts");
     write_config(&dir, &[], "");
     let wav = dir.join("speech.wav");
-    let out = listen(&dir, &no_pcm(&dir), &[&format!("{SITE}/?p=4"), "--tts", "--out", wav.to_str().expect("path")]);
+    let out = listen(
+        &dir,
+        &no_pcm(&dir),
+        &[
+            &format!("{SITE}/?p=4"),
+            "--tts",
+            "--out",
+            wav.to_str().expect("path"),
+        ],
+    );
     let text = stdout(&out);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // "wrote PATH (m:ss, synthesized speech, 14 parts, 252.345 s)"
     assert!(text.contains("14 parts"), "{text}");
     let seconds: f64 = text
@@ -139,7 +200,10 @@ fn synthesized_speech_to_a_wav_matches_its_timeline() {
         .and_then(|s| s.parse().ok())
         .unwrap_or_else(|| panic!("timeline total in {text}"));
     let got = wav_duration(&wav);
-    assert!(within_one_percent(got, Duration::from_secs_f64(seconds)), "WAV {got:?}, timeline {seconds} s");
+    assert!(
+        within_one_percent(got, Duration::from_secs_f64(seconds)),
+        "WAV {got:?}, timeline {seconds} s"
+    );
     assert!(got > Duration::from_secs(60), "{got:?}");
 }
 
@@ -163,7 +227,15 @@ fn no_audio_device_is_one_line_and_non_zero_but_out_still_works() {
     assert!(err.contains("no audio output"), "{err}");
     assert_no_control_bytes("stderr", &out.stderr);
     let wav = dir.join("note.wav");
-    let written = listen(&dir, &no_pcm(&dir), &[page, "--out", wav.to_str().expect("path")]);
-    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let written = listen(
+        &dir,
+        &no_pcm(&dir),
+        &[page, "--out", wav.to_str().expect("path")],
+    );
+    assert!(
+        written.status.success(),
+        "{}",
+        String::from_utf8_lossy(&written.stderr)
+    );
     assert!(wav_duration(&wav) > Duration::from_secs(2));
 }

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rodio::source::UniformSourceIterator;
 use rodio::{Decoder, Source};
 use stream_download::http::{Client, HttpStream, HttpStreamError};
 use stream_download::source::SourceStream;
@@ -352,9 +351,9 @@ pub fn decode_to_wav(input: &Path, out: &Path) -> Result<Duration, AudioError> {
     let decoder = decode_file(input)?;
     let channels = decoder.channels();
     let rate = decoder.sample_rate();
-    // A recording may change format midway; the WAV has one, so everything is converted to the
-    // first span's.
-    let samples = UniformSourceIterator::new(decoder, channels, rate);
+    // rodio's UniformSourceIterator yields nothing for some mp3s (LAME, 22.05 kHz mono); the
+    // decoder's own samples are used, in the first span's format.
+    let samples = decoder;
     let partial = partial_path(out);
     let written = (|| {
         let mut writer = WavWriter::create(&partial, rate.get(), channels.get())?;

@@ -53,7 +53,10 @@ fn cache_name(url: &str) -> String {
         .and_then(|e| e.to_str())
         .filter(|e| e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()))
         .unwrap_or("audio");
-    format!("{:032x}.{ext}", tts::fnv1a_128(&[url.as_bytes()]))
+    format!(
+        "{:032x}.{ext}",
+        crate::cache_key::fnv1a_128(&[url.as_bytes()])
+    )
 }
 
 pub fn listen<W: Write>(
@@ -65,7 +68,11 @@ pub fn listen<W: Write>(
 ) -> Result<i32, CommandError> {
     let article = runtime.block_on(load_article(ctx, target))?;
     let parts = speech_parts(&article);
-    let recording = if args.tts { None } else { article.narration.clone() };
+    let recording = if args.tts {
+        None
+    } else {
+        article.narration.clone()
+    };
     let audio_cache = ctx.paths.cache.join("audio");
     let speech_cache = ctx.paths.cache.join("speech");
     std::fs::create_dir_all(&audio_cache)?;
@@ -75,14 +82,26 @@ pub fn listen<W: Write>(
         let (length, what) = match &recording {
             Some(n) => {
                 let file = runtime
-                    .block_on(stream::fetch_to_cache(ctx.net.client(), &n.url, &audio_cache.join(cache_name(&n.url))))
+                    .block_on(stream::fetch_to_cache(
+                        ctx.net.client(),
+                        &n.url,
+                        &audio_cache.join(cache_name(&n.url)),
+                    ))
                     .map_err(|e| failed(&e))?;
-                (stream::decode_to_wav(&file, path).map_err(|e| failed(&e))?, "the article's recording".to_string())
+                (
+                    stream::decode_to_wav(&file, path).map_err(|e| failed(&e))?,
+                    "the article's recording".to_string(),
+                )
             }
             None => {
-                let timeline =
-                    tts::synthesize_to_wav(&parts, &ctx.config.narration, args.speed, &speech_cache, path)
-                        .map_err(|e| failed(&e))?;
+                let timeline = tts::synthesize_to_wav(
+                    &parts,
+                    &ctx.config.narration,
+                    args.speed,
+                    &speech_cache,
+                    path,
+                )
+                .map_err(|e| failed(&e))?;
                 let total = timeline.total().unwrap_or_default();
                 let what = format!(
                     "synthesized speech, {} parts, {:.3} s",
@@ -92,7 +111,11 @@ pub fn listen<W: Write>(
                 (total, what)
             }
         };
-        out.line(&format!("wrote {} ({}, {what})", path.display(), format_time(Some(length))))?;
+        out.line(&format!(
+            "wrote {} ({}, {what})",
+            path.display(),
+            format_time(Some(length))
+        ))?;
         return Ok(EXIT_OK);
     }
 
@@ -112,7 +135,10 @@ pub fn listen<W: Write>(
     match &recording {
         Some(n) => {
             let track = match n.url.strip_prefix("file://") {
-                Some(path) => Track::File { path: PathBuf::from(path), total_hint: None },
+                Some(path) => Track::File {
+                    path: PathBuf::from(path),
+                    total_hint: None,
+                },
                 None => Track::Remote {
                     url: n.url.clone(),
                     cache: audio_cache.join(cache_name(&n.url)),
@@ -152,9 +178,21 @@ struct Session {
 
 impl Session {
     /// Starts speaking from `first`, at the session's speed (the engine's rate, not the pitch).
-    fn speak(&mut self, parts: &[String], first: usize, ctx: &Context, cache: &Path) -> Result<(), CommandError> {
-        let mut synthesis = tts::start(parts.to_vec(), first, &ctx.config.narration, self.speed, cache)
-            .map_err(|e| CommandError::Failed(e.to_string()))?;
+    fn speak(
+        &mut self,
+        parts: &[String],
+        first: usize,
+        ctx: &Context,
+        cache: &Path,
+    ) -> Result<(), CommandError> {
+        let mut synthesis = tts::start(
+            parts.to_vec(),
+            first,
+            &ctx.config.narration,
+            self.speed,
+            cache,
+        )
+        .map_err(|e| CommandError::Failed(e.to_string()))?;
         let feed: SpeechFeed = synthesis
             .take_feed()
             .ok_or_else(|| CommandError::Failed("speech synthesis did not start".into()))?;
@@ -197,7 +235,10 @@ impl Session {
     ) -> Result<i32, CommandError> {
         let mut shown = String::new();
         loop {
-            while let Some(ev) = self.player.recv_timeout(Duration::from_millis(if interactive { 50 } else { 200 })) {
+            while let Some(ev) = self
+                .player
+                .recv_timeout(Duration::from_millis(if interactive { 50 } else { 200 }))
+            {
                 match ev {
                     PlayerEvent::State(s) => self.state = s,
                     PlayerEvent::Position { pos, total, part } => {
@@ -231,7 +272,9 @@ impl Session {
                 }
                 if event::poll(Duration::ZERO)? {
                     if let Event::Key(key) = event::read()? {
-                        if key.kind != KeyEventKind::Release && !self.key(key.code, key.modifiers, parts, ctx, cache)? {
+                        if key.kind != KeyEventKind::Release
+                            && !self.key(key.code, key.modifiers, parts, ctx, cache)?
+                        {
                             finish(out, true, &self.line())?;
                             return Ok(EXIT_OK);
                         }
@@ -265,8 +308,15 @@ impl Session {
                 self.player.send(Command::Volume(self.volume));
             }
             KeyCode::Char(c @ ('[' | ']')) => {
-                let i = SPEEDS.iter().position(|s| *s >= self.speed - 0.01).unwrap_or(3);
-                let i = if c == '[' { i.saturating_sub(1) } else { (i + 1).min(SPEEDS.len() - 1) };
+                let i = SPEEDS
+                    .iter()
+                    .position(|s| *s >= self.speed - 0.01)
+                    .unwrap_or(3);
+                let i = if c == '[' {
+                    i.saturating_sub(1)
+                } else {
+                    (i + 1).min(SPEEDS.len() - 1)
+                };
                 self.speed = SPEEDS[i];
                 if self.speech {
                     // Re-synthesize from the paragraph being spoken at the new rate.

@@ -1,8 +1,13 @@
-//! An article's own recording: where to find it and which of several copies herald can play.
+//! Narration: an article's own recording (where to find it and which of several copies
+//! herald can play), or speech synthesized from its text ([`tts`]) with its [`timeline`].
 
 mod discover;
+pub mod timeline;
+pub mod tts;
 
 pub use discover::{discover, discover_in_html, from_enclosures};
+pub use timeline::Timeline;
+pub use tts::{Engine, NarrationConfig, Synthesis, TtsError, article_parts, synthesize_to_wav};
 
 use url::Url;
 

@@ -1,0 +1,921 @@
+//! Narration synthesized offline: the article's title, then each paragraph, spoken by an
+//! engine (espeak-ng, flite, or any command that writes WAV), one part at a time, ahead of
+//! playback, into a cache on disk.
+//!
+//! Cache layout: `cache_dir/<key>/<index>.wav`, where `<key>` is 32 hex digits hashing the
+//! article's cleaned text (every part, in order), the engine (with its command line for
+//! `"command"`), the voice and the effective rate. Each file is 16-bit PCM WAV with a
+//! canonical 44-byte header, written under a temporary name and renamed into place, so a file
+//! with its final name is always complete and is never synthesized again.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStderr, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{self, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use super::timeline::Timeline;
+use crate::audio::wav::{self, WavInfo, WavWriter};
+use crate::audio::{SpeechFeed, SpeechPart};
+use crate::sanitize;
+
+/// The engine's words per minute when nothing is configured.
+pub const DEFAULT_RATE: u32 = 170;
+/// Allowed `rate` values in the config.
+pub const RATE_RANGE: std::ops::RangeInclusive<u32> = 80..=500;
+/// Allowed narration speeds (the player's range).
+pub const SPEED_RANGE: std::ops::RangeInclusive<f32> = 0.5..=3.0;
+/// What an empty part (a paragraph with nothing to say) becomes: this much silence.
+pub const EMPTY_PART: Duration = Duration::from_millis(250);
+/// Words per minute flite speaks at with `duration_stretch=1`, used to turn `rate` into a stretch.
+const FLITE_NATURAL_RATE: f64 = 170.0;
+/// Bumped whenever what is cached changes meaning.
+const CACHE_FORMAT: &str = "herald-speech-1";
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub enum Engine {
+    #[default]
+    #[serde(rename = "espeak-ng")]
+    EspeakNg,
+    #[serde(rename = "flite")]
+    Flite,
+    /// Any program that reads text on stdin and writes WAV to stdout or to `{out}`.
+    #[serde(rename = "command")]
+    Command,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::EspeakNg => "espeak-ng",
+            Engine::Flite => "flite",
+            Engine::Command => "command",
+        }
+    }
+}
+
+/// The `[narration]` table of the config.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NarrationConfig {
+    pub engine: Engine,
+    /// The engine's voice; `None` is the engine's default (espeak-ng `en-us`, flite `slt`).
+    pub voice: Option<String>,
+    /// Words per minute at speed 1.0.
+    pub rate: u32,
+    /// For `engine = "command"`: the program and its arguments. `{out}` names the WAV file to
+    /// write (without it, WAV is read from stdout); `{rate}` is words per minute after the
+    /// speed; `{stretch}` is the length multiplier relative to 170 words per minute (piper's
+    /// `--length_scale`); `{voice}` is `voice`.
+    pub command: Vec<String>,
+}
+
+impl Default for NarrationConfig {
+    fn default() -> Self {
+        NarrationConfig {
+            engine: Engine::EspeakNg,
+            voice: None,
+            rate: DEFAULT_RATE,
+            command: Vec::new(),
+        }
+    }
+}
+
+impl NarrationConfig {
+    /// The voice in use: the configured one or the engine's default.
+    pub fn voice(&self) -> &str {
+        match (&self.voice, self.engine) {
+            (Some(v), _) => v,
+            (None, Engine::EspeakNg) => "en-us",
+            (None, Engine::Flite) => "slt",
+            (None, Engine::Command) => "",
+        }
+    }
+
+    /// Checks the values serde cannot; the message names the `[narration]` key to fix.
+    pub fn validate(&self) -> Result<(), String> {
+        if !RATE_RANGE.contains(&self.rate) {
+            return Err(format!(
+                "[narration] rate = {} is outside {}..={} words per minute",
+                self.rate,
+                RATE_RANGE.start(),
+                RATE_RANGE.end()
+            ));
+        }
+        if self.voice.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err("[narration] voice is empty; leave it out for the default".to_string());
+        }
+        if self.engine == Engine::Command
+            && self.command.first().is_none_or(|p| p.trim().is_empty())
+        {
+            return Err(
+                "[narration] engine = \"command\" needs command = [\"program\", \"arg\", ...]"
+                    .to_string(),
+            );
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TtsError {
+    /// The engine's program cannot be found; the message says how to install it.
+    #[error("{0}")]
+    NotInstalled(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{engine} failed on part {part}: {detail}")]
+    Engine {
+        engine: &'static str,
+        part: usize,
+        detail: String,
+    },
+    #[error("speech cache {}: {err}", path.display())]
+    Cache { path: PathBuf, err: std::io::Error },
+    #[error("narration stopped before it was complete")]
+    Stopped,
+}
+
+/// Text as an engine should get it: no control characters, nothing an engine reads as markup
+/// (`<...>` SSML, espeak-ng's `[[phonemes]]`), whitespace collapsed to single spaces.
+pub fn clean_text(text: &str) -> String {
+    let safe = sanitize::text(text);
+    let mapped: String = safe
+        .chars()
+        .map(|c| match c {
+            '<' | '>' | '[' | ']' | '{' | '}' | '\\' | '`' => ' ',
+            c => c,
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What narration speaks for an article: the title, then each paragraph (part `i + 1` is
+/// paragraph `i`).
+pub fn article_parts(article: &crate::article::Article) -> Vec<String> {
+    std::iter::once(&article.title)
+        .chain(&article.paragraphs)
+        .cloned()
+        .collect()
+}
+
+/// A narration being synthesized. Hand [`Synthesis::take_feed`] to the player; dropping the
+/// `Synthesis`, or the player closing the feed, stops the synthesis after the part in hand
+/// (a running engine is killed).
+pub struct Synthesis {
+    feed: Option<SpeechFeed>,
+    timeline: Arc<Mutex<Timeline>>,
+    outcome: Arc<Mutex<Outcome>>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+    dir: PathBuf,
+}
+
+#[derive(Debug)]
+enum Outcome {
+    Running,
+    Done,
+    Stopped,
+    Failed(TtsError),
+}
+
+impl std::fmt::Debug for Synthesis {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Synthesis")
+            .field("dir", &self.dir)
+            .field("timeline", &self.timeline())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Synthesis {
+    /// The parts as they are made, for the player; `None` once taken.
+    pub fn take_feed(&mut self) -> Option<SpeechFeed> {
+        self.feed.take()
+    }
+
+    /// The timeline the synthesis fills in, shared: lock it to read the latest.
+    pub fn shared_timeline(&self) -> Arc<Mutex<Timeline>> {
+        Arc::clone(&self.timeline)
+    }
+
+    /// A copy of the timeline as it is now.
+    pub fn timeline(&self) -> Timeline {
+        lock(&self.timeline).clone()
+    }
+
+    /// The cache folder holding this narration's parts.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// True once every part is synthesized, or synthesis stopped or failed.
+    pub fn is_finished(&self) -> bool {
+        !matches!(*lock(&self.outcome), Outcome::Running)
+    }
+
+    /// Why synthesis failed, if it did (the feed then ends early).
+    pub fn error(&self) -> Option<String> {
+        match &*lock(&self.outcome) {
+            Outcome::Failed(e) => Some(e.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Waits for every part (including those before `first`, synthesized last to complete
+    /// the timeline) and returns the whole timeline.
+    pub fn wait(mut self) -> Result<Timeline, TtsError> {
+        if let Some(h) = self.handle.take() {
+            // The worker never panics on purpose; a panic is reported as a stopped synthesis.
+            let _ = h.join();
+        }
+        match std::mem::replace(&mut *lock(&self.outcome), Outcome::Stopped) {
+            Outcome::Done => Ok(self.timeline()),
+            Outcome::Failed(e) => Err(e),
+            Outcome::Running | Outcome::Stopped => Err(TtsError::Stopped),
+        }
+    }
+}
+
+impl Drop for Synthesis {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Starts synthesizing `parts` (the title, then each paragraph) from part `first` on, in
+/// order, each part sent on the feed as soon as it is ready. Once the last part is sent, the
+/// parts before `first` are synthesized too (not sent) so that the timeline becomes complete.
+/// `speed` (0.5 to 3.0) multiplies the engine's rate. Fails at once when the engine is missing.
+pub fn start(
+    parts: Vec<String>,
+    first: usize,
+    config: &NarrationConfig,
+    speed: f32,
+    cache_dir: &Path,
+) -> Result<Synthesis, TtsError> {
+    if first >= parts.len() && !(parts.is_empty() && first == 0) {
+        return Err(TtsError::Invalid(format!(
+            "cannot start at part {first}: the narration has {} parts",
+            parts.len()
+        )));
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut job = Job::new(&parts, config, speed, cache_dir, Arc::clone(&stop))?;
+    let n = parts.len();
+    let (tx, rx) = mpsc::channel();
+    let timeline = Arc::new(Mutex::new(Timeline::new(n)));
+    let outcome = Arc::new(Mutex::new(Outcome::Running));
+    let dir = job.dir.clone();
+    let (t, o) = (Arc::clone(&timeline), Arc::clone(&outcome));
+    let handle = std::thread::Builder::new()
+        .name("herald-tts".to_string())
+        .spawn(move || {
+            let result = job.run(first, &t, &tx);
+            *lock(&o) = result;
+        })
+        .map_err(|err| TtsError::Cache {
+            path: dir.clone(),
+            err,
+        })?;
+    Ok(Synthesis {
+        feed: Some(SpeechFeed {
+            parts: n,
+            first,
+            rx,
+        }),
+        timeline,
+        outcome,
+        stop,
+        handle: Some(handle),
+        dir,
+    })
+}
+
+/// The whole narration as one WAV at `out` (the parts in order, in the engine's format),
+/// using and filling the same cache as [`start`]. Returns the timeline of the parts.
+pub fn synthesize_to_wav(
+    parts: &[String],
+    config: &NarrationConfig,
+    speed: f32,
+    cache_dir: &Path,
+    out: &Path,
+) -> Result<Timeline, TtsError> {
+    let mut job = Job::new(
+        parts,
+        config,
+        speed,
+        cache_dir,
+        Arc::new(AtomicBool::new(false)),
+    )?;
+    let mut timeline = Timeline::new(parts.len());
+    let mut files = Vec::with_capacity(parts.len());
+    for i in 0..parts.len() {
+        let p = job.part(i)?;
+        timeline.set(i, p.duration);
+        files.push(p.path);
+    }
+    let out_err = |err| TtsError::Cache {
+        path: out.to_path_buf(),
+        err,
+    };
+    let mut writer: Option<WavWriter<std::fs::File>> = None;
+    for path in &files {
+        let bytes = std::fs::read(path).map_err(|err| TtsError::Cache {
+            path: path.clone(),
+            err,
+        })?;
+        let info = wav::read_info(&bytes).map_err(|e| TtsError::Cache {
+            path: path.clone(),
+            err: std::io::Error::other(e.to_string()),
+        })?;
+        let w = match &mut writer {
+            Some(w) => w,
+            None => writer
+                .insert(WavWriter::create(out, info.sample_rate, info.channels).map_err(out_err)?),
+        };
+        if (info.sample_rate, info.channels, info.bits_per_sample)
+            != (w.sample_rate(), w.channels(), 16)
+        {
+            return Err(TtsError::Invalid(format!(
+                "the engine wrote parts in different formats ({} Hz, {} channels, then {} Hz, {} channels); they cannot be joined",
+                w.sample_rate(),
+                w.channels(),
+                info.sample_rate,
+                info.channels
+            )));
+        }
+        w.write_i16(&samples_i16(&bytes, &info)).map_err(out_err)?;
+    }
+    match writer {
+        Some(w) => {
+            w.finish().map_err(out_err)?;
+        }
+        None => {
+            // No parts at all: an empty but valid file.
+            WavWriter::create(out, 22050, 1)
+                .and_then(WavWriter::finish)
+                .map_err(out_err)?;
+        }
+    }
+    Ok(timeline)
+}
+
+/// Everything needed to make (or find) one part.
+struct Job {
+    engine: Engine,
+    program: PathBuf,
+    voice: String,
+    /// Words per minute after the speed.
+    rate: u32,
+    /// Length multiplier relative to 170 words per minute.
+    stretch: f64,
+    command: Vec<String>,
+    texts: Vec<String>,
+    dir: PathBuf,
+    stop: Arc<AtomicBool>,
+    /// The engine's sample rate and channels, once seen: for silent parts.
+    format: Option<(u32, u16)>,
+}
+
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+impl Job {
+    fn new(
+        parts: &[String],
+        config: &NarrationConfig,
+        speed: f32,
+        cache_dir: &Path,
+        stop: Arc<AtomicBool>,
+    ) -> Result<Job, TtsError> {
+        config.validate().map_err(TtsError::Invalid)?;
+        if !speed.is_finite() || !SPEED_RANGE.contains(&speed) {
+            return Err(TtsError::Invalid(format!(
+                "speed {speed} is outside {}..={}",
+                SPEED_RANGE.start(),
+                SPEED_RANGE.end()
+            )));
+        }
+        let rate = (f64::from(config.rate) * f64::from(speed)).round() as u32;
+        let stretch = FLITE_NATURAL_RATE / (f64::from(config.rate) * f64::from(speed));
+        let voice = config.voice().to_string();
+        let program = match config.engine {
+            Engine::EspeakNg => find_program("espeak-ng").ok_or_else(|| {
+                TtsError::NotInstalled(
+                    "espeak-ng is not installed (apt-get install espeak-ng)".to_string(),
+                )
+            })?,
+            Engine::Flite => {
+                let p = find_program("flite").ok_or_else(|| {
+                    TtsError::NotInstalled(
+                        "flite is not installed (apt-get install flite)".to_string(),
+                    )
+                })?;
+                check_flite_voice(&p, &voice)?;
+                p
+            }
+            Engine::Command => {
+                let name = config.command.first().map(String::as_str).unwrap_or("");
+                find_program(name).ok_or_else(|| {
+                    TtsError::NotInstalled(format!(
+                        "the narration command `{name}` is not installed or not executable; install it or fix [narration] command in the config"
+                    ))
+                })?
+            }
+        };
+        let texts: Vec<String> = parts.iter().map(|p| clean_text(p)).collect();
+        let rate_key = match config.engine {
+            Engine::Flite => format!("stretch={stretch:.4}"),
+            _ => format!("rate={rate}"),
+        };
+        let mut key: Vec<&[u8]> = vec![
+            CACHE_FORMAT.as_bytes(),
+            config.engine.name().as_bytes(),
+            voice.as_bytes(),
+            rate_key.as_bytes(),
+        ];
+        if config.engine == Engine::Command {
+            key.extend(config.command.iter().map(String::as_bytes));
+        }
+        let n = texts.len().to_string();
+        key.push(n.as_bytes());
+        key.extend(texts.iter().map(String::as_bytes));
+        let dir = cache_dir.join(format!("{:032x}", crate::cache_key::fnv1a_128(&key)));
+        std::fs::create_dir_all(&dir).map_err(|err| TtsError::Cache {
+            path: dir.clone(),
+            err,
+        })?;
+        Ok(Job {
+            engine: config.engine,
+            program,
+            voice,
+            rate,
+            stretch,
+            command: config.command.clone(),
+            texts,
+            dir,
+            stop,
+            format: None,
+        })
+    }
+
+    /// Sends `first..` on the feed, then completes the timeline with `..first`.
+    fn run(
+        &mut self,
+        first: usize,
+        timeline: &Mutex<Timeline>,
+        tx: &Sender<SpeechPart>,
+    ) -> Outcome {
+        let n = self.texts.len();
+        for i in (first..n).chain(0..first.min(n)) {
+            if self.stop.load(Ordering::SeqCst) {
+                return Outcome::Stopped;
+            }
+            let part = match self.part(i) {
+                Ok(p) => p,
+                Err(TtsError::Stopped) => return Outcome::Stopped,
+                Err(e) => return Outcome::Failed(e),
+            };
+            lock(timeline).set(i, part.duration);
+            if i >= first && tx.send(part).is_err() {
+                return Outcome::Stopped; // the player closed the feed
+            }
+        }
+        Outcome::Done
+    }
+
+    fn path_of(&self, index: usize) -> PathBuf {
+        self.dir.join(format!("{index}.wav"))
+    }
+
+    /// Part `index` from the cache, or synthesized into it.
+    fn part(&mut self, index: usize) -> Result<SpeechPart, TtsError> {
+        let path = self.path_of(index);
+        if let Some((info, duration)) = cached(&path) {
+            self.format.get_or_insert((info.sample_rate, info.channels));
+            return Ok(SpeechPart {
+                index,
+                path,
+                duration,
+            });
+        }
+        let text = self.texts.get(index).cloned().unwrap_or_default();
+        let spoken = if text.is_empty() {
+            None
+        } else {
+            self.synthesize(index, &text)?
+        };
+        let (info, samples) = match spoken {
+            Some((bytes, info)) => {
+                let samples = samples_i16(&bytes, &info);
+                (info, samples)
+            }
+            None => {
+                // Nothing to say: silence in the engine's format, learnt from a full stop if
+                // no part has shown it yet.
+                let (rate, channels) = match self.format {
+                    Some(f) => f,
+                    None => self
+                        .synthesize(index, ".")?
+                        .map(|(_, info)| (info.sample_rate, info.channels))
+                        .ok_or_else(|| TtsError::Engine {
+                            engine: self.engine.name(),
+                            part: index,
+                            detail: "it wrote no audio for a full stop".to_string(),
+                        })?,
+                };
+                let frames = (u64::from(rate) * EMPTY_PART.as_millis() as u64 / 1000) as usize;
+                let samples = vec![0i16; frames * usize::from(channels)];
+                let info = WavInfo {
+                    sample_rate: rate,
+                    channels,
+                    bits_per_sample: 16,
+                    data_offset: 0,
+                    data_len: samples.len() * 2,
+                };
+                (info, samples)
+            }
+        };
+        self.format.get_or_insert((info.sample_rate, info.channels));
+        let duration = self.store(&path, &info, &samples)?;
+        Ok(SpeechPart {
+            index,
+            path,
+            duration,
+        })
+    }
+
+    /// Writes a part under a temporary name, then renames it into place.
+    fn store(&self, path: &Path, info: &WavInfo, samples: &[i16]) -> Result<Duration, TtsError> {
+        let tmp = self.temp_path("wav");
+        let cache_err = |err| TtsError::Cache {
+            path: path.to_path_buf(),
+            err,
+        };
+        let result = WavWriter::create(&tmp, info.sample_rate, info.channels)
+            .and_then(|mut w| {
+                w.write_i16(samples)?;
+                w.finish()
+            })
+            .and_then(|d| std::fs::rename(&tmp, path).map(|()| d));
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result.map_err(cache_err)
+    }
+
+    fn temp_path(&self, ext: &str) -> PathBuf {
+        let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+        self.dir
+            .join(format!(".tmp-{}-{n}.{ext}", std::process::id()))
+    }
+
+    /// Runs the engine on `text`. `Ok(None)` when it succeeded but wrote no samples.
+    fn synthesize(&self, index: usize, text: &str) -> Result<Option<(Vec<u8>, WavInfo)>, TtsError> {
+        let engine = self.engine.name();
+        let fail = |detail: String| TtsError::Engine {
+            engine,
+            part: index,
+            detail,
+        };
+        let mut temps = Vec::new();
+        let mut out_file = None;
+        let mut stdin_text = Some(text);
+        let mut cmd = Command::new(&self.program);
+        match self.engine {
+            Engine::EspeakNg => {
+                let rate = self.rate.to_string();
+                cmd.args(["--stdout", "-v", self.voice.as_str(), "-s", rate.as_str()]);
+            }
+            Engine::Flite => {
+                let txt = self.temp_path("txt");
+                let wav = self.temp_path("wav");
+                std::fs::write(&txt, text).map_err(|err| TtsError::Cache {
+                    path: txt.clone(),
+                    err,
+                })?;
+                cmd.args(["-voice", self.voice.as_str(), "--setf"])
+                    .arg(format!("duration_stretch={:.4}", self.stretch))
+                    .arg("-f")
+                    .arg(&txt)
+                    .arg("-o")
+                    .arg(&wav);
+                temps.push(txt);
+                temps.push(wav.clone());
+                out_file = Some(wav);
+                stdin_text = None;
+            }
+            Engine::Command => {
+                let wants_file = self.command.iter().any(|a| a.contains("{out}"));
+                let wav = self.temp_path("wav");
+                let out = wav.to_string_lossy().into_owned();
+                for arg in self.command.iter().skip(1) {
+                    cmd.arg(
+                        arg.replace("{out}", &out)
+                            .replace("{rate}", &self.rate.to_string())
+                            .replace("{stretch}", &format!("{:.4}", self.stretch))
+                            .replace("{voice}", &self.voice),
+                    );
+                }
+                if wants_file {
+                    temps.push(wav.clone());
+                    out_file = Some(wav);
+                }
+            }
+        }
+        let result = self.run_engine(cmd, stdin_text, out_file.is_none(), &fail);
+        let result = result.and_then(|stdout| match &out_file {
+            None => Ok(stdout),
+            Some(f) => std::fs::read(f)
+                .map_err(|e| fail(format!("it wrote no audio file ({}: {e})", f.display()))),
+        });
+        for t in &temps {
+            let _ = std::fs::remove_file(t);
+        }
+        let mut bytes = result?;
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let info = wav::fix_sizes(&mut bytes).map_err(|e| fail(e.to_string()))?;
+        if !matches!(info.bits_per_sample, 8 | 16 | 24 | 32) || info.channels == 0 {
+            return Err(fail(format!(
+                "unsupported WAV ({} bits, {} channels)",
+                info.bits_per_sample, info.channels
+            )));
+        }
+        if info.data_len == 0 {
+            return Ok(None);
+        }
+        Ok(Some((bytes, info)))
+    }
+
+    /// Runs one engine process, text on stdin, killing it when the synthesis is stopped.
+    /// Returns its stdout (empty when not captured).
+    fn run_engine(
+        &self,
+        mut cmd: Command,
+        stdin_text: Option<&str>,
+        capture_stdout: bool,
+        fail: &dyn Fn(String) -> TtsError,
+    ) -> Result<Vec<u8>, TtsError> {
+        cmd.stdin(if stdin_text.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(if capture_stdout {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stderr(Stdio::piped());
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| fail(format!("cannot run {}: {e}", self.program.display())))?;
+        if let (Some(text), Some(mut stdin)) = (stdin_text, child.stdin.take()) {
+            let text = format!("{text}\n");
+            // Small texts fit the pipe; a writer thread keeps long ones from blocking us.
+            std::thread::spawn(move || {
+                let _ = stdin.write_all(text.as_bytes());
+            });
+        }
+        let stdout = child.stdout.take().map(reader);
+        let stderr = child.stderr.take().map(reader);
+        let status = wait_or_stop(&mut child, &self.stop);
+        let out = stdout.map(join_reader).unwrap_or_default();
+        let err = stderr.map(join_reader).unwrap_or_default();
+        let status = match status {
+            Some(s) => s.map_err(|e| fail(e.to_string()))?,
+            None => return Err(TtsError::Stopped),
+        };
+        if !status.success() {
+            let msg = clean_text(&String::from_utf8_lossy(&err));
+            let msg: String = msg.chars().take(300).collect();
+            return Err(fail(if msg.is_empty() {
+                format!("it exited with {status}")
+            } else {
+                format!("it exited with {status}: {msg}")
+            }));
+        }
+        Ok(out)
+    }
+}
+
+trait Pipe: Read + Send + 'static {}
+impl Pipe for ChildStdout {}
+impl Pipe for ChildStderr {}
+
+fn reader(mut pipe: impl Pipe) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = pipe.read_to_end(&mut buf);
+        buf
+    })
+}
+
+fn join_reader(h: JoinHandle<Vec<u8>>) -> Vec<u8> {
+    h.join().unwrap_or_default()
+}
+
+/// Waits for the child, polling so that a stop request can kill it. `None` when stopped.
+fn wait_or_stop(
+    child: &mut Child,
+    stop: &AtomicBool,
+) -> Option<std::io::Result<std::process::ExitStatus>> {
+    let mut pause = Duration::from_micros(500);
+    loop {
+        match child.try_wait() {
+            Ok(Some(s)) => return Some(Ok(s)),
+            Ok(None) => {}
+            Err(e) => return Some(Err(e)),
+        }
+        if stop.load(Ordering::SeqCst) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(2));
+    }
+}
+
+/// A cached part's format and length: its header must match the file's size exactly (the
+/// cache writes canonical 44-byte headers), else it is made again.
+fn cached(path: &Path) -> Option<(WavInfo, Duration)> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let len = f.metadata().ok()?.len();
+    let mut header = [0u8; 44];
+    f.read_exact(&mut header).ok()?;
+    let info = wav::read_info(&header).ok()?;
+    let declared = u32::from_le_bytes(header.get(40..44)?.try_into().ok()?);
+    if info.data_offset != 44 || info.bits_per_sample != 16 || 44 + u64::from(declared) != len {
+        return None;
+    }
+    let info = WavInfo {
+        data_len: declared as usize,
+        ..info
+    };
+    Some((info, info.duration()))
+}
+
+/// The samples of 8, 16, 24 or 32-bit integer PCM as 16-bit.
+fn samples_i16(bytes: &[u8], info: &WavInfo) -> Vec<i16> {
+    let end = (info.data_offset + info.data_len).min(bytes.len());
+    let data = bytes.get(info.data_offset..end).unwrap_or_default();
+    match info.bits_per_sample {
+        8 => data.iter().map(|&b| (i16::from(b) - 128) << 8).collect(),
+        24 => data
+            .chunks_exact(3)
+            .map(|c| i16::from_le_bytes([c[1], c[2]]))
+            .collect(),
+        32 => data
+            .chunks_exact(4)
+            .map(|c| i16::from_le_bytes([c[2], c[3]]))
+            .collect(),
+        _ => data
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect(),
+    }
+}
+
+/// `name` on `PATH` (or the file itself when it contains a slash), if executable.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    use std::os::unix::fs::PermissionsExt;
+    let executable = |p: &Path| {
+        std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    };
+    if name.is_empty() {
+        return None;
+    }
+    if name.contains('/') {
+        let p = PathBuf::from(name);
+        return executable(&p).then_some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| executable(p))
+}
+
+/// flite falls back to another voice, silently, when it does not know the one named: check
+/// it against the voices built in (`flite -lv`), or that a voice file exists.
+fn check_flite_voice(program: &Path, voice: &str) -> Result<(), TtsError> {
+    if voice.contains('/') || voice.ends_with(".flitevox") {
+        if voice.contains("://") || Path::new(voice).is_file() {
+            return Ok(());
+        }
+        return Err(TtsError::Invalid(format!(
+            "flite voice file {voice} does not exist"
+        )));
+    }
+    let out = Command::new(program)
+        .arg("-lv")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .map_err(|e| TtsError::NotInstalled(format!("cannot run flite: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let voices: Vec<&str> = text
+        .split_once(':')
+        .map(|(_, v)| v.split_whitespace().collect())
+        .unwrap_or_default();
+    if voices.contains(&voice) {
+        Ok(())
+    } else {
+        Err(TtsError::Invalid(format!(
+            "flite has no voice \"{voice}\" (it has: {})",
+            voices.join(", ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_cleaned_for_engines() {
+        assert_eq!(
+            clean_text("  Say <speak>hi</speak>\n\n and [[h@'loU]]\t{x}\x1b[31m now "),
+            "Say speak hi /speak and h@'loU x now"
+        );
+        assert_eq!(clean_text(" \n\t "), "");
+        assert_eq!(
+            clean_text("Fish & chips — 5 € only"),
+            "Fish & chips — 5 € only"
+        );
+    }
+
+    #[test]
+    fn config_defaults_and_validation() {
+        let c = NarrationConfig::default();
+        assert_eq!(
+            (c.engine, c.voice(), c.rate),
+            (Engine::EspeakNg, "en-us", 170)
+        );
+        assert!(c.validate().is_ok());
+        let flite: NarrationConfig = toml::from_str("engine = \"flite\"").expect("flite");
+        assert_eq!(flite.voice(), "slt");
+        let bad: Result<NarrationConfig, _> = toml::from_str("engine = \"festival\"");
+        assert!(bad.is_err());
+        let typo: Result<NarrationConfig, _> = toml::from_str("rat = 100");
+        assert!(typo.is_err());
+        let cmd: NarrationConfig = toml::from_str("engine = \"command\"").expect("parses");
+        assert!(cmd.validate().expect_err("no command").contains("command"));
+        let slow = NarrationConfig {
+            rate: 10,
+            ..NarrationConfig::default()
+        };
+        assert!(slow.validate().expect_err("too slow").contains("rate"));
+    }
+
+    #[test]
+    fn hash_is_stable_and_field_bounded() {
+        assert_ne!(
+            crate::cache_key::fnv1a_128(&[b"ab", b"c"]),
+            crate::cache_key::fnv1a_128(&[b"a", b"bc"])
+        );
+        // A fixed value (computed independently): cache folder names must not change
+        // between builds.
+        assert_eq!(
+            format!("{:032x}", crate::cache_key::fnv1a_128(&[b"herald"])),
+            "94815554590024ea82e7736b6d71b9e1"
+        );
+    }
+
+    #[test]
+    fn pcm_of_any_width_becomes_16_bit() {
+        let info = |bits, len| WavInfo {
+            sample_rate: 8000,
+            channels: 1,
+            bits_per_sample: bits,
+            data_offset: 0,
+            data_len: len,
+        };
+        assert_eq!(
+            samples_i16(&[128, 255, 0], &info(8, 3)),
+            [0, 127 << 8, -128 << 8]
+        );
+        assert_eq!(samples_i16(&[0x34, 0x12, 0xff], &info(16, 3)), [0x1234]);
+        assert_eq!(samples_i16(&[0xaa, 0x34, 0x12], &info(24, 3)), [0x1234]);
+        assert_eq!(samples_i16(&[0, 0xaa, 0x34, 0x12], &info(32, 4)), [0x1234]);
+    }
+
+    #[test]
+    fn missing_programs_are_not_found() {
+        assert_eq!(find_program("herald-no-such-engine-xyz"), None);
+        assert_eq!(find_program("/nonexistent/bin/tts"), None);
+        assert_eq!(find_program(""), None);
+        assert!(find_program("sh").is_some());
+    }
+}
