@@ -130,6 +130,7 @@ pub fn listen<W: Write>(
         pos: Duration::ZERO,
         total: None,
         part: None,
+        first: 0,
         synthesis: None,
     };
     match &recording {
@@ -172,6 +173,8 @@ struct Session {
     pos: Duration,
     total: Option<Duration>,
     part: Option<usize>,
+    /// The part speech was last started from: the player counts time from there.
+    first: usize,
     /// Kept alive while its parts play: dropping it stops synthesis.
     synthesis: Option<tts::Synthesis>,
 }
@@ -198,6 +201,7 @@ impl Session {
             .ok_or_else(|| CommandError::Failed("speech synthesis did not start".into()))?;
         self.player.send(Command::Load(Track::Speech(feed)));
         self.synthesis = Some(synthesis);
+        self.first = first;
         Ok(())
     }
 
@@ -208,10 +212,22 @@ impl Session {
             PlayState::Loading => '…',
             PlayState::Stopped => '■',
         };
+        // Speech restarted from a later part (a speed change) counts from there; the timeline
+        // gives the time in the whole narration once the earlier parts are known again.
+        let (pos, total) = match self.synthesis.as_ref().filter(|_| self.speech) {
+            Some(synthesis) => {
+                let timeline = synthesis.timeline();
+                match timeline.start_of(self.first) {
+                    Some(offset) => (Some(offset + self.pos), timeline.total()),
+                    None => (None, None),
+                }
+            }
+            None => (Some(self.pos), self.total),
+        };
         let mut line = format!(
             "{mark} Listen to the article  {} / {}",
-            format_time(Some(self.pos)),
-            format_time(self.total)
+            format_time(pos),
+            format_time(total)
         );
         if let Some(part) = self.part.filter(|_| self.speech) {
             line.push_str(&format!("  [paragraph {}/{}]", part + 1, self.parts));
