@@ -239,3 +239,55 @@ fn no_audio_device_is_one_line_and_non_zero_but_out_still_works() {
     );
     assert!(wav_duration(&wav) > Duration::from_secs(2));
 }
+
+#[test]
+fn bad_recordings_give_a_reason_not_a_panic() {
+    let server = TestServer::start(|path, _| match path {
+        "/html.mp3" => (
+            200,
+            vec![("Content-Type".into(), "audio/mpeg".into())],
+            b"<!DOCTYPE html><html><body>Not found, but with a 200</body></html>".to_vec(),
+        ),
+        _ => (404, vec![], b"no".to_vec()),
+    });
+    let dir = temp_dir("listen-bad");
+    write_config(&dir, &[], "");
+    for audio in ["/missing.mp3", "/html.mp3"] {
+        let page = dir.join("page.html");
+        std::fs::write(
+            &page,
+            format!(
+                "<html><head><title>Ferry times</title></head><body><article><h1>Ferry times</h1>\
+                 <audio src=\"{}\"></audio><p>The winter timetable starts on Monday with two extra crossings a day.</p>\
+                 <p>Tickets bought before then stay valid until the end of the month.</p></article></body></html>",
+                server.url(audio)
+            ),
+        )
+        .expect("write page");
+        let out = listen(&dir, &null_pcm(&dir), &[page.to_str().expect("path")]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{audio}: {err}");
+        assert!(!err.contains("panicked"), "{audio}: {err}");
+        assert_eq!(
+            err.trim_end().lines().count(),
+            1,
+            "{audio}: one line: {err}"
+        );
+        let wav = dir.join("x.wav");
+        let written = listen(
+            &dir,
+            &no_pcm(&dir),
+            &[
+                page.to_str().expect("path"),
+                "--out",
+                wav.to_str().expect("path"),
+            ],
+        );
+        assert_eq!(
+            written.status.code(),
+            Some(1),
+            "{audio}: --out: {}",
+            String::from_utf8_lossy(&written.stderr)
+        );
+    }
+}

@@ -66,6 +66,12 @@ pub fn listen<W: Write>(
     args: &ListenArgs,
     out: &mut Out<W>,
 ) -> Result<i32, CommandError> {
+    if !(0.5..=3.0).contains(&args.speed) {
+        return Err(CommandError::Failed(format!(
+            "--speed {} is out of range: use 0.5 to 3",
+            args.speed
+        )));
+    }
     let article = runtime.block_on(load_article(ctx, target))?;
     let parts = speech_parts(&article);
     let recording = if args.tts {
