@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Time to first audio of `herald listen`, with no sound card (ALSA's file plugin over the null
 # device, see ../shared/bench/first_audio.py), each run with an empty data directory:
-#   1. synthesized narration of the reference article on the shared WordPress;
+#   1. synthesized narration of the reference article on the shared WordPress, the article read
+#      before (as when a reader presses play) and, for comparison, fetched cold;
 #   2. a 60 MB mp3 streamed from a loopback site throttled to 2 MB/s.
+# Every run starts with no synthesized speech and no downloaded audio in the cache.
 # Usage: bash bench/first_audio.sh   (after cargo build --release; runs WordPress setup as root)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +16,15 @@ trap 'kill $site 2>/dev/null || true; rm -rf "$work"' EXIT
 : > "$work/config.toml"
 
 bash "$shared/wordpress/setup.sh" > /dev/null
-echo "== synthesized narration of http://127.0.0.1:8080/?p=4"
+h="'$herald' --config '$work/config.toml' --data-dir '$work/data'"
+article='http://127.0.0.1:8080/?p=4'
+echo "== synthesized narration of $article, article read before"
+eval "$h read '$article'" > /dev/null
 python3 "$shared/bench/first_audio.py" --runs "$runs" -- bash -c \
-  "rm -rf '$work/data'; exec '$herald' --config '$work/config.toml' --data-dir '$work/data' listen --tts 'http://127.0.0.1:8080/?p=4'"
+  "rm -rf '$work/data/cache/speech'; exec $h listen --tts '$article'"
+echo "== the same, article fetched cold"
+python3 "$shared/bench/first_audio.py" --runs "$runs" -- bash -c \
+  "rm -rf '$work/data'; exec $h listen --tts '$article'"
 
 echo "== 60 MB mp3 over loopback at 2 MB/s"
 mkdir -p "$work/audio"
@@ -29,5 +37,6 @@ python3 "$shared/bench/newsfixture.py" --port "$port" --feeds 1 --items 1 \
   --audio-dir "$work/audio" --audio-kbps 2048 > "$work/site.log" 2>&1 &
 site=$!
 sleep 1
+eval "$h read 'http://127.0.0.1:$port/article/0/0.html'" > /dev/null
 python3 "$shared/bench/first_audio.py" --runs "$runs" -- bash -c \
-  "rm -rf '$work/data'; exec '$herald' --config '$work/config.toml' --data-dir '$work/data' listen 'http://127.0.0.1:$port/article/0/0.html'"
+  "rm -rf '$work/data/cache/audio'; exec $h listen 'http://127.0.0.1:$port/article/0/0.html'"

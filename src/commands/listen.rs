@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
-use super::reading::load_article;
+use super::reading::{load_article, saved_article};
 use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out};
 use crate::article::Article;
 use crate::audio::player::{self, PlayerHandle};
@@ -72,7 +72,11 @@ pub fn listen<W: Write>(
             args.speed
         )));
     }
-    let article = runtime.block_on(load_article(ctx, target))?;
+    // An article already read starts speaking at once from its saved copy.
+    let article = match saved_article(ctx, target) {
+        Some(article) => article,
+        None => runtime.block_on(load_article(ctx, target))?,
+    };
     let parts = speech_parts(&article);
     let recording = if args.tts {
         None

@@ -93,6 +93,11 @@ pub async fn read<W: Write>(
     Ok(EXIT_OK)
 }
 
+/// The copy of the article saved when it was last read, if any.
+pub(crate) fn saved_article(ctx: &Context, target: &str) -> Option<Article> {
+    cached(&ctx.store().ok()?, CacheKind::Article, target)
+}
+
 /// The article at `target`: fetched and extracted (and cached), or, when the page cannot be
 /// had, the copy saved when it was last read, or the full text its feed carried.
 pub(crate) async fn load_article(ctx: &Context, target: &str) -> Result<Article, CommandError> {
