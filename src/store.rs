@@ -400,12 +400,7 @@ impl RefreshWriter<'_> {
                         sort_time = COALESCE(?7, items.sort_time)",
                 )?;
                 for item in items {
-                    let audio = crate::narration::from_enclosures(
-                        item.enclosures
-                            .iter()
-                            .map(|(u, t)| (u.as_str(), t.as_deref())),
-                        None,
-                    );
+                    let audio = &item.narration;
                     upsert.execute(params![
                         feed_id,
                         item.key,

@@ -46,6 +46,15 @@ fn speech_parts(article: &Article) -> Vec<String> {
         .collect()
 }
 
+/// The path of a `file://` recording (a local page's own).
+fn local_file(url: &str) -> Option<PathBuf> {
+    url::Url::parse(url)
+        .ok()
+        .filter(|u| u.scheme() == "file")?
+        .to_file_path()
+        .ok()
+}
+
 /// A cache file name for a recording's URL.
 fn cache_name(url: &str) -> String {
     let ext = Path::new(url.split(['?', '#']).next().unwrap_or_default())
@@ -91,13 +100,16 @@ pub fn listen<W: Write>(
     if let Some(path) = &args.out {
         let (length, what) = match &recording {
             Some(n) => {
-                let file = runtime
-                    .block_on(stream::fetch_to_cache(
-                        ctx.net.client(),
-                        &n.url,
-                        &audio_cache.join(cache_name(&n.url)),
-                    ))
-                    .map_err(|e| failed(&e))?;
+                let file = match local_file(&n.url) {
+                    Some(path) => path,
+                    None => runtime
+                        .block_on(stream::fetch_to_cache(
+                            ctx.net.client(),
+                            &n.url,
+                            &audio_cache.join(cache_name(&n.url)),
+                        ))
+                        .map_err(|e| failed(&e))?,
+                };
                 (
                     stream::decode_to_wav(&file, path).map_err(|e| failed(&e))?,
                     "the article's recording".to_string(),
@@ -145,9 +157,9 @@ pub fn listen<W: Write>(
     };
     match &recording {
         Some(n) => {
-            let track = match n.url.strip_prefix("file://") {
+            let track = match local_file(&n.url) {
                 Some(path) => Track::File {
-                    path: PathBuf::from(path),
+                    path,
                     total_hint: None,
                 },
                 None => Track::Remote {

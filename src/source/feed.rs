@@ -25,6 +25,9 @@ pub struct FeedItem {
     pub comments_feed: Option<String>,
     /// Audio enclosures: URL and media type.
     pub enclosures: Vec<(String, Option<String>)>,
+    /// The enclosure herald would play, resolved against the feed's own URL (so a local feed may
+    /// name a local recording, and a web feed never can).
+    pub narration: Option<crate::model::Narration>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -271,7 +274,12 @@ fn item_from_entry(e: feed_rs::model::Entry, base: &Url) -> FeedItem {
     } else {
         e.id
     };
+    let narration = crate::narration::from_enclosures(
+        enclosures.iter().map(|(u, t)| (u.as_str(), t.as_deref())),
+        Some(base),
+    );
     FeedItem {
+        narration,
         key,
         link,
         title,
