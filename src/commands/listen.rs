@@ -9,10 +9,9 @@ use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
 use super::reading::{load_article, saved_article};
 use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out};
-use crate::article::Article;
 use crate::audio::player::{self, PlayerHandle};
-use crate::audio::{Command, PlayState, PlayerEvent, SpeechFeed, Track, format_time, stream};
-use crate::narration::tts;
+use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, stream};
+use crate::narration::{playback, tts};
 
 #[derive(Debug, Clone)]
 pub struct ListenArgs {
@@ -39,26 +38,6 @@ pub fn parse_time(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-/// What is spoken: the title, then each paragraph.
-fn speech_parts(article: &Article) -> Vec<String> {
-    std::iter::once(article.title.clone())
-        .chain(article.paragraphs.iter().cloned())
-        .collect()
-}
-
-/// A cache file name for a recording's URL.
-fn cache_name(url: &str) -> String {
-    let ext = Path::new(url.split(['?', '#']).next().unwrap_or_default())
-        .extension()
-        .and_then(|e| e.to_str())
-        .filter(|e| e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or("audio");
-    format!(
-        "{:032x}.{ext}",
-        crate::cache_key::fnv1a_128(&[url.as_bytes()])
-    )
-}
-
 pub fn listen<W: Write>(
     ctx: &Context,
     runtime: &tokio::runtime::Runtime,
@@ -77,7 +56,7 @@ pub fn listen<W: Write>(
         Some(article) => article,
         None => runtime.block_on(load_article(ctx, target))?,
     };
-    let parts = speech_parts(&article);
+    let parts = tts::article_parts(&article);
     let recording = if args.tts {
         None
     } else {
@@ -95,7 +74,7 @@ pub fn listen<W: Write>(
                     .block_on(stream::fetch_to_cache(
                         ctx.net.client(),
                         &n.url,
-                        &audio_cache.join(cache_name(&n.url)),
+                        &audio_cache.join(playback::cache_name(&n.url)),
                     ))
                     .map_err(|e| failed(&e))?;
                 (
@@ -145,17 +124,7 @@ pub fn listen<W: Write>(
     };
     match &recording {
         Some(n) => {
-            let track = match n.url.strip_prefix("file://") {
-                Some(path) => Track::File {
-                    path: PathBuf::from(path),
-                    total_hint: None,
-                },
-                None => Track::Remote {
-                    url: n.url.clone(),
-                    cache: audio_cache.join(cache_name(&n.url)),
-                    total_hint: None,
-                },
-            };
+            let track = playback::recording_track(n, &audio_cache);
             session.player.send(Command::Load(track));
             if (args.speed - 1.0).abs() > f32::EPSILON {
                 session.player.send(Command::Speed(args.speed));
@@ -198,7 +167,7 @@ impl Session {
         ctx: &Context,
         cache: &Path,
     ) -> Result<(), CommandError> {
-        let mut synthesis = tts::start(
+        let (synthesis, feed) = playback::start_speech(
             parts.to_vec(),
             first,
             &ctx.config.narration,
@@ -206,9 +175,6 @@ impl Session {
             cache,
         )
         .map_err(|e| CommandError::Failed(e.to_string()))?;
-        let feed: SpeechFeed = synthesis
-            .take_feed()
-            .ok_or_else(|| CommandError::Failed("speech synthesis did not start".into()))?;
         self.player.send(Command::Load(Track::Speech(feed)));
         self.synthesis = Some(synthesis);
         self.first = first;
@@ -225,13 +191,7 @@ impl Session {
         // Speech restarted from a later part (a speed change) counts from there; the timeline
         // gives the time in the whole narration once the earlier parts are known again.
         let (pos, total) = match self.synthesis.as_ref().filter(|_| self.speech) {
-            Some(synthesis) => {
-                let timeline = synthesis.timeline();
-                match timeline.start_of(self.first) {
-                    Some(offset) => (Some(offset + self.pos), timeline.total()),
-                    None => (None, None),
-                }
-            }
+            Some(synthesis) => playback::speech_clock(&synthesis.timeline(), self.first, self.pos),
             None => (Some(self.pos), self.total),
         };
         let mut line = format!(

@@ -1,0 +1,365 @@
+//! The loop: terminal events, effect results and player events in, `update`, then one frame
+//! when something changed. Effects run on tokio tasks; nothing here waits on the network.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream};
+use futures_util::{FutureExt, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+use super::keymap;
+use super::state::AppState;
+use super::update::{Effect, Msg, update};
+use super::view;
+use crate::audio::player::{self, PlayerHandle};
+use crate::audio::{Command, PlayState, PlayerEvent, Track};
+use crate::commands::{self, CommandError, Context, EXIT_OK};
+use crate::narration::{Synthesis, playback};
+use crate::store::HeadlineQuery;
+
+/// How often player events are collected while something plays.
+const PLAYING_POLL: Duration = Duration::from_millis(100);
+const PAUSED_POLL: Duration = Duration::from_millis(500);
+
+/// Runs the app on the cached headlines of the configured feeds until the reader quits.
+pub fn run(ctx: Context) -> Result<i32, CommandError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CommandError::Failed(
+            "the app needs a terminal; see `herald --help` for the commands".to_string(),
+        ));
+    }
+    let headlines = ctx
+        .store()?
+        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(run_loop(Arc::new(ctx), headlines));
+    // A refresh still running on a blocking thread is not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+async fn run_loop(
+    ctx: Arc<Context>,
+    headlines: Vec<crate::model::Headline>,
+) -> Result<i32, CommandError> {
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let size = terminal.size()?;
+    let mut state = AppState::new(headlines, (size.width, size.height));
+    let (tx, mut rx) = unbounded_channel();
+    let mut effects = Effects::new(ctx, tx);
+    let mut events = EventStream::new();
+    loop {
+        if state.dirty {
+            terminal.draw(|frame| view::draw(frame, &state))?;
+            state.dirty = false;
+        }
+        if state.quit {
+            break;
+        }
+        let poll = match state.player.state {
+            _ if effects.player.is_none() => None,
+            PlayState::Playing | PlayState::Loading => Some(PLAYING_POLL),
+            PlayState::Paused => Some(PAUSED_POLL),
+            PlayState::Stopped => None,
+        };
+        let mut pending = Vec::new();
+        tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => pending.extend(terminal_msg(event)),
+                Some(Err(e)) => return Err(e.into()),
+                None => break,
+            },
+            Some(msg) = rx.recv() => pending.push(msg),
+            _ = tokio::time::sleep(poll.unwrap_or(Duration::MAX)), if poll.is_some() => {}
+        }
+        // Everything already waiting is handled before the next frame.
+        while let Some(Some(Ok(event))) = events.next().now_or_never() {
+            pending.extend(terminal_msg(event));
+        }
+        while let Ok(msg) = rx.try_recv() {
+            pending.push(msg);
+        }
+        pending.extend(effects.player_events());
+        for msg in pending {
+            for effect in update(&mut state, msg) {
+                effects.run(effect);
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+fn terminal_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => keymap::resolve(key).map(Msg::Key),
+        Event::Resize(cols, rows) => Some(Msg::Resize(cols, rows)),
+        _ => None,
+    }
+}
+
+/// Runs effects: loads on tokio tasks (a new load for a slot aborts the previous one), player
+/// commands over the player's channel.
+struct Effects {
+    ctx: Arc<Context>,
+    tx: UnboundedSender<Msg>,
+    article: Option<JoinHandle<()>>,
+    comments: Option<JoinHandle<()>>,
+    refresh: Option<JoinHandle<()>>,
+    player: Option<PlayerHandle>,
+    /// Synthesized speech being played, and the part it started from.
+    speech: Option<(Synthesis, usize)>,
+}
+
+impl Effects {
+    fn new(ctx: Arc<Context>, tx: UnboundedSender<Msg>) -> Effects {
+        Effects {
+            ctx,
+            tx,
+            article: None,
+            comments: None,
+            refresh: None,
+            player: None,
+            speech: None,
+        }
+    }
+
+    fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::LoadArticle { id, url } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                replace(
+                    &mut self.article,
+                    tokio::spawn(async move {
+                        let msg = match cached(&ctx, &url, commands::saved_article).await {
+                            Some(article) => Msg::ArticleLoaded {
+                                id,
+                                result: Ok(article),
+                                notice: None,
+                            },
+                            None => match commands::fetch_article(&ctx, &url).await {
+                                Ok((article, notice)) => Msg::ArticleLoaded {
+                                    id,
+                                    result: Ok(article),
+                                    notice,
+                                },
+                                Err(e) => Msg::ArticleLoaded {
+                                    id,
+                                    result: Err(e.to_string()),
+                                    notice: None,
+                                },
+                            },
+                        };
+                        let _ = tx.send(msg);
+                    }),
+                );
+            }
+            Effect::LoadComments { id, url } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                replace(
+                    &mut self.comments,
+                    tokio::spawn(async move {
+                        let result = match cached(&ctx, &url, commands::saved_comments).await {
+                            Some(thread) => Ok(thread),
+                            None => commands::fetch_comments(&ctx, &url)
+                                .await
+                                .map(|(thread, _)| thread)
+                                .map_err(|e| e.to_string()),
+                        };
+                        let _ = tx.send(Msg::CommentsLoaded { id, result });
+                    }),
+                );
+            }
+            Effect::Player(command) => {
+                if let Some(player) = &self.player {
+                    player.send(command);
+                }
+            }
+            Effect::PlayRecording { narration, .. } => {
+                let audio = self.ctx.paths.cache.join("audio");
+                if let Err(e) = std::fs::create_dir_all(&audio) {
+                    self.failed(format!("{}: {e}", audio.display()));
+                    return;
+                }
+                self.speech = None;
+                self.load(playback::recording_track(&narration, &audio));
+            }
+            Effect::StartSpeech { parts, first, .. } => {
+                let cache = self.ctx.paths.cache.join("speech");
+                match playback::start_speech(parts, first, &self.ctx.config.narration, 1.0, &cache)
+                {
+                    Ok((synthesis, feed)) => {
+                        self.speech = Some((synthesis, first));
+                        self.load(Track::Speech(feed));
+                    }
+                    Err(e) => self.failed(e.to_string()),
+                }
+            }
+            Effect::Refresh => {
+                if self.refresh.as_ref().is_some_and(|h| !h.is_finished()) {
+                    return;
+                }
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                // The store is not `Sync`: the refresh runs on a blocking thread of its own.
+                let runtime = tokio::runtime::Handle::current();
+                self.refresh = Some(tokio::task::spawn_blocking(move || {
+                    let result = runtime.block_on(refresh(&ctx, &tx));
+                    let _ = tx.send(Msg::RefreshDone(result));
+                }));
+            }
+            Effect::Quit => {
+                for handle in [&self.article, &self.comments, &self.refresh]
+                    .into_iter()
+                    .flatten()
+                {
+                    handle.abort();
+                }
+                if let Some(player) = self.player.take() {
+                    player.send(Command::Quit);
+                }
+            }
+        }
+    }
+
+    /// Loads a track, opening the audio device the first time.
+    fn load(&mut self, track: Track) {
+        if self.player.is_none() {
+            match player::open_default(&self.ctx.net) {
+                Ok(p) => self.player = Some(p),
+                Err(e) => {
+                    self.failed(e.to_string());
+                    return;
+                }
+            }
+        }
+        if let Some(player) = &self.player {
+            player.send(Command::Load(track));
+        }
+    }
+
+    fn failed(&self, reason: String) {
+        let _ = self.tx.send(Msg::PlaybackFailed(reason));
+    }
+
+    /// The player's events so far; speech positions counted in the whole narration.
+    fn player_events(&mut self) -> Vec<Msg> {
+        let Some(player) = &self.player else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        while let Some(event) = player.try_recv() {
+            let event = match (event, &self.speech) {
+                (PlayerEvent::Position { pos, total, part }, Some((synthesis, first))) => {
+                    let (whole_pos, whole_total) =
+                        playback::speech_clock(&synthesis.timeline(), *first, pos);
+                    PlayerEvent::Position {
+                        pos: whole_pos.unwrap_or(pos),
+                        total: whole_total.or(total),
+                        part,
+                    }
+                }
+                (event, _) => event,
+            };
+            out.push(Msg::Player(event));
+        }
+        out
+    }
+}
+
+/// Aborts the task in `slot` (its result would be stale) and keeps `new` there.
+fn replace(slot: &mut Option<JoinHandle<()>>, new: JoinHandle<()>) {
+    if let Some(old) = slot.replace(new) {
+        old.abort();
+    }
+}
+
+/// A cached article or thread, read off the async workers.
+async fn cached<T: Send + 'static>(
+    ctx: &Arc<Context>,
+    url: &str,
+    read: fn(&Context, &str) -> Option<T>,
+) -> Option<T> {
+    let (ctx, url) = (Arc::clone(ctx), url.to_string());
+    tokio::task::spawn_blocking(move || read(&ctx, &url))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Refreshes every feed, reporting progress, and reads the headlines again.
+async fn refresh(
+    ctx: &Context,
+    tx: &UnboundedSender<Msg>,
+) -> Result<(Vec<crate::model::Headline>, String), String> {
+    let mut store = ctx.store().map_err(|e| e.to_string())?;
+    let progress = |done: usize, total: usize| {
+        let _ = tx.send(Msg::RefreshProgress { done, total });
+    };
+    let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    let headlines = store
+        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
+        .map_err(|e| e.to_string())?;
+    Ok((headlines, summary(&report)))
+}
+
+/// `12 feeds, 30 new; 2 failed: name: reason`.
+pub fn summary(report: &crate::refresh::RefreshReport) -> String {
+    let mut s = format!("{} feeds, {} new", report.feeds, report.new_items);
+    if let Some((name, reason)) = report.errors.first() {
+        s.push_str(&format!(
+            "; {} failed: {name}: {reason}",
+            report.errors.len()
+        ));
+    }
+    crate::sanitize::line(&s)
+}
+
+/// Raw mode and the alternate screen while it lives; restored on drop and on panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> std::io::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        crossterm::terminal::enable_raw_mode()?;
+        let guard = TerminalGuard;
+        crossterm::execute!(
+            std::io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            crossterm::cursor::Hide
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+        // The default hook again: nothing to restore once the app has left.
+        let _ = std::panic::take_hook();
+    }
+}
+
+fn restore() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = out.flush();
+}
