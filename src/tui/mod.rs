@@ -9,6 +9,9 @@ pub mod state;
 pub mod update;
 pub mod view;
 
+#[cfg(test)]
+mod testdata;
+
 pub use app::run;
 pub use keymap::{Action, BINDINGS, Binding};
 pub use state::{AppState, Focus, Loadable, OpenItem, PlayerSnapshot};

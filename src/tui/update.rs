@@ -430,3 +430,397 @@ fn follow_speech(state: &mut AppState) {
     }
     state.dirty = true;
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::tui::testdata;
+
+    fn app() -> AppState {
+        AppState::new(testdata::headlines(), (80, 24))
+    }
+
+    fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
+        update(state, Msg::Key(action))
+    }
+
+    /// Opens headline `index` and delivers its article and comments.
+    fn opened(index: usize, narrated: bool) -> AppState {
+        let mut s = app();
+        s.selected = index;
+        key(&mut s, Action::Open);
+        let id = s.headlines[index].id;
+        update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id,
+                result: Ok(testdata::article(id, narrated)),
+                notice: None,
+            },
+        );
+        update(
+            &mut s,
+            Msg::CommentsLoaded {
+                id,
+                result: Ok(testdata::thread()),
+            },
+        );
+        s
+    }
+
+    fn position(secs: u64, part: Option<usize>) -> Msg {
+        Msg::Player(PlayerEvent::Position {
+            pos: Duration::from_secs(secs),
+            total: Some(Duration::from_secs(252)),
+            part,
+        })
+    }
+
+    #[test]
+    fn enter_marks_the_item_loading_and_asks_for_its_article_and_comments() {
+        let mut s = app();
+        key(&mut s, Action::Down);
+        let effects = key(&mut s, Action::Open);
+        assert_eq!(s.focus, Focus::Article);
+        assert!(s.headlines[1].read);
+        let open = s.open.as_ref().expect("an open item");
+        assert_eq!(open.id, 2);
+        assert_eq!(open.article, Loadable::Loading);
+        assert_eq!(open.comments, Loadable::Loading);
+        assert!(matches!(
+            effects.as_slice(),
+            [
+                Effect::LoadArticle { id: 2, url: a },
+                Effect::LoadComments { id: 2, url: c },
+            ] if a == "https://gazette.example/2" && c == a
+        ));
+    }
+
+    #[test]
+    fn a_result_for_an_article_already_left_is_dropped() {
+        let mut s = app();
+        key(&mut s, Action::Open);
+        key(&mut s, Action::Back);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Open);
+        s.dirty = false;
+        let stale = Msg::ArticleLoaded {
+            id: 1,
+            result: Ok(testdata::article(1, true)),
+            notice: None,
+        };
+        assert!(update(&mut s, stale).is_empty());
+        let stale_comments = Msg::CommentsLoaded {
+            id: 1,
+            result: Ok(testdata::thread()),
+        };
+        update(&mut s, stale_comments);
+        let open = s.open.as_ref().expect("an open item");
+        assert_eq!((open.id, &open.article), (2, &Loadable::Loading));
+        assert_eq!(open.comments, Loadable::Loading);
+        assert!(!s.dirty, "a dropped result draws nothing");
+
+        update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id: 2,
+                result: Ok(testdata::article(2, false)),
+                notice: Some("offline; showing the saved copy".into()),
+            },
+        );
+        let open = s.open.as_ref().expect("an open item");
+        assert!(open.article.loaded().is_some());
+        assert!(open.rendered.as_ref().is_some_and(|r| !r.lines.is_empty()));
+        assert_eq!(open.rendered_width, s.article_width());
+        assert_eq!(s.status, "offline; showing the saved copy");
+        assert!(s.dirty);
+    }
+
+    #[test]
+    fn failures_are_kept_for_the_view() {
+        let mut s = app();
+        key(&mut s, Action::Open);
+        update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id: 1,
+                result: Err("connection refused".into()),
+                notice: None,
+            },
+        );
+        update(
+            &mut s,
+            Msg::CommentsLoaded {
+                id: 1,
+                result: Err("timed out".into()),
+            },
+        );
+        let open = s.open.as_ref().expect("an open item");
+        assert_eq!(open.article, Loadable::Failed("connection refused".into()));
+        assert_eq!(open.comments, Loadable::Failed("timed out".into()));
+    }
+
+    #[test]
+    fn reopening_the_open_item_does_not_fetch_it_again() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::Back);
+        assert_eq!(s.focus, Focus::Headlines);
+        assert!(key(&mut s, Action::Open).is_empty());
+        assert_eq!(s.focus, Focus::Article);
+    }
+
+    #[test]
+    fn space_plays_the_recording_then_toggles_it() {
+        let mut s = opened(0, true);
+        let effects = key(&mut s, Action::TogglePlay);
+        assert!(matches!(
+            effects.as_slice(),
+            [
+                Effect::PlayRecording { item: 1, narration },
+                Effect::Player(Command::Play),
+            ] if narration.url == "https://gazette.example/audio/1.mp3"
+        ));
+        assert_eq!(s.player.state, PlayState::Loading);
+        assert_eq!(s.player.item, Some(1));
+        assert!(!s.player.speech);
+        let effects = key(&mut s, Action::TogglePlay);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Player(Command::Toggle)]
+        ));
+        // From the headlines, space still pauses what plays.
+        key(&mut s, Action::Back);
+        let effects = key(&mut s, Action::TogglePlay);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Player(Command::Toggle)]
+        ));
+    }
+
+    #[test]
+    fn an_article_without_a_recording_is_spoken_title_first() {
+        let mut s = opened(1, false);
+        let effects = key(&mut s, Action::TogglePlay);
+        let Some(Effect::StartSpeech { item, parts, first }) = effects.first() else {
+            panic!("expected speech, got {effects:?}");
+        };
+        let article = s
+            .open
+            .as_ref()
+            .and_then(|o| o.article.loaded())
+            .expect("loaded");
+        assert_eq!((*item, *first), (2, 0));
+        assert_eq!(parts[0], article.title);
+        assert_eq!(&parts[1..], article.paragraphs.as_slice());
+        assert!(s.player.speech);
+    }
+
+    #[test]
+    fn nothing_to_play_says_why() {
+        let mut s = app();
+        assert!(key(&mut s, Action::TogglePlay).is_empty());
+        assert_eq!(s.status, "open an article to listen to it");
+        key(&mut s, Action::Open);
+        assert!(key(&mut s, Action::TogglePlay).is_empty());
+        assert_eq!(s.status, "the article is still loading");
+        assert!(key(&mut s, Action::SeekForward).is_empty());
+    }
+
+    #[test]
+    fn seek_and_volume_go_to_the_player() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::TogglePlay);
+        let seek = key(&mut s, Action::SeekBack);
+        assert!(
+            matches!(seek.as_slice(), [Effect::Player(Command::SeekBy(x))] if *x == -SEEK_STEP)
+        );
+        let vol = key(&mut s, Action::VolumeDown);
+        assert!(
+            matches!(vol.as_slice(), [Effect::Player(Command::Volume(v))] if (*v - 0.9).abs() < 1e-6)
+        );
+        assert_eq!(s.status, "volume 90%");
+    }
+
+    #[test]
+    fn the_view_follows_the_spoken_paragraph_until_the_reader_scrolls_away() {
+        let mut s = opened(1, false);
+        // A short terminal, so that the last paragraph lies below the first screen.
+        update(&mut s, Msg::Resize(60, 12));
+        key(&mut s, Action::TogglePlay);
+        let last = s
+            .open
+            .as_ref()
+            .and_then(|o| o.article.loaded())
+            .map(|a| a.paragraphs.len())
+            .expect("loaded");
+        update(&mut s, position(30, Some(last)));
+        let rows = s.article_rows();
+        let open = s.open.as_ref().expect("open");
+        let lines = &open.rendered.as_ref().expect("rendered").lines;
+        let spoken = lines
+            .iter()
+            .position(|l| l.block == Some(last - 1))
+            .expect("the last paragraph is rendered");
+        assert!(open.scroll > 0, "followed down");
+        assert!((open.scroll..open.scroll + rows).contains(&spoken));
+
+        key(&mut s, Action::Top);
+        assert!(!s.open.as_ref().expect("open").follow);
+        update(&mut s, position(31, Some(1)));
+        assert_eq!(
+            s.open.as_ref().expect("open").scroll,
+            0,
+            "stays where the reader went"
+        );
+        update(&mut s, position(40, Some(last)));
+        assert_eq!(s.open.as_ref().expect("open").scroll, 0);
+        key(&mut s, Action::Follow);
+        assert!(
+            s.open.as_ref().expect("open").scroll > 0,
+            "jumps back to the voice"
+        );
+    }
+
+    #[test]
+    fn positions_within_the_same_second_draw_nothing() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::TogglePlay);
+        update(&mut s, position(3, None));
+        s.dirty = false;
+        update(
+            &mut s,
+            Msg::Player(PlayerEvent::Position {
+                pos: Duration::from_millis(3_400),
+                total: Some(Duration::from_secs(252)),
+                part: None,
+            }),
+        );
+        assert!(!s.dirty);
+        assert_eq!(s.player.pos, Duration::from_millis(3_400));
+        update(&mut s, position(4, None));
+        assert!(s.dirty);
+    }
+
+    #[test]
+    fn player_errors_and_the_end_stop_the_snapshot() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::TogglePlay);
+        update(&mut s, Msg::Player(PlayerEvent::State(PlayState::Playing)));
+        assert_eq!(s.player.state, PlayState::Playing);
+        update(
+            &mut s,
+            Msg::Player(PlayerEvent::Error("device lost".into())),
+        );
+        assert_eq!(s.player.state, PlayState::Stopped);
+        assert_eq!(s.status, "playback stopped: device lost");
+        update(&mut s, Msg::PlaybackFailed("no audio output".into()));
+        assert_eq!(s.status, "cannot play: no audio output");
+    }
+
+    #[test]
+    fn back_leaves_help_then_the_article_then_quits() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::Help);
+        assert_eq!((s.focus, s.screen()), (Focus::Help, Focus::Article));
+        assert!(key(&mut s, Action::Down).is_empty(), "help takes the keys");
+        key(&mut s, Action::Back);
+        assert_eq!(s.focus, Focus::Article);
+        key(&mut s, Action::Back);
+        assert_eq!(s.focus, Focus::Headlines);
+        let effects = key(&mut s, Action::Back);
+        assert!(s.quit);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Player(Command::Stop), Effect::Quit]
+        ));
+    }
+
+    #[test]
+    fn tab_and_c_move_between_the_panes() {
+        let mut s = app();
+        key(&mut s, Action::NextFocus);
+        assert_eq!(
+            s.focus,
+            Focus::Headlines,
+            "nothing open: nowhere else to go"
+        );
+        let mut s = opened(0, true);
+        key(&mut s, Action::ToggleComments);
+        assert_eq!(s.focus, Focus::Comments);
+        key(&mut s, Action::ToggleComments);
+        assert_eq!(s.focus, Focus::Article);
+        key(&mut s, Action::NextFocus);
+        assert_eq!(s.focus, Focus::Comments);
+        key(&mut s, Action::NextFocus);
+        assert_eq!(s.focus, Focus::Headlines);
+        key(&mut s, Action::NextFocus);
+        assert_eq!(s.focus, Focus::Article);
+    }
+
+    #[test]
+    fn the_selection_stays_inside_the_list() {
+        let mut s = app();
+        key(&mut s, Action::Up);
+        assert_eq!(s.selected, 0);
+        key(&mut s, Action::Bottom);
+        assert_eq!(s.selected, 3);
+        key(&mut s, Action::Down);
+        assert_eq!(s.selected, 3);
+        key(&mut s, Action::PageUp);
+        assert_eq!(s.selected, 0);
+    }
+
+    #[test]
+    fn a_resize_lays_the_article_out_again() {
+        let mut s = opened(0, true);
+        let narrow = s.open.as_ref().expect("open").rendered_width;
+        update(&mut s, Msg::Resize(160, 48));
+        let open = s.open.as_ref().expect("open");
+        assert_eq!(open.rendered_width, s.article_width());
+        assert_ne!(open.rendered_width, narrow);
+        let widest = open
+            .rendered
+            .as_ref()
+            .expect("rendered")
+            .lines
+            .iter()
+            .map(|l| l.text().chars().count())
+            .max();
+        assert!(widest.is_some_and(|w| w <= s.article_width()));
+    }
+
+    #[test]
+    fn refresh_runs_once_reports_progress_and_keeps_the_selection() {
+        let mut s = app();
+        key(&mut s, Action::Down);
+        assert!(matches!(
+            key(&mut s, Action::Refresh).as_slice(),
+            [Effect::Refresh]
+        ));
+        assert!(
+            key(&mut s, Action::Refresh).is_empty(),
+            "one refresh at a time"
+        );
+        update(
+            &mut s,
+            Msg::RefreshProgress {
+                done: 37,
+                total: 100,
+            },
+        );
+        assert_eq!(s.status, "refreshing 37/100");
+        let mut fresh = vec![testdata::headline(9, "A new headline", false)];
+        fresh.extend(testdata::headlines());
+        update(
+            &mut s,
+            Msg::RefreshDone(Ok((fresh, "5 feeds, 1 new".into()))),
+        );
+        assert_eq!(s.headlines[s.selected].id, 2);
+        assert_eq!(s.status, "5 feeds, 1 new");
+        assert!(!s.refreshing);
+        update(&mut s, Msg::RefreshDone(Err("database is locked".into())));
+        assert_eq!(s.status, "refresh failed: database is locked");
+    }
+}
