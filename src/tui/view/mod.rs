@@ -5,6 +5,8 @@ mod comments;
 mod headlines;
 mod help;
 mod player_bar;
+#[cfg(test)]
+mod tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
