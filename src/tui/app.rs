@@ -142,13 +142,13 @@ impl Effects {
                         let msg = match cached(&ctx, &url, commands::saved_article).await {
                             Some(article) => Msg::ArticleLoaded {
                                 id,
-                                result: Ok(article),
+                                result: Ok(Box::new(article)),
                                 notice: None,
                             },
                             None => match commands::fetch_article(&ctx, &url).await {
                                 Ok((article, notice)) => Msg::ArticleLoaded {
                                     id,
-                                    result: Ok(article),
+                                    result: Ok(Box::new(article)),
                                     notice,
                                 },
                                 Err(e) => Msg::ArticleLoaded {

@@ -16,7 +16,7 @@ pub enum Msg {
     Key(Action),
     ArticleLoaded {
         id: i64,
-        result: Result<Article, String>,
+        result: Result<Box<Article>, String>,
         /// Said when an older copy is shown (the page could not be fetched).
         notice: Option<String>,
     },
@@ -79,7 +79,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     open.rendered = Some(article.render(width));
                     open.rendered_width = width;
                     open.title = article.title.clone();
-                    open.article = Loadable::Loaded(article);
+                    open.article = Loadable::Loaded(*article);
                 }
                 Err(e) => open.article = Loadable::Failed(e),
             }
@@ -456,7 +456,7 @@ mod tests {
             &mut s,
             Msg::ArticleLoaded {
                 id,
-                result: Ok(testdata::article(id, narrated)),
+                result: Ok(Box::new(testdata::article(id, narrated))),
                 notice: None,
             },
         );
@@ -508,7 +508,7 @@ mod tests {
         s.dirty = false;
         let stale = Msg::ArticleLoaded {
             id: 1,
-            result: Ok(testdata::article(1, true)),
+            result: Ok(Box::new(testdata::article(1, true))),
             notice: None,
         };
         assert!(update(&mut s, stale).is_empty());
@@ -526,7 +526,7 @@ mod tests {
             &mut s,
             Msg::ArticleLoaded {
                 id: 2,
-                result: Ok(testdata::article(2, false)),
+                result: Ok(Box::new(testdata::article(2, false))),
                 notice: Some("offline; showing the saved copy".into()),
             },
         );

@@ -83,7 +83,7 @@ fn opened(size: (u16, u16), narrated: bool) -> AppState {
         &mut s,
         Msg::ArticleLoaded {
             id,
-            result: Ok(testdata::article(id, narrated)),
+            result: Ok(Box::new(testdata::article(id, narrated))),
             notice: None,
         },
     );
