@@ -1,12 +1,12 @@
-//! The loop: terminal events, effect results and player events in, `update`, then one frame
-//! when something changed. Effects run on tokio tasks; nothing here waits on the network.
+//! The loop: terminal events (read on their own thread), effect results and player events in,
+//! `update`, then one frame when something changed. Effects run on tokio tasks; nothing here
+//! waits on the network.
 
 use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream};
-use futures_util::{FutureExt, StreamExt};
+use crossterm::event::Event;
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
@@ -55,8 +55,8 @@ async fn run_loop(
     let size = terminal.size()?;
     let mut state = AppState::new(headlines, (size.width, size.height));
     let (tx, mut rx) = unbounded_channel();
+    spawn_input(tx.clone())?;
     let mut effects = Effects::new(ctx, tx);
-    let mut events = EventStream::new();
     loop {
         if state.dirty {
             terminal.draw(|frame| view::draw(frame, &state))?;
@@ -73,18 +73,13 @@ async fn run_loop(
         };
         let mut pending = Vec::new();
         tokio::select! {
-            event = events.next() => match event {
-                Some(Ok(event)) => pending.extend(terminal_msg(event)),
-                Some(Err(e)) => return Err(e.into()),
+            msg = rx.recv() => match msg {
+                Some(msg) => pending.push(msg),
                 None => break,
             },
-            Some(msg) = rx.recv() => pending.push(msg),
             _ = tokio::time::sleep(poll.unwrap_or(Duration::MAX)), if poll.is_some() => {}
         }
         // Everything already waiting is handled before the next frame.
-        while let Some(Some(Ok(event))) = events.next().now_or_never() {
-            pending.extend(terminal_msg(event));
-        }
         while let Ok(msg) = rx.try_recv() {
             pending.push(msg);
         }
@@ -96,6 +91,31 @@ async fn run_loop(
         }
     }
     Ok(EXIT_OK)
+}
+
+/// Reads the terminal on a thread of its own, keys and resizes sent on as messages. When the
+/// terminal cannot be read any more, the app quits.
+fn spawn_input(tx: UnboundedSender<Msg>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("herald-input".to_string())
+        .spawn(move || {
+            loop {
+                match crossterm::event::read() {
+                    Ok(event) => {
+                        if let Some(msg) = terminal_msg(event)
+                            && tx.send(msg).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tx.send(Msg::Key(keymap::Action::Quit));
+                        return;
+                    }
+                }
+            }
+        })?;
+    Ok(())
 }
 
 fn terminal_msg(event: Event) -> Option<Msg> {
