@@ -383,3 +383,44 @@ fn restore() {
     let _ = crossterm::terminal::disable_raw_mode();
     let _ = out.flush();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn terminal_events_become_messages() {
+        let key = Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+        assert!(matches!(
+            terminal_msg(key),
+            Some(Msg::Key(keymap::Action::Down))
+        ));
+        assert!(matches!(
+            terminal_msg(Event::Resize(100, 30)),
+            Some(Msg::Resize(100, 30))
+        ));
+        assert!(terminal_msg(Event::FocusGained).is_none());
+        let unbound = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE));
+        assert!(terminal_msg(unbound).is_none());
+    }
+
+    #[test]
+    fn the_refresh_summary_names_the_first_failure() {
+        let mut report = crate::refresh::RefreshReport {
+            feeds: 3,
+            new_items: 7,
+            refreshed: 2,
+            errors: Vec::new(),
+        };
+        assert_eq!(summary(&report), "3 feeds, 7 new");
+        report.errors = vec![
+            ("Gazette".into(), "timed out".into()),
+            ("Post".into(), "404".into()),
+        ];
+        assert_eq!(
+            summary(&report),
+            "3 feeds, 7 new; 2 failed: Gazette: timed out"
+        );
+    }
+}

@@ -160,6 +160,21 @@ impl AppState {
         usize::from(cols.saturating_sub(2 + GUTTER)).max(20)
     }
 
+    /// The width of the comments' text (inside their border).
+    pub fn comments_width(&self) -> usize {
+        let cols = if self.wide() {
+            self.size.0 - article_columns(self.size.0)
+        } else {
+            self.size.0
+        };
+        usize::from(cols.saturating_sub(2))
+    }
+
+    /// How many rows the comments pane shows.
+    pub fn comments_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(FOOTER + 2).max(1))
+    }
+
     /// How many body lines the article pane shows.
     pub fn article_rows(&self) -> usize {
         usize::from(

@@ -267,6 +267,7 @@ fn quit(state: &mut AppState) -> Vec<Effect> {
 /// Moves the selection or scrolls the focused pane; `isize::MIN`/`MAX` go to either end.
 fn move_by(state: &mut AppState, delta: isize) {
     let rows = state.article_rows();
+    let (comments_width, comments_rows) = (state.comments_width(), state.comments_rows());
     let step = |at: usize, len: usize| -> usize {
         let last = len.saturating_sub(1);
         match delta {
@@ -286,7 +287,14 @@ fn move_by(state: &mut AppState, delta: isize) {
         }
         Focus::Comments => {
             if let Some(open) = state.open.as_mut() {
-                open.comments_scroll = step(open.comments_scroll, usize::MAX);
+                let lines = open
+                    .comments
+                    .loaded()
+                    .map_or(0, |t| super::view::comments::rows(t, comments_width));
+                open.comments_scroll = step(
+                    open.comments_scroll,
+                    lines.saturating_sub(comments_rows) + 1,
+                );
             }
         }
         Focus::Help => {}
@@ -770,6 +778,23 @@ mod tests {
         assert_eq!(s.selected, 3);
         key(&mut s, Action::PageUp);
         assert_eq!(s.selected, 0);
+    }
+
+    #[test]
+    fn comments_scroll_no_further_than_their_last_line() {
+        let mut s = opened(0, true);
+        update(&mut s, Msg::Resize(80, 10));
+        key(&mut s, Action::ToggleComments);
+        key(&mut s, Action::Bottom);
+        let thread = testdata::thread();
+        let total = crate::tui::view::comments::rows(&thread, s.comments_width());
+        let last_top = total - s.comments_rows();
+        assert!(last_top > 0, "the thread is longer than the pane");
+        assert_eq!(s.open.as_ref().expect("open").comments_scroll, last_top);
+        key(&mut s, Action::Down);
+        assert_eq!(s.open.as_ref().expect("open").comments_scroll, last_top);
+        key(&mut s, Action::Top);
+        assert_eq!(s.open.as_ref().expect("open").comments_scroll, 0);
     }
 
     #[test]

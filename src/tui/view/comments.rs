@@ -41,6 +41,11 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, open: &OpenItem, focused: bool
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// How many rows the thread takes at `width` columns (inside the pane's border).
+pub fn rows(thread: &CommentThread, width: usize) -> usize {
+    thread_lines(thread, width).len()
+}
+
 fn thread_lines(thread: &CommentThread, width: usize) -> Vec<Line<'static>> {
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();

@@ -1,7 +1,7 @@
 //! Drawing: reads the state, never changes it, never waits.
 
 mod article;
-mod comments;
+pub mod comments;
 mod headlines;
 mod help;
 mod player_bar;
