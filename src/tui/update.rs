@@ -1,9 +1,13 @@
 //! The pure heart of the app: a message in, the state changed, effects out as data. No IO and
 //! no waiting here; `app` runs the effects and sends their results back as messages.
+//!
+//! Models arrive sanitized; the error and status texts that effects send are sanitized here,
+//! the one way they reach the screen.
 
 use crate::article::Article;
 use crate::audio::{Command, PlayState, PlayerEvent};
 use crate::model::{CommentThread, Headline, Narration};
+use crate::sanitize;
 
 use super::keymap::Action;
 use super::state::{AppState, Focus, Loadable, OpenItem};
@@ -81,10 +85,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     open.title = article.title.clone();
                     open.article = Loadable::Loaded(*article);
                 }
-                Err(e) => open.article = Loadable::Failed(e),
+                Err(e) => open.article = Loadable::Failed(sanitize::line(&e)),
             }
             if let Some(notice) = notice {
-                state.status = notice;
+                state.status = sanitize::line(&notice);
             }
             state.dirty = true;
             Vec::new()
@@ -95,7 +99,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             };
             open.comments = match result {
                 Ok(thread) => Loadable::Loaded(thread),
-                Err(e) => Loadable::Failed(e),
+                Err(e) => Loadable::Failed(sanitize::line(&e)),
             };
             state.dirty = true;
             Vec::new()
@@ -106,7 +110,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::PlaybackFailed(reason) => {
             state.player.state = PlayState::Stopped;
-            state.status = format!("cannot play: {reason}");
+            state.status = format!("cannot play: {}", sanitize::line(&reason));
             state.dirty = true;
             Vec::new()
         }
@@ -124,9 +128,9 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     state.selected = keep
                         .and_then(|id| state.headlines.iter().position(|h| h.id == id))
                         .unwrap_or(0);
-                    state.status = summary;
+                    state.status = sanitize::line(&summary);
                 }
-                Err(e) => state.status = format!("refresh failed: {e}"),
+                Err(e) => state.status = format!("refresh failed: {}", sanitize::line(&e)),
             }
             state.dirty = true;
             Vec::new()
@@ -404,7 +408,7 @@ fn player_event(state: &mut AppState, event: PlayerEvent) {
         }
         PlayerEvent::Error(e) => {
             p.state = PlayState::Stopped;
-            state.status = format!("playback stopped: {e}");
+            state.status = format!("playback stopped: {}", sanitize::line(&e));
         }
     }
     state.dirty = true;
@@ -568,6 +572,27 @@ mod tests {
         let open = s.open.as_ref().expect("an open item");
         assert_eq!(open.article, Loadable::Failed("connection refused".into()));
         assert_eq!(open.comments, Loadable::Failed("timed out".into()));
+    }
+
+    #[test]
+    fn error_texts_cannot_drive_the_terminal() {
+        let mut s = app();
+        key(&mut s, Action::Open);
+        let hostile = "bad\u{1b}]0;owned\u{7}\u{1b}[2J gateway\r\nreply".to_string();
+        update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id: 1,
+                result: Err(hostile.clone()),
+                notice: None,
+            },
+        );
+        update(&mut s, Msg::Player(PlayerEvent::Error(hostile.clone())));
+        let open = s.open.as_ref().expect("open");
+        assert_eq!(open.article, Loadable::Failed("bad gateway reply".into()));
+        assert_eq!(s.status, "playback stopped: bad gateway reply");
+        update(&mut s, Msg::RefreshDone(Err(hostile)));
+        assert_eq!(s.status, "refresh failed: bad gateway reply");
     }
 
     #[test]
