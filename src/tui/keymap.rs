@@ -19,6 +19,8 @@ pub enum Action {
     Back,
     Quit,
     TogglePlay,
+    /// Speak the article from the paragraph at the top of the view.
+    PlayFromHere,
     SeekBack,
     SeekForward,
     VolumeDown,
@@ -113,6 +115,12 @@ pub const BINDINGS: &[Binding] = &[
         label: "Space",
         action: Action::TogglePlay,
         help: "listen to the article / pause",
+    },
+    Binding {
+        keys: &[(KeyCode::Char('p'), NONE)],
+        label: "p",
+        action: Action::PlayFromHere,
+        help: "speak from the paragraph at the top",
     },
     Binding {
         keys: &[(KeyCode::Left, NONE)],

@@ -225,6 +225,7 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::TogglePlay => toggle_play(state),
+        Action::PlayFromHere => play_from_here(state),
         Action::SeekBack | Action::SeekForward if state.player.item.is_some() => {
             let step = if action == Action::SeekBack {
                 -SEEK_STEP
@@ -382,6 +383,50 @@ fn toggle_play(state: &mut AppState) -> Vec<Effect> {
         },
     };
     vec![start, Effect::Player(Command::Play)]
+}
+
+/// `p` in the article: synthesized speech from the first paragraph at or below the top of
+/// the view (the paragraph's own words, whether or not the article has a recording).
+fn play_from_here(state: &mut AppState) -> Vec<Effect> {
+    if state.focus != Focus::Article {
+        return Vec::new();
+    }
+    let Some(open) = state.open.as_mut() else {
+        return Vec::new();
+    };
+    let (Some(article), Some(rendered)) = (open.article.loaded(), &open.rendered) else {
+        state.status = "the article is still loading".to_string();
+        return Vec::new();
+    };
+    let Some(paragraph) = rendered.lines[open.scroll.min(rendered.lines.len())..]
+        .iter()
+        .find_map(|l| l.block)
+    else {
+        state.status = "no paragraph here to speak".to_string();
+        return Vec::new();
+    };
+    open.follow = true;
+    state.player = super::state::PlayerSnapshot {
+        state: PlayState::Loading,
+        title: article.title.clone(),
+        item: Some(open.id),
+        speech: true,
+        volume: state.player.volume,
+        ..Default::default()
+    };
+    state.status = format!(
+        "speaking from paragraph {} of {}",
+        paragraph + 1,
+        article.paragraphs.len()
+    );
+    vec![
+        Effect::StartSpeech {
+            item: open.id,
+            parts: crate::narration::article_parts(article),
+            first: paragraph + 1,
+        },
+        Effect::Player(Command::Play),
+    ]
 }
 
 fn player_event(state: &mut AppState, event: PlayerEvent) {
@@ -648,6 +693,45 @@ mod tests {
         assert_eq!(parts[0], article.title);
         assert_eq!(&parts[1..], article.paragraphs.as_slice());
         assert!(s.player.speech);
+    }
+
+    #[test]
+    fn p_speaks_from_the_paragraph_at_the_top_of_the_view() {
+        let mut s = opened(0, true);
+        update(&mut s, Msg::Resize(80, 12));
+        let paragraph_two = s
+            .open
+            .as_ref()
+            .and_then(|o| o.rendered.as_ref())
+            .and_then(|r| r.lines.iter().position(|l| l.block == Some(1)))
+            .expect("a second paragraph");
+        // Scrolled to the blank line just above the second paragraph.
+        for _ in 0..paragraph_two - 1 {
+            key(&mut s, Action::Down);
+        }
+        let effects = key(&mut s, Action::PlayFromHere);
+        assert!(matches!(
+            effects.as_slice(),
+            [
+                Effect::StartSpeech {
+                    item: 1,
+                    first: 2,
+                    ..
+                },
+                Effect::Player(Command::Play),
+            ]
+        ));
+        assert!(
+            s.player.speech,
+            "speech even though the article has a recording"
+        );
+        assert!(s.open.as_ref().expect("open").follow);
+        assert_eq!(s.status, "speaking from paragraph 2 of 5");
+        key(&mut s, Action::Back);
+        assert!(
+            key(&mut s, Action::PlayFromHere).is_empty(),
+            "only in the article"
+        );
     }
 
     #[test]
