@@ -66,7 +66,7 @@ async fn run_loop(
             break;
         }
         let poll = match state.player.state {
-            _ if effects.player.is_none() => None,
+            _ if !effects.has_player() => None,
             PlayState::Playing | PlayState::Loading => Some(PLAYING_POLL),
             PlayState::Paused => Some(PAUSED_POLL),
             PlayState::Stopped => None,
@@ -83,6 +83,7 @@ async fn run_loop(
         while let Ok(msg) = rx.try_recv() {
             pending.push(msg);
         }
+        effects.poll_device();
         pending.extend(effects.player_events());
         for msg in pending {
             for effect in update(&mut state, msg) {
@@ -134,7 +135,7 @@ struct Effects {
     article: Option<JoinHandle<()>>,
     comments: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
-    player: Option<PlayerHandle>,
+    player: Device,
     /// Synthesized speech being played, and the part it started from.
     speech: Option<(Synthesis, usize)>,
 }
@@ -147,7 +148,7 @@ impl Effects {
             article: None,
             comments: None,
             refresh: None,
-            player: None,
+            player: Device::Closed,
             speech: None,
         }
     }
@@ -199,9 +200,7 @@ impl Effects {
                 );
             }
             Effect::Player(command) => {
-                if let Some(player) = &self.player {
-                    player.send(command);
-                }
+                self.send(command);
             }
             Effect::PlayRecording { narration, .. } => {
                 let audio = self.ctx.paths.cache.join("audio");
@@ -242,26 +241,64 @@ impl Effects {
                 {
                     handle.abort();
                 }
-                if let Some(player) = self.player.take() {
-                    player.send(Command::Quit);
-                }
+                self.send(Command::Quit);
             }
         }
     }
 
-    /// Loads a track, opening the audio device the first time.
+    /// Loads a track. The audio device is opened the first time, on a blocking thread; what
+    /// is sent meanwhile waits for it.
     fn load(&mut self, track: Track) {
-        if self.player.is_none() {
-            match player::open_default(&self.ctx.net) {
-                Ok(p) => self.player = Some(p),
-                Err(e) => {
-                    self.failed(e.to_string());
-                    return;
-                }
-            }
+        if matches!(self.player, Device::Closed) {
+            let (done, rx) = tokio::sync::oneshot::channel();
+            let (net, tx) = (self.ctx.net.clone(), self.tx.clone());
+            tokio::task::spawn_blocking(move || {
+                let _ = done.send(player::open_default(&net));
+                // Wakes the loop, which then takes the device.
+                let _ = tx.send(Msg::Tick);
+            });
+            self.player = Device::Opening {
+                rx,
+                queued: Vec::new(),
+            };
         }
-        if let Some(player) = &self.player {
-            player.send(Command::Load(track));
+        self.send(Command::Load(track));
+    }
+
+    fn send(&mut self, command: Command) {
+        match &mut self.player {
+            Device::Open(player) => player.send(command),
+            Device::Opening { queued, .. } => queued.push(command),
+            Device::Closed => {}
+        }
+    }
+
+    fn has_player(&self) -> bool {
+        !matches!(self.player, Device::Closed)
+    }
+
+    /// Takes the audio device once it has opened, and sends it what waited.
+    fn poll_device(&mut self) {
+        let Device::Opening { rx, queued } = &mut self.player else {
+            return;
+        };
+        match rx.try_recv() {
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+            Ok(Ok(player)) => {
+                for command in queued.drain(..) {
+                    player.send(command);
+                }
+                self.player = Device::Open(player);
+            }
+            Ok(Err(e)) => {
+                self.player = Device::Closed;
+                self.speech = None;
+                self.failed(e.to_string());
+            }
+            Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                self.player = Device::Closed;
+                self.failed("the audio device could not be opened".to_string());
+            }
         }
     }
 
@@ -271,7 +308,7 @@ impl Effects {
 
     /// The player's events so far; speech positions counted in the whole narration.
     fn player_events(&mut self) -> Vec<Msg> {
-        let Some(player) = &self.player else {
+        let Device::Open(player) = &self.player else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -292,6 +329,17 @@ impl Effects {
         }
         out
     }
+}
+
+/// The audio device: opened on first use, off the loop thread.
+enum Device {
+    Closed,
+    Opening {
+        rx: tokio::sync::oneshot::Receiver<Result<PlayerHandle, crate::audio::AudioError>>,
+        /// Commands sent before the device was ready, in order.
+        queued: Vec<Command>,
+    },
+    Open(PlayerHandle),
 }
 
 /// Aborts the task in `slot` (its result would be stale) and keeps `new` there.

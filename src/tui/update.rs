@@ -109,7 +109,11 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::PlaybackFailed(reason) => {
-            state.player.state = PlayState::Stopped;
+            // Nothing is loaded: the next Space tries again.
+            state.player = super::state::PlayerSnapshot {
+                volume: state.player.volume,
+                ..Default::default()
+            };
             state.status = format!("cannot play: {}", sanitize::line(&reason));
             state.dirty = true;
             Vec::new()
@@ -834,6 +838,12 @@ mod tests {
         assert_eq!(s.status, "playback stopped: device lost");
         update(&mut s, Msg::PlaybackFailed("no audio output".into()));
         assert_eq!(s.status, "cannot play: no audio output");
+        assert_eq!(s.player.item, None);
+        let retry = key(&mut s, Action::TogglePlay);
+        assert!(matches!(
+            retry.first(),
+            Some(Effect::PlayRecording { item: 1, .. })
+        ));
     }
 
     #[test]
