@@ -19,3 +19,4 @@ pub mod sanitize;
 pub mod source;
 pub mod store;
 pub mod subscriptions;
+pub mod tui;

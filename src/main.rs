@@ -105,12 +105,10 @@ fn main() {
 }
 
 fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
-    let Some(command) = command else {
-        use clap::CommandFactory;
-        Cli::command().print_help()?;
-        return Ok(commands::EXIT_OK);
-    };
     let ctx = Context::load(paths)?;
+    let Some(command) = command else {
+        return herald::tui::run(ctx);
+    };
     let stdout = std::io::stdout();
     let mut out = Out::new(std::io::BufWriter::new(stdout.lock()));
     let code = match command {

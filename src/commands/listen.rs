@@ -9,10 +9,9 @@ use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
 use super::reading::{load_article, saved_article};
 use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out};
-use crate::article::Article;
 use crate::audio::player::{self, PlayerHandle};
-use crate::audio::{Command, PlayState, PlayerEvent, SpeechFeed, Track, format_time, stream};
-use crate::narration::tts;
+use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, stream};
+use crate::narration::{playback, tts};
 
 #[derive(Debug, Clone)]
 pub struct ListenArgs {
@@ -39,35 +38,6 @@ pub fn parse_time(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-/// What is spoken: the title, then each paragraph.
-fn speech_parts(article: &Article) -> Vec<String> {
-    std::iter::once(article.title.clone())
-        .chain(article.paragraphs.iter().cloned())
-        .collect()
-}
-
-/// The path of a `file://` recording (a local page's own).
-fn local_file(url: &str) -> Option<PathBuf> {
-    url::Url::parse(url)
-        .ok()
-        .filter(|u| u.scheme() == "file")?
-        .to_file_path()
-        .ok()
-}
-
-/// A cache file name for a recording's URL.
-fn cache_name(url: &str) -> String {
-    let ext = Path::new(url.split(['?', '#']).next().unwrap_or_default())
-        .extension()
-        .and_then(|e| e.to_str())
-        .filter(|e| e.len() <= 5 && e.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or("audio");
-    format!(
-        "{:032x}.{ext}",
-        crate::cache_key::fnv1a_128(&[url.as_bytes()])
-    )
-}
-
 pub fn listen<W: Write>(
     ctx: &Context,
     runtime: &tokio::runtime::Runtime,
@@ -86,7 +56,7 @@ pub fn listen<W: Write>(
         Some(article) => article,
         None => runtime.block_on(load_article(ctx, target))?,
     };
-    let parts = speech_parts(&article);
+    let parts = tts::article_parts(&article);
     let recording = if args.tts {
         None
     } else {
@@ -100,13 +70,13 @@ pub fn listen<W: Write>(
     if let Some(path) = &args.out {
         let (length, what) = match &recording {
             Some(n) => {
-                let file = match local_file(&n.url) {
+                let file = match playback::local_file(&n.url) {
                     Some(path) => path,
                     None => runtime
                         .block_on(stream::fetch_to_cache(
                             ctx.net.client(),
                             &n.url,
-                            &audio_cache.join(cache_name(&n.url)),
+                            &audio_cache.join(playback::cache_name(&n.url)),
                         ))
                         .map_err(|e| failed(&e))?,
                 };
@@ -157,17 +127,7 @@ pub fn listen<W: Write>(
     };
     match &recording {
         Some(n) => {
-            let track = match local_file(&n.url) {
-                Some(path) => Track::File {
-                    path,
-                    total_hint: None,
-                },
-                None => Track::Remote {
-                    url: n.url.clone(),
-                    cache: audio_cache.join(cache_name(&n.url)),
-                    total_hint: None,
-                },
-            };
+            let track = playback::recording_track(n, &audio_cache);
             session.player.send(Command::Load(track));
             if (args.speed - 1.0).abs() > f32::EPSILON {
                 session.player.send(Command::Speed(args.speed));
@@ -210,7 +170,7 @@ impl Session {
         ctx: &Context,
         cache: &Path,
     ) -> Result<(), CommandError> {
-        let mut synthesis = tts::start(
+        let (synthesis, feed) = playback::start_speech(
             parts.to_vec(),
             first,
             &ctx.config.narration,
@@ -218,9 +178,6 @@ impl Session {
             cache,
         )
         .map_err(|e| CommandError::Failed(e.to_string()))?;
-        let feed: SpeechFeed = synthesis
-            .take_feed()
-            .ok_or_else(|| CommandError::Failed("speech synthesis did not start".into()))?;
         self.player.send(Command::Load(Track::Speech(feed)));
         self.synthesis = Some(synthesis);
         self.first = first;
@@ -237,13 +194,7 @@ impl Session {
         // Speech restarted from a later part (a speed change) counts from there; the timeline
         // gives the time in the whole narration once the earlier parts are known again.
         let (pos, total) = match self.synthesis.as_ref().filter(|_| self.speech) {
-            Some(synthesis) => {
-                let timeline = synthesis.timeline();
-                match timeline.start_of(self.first) {
-                    Some(offset) => (Some(offset + self.pos), timeline.total()),
-                    None => (None, None),
-                }
-            }
+            Some(synthesis) => playback::speech_clock(&synthesis.timeline(), self.first, self.pos),
             None => (Some(self.pos), self.total),
         };
         let mut line = format!(

@@ -7,7 +7,10 @@ mod reading;
 
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 pub use listen::{ListenArgs, listen, parse_time};
-pub use reading::{comments, read};
+pub use reading::{
+    comments, display_date, fetch_article, fetch_comments, read, saved_article, saved_comments,
+    wrap,
+};
 
 use std::io::Write;
 

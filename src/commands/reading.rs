@@ -94,16 +94,34 @@ pub async fn read<W: Write>(
 }
 
 /// The copy of the article saved when it was last read, if any.
-pub(crate) fn saved_article(ctx: &Context, target: &str) -> Option<Article> {
+pub fn saved_article(ctx: &Context, target: &str) -> Option<Article> {
     cached(&ctx.store().ok()?, CacheKind::Article, target)
 }
 
-/// The article at `target`: fetched and extracted (and cached), or, when the page cannot be
-/// had, the copy saved when it was last read, or the full text its feed carried.
+/// The comments saved when the article was last read, if any.
+pub fn saved_comments(ctx: &Context, target: &str) -> Option<CommentThread> {
+    cached(&ctx.store().ok()?, CacheKind::Comments, target)
+}
+
+/// [`fetch_article`], telling the user on stderr when an older copy is shown.
 pub(crate) async fn load_article(ctx: &Context, target: &str) -> Result<Article, CommandError> {
+    let (article, notice) = fetch_article(ctx, target).await?;
+    if let Some(notice) = notice {
+        eprintln!("herald: {}", crate::sanitize::line(&notice));
+    }
+    Ok(article)
+}
+
+/// The article at `target`: fetched and extracted (and cached), or, when the page cannot be
+/// had, the copy saved when it was last read, or the full text its feed carried. The notice
+/// says when an older copy is shown, and why.
+pub async fn fetch_article(
+    ctx: &Context,
+    target: &str,
+) -> Result<(Article, Option<String>), CommandError> {
     let store = ctx.store()?;
     let item = store.item_by_link(target)?;
-    let article = match fetch_page(ctx, target).await {
+    let (article, notice) = match fetch_page(ctx, target).await {
         Ok(page) => {
             let from_page = Article::from_page(&page.text(), &page.url);
             let mut article = match (from_page, &item) {
@@ -122,25 +140,27 @@ pub(crate) async fn load_article(ctx: &Context, target: &str) -> Result<Article,
             if let Some(i) = &item {
                 store.set_read(i.id, true)?;
             }
-            article
+            (article, None)
         }
         Err(reason) => match cached::<Article>(&store, CacheKind::Article, target) {
-            Some(article) => {
-                eprintln!(
-                    "herald: {target}: {reason}; showing the copy saved when it was last read"
-                );
-                article
-            }
+            Some(article) => (
+                article,
+                Some(format!(
+                    "{target}: {reason}; showing the copy saved when it was last read"
+                )),
+            ),
             None => match item.as_ref().and_then(|i| from_feed_item(i, target)) {
-                Some(article) => {
-                    eprintln!("herald: {target}: {reason}; showing the full text the feed carried");
-                    article
-                }
+                Some(article) => (
+                    article,
+                    Some(format!(
+                        "{target}: {reason}; showing the full text the feed carried"
+                    )),
+                ),
                 None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
             },
         },
     };
-    Ok(article)
+    Ok((article, notice))
 }
 
 fn from_feed_item(item: &crate::store::StoredItem, target: &str) -> Option<Article> {
@@ -171,8 +191,26 @@ pub async fn comments<W: Write>(
     json: bool,
     out: &mut Out<W>,
 ) -> Result<i32, CommandError> {
+    let (thread, notice) = fetch_comments(ctx, target).await?;
+    if let Some(notice) = notice {
+        eprintln!("herald: {}", crate::sanitize::line(&notice));
+    }
+    if json {
+        write_json(out, &thread)?;
+        return Ok(EXIT_OK);
+    }
+    print_thread(&thread, out)?;
+    Ok(EXIT_OK)
+}
+
+/// The comments of the article at `target`, fetched (and cached) or, when the page cannot be
+/// had, those saved when it was last read; the notice says so.
+pub async fn fetch_comments(
+    ctx: &Context,
+    target: &str,
+) -> Result<(CommentThread, Option<String>), CommandError> {
     let store = ctx.store()?;
-    let thread = match fetch_page(ctx, target).await {
+    let (thread, notice) = match fetch_page(ctx, target).await {
         Ok(page) => {
             let item_feed = store
                 .item_by_link(target)?
@@ -184,24 +222,19 @@ pub async fn comments<W: Write>(
             if let Ok(text) = serde_json::to_string(&thread) {
                 store.put_cached(CacheKind::Comments, target, &text)?;
             }
-            thread
+            (thread, None)
         }
         Err(reason) => match cached::<CommentThread>(&store, CacheKind::Comments, target) {
-            Some(thread) => {
-                eprintln!(
-                    "herald: {target}: {reason}; showing the comments saved when it was last read"
-                );
-                thread
-            }
+            Some(thread) => (
+                thread,
+                Some(format!(
+                    "{target}: {reason}; showing the comments saved when it was last read"
+                )),
+            ),
             None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
         },
     };
-    if json {
-        write_json(out, &thread)?;
-        return Ok(EXIT_OK);
-    }
-    print_thread(&thread, out)?;
-    Ok(EXIT_OK)
+    Ok((thread, notice))
 }
 
 fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::Result<()> {
@@ -235,7 +268,7 @@ fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::
 const WIDTH: usize = 80;
 
 /// Greedy word wrap; a word longer than `width` gets a line of its own.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {

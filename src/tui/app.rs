@@ -1,0 +1,474 @@
+//! The loop: terminal events (read on their own thread), effect results and player events in,
+//! `update`, then one frame when something changed. Effects run on tokio tasks; nothing here
+//! waits on the network.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crossterm::event::Event;
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::task::JoinHandle;
+
+use super::keymap;
+use super::state::AppState;
+use super::update::{Effect, Msg, update};
+use super::view;
+use crate::audio::player::{self, PlayerHandle};
+use crate::audio::{Command, PlayState, PlayerEvent, Track};
+use crate::commands::{self, CommandError, Context, EXIT_OK};
+use crate::narration::{Synthesis, playback};
+use crate::store::HeadlineQuery;
+
+/// How often player events are collected while something plays.
+const PLAYING_POLL: Duration = Duration::from_millis(100);
+const PAUSED_POLL: Duration = Duration::from_millis(500);
+
+/// Runs the app on the cached headlines of the configured feeds until the reader quits.
+pub fn run(ctx: Context) -> Result<i32, CommandError> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        return Err(CommandError::Failed(
+            "the app needs a terminal; see `herald --help` for the commands".to_string(),
+        ));
+    }
+    let headlines = ctx
+        .store()?
+        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let result = runtime.block_on(run_loop(Arc::new(ctx), headlines));
+    // A refresh still running on a blocking thread is not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    result
+}
+
+async fn run_loop(
+    ctx: Arc<Context>,
+    headlines: Vec<crate::model::Headline>,
+) -> Result<i32, CommandError> {
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let size = terminal.size()?;
+    let mut state = AppState::new(headlines, (size.width, size.height));
+    let (tx, mut rx) = unbounded_channel();
+    spawn_input(tx.clone())?;
+    let mut effects = Effects::new(ctx, tx);
+    loop {
+        if state.dirty {
+            terminal.draw(|frame| view::draw(frame, &state))?;
+            state.dirty = false;
+        }
+        if state.quit {
+            break;
+        }
+        let poll = match state.player.state {
+            _ if !effects.has_player() => None,
+            PlayState::Playing | PlayState::Loading => Some(PLAYING_POLL),
+            PlayState::Paused => Some(PAUSED_POLL),
+            PlayState::Stopped => None,
+        };
+        let mut pending = Vec::new();
+        tokio::select! {
+            msg = rx.recv() => match msg {
+                Some(msg) => pending.push(msg),
+                None => break,
+            },
+            _ = tokio::time::sleep(poll.unwrap_or(Duration::MAX)), if poll.is_some() => {}
+        }
+        // Everything already waiting is handled before the next frame.
+        while let Ok(msg) = rx.try_recv() {
+            pending.push(msg);
+        }
+        effects.poll_device();
+        pending.extend(effects.player_events());
+        for msg in pending {
+            for effect in update(&mut state, msg) {
+                effects.run(effect);
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Reads the terminal on a thread of its own, keys and resizes sent on as messages. When the
+/// terminal cannot be read any more, the app quits.
+fn spawn_input(tx: UnboundedSender<Msg>) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("herald-input".to_string())
+        .spawn(move || {
+            loop {
+                match crossterm::event::read() {
+                    Ok(event) => {
+                        if let Some(msg) = terminal_msg(event)
+                            && tx.send(msg).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    Err(_) => {
+                        let _ = tx.send(Msg::Key(keymap::Action::Quit));
+                        return;
+                    }
+                }
+            }
+        })?;
+    Ok(())
+}
+
+fn terminal_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) => keymap::resolve(key).map(Msg::Key),
+        Event::Resize(cols, rows) => Some(Msg::Resize(cols, rows)),
+        _ => None,
+    }
+}
+
+/// Runs effects: loads on tokio tasks (a new load for a slot aborts the previous one), player
+/// commands over the player's channel.
+struct Effects {
+    ctx: Arc<Context>,
+    tx: UnboundedSender<Msg>,
+    article: Option<JoinHandle<()>>,
+    comments: Option<JoinHandle<()>>,
+    refresh: Option<JoinHandle<()>>,
+    player: Device,
+    /// Synthesized speech being played, and the part it started from.
+    speech: Option<(Synthesis, usize)>,
+}
+
+impl Effects {
+    fn new(ctx: Arc<Context>, tx: UnboundedSender<Msg>) -> Effects {
+        Effects {
+            ctx,
+            tx,
+            article: None,
+            comments: None,
+            refresh: None,
+            player: Device::Closed,
+            speech: None,
+        }
+    }
+
+    fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::LoadArticle { id, url } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                replace(
+                    &mut self.article,
+                    tokio::spawn(async move {
+                        let msg = match cached(&ctx, &url, commands::saved_article).await {
+                            Some(article) => Msg::ArticleLoaded {
+                                id,
+                                result: Ok(Box::new(article)),
+                                notice: None,
+                            },
+                            None => match commands::fetch_article(&ctx, &url).await {
+                                Ok((article, notice)) => Msg::ArticleLoaded {
+                                    id,
+                                    result: Ok(Box::new(article)),
+                                    notice,
+                                },
+                                Err(e) => Msg::ArticleLoaded {
+                                    id,
+                                    result: Err(e.to_string()),
+                                    notice: None,
+                                },
+                            },
+                        };
+                        let _ = tx.send(msg);
+                    }),
+                );
+            }
+            Effect::LoadComments { id, url } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                replace(
+                    &mut self.comments,
+                    tokio::spawn(async move {
+                        let result = match cached(&ctx, &url, commands::saved_comments).await {
+                            Some(thread) => Ok(thread),
+                            None => commands::fetch_comments(&ctx, &url)
+                                .await
+                                .map(|(thread, _)| thread)
+                                .map_err(|e| e.to_string()),
+                        };
+                        let _ = tx.send(Msg::CommentsLoaded { id, result });
+                    }),
+                );
+            }
+            Effect::Player(command) => {
+                self.send(command);
+            }
+            Effect::PlayRecording { narration, .. } => {
+                let audio = self.ctx.paths.cache.join("audio");
+                if let Err(e) = std::fs::create_dir_all(&audio) {
+                    self.failed(format!("{}: {e}", audio.display()));
+                    return;
+                }
+                self.speech = None;
+                self.load(playback::recording_track(&narration, &audio));
+            }
+            Effect::StartSpeech { parts, first, .. } => {
+                let cache = self.ctx.paths.cache.join("speech");
+                match playback::start_speech(parts, first, &self.ctx.config.narration, 1.0, &cache)
+                {
+                    Ok((synthesis, feed)) => {
+                        self.speech = Some((synthesis, first));
+                        self.load(Track::Speech(feed));
+                    }
+                    Err(e) => self.failed(e.to_string()),
+                }
+            }
+            Effect::Refresh => {
+                if self.refresh.as_ref().is_some_and(|h| !h.is_finished()) {
+                    return;
+                }
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                // The store is not `Sync`: the refresh runs on a blocking thread of its own.
+                let runtime = tokio::runtime::Handle::current();
+                self.refresh = Some(tokio::task::spawn_blocking(move || {
+                    let result = runtime.block_on(refresh(&ctx, &tx));
+                    let _ = tx.send(Msg::RefreshDone(result));
+                }));
+            }
+            Effect::Quit => {
+                for handle in [&self.article, &self.comments, &self.refresh]
+                    .into_iter()
+                    .flatten()
+                {
+                    handle.abort();
+                }
+                self.send(Command::Quit);
+            }
+        }
+    }
+
+    /// Loads a track. The audio device is opened the first time, on a blocking thread; what
+    /// is sent meanwhile waits for it.
+    fn load(&mut self, track: Track) {
+        if matches!(self.player, Device::Closed) {
+            let (done, rx) = tokio::sync::oneshot::channel();
+            let (net, tx) = (self.ctx.net.clone(), self.tx.clone());
+            tokio::task::spawn_blocking(move || {
+                let _ = done.send(player::open_default(&net));
+                // Wakes the loop, which then takes the device.
+                let _ = tx.send(Msg::Tick);
+            });
+            self.player = Device::Opening {
+                rx,
+                queued: Vec::new(),
+            };
+        }
+        self.send(Command::Load(track));
+    }
+
+    fn send(&mut self, command: Command) {
+        match &mut self.player {
+            Device::Open(player) => player.send(command),
+            Device::Opening { queued, .. } => queued.push(command),
+            Device::Closed => {}
+        }
+    }
+
+    fn has_player(&self) -> bool {
+        !matches!(self.player, Device::Closed)
+    }
+
+    /// Takes the audio device once it has opened, and sends it what waited.
+    fn poll_device(&mut self) {
+        let Device::Opening { rx, queued } = &mut self.player else {
+            return;
+        };
+        match rx.try_recv() {
+            Err(tokio::sync::oneshot::error::TryRecvError::Empty) => {}
+            Ok(Ok(player)) => {
+                for command in queued.drain(..) {
+                    player.send(command);
+                }
+                self.player = Device::Open(player);
+            }
+            Ok(Err(e)) => {
+                self.player = Device::Closed;
+                self.speech = None;
+                self.failed(e.to_string());
+            }
+            Err(tokio::sync::oneshot::error::TryRecvError::Closed) => {
+                self.player = Device::Closed;
+                self.failed("the audio device could not be opened".to_string());
+            }
+        }
+    }
+
+    fn failed(&self, reason: String) {
+        let _ = self.tx.send(Msg::PlaybackFailed(reason));
+    }
+
+    /// The player's events so far; speech positions counted in the whole narration.
+    fn player_events(&mut self) -> Vec<Msg> {
+        let Device::Open(player) = &self.player else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        while let Some(event) = player.try_recv() {
+            let event = match (event, &self.speech) {
+                (PlayerEvent::Position { pos, total, part }, Some((synthesis, first))) => {
+                    let (whole_pos, whole_total) =
+                        playback::speech_clock(&synthesis.timeline(), *first, pos);
+                    PlayerEvent::Position {
+                        pos: whole_pos.unwrap_or(pos),
+                        total: whole_total.or(total),
+                        part,
+                    }
+                }
+                (event, _) => event,
+            };
+            out.push(Msg::Player(event));
+        }
+        out
+    }
+}
+
+/// The audio device: opened on first use, off the loop thread.
+enum Device {
+    Closed,
+    Opening {
+        rx: tokio::sync::oneshot::Receiver<Result<PlayerHandle, crate::audio::AudioError>>,
+        /// Commands sent before the device was ready, in order.
+        queued: Vec<Command>,
+    },
+    Open(PlayerHandle),
+}
+
+/// Aborts the task in `slot` (its result would be stale) and keeps `new` there.
+fn replace(slot: &mut Option<JoinHandle<()>>, new: JoinHandle<()>) {
+    if let Some(old) = slot.replace(new) {
+        old.abort();
+    }
+}
+
+/// A cached article or thread, read off the async workers.
+async fn cached<T: Send + 'static>(
+    ctx: &Arc<Context>,
+    url: &str,
+    read: fn(&Context, &str) -> Option<T>,
+) -> Option<T> {
+    let (ctx, url) = (Arc::clone(ctx), url.to_string());
+    tokio::task::spawn_blocking(move || read(&ctx, &url))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Refreshes every feed, reporting progress, and reads the headlines again.
+async fn refresh(
+    ctx: &Context,
+    tx: &UnboundedSender<Msg>,
+) -> Result<(Vec<crate::model::Headline>, String), String> {
+    let mut store = ctx.store().map_err(|e| e.to_string())?;
+    let progress = |done: usize, total: usize| {
+        let _ = tx.send(Msg::RefreshProgress { done, total });
+    };
+    let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &progress)
+        .await
+        .map_err(|e| e.to_string())?;
+    let headlines = store
+        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
+        .map_err(|e| e.to_string())?;
+    Ok((headlines, summary(&report)))
+}
+
+/// `12 feeds, 30 new; 2 failed: name: reason`.
+pub fn summary(report: &crate::refresh::RefreshReport) -> String {
+    let mut s = format!("{} feeds, {} new", report.feeds, report.new_items);
+    if let Some((name, reason)) = report.errors.first() {
+        s.push_str(&format!(
+            "; {} failed: {name}: {reason}",
+            report.errors.len()
+        ));
+    }
+    crate::sanitize::line(&s)
+}
+
+/// Raw mode and the alternate screen while it lives; restored on drop and on panic.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> std::io::Result<TerminalGuard> {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore();
+            previous(info);
+        }));
+        crossterm::terminal::enable_raw_mode()?;
+        let guard = TerminalGuard;
+        crossterm::execute!(
+            std::io::stdout(),
+            crossterm::terminal::EnterAlternateScreen,
+            crossterm::cursor::Hide
+        )?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore();
+        // The default hook again: nothing to restore once the app has left.
+        let _ = std::panic::take_hook();
+    }
+}
+
+fn restore() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = out.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    #[test]
+    fn terminal_events_become_messages() {
+        let key = Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+        assert!(matches!(
+            terminal_msg(key),
+            Some(Msg::Key(keymap::Action::Down))
+        ));
+        assert!(matches!(
+            terminal_msg(Event::Resize(100, 30)),
+            Some(Msg::Resize(100, 30))
+        ));
+        assert!(terminal_msg(Event::FocusGained).is_none());
+        let unbound = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE));
+        assert!(terminal_msg(unbound).is_none());
+    }
+
+    #[test]
+    fn the_refresh_summary_names_the_first_failure() {
+        let mut report = crate::refresh::RefreshReport {
+            feeds: 3,
+            new_items: 7,
+            refreshed: 2,
+            errors: Vec::new(),
+        };
+        assert_eq!(summary(&report), "3 feeds, 7 new");
+        report.errors = vec![
+            ("Gazette".into(), "timed out".into()),
+            ("Post".into(), "404".into()),
+        ];
+        assert_eq!(
+            summary(&report),
+            "3 feeds, 7 new; 2 failed: Gazette: timed out"
+        );
+    }
+}

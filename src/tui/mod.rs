@@ -1,0 +1,18 @@
+//! The terminal app: headlines, the article with its comments, and the player.
+//!
+//! [`update::update`] is pure (a message in, effects out); [`app`] runs the loop and the
+//! effects; [`view`] draws the state. See `ARCHITECTURE.md` for the flow of one key press.
+
+pub mod app;
+pub mod keymap;
+pub mod state;
+pub mod update;
+pub mod view;
+
+#[cfg(test)]
+mod testdata;
+
+pub use app::run;
+pub use keymap::{Action, BINDINGS, Binding};
+pub use state::{AppState, Focus, Loadable, OpenItem, PlayerSnapshot};
+pub use update::{Effect, Msg, update};
