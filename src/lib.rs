@@ -10,6 +10,7 @@ pub mod cache_key;
 pub mod commands;
 pub mod comments;
 pub mod config;
+pub mod demo;
 pub mod html;
 pub mod model;
 pub mod narration;

@@ -55,7 +55,11 @@ pub struct Context {
 
 impl Context {
     pub fn load(paths: Paths) -> Result<Context, CommandError> {
-        let config = Config::load(&paths.config, paths.config_given)?;
+        let mut config = Config::load(&paths.config, paths.config_given)?;
+        // A first run, with no config file anywhere: the bundled demo edition and public feeds.
+        if !paths.config_given && !paths.config.exists() && config.feeds.is_empty() {
+            config.feeds = crate::demo::feeds(&paths.data)?;
+        }
         let net = Net::new(&config.network)?;
         Ok(Context { paths, config, net })
     }

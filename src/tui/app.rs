@@ -57,6 +57,12 @@ async fn run_loop(
     let (tx, mut rx) = unbounded_channel();
     spawn_input(tx.clone())?;
     let mut effects = Effects::new(ctx, tx);
+    // Nothing cached yet (a first run): fetch at once rather than show an empty list.
+    if state.headlines.is_empty() {
+        for effect in update(&mut state, Msg::Key(crate::tui::keymap::Action::Refresh)) {
+            effects.run(effect);
+        }
+    }
     loop {
         if state.dirty {
             terminal.draw(|frame| view::draw(frame, &state))?;
