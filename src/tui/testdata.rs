@@ -100,3 +100,23 @@ pub fn thread() -> CommentThread {
         ],
     }
 }
+
+/// Delivers item `id`'s article and comments, as the loading tasks would.
+pub fn deliver(s: &mut crate::tui::AppState, id: i64, narrated: bool) {
+    use crate::tui::{Msg, update};
+    update(
+        s,
+        Msg::ArticleLoaded {
+            id,
+            result: Ok(Box::new(article(id, narrated))),
+            notice: None,
+        },
+    );
+    update(
+        s,
+        Msg::CommentsLoaded {
+            id,
+            result: Ok(thread()),
+        },
+    );
+}

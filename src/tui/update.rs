@@ -513,21 +513,7 @@ mod tests {
         s.selected = index;
         key(&mut s, Action::Open);
         let id = s.headlines[index].id;
-        update(
-            &mut s,
-            Msg::ArticleLoaded {
-                id,
-                result: Ok(Box::new(testdata::article(id, narrated))),
-                notice: None,
-            },
-        );
-        update(
-            &mut s,
-            Msg::CommentsLoaded {
-                id,
-                result: Ok(testdata::thread()),
-            },
-        );
+        testdata::deliver(&mut s, id, narrated);
         s
     }
 

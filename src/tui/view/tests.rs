@@ -79,21 +79,7 @@ fn opened(size: (u16, u16), narrated: bool) -> AppState {
     let mut s = app(size);
     update(&mut s, Msg::Key(Action::Open));
     let id = s.headlines[0].id;
-    update(
-        &mut s,
-        Msg::ArticleLoaded {
-            id,
-            result: Ok(Box::new(testdata::article(id, narrated))),
-            notice: None,
-        },
-    );
-    update(
-        &mut s,
-        Msg::CommentsLoaded {
-            id,
-            result: Ok(testdata::thread()),
-        },
-    );
+    testdata::deliver(&mut s, id, narrated);
     s
 }
 
