@@ -52,6 +52,10 @@ pub struct Config {
     /// Synthesized narration, for articles without a recording of their own.
     #[serde(default)]
     pub narration: NarrationConfig,
+    /// Keys of the app: an action's name and its keys (see `tui::keymap::ACTIONS`).
+    pub keys: crate::tui::keymap::KeysConfig,
+    /// Colours of the app: a part's name and its colours (see `tui::theme`).
+    pub theme: crate::tui::theme::ThemeConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -121,6 +125,10 @@ impl Config {
         }
         self.narration
             .validate()
+            .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
+        crate::tui::keymap::Keymap::from_config(&self.keys)
+            .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
+        crate::tui::theme::Theme::from_config(&self.theme, false)
             .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
         if let Some(f) = self.feeds.iter().find(|f| f.url.trim().is_empty()) {
             return Err(ConfigError::Value(format!(

@@ -6,12 +6,14 @@
 
 pub mod article;
 pub mod audio;
+pub mod browser;
 pub mod cache_key;
 pub mod commands;
 pub mod comments;
 pub mod config;
 pub mod demo;
 pub mod html;
+pub mod logging;
 pub mod model;
 pub mod narration;
 pub mod net;

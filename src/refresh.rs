@@ -19,8 +19,25 @@ pub struct RefreshReport {
     pub new_items: usize,
     /// Feeds that answered, changed or not.
     pub refreshed: usize,
-    /// (feed name, reason), in config order.
-    pub errors: Vec<(String, String)>,
+    /// Feeds that failed, in config order.
+    pub errors: Vec<FeedFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedFailure {
+    /// The name a person knows the feed by.
+    pub name: String,
+    /// The subscribed URL.
+    pub url: String,
+    pub reason: String,
+}
+
+impl FeedFailure {
+    /// The network could not be reached at all (no route, no name, refused): the usual
+    /// state of a machine offline, worth less noise than a feed that answers wrongly.
+    pub fn unreachable(&self) -> bool {
+        self.reason.starts_with("could not connect")
+    }
 }
 
 /// Refreshes every feed of `config` into `store`. `on_progress(done, total)` is called as feeds
@@ -100,7 +117,11 @@ pub async fn refresh(
     failures.sort_by_key(|(index, _)| *index);
     report.errors = failures
         .into_iter()
-        .map(|(index, reason)| (feed_name(config, &states[index]), reason))
+        .map(|(index, reason)| FeedFailure {
+            name: feed_name(config, &states[index]),
+            url: states[index].url.clone(),
+            reason,
+        })
         .collect();
     Ok(report)
 }

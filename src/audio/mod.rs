@@ -101,6 +101,23 @@ pub enum AudioError {
     Io(#[from] std::io::Error),
 }
 
+/// The speeds the speed keys step through.
+pub const SPEEDS: [f32; 9] = [0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0];
+
+/// The next speed up or down from `current`, staying within [`SPEEDS`].
+pub fn step_speed(current: f32, faster: bool) -> f32 {
+    let i = SPEEDS
+        .iter()
+        .position(|s| *s >= current - 0.01)
+        .unwrap_or(SPEEDS.len() - 1);
+    let i = if faster {
+        (i + 1).min(SPEEDS.len() - 1)
+    } else {
+        i.saturating_sub(1)
+    };
+    SPEEDS[i]
+}
+
 /// `m:ss` (or `h:mm:ss`), and `--:--` for an unknown length.
 pub fn format_time(t: Option<Duration>) -> String {
     let Some(t) = t else {
@@ -124,5 +141,15 @@ mod tests {
         assert_eq!(format_time(Some(Duration::from_secs(252))), "4:12");
         assert_eq!(format_time(Some(Duration::from_secs(3725))), "1:02:05");
         assert_eq!(format_time(None), "--:--");
+    }
+
+    #[test]
+    fn speeds_step_and_stop_at_the_ends() {
+        assert_eq!(step_speed(1.0, true), 1.1);
+        assert_eq!(step_speed(1.0, false), 0.9);
+        assert_eq!(step_speed(2.0, true), 2.0);
+        assert_eq!(step_speed(0.5, false), 0.5);
+        // A speed given on the command line that is not a step goes to the nearest one.
+        assert_eq!(step_speed(1.3, true), 1.75);
     }
 }

@@ -10,7 +10,7 @@ use crate::subscriptions;
 pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
     let mut store = ctx.store()?;
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &|_, _| {}).await?;
-    for (name, reason) in &report.errors {
+    for crate::refresh::FeedFailure { name, reason, .. } in &report.errors {
         out.line(&format!(
             "{}: {}",
             crate::sanitize::line(name),

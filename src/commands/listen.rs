@@ -24,8 +24,6 @@ pub struct ListenArgs {
 }
 
 const SEEK_STEP: f64 = 10.0;
-const SPEEDS: [f32; 9] = [0.5, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0];
-
 /// `M:SS`, `H:MM:SS` or plain seconds.
 pub fn parse_time(s: &str) -> Result<Duration, String> {
     let mut secs = 0u64;
@@ -297,16 +295,7 @@ impl Session {
                 self.player.send(Command::Volume(self.volume));
             }
             KeyCode::Char(c @ ('[' | ']')) => {
-                let i = SPEEDS
-                    .iter()
-                    .position(|s| *s >= self.speed - 0.01)
-                    .unwrap_or(3);
-                let i = if c == '[' {
-                    i.saturating_sub(1)
-                } else {
-                    (i + 1).min(SPEEDS.len() - 1)
-                };
-                self.speed = SPEEDS[i];
+                self.speed = crate::audio::step_speed(self.speed, c == ']');
                 if self.speech {
                     // Re-synthesize from the paragraph being spoken at the new rate.
                     let from = self.part.unwrap_or(0);

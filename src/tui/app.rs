@@ -6,15 +6,16 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crossterm::event::Event;
+use crossterm::event::{Event, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
-use super::keymap;
+use super::keymap::Keymap;
 use super::state::AppState;
-use super::update::{Effect, Msg, update};
+use super::theme::{Theme, no_color_requested};
+use super::update::{Effect, Msg, Refreshed, update};
 use super::view;
 use crate::audio::player::{self, PlayerHandle};
 use crate::audio::{Command, PlayState, PlayerEvent, Track};
@@ -34,32 +35,81 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
             "the app needs a terminal; see `herald --help` for the commands".to_string(),
         ));
     }
+    let (keymap, conflicts) =
+        Keymap::from_config(&ctx.config.keys).map_err(|e| config_error(&ctx, e))?;
+    let theme = Theme::from_config(&ctx.config.theme, no_color_requested())
+        .map_err(|e| config_error(&ctx, e))?;
+    crate::logging::start(&ctx.paths.data.join("herald.log"));
+    log::info!("herald {} starting", env!("CARGO_PKG_VERSION"));
+    for conflict in &conflicts {
+        log::warn!("keys: {conflict}");
+    }
     let headlines = ctx
         .store()?
         .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())?;
+    let setup = Setup {
+        keymap,
+        theme,
+        conflicts,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(run_loop(Arc::new(ctx), headlines));
+    let result = runtime.block_on(run_loop(Arc::new(ctx), headlines, setup));
+    if let Err(e) = &result {
+        log::error!("{e}");
+    }
+    log::info!("herald stopped");
     // A refresh still running on a blocking thread is not waited for.
     runtime.shutdown_timeout(Duration::from_millis(200));
     result
 }
 
+/// What the app starts with besides the headlines.
+struct Setup {
+    keymap: Keymap,
+    theme: Theme,
+    /// Key conflicts of the config, said at start.
+    conflicts: Vec<String>,
+}
+
+fn config_error(ctx: &Context, e: String) -> CommandError {
+    CommandError::Config(crate::config::ConfigError::Value(format!(
+        "{}: {e}",
+        ctx.paths.config.display()
+    )))
+}
+
 async fn run_loop(
     ctx: Arc<Context>,
     headlines: Vec<crate::model::Headline>,
+    setup: Setup,
 ) -> Result<i32, CommandError> {
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
     let mut state = AppState::new(headlines, (size.width, size.height));
+    state.keymap = setup.keymap;
+    state.theme = setup.theme;
+    state.tags = ctx
+        .config
+        .feeds
+        .iter()
+        .map(|f| (f.url.clone(), f.tags.clone()))
+        .collect();
+    if let Some(first) = setup.conflicts.first() {
+        state.status = match setup.conflicts.len() {
+            1 => format!("[keys]: {first}"),
+            n => format!("[keys]: {first} (and {} more in the log)", n - 1),
+        };
+    }
     let (tx, mut rx) = unbounded_channel();
     spawn_input(tx.clone())?;
+    spawn_signals(tx.clone())?;
     let mut effects = Effects::new(ctx, tx);
     // Nothing cached yet (a first run): fetch at once rather than show an empty list.
     if state.headlines.is_empty() {
-        for effect in update(&mut state, Msg::Key(crate::tui::keymap::Action::Refresh)) {
+        for effect in update(&mut state, Msg::Key(super::keymap::Action::Refresh)) {
             effects.run(effect);
         }
     }
@@ -93,7 +143,13 @@ async fn run_loop(
         pending.extend(effects.player_events());
         for msg in pending {
             for effect in update(&mut state, msg) {
-                effects.run(effect);
+                match effect {
+                    Effect::Suspend => {
+                        suspend(&mut terminal)?;
+                        state.dirty = true;
+                    }
+                    effect => effects.run(effect),
+                }
             }
         }
     }
@@ -116,7 +172,7 @@ fn spawn_input(tx: UnboundedSender<Msg>) -> std::io::Result<()> {
                         }
                     }
                     Err(_) => {
-                        let _ = tx.send(Msg::Key(keymap::Action::Quit));
+                        let _ = tx.send(Msg::Terminate);
                         return;
                     }
                 }
@@ -127,10 +183,49 @@ fn spawn_input(tx: UnboundedSender<Msg>) -> std::io::Result<()> {
 
 fn terminal_msg(event: Event) -> Option<Msg> {
     match event {
-        Event::Key(key) => keymap::resolve(key).map(Msg::Key),
+        Event::Key(key) => Some(Msg::Input(key)),
+        Event::Mouse(mouse) => match mouse.kind {
+            // Moves and drags would wake the loop for nothing.
+            MouseEventKind::Down(_) | MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => {
+                Some(Msg::Mouse(mouse))
+            }
+            _ => None,
+        },
         Event::Resize(cols, rows) => Some(Msg::Resize(cols, rows)),
         _ => None,
     }
+}
+
+/// SIGTERM, SIGHUP and SIGINT leave the app as `q` does, the terminal restored.
+fn spawn_signals(tx: UnboundedSender<Msg>) -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut hangup = signal(SignalKind::hangup())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::spawn(async move {
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = hangup.recv() => "SIGHUP",
+            _ = interrupt.recv() => "SIGINT",
+        };
+        log::info!("{name}: quitting");
+        let _ = tx.send(Msg::Terminate);
+    });
+    Ok(())
+}
+
+/// Ctrl-Z: the terminal as the shell left it, the process stopped until `fg`, then the
+/// app's screen again.
+fn suspend(terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>) -> std::io::Result<()> {
+    restore();
+    // SIGSTOP rather than SIGTSTP: it cannot be caught, so it stops the process whatever
+    // handlers are installed; the shell reports the job as stopped all the same.
+    // SAFETY: raise only sends a signal to this process.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    enter()?;
+    terminal.clear()
 }
 
 /// Runs effects: loads on tokio tasks (a new load for a slot aborts the previous one), player
@@ -217,10 +312,20 @@ impl Effects {
                 self.speech = None;
                 self.load(playback::recording_track(&narration, &audio));
             }
-            Effect::StartSpeech { parts, first, .. } => {
+            Effect::StartSpeech {
+                parts,
+                first,
+                speed,
+                ..
+            } => {
                 let cache = self.ctx.paths.cache.join("speech");
-                match playback::start_speech(parts, first, &self.ctx.config.narration, 1.0, &cache)
-                {
+                match playback::start_speech(
+                    parts,
+                    first,
+                    &self.ctx.config.narration,
+                    speed,
+                    &cache,
+                ) {
                     Ok((synthesis, feed)) => {
                         self.speech = Some((synthesis, first));
                         self.load(Track::Speech(feed));
@@ -228,6 +333,22 @@ impl Effects {
                     Err(e) => self.failed(e.to_string()),
                 }
             }
+            Effect::SetRead { id, read } => {
+                self.in_store(move |store| store.set_read(id, read));
+            }
+            Effect::SetStarred { id, starred } => {
+                self.in_store(move |store| store.set_starred(id, starred));
+            }
+            Effect::OpenInBrowser(url) => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = crate::browser::open(&url) {
+                        log::warn!("browser: {e}");
+                        let _ = tx.send(Msg::Notice(e));
+                    }
+                });
+            }
+            Effect::Suspend => {}
             Effect::Refresh => {
                 if self.refresh.as_ref().is_some_and(|h| !h.is_finished()) {
                     return;
@@ -250,6 +371,26 @@ impl Effects {
                 self.send(Command::Quit);
             }
         }
+    }
+
+    /// Changes the store off the loop; a failure is said in the status line.
+    fn in_store(
+        &self,
+        change: impl FnOnce(&crate::store::Store) -> Result<(), crate::store::StoreError>
+        + Send
+        + 'static,
+    ) {
+        let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = ctx
+                .store()
+                .map_err(|e| e.to_string())
+                .and_then(|store| change(&store).map_err(|e| e.to_string()));
+            if let Err(e) = result {
+                log::warn!("store: {e}");
+                let _ = tx.send(Msg::Notice(format!("could not save: {e}")));
+            }
+        });
     }
 
     /// Loads a track. The audio device is opened the first time, on a blocking thread; what
@@ -309,6 +450,7 @@ impl Effects {
     }
 
     fn failed(&self, reason: String) {
+        log::warn!("playback: {reason}");
         let _ = self.tx.send(Msg::PlaybackFailed(reason));
     }
 
@@ -369,10 +511,7 @@ async fn cached<T: Send + 'static>(
 }
 
 /// Refreshes every feed, reporting progress, and reads the headlines again.
-async fn refresh(
-    ctx: &Context,
-    tx: &UnboundedSender<Msg>,
-) -> Result<(Vec<crate::model::Headline>, String), String> {
+async fn refresh(ctx: &Context, tx: &UnboundedSender<Msg>) -> Result<Refreshed, String> {
     let mut store = ctx.store().map_err(|e| e.to_string())?;
     let progress = |done: usize, total: usize| {
         let _ = tx.send(Msg::RefreshProgress { done, total });
@@ -383,17 +522,41 @@ async fn refresh(
     let headlines = store
         .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
         .map_err(|e| e.to_string())?;
-    Ok((headlines, summary(&report)))
+    log::info!(
+        "refresh: {} feeds, {} new, {} failed",
+        report.feeds,
+        report.new_items,
+        report.errors.len()
+    );
+    for failure in &report.errors {
+        log::info!("refresh: {}: {}", failure.name, failure.reason);
+    }
+    Ok(Refreshed {
+        headlines,
+        summary: summary(&report),
+        failures: report.errors,
+    })
 }
 
-/// `12 feeds, 30 new; 2 failed: name: reason`.
+/// `12 feeds, 30 new; 2 failed: name: reason`. Feeds that could not be reached at all (the
+/// usual state offline) are only counted: `12 feeds, 0 new; 3 unreachable`.
 pub fn summary(report: &crate::refresh::RefreshReport) -> String {
     let mut s = format!("{} feeds, {} new", report.feeds, report.new_items);
-    if let Some((name, reason)) = report.errors.first() {
+    let (unreachable, failed): (Vec<_>, Vec<_>) =
+        report.errors.iter().partition(|f| f.unreachable());
+    if let Some(first) = failed.first() {
         s.push_str(&format!(
-            "; {} failed: {name}: {reason}",
-            report.errors.len()
+            "; {} failed: {}: {}",
+            failed.len(),
+            first.name,
+            first.reason
         ));
+    }
+    if !unreachable.is_empty() {
+        s.push_str(&format!("; {} unreachable", unreachable.len()));
+    }
+    if !report.errors.is_empty() {
+        s.push_str(" (t groups by feed to see which)");
     }
     crate::sanitize::line(&s)
 }
@@ -406,17 +569,23 @@ impl TerminalGuard {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
+            log::error!("panic: {info}");
             previous(info);
         }));
-        crossterm::terminal::enable_raw_mode()?;
         let guard = TerminalGuard;
-        crossterm::execute!(
-            std::io::stdout(),
-            crossterm::terminal::EnterAlternateScreen,
-            crossterm::cursor::Hide
-        )?;
+        enter()?;
         Ok(guard)
     }
+}
+
+fn enter() -> std::io::Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableMouseCapture,
+        crossterm::cursor::Hide
+    )
 }
 
 impl Drop for TerminalGuard {
@@ -431,6 +600,7 @@ fn restore() {
     let mut out = std::io::stdout();
     let _ = crossterm::execute!(
         out,
+        crossterm::event::DisableMouseCapture,
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -441,26 +611,40 @@ fn restore() {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use crate::refresh::FeedFailure;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 
     #[test]
     fn terminal_events_become_messages() {
         let key = Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
-        assert!(matches!(
-            terminal_msg(key),
-            Some(Msg::Key(keymap::Action::Down))
-        ));
+        assert!(matches!(terminal_msg(key), Some(Msg::Input(k)) if k.code == KeyCode::Char('j')));
         assert!(matches!(
             terminal_msg(Event::Resize(100, 30)),
             Some(Msg::Resize(100, 30))
         ));
         assert!(terminal_msg(Event::FocusGained).is_none());
-        let unbound = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::NONE));
-        assert!(terminal_msg(unbound).is_none());
+        let mouse = |kind| {
+            Event::Mouse(MouseEvent {
+                kind,
+                column: 3,
+                row: 4,
+                modifiers: KeyModifiers::NONE,
+            })
+        };
+        assert!(matches!(
+            terminal_msg(mouse(MouseEventKind::ScrollDown)),
+            Some(Msg::Mouse(_))
+        ));
+        assert!(terminal_msg(mouse(MouseEventKind::Moved)).is_none());
     }
 
     #[test]
-    fn the_refresh_summary_names_the_first_failure() {
+    fn the_refresh_summary_names_the_first_failure_and_counts_the_unreachable() {
+        let failure = |name: &str, reason: &str| FeedFailure {
+            name: name.into(),
+            url: format!("https://{name}.example/feed"),
+            reason: reason.into(),
+        };
         let mut report = crate::refresh::RefreshReport {
             feeds: 3,
             new_items: 7,
@@ -468,13 +652,24 @@ mod tests {
             errors: Vec::new(),
         };
         assert_eq!(summary(&report), "3 feeds, 7 new");
+        report.errors = vec![failure("Gazette", "timed out"), failure("Post", "HTTP 404")];
+        assert_eq!(
+            summary(&report),
+            "3 feeds, 7 new; 2 failed: Gazette: timed out (t groups by feed to see which)"
+        );
         report.errors = vec![
-            ("Gazette".into(), "timed out".into()),
-            ("Post".into(), "404".into()),
+            failure(
+                "Wire",
+                "could not connect: dns error: failed to lookup address",
+            ),
+            failure(
+                "Daily",
+                "could not connect: dns error: failed to lookup address",
+            ),
         ];
         assert_eq!(
             summary(&report),
-            "3 feeds, 7 new; 2 failed: Gazette: timed out"
+            "3 feeds, 7 new; 2 unreachable (t groups by feed to see which)"
         );
     }
 }

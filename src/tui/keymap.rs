@@ -1,6 +1,11 @@
-//! Keys to actions: one table, which the help screen lists as it is.
+//! Keys to actions: one table of defaults, changed by the `[keys]` table of the config; the
+//! help screen lists the keys as they are bound.
+
+use std::collections::BTreeMap;
+use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use serde::{Deserialize, Serialize};
 
 /// What a key asks for; what it does depends on the focused pane (see `update`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,234 +18,548 @@ pub enum Action {
     Bottom,
     /// Tab: the next pane.
     NextFocus,
-    /// Enter: open the selected headline.
+    /// Enter: open the selected headline; in the comments, fold or unfold a thread.
     Open,
     /// Esc or q: back to the headlines (or out of help); quits from the headlines.
     Back,
     Quit,
+    /// Stop the app and return to the shell (`fg` resumes it).
+    Suspend,
     TogglePlay,
     /// Speak the article from the paragraph at the top of the view.
     PlayFromHere,
     SeekBack,
     SeekForward,
+    SlowDown,
+    SpeedUp,
     VolumeDown,
     VolumeUp,
     /// Switch between the article and its comments.
     ToggleComments,
+    /// Fold or unfold the selected comment's replies.
+    FoldThread,
     /// Follow the paragraph being spoken again.
     Follow,
+    Search,
+    SearchNext,
+    SearchPrevious,
+    ToggleRead,
+    ToggleStar,
+    OpenInBrowser,
+    /// Headlines newest first, by feed, or by tag.
+    Group,
     Refresh,
     Help,
 }
 
-/// One binding: the keys, as the help screen shows them, and what they do.
-#[derive(Debug, Clone, Copy)]
-pub struct Binding {
-    pub keys: &'static [(KeyCode, KeyModifiers)],
-    pub label: &'static str,
-    pub action: Action,
-    pub help: &'static str,
+/// One key press as the config writes it: `j`, `G`, `ctrl-c`, `space`, `pagedown`, `f5`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyPress {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
 }
 
 const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
 
-/// The default keys, in the order help lists them.
-pub const BINDINGS: &[Binding] = &[
-    Binding {
-        keys: &[(KeyCode::Up, NONE), (KeyCode::Char('k'), NONE)],
-        label: "↑ k",
-        action: Action::Up,
-        help: "previous headline / scroll up",
-    },
-    Binding {
-        keys: &[(KeyCode::Down, NONE), (KeyCode::Char('j'), NONE)],
-        label: "↓ j",
-        action: Action::Down,
-        help: "next headline / scroll down",
-    },
-    Binding {
-        keys: &[(KeyCode::PageUp, NONE), (KeyCode::Char('b'), NONE)],
-        label: "PgUp b",
-        action: Action::PageUp,
-        help: "a page up",
-    },
-    Binding {
-        keys: &[(KeyCode::PageDown, NONE), (KeyCode::Char('f'), NONE)],
-        label: "PgDn f",
-        action: Action::PageDown,
-        help: "a page down",
-    },
-    Binding {
-        keys: &[(KeyCode::Home, NONE), (KeyCode::Char('g'), NONE)],
-        label: "Home g",
-        action: Action::Top,
-        help: "to the top",
-    },
-    Binding {
-        keys: &[(KeyCode::End, NONE), (KeyCode::Char('G'), NONE)],
-        label: "End G",
-        action: Action::Bottom,
-        help: "to the bottom",
-    },
-    Binding {
-        keys: &[(KeyCode::Tab, NONE)],
-        label: "Tab",
-        action: Action::NextFocus,
-        help: "next pane",
-    },
-    Binding {
-        keys: &[(KeyCode::Enter, NONE), (KeyCode::Char('l'), NONE)],
-        label: "Enter l",
-        action: Action::Open,
-        help: "open the headline",
-    },
-    Binding {
-        keys: &[
-            (KeyCode::Esc, NONE),
-            (KeyCode::Char('q'), NONE),
-            (KeyCode::Char('h'), NONE),
-        ],
-        label: "Esc q h",
-        action: Action::Back,
-        help: "back (quits from the headlines)",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('c'), KeyModifiers::CONTROL)],
-        label: "Ctrl-c",
-        action: Action::Quit,
-        help: "quit",
-    },
-    Binding {
-        keys: &[(KeyCode::Char(' '), NONE)],
-        label: "Space",
-        action: Action::TogglePlay,
-        help: "listen to the article / pause",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('p'), NONE)],
-        label: "p",
-        action: Action::PlayFromHere,
-        help: "speak from the paragraph at the top",
-    },
-    Binding {
-        keys: &[(KeyCode::Left, NONE)],
-        label: "←",
-        action: Action::SeekBack,
-        help: "back 10 s",
-    },
-    Binding {
-        keys: &[(KeyCode::Right, NONE)],
-        label: "→",
-        action: Action::SeekForward,
-        help: "forward 10 s",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('-'), NONE)],
-        label: "-",
-        action: Action::VolumeDown,
-        help: "volume down",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('+'), NONE), (KeyCode::Char('='), NONE)],
-        label: "+ =",
-        action: Action::VolumeUp,
-        help: "volume up",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('c'), NONE)],
-        label: "c",
-        action: Action::ToggleComments,
-        help: "article / comments",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('F'), NONE)],
-        label: "F",
-        action: Action::Follow,
-        help: "follow the paragraph being spoken",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('r'), NONE)],
-        label: "r",
-        action: Action::Refresh,
-        help: "refresh the feeds",
-    },
-    Binding {
-        keys: &[(KeyCode::Char('?'), NONE)],
-        label: "?",
-        action: Action::Help,
-        help: "this help",
-    },
+const fn plain(code: KeyCode) -> KeyPress {
+    KeyPress { code, mods: NONE }
+}
+
+const fn ch(c: char) -> KeyPress {
+    plain(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> KeyPress {
+    KeyPress {
+        code: KeyCode::Char(c),
+        mods: CTRL,
+    }
+}
+
+/// An action, its name in `[keys]`, what help says of it, and its default keys.
+pub struct ActionInfo {
+    pub action: Action,
+    pub name: &'static str,
+    pub help: &'static str,
+    pub keys: &'static [KeyPress],
+}
+
+/// Every action, in the order help lists them.
+#[rustfmt::skip]
+pub const ACTIONS: &[ActionInfo] = &[
+    info(Action::Up, "up", "previous headline or comment / scroll up", &[plain(KeyCode::Up), ch('k')]),
+    info(Action::Down, "down", "next headline or comment / scroll down", &[plain(KeyCode::Down), ch('j')]),
+    info(Action::PageUp, "page_up", "a page up", &[plain(KeyCode::PageUp), ch('b')]),
+    info(Action::PageDown, "page_down", "a page down", &[plain(KeyCode::PageDown), ch('f')]),
+    info(Action::Top, "top", "to the top", &[plain(KeyCode::Home), ch('g')]),
+    info(Action::Bottom, "bottom", "to the bottom", &[plain(KeyCode::End), ch('G')]),
+    info(Action::NextFocus, "next_pane", "next pane", &[plain(KeyCode::Tab)]),
+    info(Action::Open, "open", "open the headline / fold a thread", &[plain(KeyCode::Enter), ch('l')]),
+    info(Action::Back, "back", "back (quits from the headlines)", &[plain(KeyCode::Esc), ch('q'), ch('h')]),
+    info(Action::Quit, "quit", "quit", &[ctrl('c')]),
+    info(Action::Suspend, "suspend", "suspend (fg resumes)", &[ctrl('z')]),
+    info(Action::TogglePlay, "play_pause", "listen to the article / pause", &[ch(' ')]),
+    info(Action::PlayFromHere, "play_from_here", "speak from the paragraph at the top", &[ch('p')]),
+    info(Action::SeekBack, "seek_back", "back 10 s", &[plain(KeyCode::Left)]),
+    info(Action::SeekForward, "seek_forward", "forward 10 s", &[plain(KeyCode::Right)]),
+    info(Action::SlowDown, "slower", "slower", &[ch('[')]),
+    info(Action::SpeedUp, "faster", "faster", &[ch(']')]),
+    info(Action::VolumeDown, "volume_down", "volume down", &[ch('-')]),
+    info(Action::VolumeUp, "volume_up", "volume up", &[ch('+'), ch('=')]),
+    info(Action::ToggleComments, "comments", "article / comments", &[ch('c')]),
+    info(Action::FoldThread, "fold", "fold or unfold the replies", &[ch('z')]),
+    info(Action::Follow, "follow", "follow the paragraph being spoken", &[ch('F')]),
+    info(Action::Search, "search", "search the headlines or the article", &[ch('/')]),
+    info(Action::SearchNext, "search_next", "next match", &[ch('n')]),
+    info(Action::SearchPrevious, "search_previous", "previous match", &[ch('N')]),
+    info(Action::ToggleRead, "toggle_read", "mark read / unread", &[ch('m')]),
+    info(Action::ToggleStar, "toggle_star", "star / unstar", &[ch('s')]),
+    info(Action::OpenInBrowser, "open_in_browser", "open in the browser", &[ch('o')]),
+    info(Action::Group, "group", "newest first / by feed / by tag", &[ch('t')]),
+    info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
+    info(Action::Help, "help", "this help", &[ch('?')]),
 ];
 
-/// The action bound to a key press; releases and unbound keys give `None`. Shift is ignored
-/// for characters (the character already says it: `G`, `?`, `+`).
-pub fn resolve(key: KeyEvent) -> Option<Action> {
-    if key.kind == KeyEventKind::Release {
-        return None;
+const fn info(
+    action: Action,
+    name: &'static str,
+    help: &'static str,
+    keys: &'static [KeyPress],
+) -> ActionInfo {
+    ActionInfo {
+        action,
+        name,
+        help,
+        keys,
     }
-    let mods = match key.code {
-        KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
-        _ => key.modifiers,
-    };
-    BINDINGS
+}
+
+/// `[keys]` in the config: an action's name and one key or a list of keys, which replace
+/// that action's defaults. An empty list unbinds it.
+pub type KeysConfig = BTreeMap<String, KeyList>;
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl KeyList {
+    fn items(&self) -> Vec<&str> {
+        match self {
+            KeyList::One(k) => vec![k.as_str()],
+            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The keys as bound: one entry per action, in help's order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    bound: Vec<(Action, Vec<KeyPress>)>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        Keymap {
+            bound: ACTIONS
+                .iter()
+                .map(|a| (a.action, a.keys.to_vec()))
+                .collect(),
+        }
+    }
+}
+
+impl Keymap {
+    /// The defaults with `[keys]` applied, and the conflicts it made, for a person. Unknown
+    /// actions and unreadable keys are errors.
+    pub fn from_config(keys: &KeysConfig) -> Result<(Keymap, Vec<String>), String> {
+        let mut map = Keymap::default();
+        let mut chosen: Vec<(KeyPress, Action)> = Vec::new();
+        let mut conflicts = Vec::new();
+        for (name, list) in keys {
+            let Some(info) = ACTIONS.iter().find(|a| a.name == name) else {
+                let names: Vec<&str> = ACTIONS.iter().map(|a| a.name).collect();
+                return Err(format!(
+                    "[keys] {name}: no such action; the actions are {}",
+                    names.join(", ")
+                ));
+            };
+            let mut presses = Vec::new();
+            for text in list.items() {
+                let press: KeyPress = text.parse().map_err(|e| format!("[keys] {name}: {e}"))?;
+                if let Some((_, other)) = chosen
+                    .iter()
+                    .find(|(k, a)| *k == press && *a != info.action)
+                {
+                    conflicts.push(format!(
+                        "{press} is bound to both {} and {name} in [keys]; {} keeps it",
+                        action_name(*other),
+                        action_name(*other)
+                    ));
+                    continue;
+                }
+                chosen.push((press, info.action));
+                presses.push(press);
+            }
+            if let Some(entry) = map.bound.iter_mut().find(|(a, _)| *a == info.action) {
+                entry.1 = presses;
+            }
+        }
+        // A key the config gave to one action is taken from the action that had it by default.
+        for (press, action) in &chosen {
+            for (other, presses) in map.bound.iter_mut() {
+                if other != action && presses.contains(press) {
+                    presses.retain(|p| p != press);
+                    conflicts.push(format!(
+                        "{press} now does {}, no longer {}",
+                        action_name(*action),
+                        action_name(*other)
+                    ));
+                }
+            }
+        }
+        Ok((map, conflicts))
+    }
+
+    /// The action bound to a key press; releases and unbound keys give `None`. Shift is
+    /// ignored for characters (the character already says it: `G`, `?`, `+`).
+    pub fn resolve(&self, key: KeyEvent) -> Option<Action> {
+        if key.kind == KeyEventKind::Release {
+            return None;
+        }
+        let press = KeyPress::from_event(key);
+        self.bound
+            .iter()
+            .find(|(_, presses)| presses.contains(&press))
+            .map(|(a, _)| *a)
+    }
+
+    /// The keys of an action, as help shows them: `↑ k`.
+    pub fn label(&self, action: Action) -> String {
+        self.bound
+            .iter()
+            .find(|(a, _)| *a == action)
+            .map(|(_, presses)| {
+                presses
+                    .iter()
+                    .map(|p| p.label())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    }
+
+    /// Help's lines: the keys and what they do, for every action that has a key.
+    pub fn help(&self) -> Vec<(String, &'static str)> {
+        ACTIONS
+            .iter()
+            .map(|a| (self.label(a.action), a.help))
+            .filter(|(label, _)| !label.is_empty())
+            .collect()
+    }
+}
+
+fn action_name(action: Action) -> &'static str {
+    ACTIONS
         .iter()
-        .find(|b| b.keys.iter().any(|&(c, m)| c == key.code && m == mods))
-        .map(|b| b.action)
+        .find(|a| a.action == action)
+        .map_or("?", |a| a.name)
+}
+
+impl KeyPress {
+    pub fn from_event(key: KeyEvent) -> KeyPress {
+        let mods = match key.code {
+            KeyCode::Char(_) => key.modifiers - KeyModifiers::SHIFT,
+            _ => key.modifiers,
+        };
+        KeyPress {
+            code: key.code,
+            mods,
+        }
+    }
+
+    /// How help shows it: arrows as arrows, `Ctrl-c`, `PgDn`.
+    fn label(&self) -> String {
+        let key = match self.code {
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::PageUp => "PgUp".to_string(),
+            KeyCode::PageDown => "PgDn".to_string(),
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other}"),
+        };
+        let mut out = String::new();
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            out.push_str("Ctrl-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            out.push_str("Alt-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            out.push_str("Shift-");
+        }
+        out + &key
+    }
+}
+
+/// Named keys the config may use, besides single characters.
+const NAMED: &[(&str, KeyCode)] = &[
+    ("space", KeyCode::Char(' ')),
+    ("enter", KeyCode::Enter),
+    ("return", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("escape", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("insert", KeyCode::Insert),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pageup", KeyCode::PageUp),
+    ("pagedown", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+];
+
+impl std::str::FromStr for KeyPress {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<KeyPress, String> {
+        let mut mods = NONE;
+        let mut rest = text;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let (prefix, m) = if lower.starts_with("ctrl-") {
+                ("ctrl-", KeyModifiers::CONTROL)
+            } else if lower.starts_with("alt-") {
+                ("alt-", KeyModifiers::ALT)
+            } else if lower.starts_with("shift-") {
+                ("shift-", KeyModifiers::SHIFT)
+            } else {
+                break;
+            };
+            // `-` alone is a key, so `ctrl--` is Ctrl and minus.
+            if rest.len() == prefix.len() {
+                break;
+            }
+            mods |= m;
+            rest = &rest[prefix.len()..];
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(c),
+            _ => {
+                let lower = rest.to_ascii_lowercase();
+                match NAMED.iter().find(|(n, _)| *n == lower) {
+                    Some((_, code)) => *code,
+                    None => match lower.strip_prefix('f').and_then(|n| n.parse::<u8>().ok()) {
+                        Some(n @ 1..=12) => KeyCode::F(n),
+                        _ => {
+                            return Err(format!(
+                                "{text:?} is not a key; write one character (j, G, ?), \
+                                 a name (space, enter, esc, tab, up, pagedown, home, f5...) \
+                                 optionally after ctrl-, alt- or shift-"
+                            ));
+                        }
+                    },
+                }
+            }
+        };
+        let code = match code {
+            // Shift is part of the character itself (`G`), as `from_event` reads it...
+            KeyCode::Char(c) => {
+                mods -= KeyModifiers::SHIFT;
+                // ...but terminals send Ctrl-Z as Ctrl and `z`.
+                if mods.contains(KeyModifiers::CONTROL) {
+                    KeyCode::Char(c.to_ascii_lowercase())
+                } else {
+                    KeyCode::Char(c)
+                }
+            }
+            code => code,
+        };
+        Ok(KeyPress { code, mods })
+    }
+}
+
+impl fmt::Display for KeyPress {
+    /// As the config writes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods.contains(KeyModifiers::CONTROL) {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            f.write_str("alt-")?;
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCode::Char(c) => match NAMED.iter().find(|(_, code)| *code == self.code) {
+                Some((name, _)) => f.write_str(name),
+                None => write!(f, "{c}"),
+            },
+            KeyCode::F(n) => write!(f, "f{n}"),
+            code => match NAMED.iter().find(|(_, c)| *c == code) {
+                Some((name, _)) => f.write_str(name),
+                None => write!(f, "{code}"),
+            },
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn press(code: KeyCode, mods: KeyModifiers) -> Option<Action> {
-        resolve(KeyEvent::new(code, mods))
+    fn press(map: &Keymap, code: KeyCode, mods: KeyModifiers) -> Option<Action> {
+        map.resolve(KeyEvent::new(code, mods))
+    }
+
+    fn config(pairs: &[(&str, &[&str])]) -> KeysConfig {
+        pairs
+            .iter()
+            .map(|(a, ks)| {
+                (
+                    a.to_string(),
+                    KeyList::Many(ks.iter().map(|k| k.to_string()).collect()),
+                )
+            })
+            .collect()
     }
 
     #[test]
     fn arrows_and_vim_keys_move() {
-        assert_eq!(press(KeyCode::Down, NONE), Some(Action::Down));
-        assert_eq!(press(KeyCode::Char('j'), NONE), Some(Action::Down));
-        assert_eq!(press(KeyCode::Char('k'), NONE), Some(Action::Up));
+        let map = Keymap::default();
+        assert_eq!(press(&map, KeyCode::Down, NONE), Some(Action::Down));
+        assert_eq!(press(&map, KeyCode::Char('j'), NONE), Some(Action::Down));
+        assert_eq!(press(&map, KeyCode::Char('k'), NONE), Some(Action::Up));
         assert_eq!(
-            press(KeyCode::Char('G'), KeyModifiers::SHIFT),
+            press(&map, KeyCode::Char('G'), KeyModifiers::SHIFT),
             Some(Action::Bottom)
         );
         assert_eq!(
-            press(KeyCode::Char('?'), KeyModifiers::SHIFT),
+            press(&map, KeyCode::Char('?'), KeyModifiers::SHIFT),
             Some(Action::Help)
         );
     }
 
     #[test]
     fn control_keys_are_not_their_plain_letters() {
+        let map = Keymap::default();
         assert_eq!(
-            press(KeyCode::Char('c'), NONE),
+            press(&map, KeyCode::Char('c'), NONE),
             Some(Action::ToggleComments)
         );
-        assert_eq!(
-            press(KeyCode::Char('c'), KeyModifiers::CONTROL),
-            Some(Action::Quit)
-        );
-        assert_eq!(press(KeyCode::Char('j'), KeyModifiers::CONTROL), None);
+        assert_eq!(press(&map, KeyCode::Char('c'), CTRL), Some(Action::Quit));
+        assert_eq!(press(&map, KeyCode::Char('z'), CTRL), Some(Action::Suspend));
+        assert_eq!(press(&map, KeyCode::Char('j'), CTRL), None);
     }
 
     #[test]
     fn releases_and_unbound_keys_do_nothing() {
+        let map = Keymap::default();
         let mut release = KeyEvent::new(KeyCode::Char('q'), NONE);
         release.kind = KeyEventKind::Release;
-        assert_eq!(resolve(release), None);
-        assert_eq!(press(KeyCode::Char('z'), NONE), None);
+        assert_eq!(map.resolve(release), None);
+        assert_eq!(press(&map, KeyCode::Char('x'), NONE), None);
     }
 
     #[test]
-    fn no_key_is_bound_twice_and_every_key_reaches_its_binding() {
+    fn no_default_key_is_bound_twice_and_every_key_reaches_its_action() {
+        let map = Keymap::default();
         let mut seen = Vec::new();
-        for b in BINDINGS {
-            for key in b.keys {
-                assert!(!seen.contains(key), "{key:?} bound twice");
+        for a in ACTIONS {
+            for key in a.keys {
+                assert!(!seen.contains(key), "{key} bound twice");
                 seen.push(*key);
-                assert_eq!(press(key.0, key.1), Some(b.action), "{key:?}");
+                assert_eq!(press(&map, key.code, key.mods), Some(a.action), "{key}");
             }
         }
+    }
+
+    #[test]
+    fn keys_read_as_the_config_writes_them() {
+        let parse = |s: &str| s.parse::<KeyPress>();
+        assert_eq!(parse("j"), Ok(ch('j')));
+        assert_eq!(parse("G"), Ok(ch('G')));
+        assert_eq!(parse("space"), Ok(ch(' ')));
+        assert_eq!(parse("ctrl-c"), Ok(ctrl('c')));
+        assert_eq!(parse("Ctrl-Z"), Ok(ctrl('z')));
+        assert_eq!(parse("-"), Ok(ch('-')));
+        assert_eq!(parse("ctrl--"), Ok(ctrl('-')));
+        assert_eq!(parse("PageDown"), Ok(plain(KeyCode::PageDown)));
+        assert_eq!(parse("f5"), Ok(plain(KeyCode::F(5))));
+        assert!(parse("hyper-x").is_err());
+        assert!(parse("f13").is_err());
+        for a in ACTIONS {
+            for key in a.keys {
+                assert_eq!(key.to_string().parse::<KeyPress>(), Ok(*key), "{key}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_config_replaces_an_actions_keys_and_help_shows_them() {
+        let (map, conflicts) = Keymap::from_config(&config(&[
+            ("play_pause", &["x", "ctrl-p"]),
+            ("search", &[]),
+        ]))
+        .expect("valid");
+        assert!(conflicts.is_empty(), "{conflicts:?}");
+        assert_eq!(
+            press(&map, KeyCode::Char('x'), NONE),
+            Some(Action::TogglePlay)
+        );
+        assert_eq!(press(&map, KeyCode::Char(' '), NONE), None);
+        assert_eq!(press(&map, KeyCode::Char('/'), NONE), None);
+        let help = map.help();
+        assert!(help.contains(&("x Ctrl-p".to_string(), "listen to the article / pause")));
+        assert!(
+            help.iter()
+                .all(|(_, h)| *h != "search the headlines or the article")
+        );
+    }
+
+    #[test]
+    fn conflicts_are_reported_and_the_config_wins_over_a_default() {
+        let (map, conflicts) =
+            Keymap::from_config(&config(&[("toggle_star", &["j"]), ("refresh", &["R"])]))
+                .expect("valid");
+        assert_eq!(
+            press(&map, KeyCode::Char('j'), NONE),
+            Some(Action::ToggleStar)
+        );
+        assert_eq!(press(&map, KeyCode::Down, NONE), Some(Action::Down));
+        assert_eq!(conflicts, vec!["j now does toggle_star, no longer down"]);
+
+        let (map, conflicts) =
+            Keymap::from_config(&config(&[("help", &["x"]), ("search", &["x"])])).expect("valid");
+        assert_eq!(
+            conflicts,
+            vec!["x is bound to both help and search in [keys]; help keeps it"]
+        );
+        assert_eq!(press(&map, KeyCode::Char('x'), NONE), Some(Action::Help));
+    }
+
+    #[test]
+    fn unknown_actions_and_keys_are_errors_that_say_what_to_write() {
+        let err = Keymap::from_config(&config(&[("jump", &["j"])])).expect_err("unknown");
+        assert!(
+            err.starts_with("[keys] jump: no such action; the actions are up, down"),
+            "{err}"
+        );
+        let err = Keymap::from_config(&config(&[("help", &["hyper-h"])])).expect_err("bad key");
+        assert!(err.contains("\"hyper-h\" is not a key"), "{err}");
     }
 }

@@ -5,7 +5,10 @@
 
 pub mod app;
 pub mod keymap;
+mod mouse;
+mod search;
 pub mod state;
+pub mod theme;
 pub mod update;
 pub mod view;
 
@@ -13,6 +16,6 @@ pub mod view;
 mod testdata;
 
 pub use app::run;
-pub use keymap::{Action, BINDINGS, Binding};
+pub use keymap::{Action, Keymap};
 pub use state::{AppState, Focus, Loadable, OpenItem, PlayerSnapshot};
 pub use update::{Effect, Msg, update};

@@ -1,10 +1,14 @@
 //! Everything the app shows, as plain data: `update` changes it, the views only read it.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
 use crate::model::{CommentThread, Headline};
+
+use super::keymap::Keymap;
+use super::theme::Theme;
 
 /// Which pane takes the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +38,47 @@ impl<T> Loadable<T> {
     }
 }
 
+/// How the headline list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grouping {
+    Newest,
+    ByFeed,
+    ByTag,
+}
+
+/// One row of the headline list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Row {
+    Group {
+        name: String,
+        unread: usize,
+        total: usize,
+        /// Why the feed's last refresh failed (grouped by feed only).
+        error: Option<String>,
+    },
+    /// An index into `AppState::headlines`.
+    Headline(usize),
+}
+
+/// One row of the comments pane, laid out for a width.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommentRow {
+    /// Index into the thread's comments.
+    pub comment: usize,
+    pub kind: CommentRowKind,
+    /// Spaces before the text.
+    pub indent: usize,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentRowKind {
+    /// `author · date`, with how many replies a fold hides.
+    Header,
+    Text,
+    Blank,
+}
+
 /// The item being read: results for any other id are stale and dropped.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OpenItem {
@@ -46,12 +91,55 @@ pub struct OpenItem {
     pub rendered: Option<Rendered>,
     pub rendered_width: usize,
     pub comments: Loadable<CommentThread>,
+    /// The comments laid out for `comments_width`, folds applied.
+    pub comment_rows: Vec<CommentRow>,
+    pub comments_width: usize,
+    /// The selected comment (an index into the thread).
+    pub comment_selected: usize,
+    /// Comments whose replies are hidden.
+    pub folded: HashSet<usize>,
     /// First body line shown.
     pub scroll: usize,
-    /// First comment line shown.
+    /// First comment row shown.
     pub comments_scroll: usize,
     /// The view follows the paragraph being spoken until the reader scrolls away.
     pub follow: bool,
+}
+
+impl OpenItem {
+    pub fn new(id: i64, url: String, title: String) -> OpenItem {
+        OpenItem {
+            id,
+            url,
+            title,
+            article: Loadable::Loading,
+            rendered: None,
+            rendered_width: 0,
+            comments: Loadable::Loading,
+            comment_rows: Vec::new(),
+            comments_width: 0,
+            comment_selected: 0,
+            folded: HashSet::new(),
+            scroll: 0,
+            comments_scroll: 0,
+            follow: true,
+        }
+    }
+
+    /// The first and last row of a comment in the laid-out pane.
+    pub fn comment_span(&self, comment: usize) -> Option<(usize, usize)> {
+        let first = self
+            .comment_rows
+            .iter()
+            .position(|r| r.comment == comment)?;
+        let last = self.comment_rows[first..]
+            .iter()
+            .take_while(|r| r.comment == comment)
+            .count()
+            + first
+            - 1;
+        Some((first, last))
+    }
 }
 
 /// What the player is doing, as far as its events told.
@@ -68,6 +156,7 @@ pub struct PlayerSnapshot {
     /// Synthesized speech rather than the article's recording.
     pub speech: bool,
     pub volume: f32,
+    pub speed: f32,
 }
 
 impl Default for PlayerSnapshot {
@@ -81,6 +170,7 @@ impl Default for PlayerSnapshot {
             item: None,
             speech: false,
             volume: 1.0,
+            speed: 1.0,
         }
     }
 }
@@ -92,6 +182,28 @@ impl PlayerSnapshot {
             .filter(|_| self.speech)
             .and_then(|p| p.checked_sub(1))
     }
+
+    /// A new narration for `item`, keeping the reader's volume and speed.
+    pub fn starting(&self, item: i64, title: String, speech: bool) -> PlayerSnapshot {
+        PlayerSnapshot {
+            state: PlayState::Loading,
+            title,
+            item: Some(item),
+            speech,
+            volume: self.volume,
+            speed: self.speed,
+            ..Default::default()
+        }
+    }
+}
+
+/// The search box and the last search.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Search {
+    /// The text being typed after `/`, while the box is open.
+    pub typing: Option<String>,
+    /// The last search made; `n` and `N` look for it again.
+    pub query: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,12 +212,28 @@ pub struct AppState {
     /// The focus to return to when help closes.
     pub before_help: Focus,
     pub headlines: Vec<Headline>,
+    /// The list as shown: headlines, under group headers when grouped.
+    pub rows: Vec<Row>,
+    pub grouping: Grouping,
+    /// The selected row of `rows` (a headline whenever there is one).
     pub selected: usize,
+    /// The first row shown.
+    pub list_offset: usize,
+    /// Tags of each subscribed feed, by its URL.
+    pub tags: HashMap<String, Vec<String>>,
+    /// Why a feed's last refresh failed, by its URL.
+    pub feed_errors: HashMap<String, String>,
     pub open: Option<OpenItem>,
     pub player: PlayerSnapshot,
     pub status: String,
+    pub search: Search,
+    /// Digits typed before a key (`3o` opens link 3).
+    pub count: Option<usize>,
+    pub help_scroll: usize,
     /// A refresh is running.
     pub refreshing: bool,
+    pub keymap: Keymap,
+    pub theme: Theme,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
     /// Something changed since the last frame.
@@ -121,6 +249,8 @@ pub const ARTICLE_HEADER: u16 = 4;
 pub const FOOTER: u16 = 2;
 /// Columns left of the article's text, where the spoken paragraph is marked.
 pub const GUTTER: u16 = 2;
+/// Deeper replies are indented no further.
+pub const MAX_INDENT: usize = 6;
 
 impl AppState {
     pub fn new(headlines: Vec<Headline>, size: (u16, u16)) -> AppState {
@@ -129,19 +259,154 @@ impl AppState {
         } else {
             format!("{} headlines · ? for help", headlines.len())
         };
-        AppState {
+        let mut state = AppState {
             focus: Focus::Headlines,
             before_help: Focus::Headlines,
-            headlines,
+            headlines: Vec::new(),
+            rows: Vec::new(),
+            grouping: Grouping::Newest,
             selected: 0,
+            list_offset: 0,
+            tags: HashMap::new(),
+            feed_errors: HashMap::new(),
             open: None,
             player: PlayerSnapshot::default(),
             status,
+            search: Search::default(),
+            count: None,
+            help_scroll: 0,
             refreshing: false,
+            keymap: Keymap::default(),
+            theme: Theme::default(),
             size,
             dirty: true,
             quit: false,
+        };
+        state.set_headlines(headlines);
+        state
+    }
+
+    /// Replaces the headlines, keeping the selected one selected when it is still there.
+    pub fn set_headlines(&mut self, headlines: Vec<Headline>) {
+        let keep = self.selected_headline().map(|h| h.id);
+        self.headlines = headlines;
+        self.regroup();
+        self.selected = keep
+            .and_then(|id| {
+                self.rows
+                    .iter()
+                    .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
+            })
+            .or_else(|| self.first_headline_row())
+            .unwrap_or(0);
+        self.keep_selection_visible();
+    }
+
+    /// Lays the rows out again for the grouping.
+    pub fn regroup(&mut self) {
+        let keep = self.selected_headline().map(|h| h.id);
+        self.rows = match self.grouping {
+            Grouping::Newest => (0..self.headlines.len()).map(Row::Headline).collect(),
+            Grouping::ByFeed => {
+                let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+                for (i, h) in self.headlines.iter().enumerate() {
+                    groups
+                        .entry((h.feed.to_lowercase(), h.feed_url.clone()))
+                        .or_default()
+                        .push(i);
+                }
+                let mut rows = Vec::new();
+                for ((_, url), members) in groups {
+                    let name = self.headlines[members[0]].feed.clone();
+                    let error = self.feed_errors.get(&url).cloned();
+                    self.push_group(&mut rows, name, members, error);
+                }
+                rows
+            }
+            Grouping::ByTag => {
+                let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+                let mut untagged = Vec::new();
+                for (i, h) in self.headlines.iter().enumerate() {
+                    match self.tags.get(&h.feed_url).filter(|t| !t.is_empty()) {
+                        Some(tags) => {
+                            for tag in tags {
+                                groups.entry(tag.clone()).or_default().push(i);
+                            }
+                        }
+                        None => untagged.push(i),
+                    }
+                }
+                let mut rows = Vec::new();
+                for (tag, members) in groups {
+                    self.push_group(&mut rows, tag, members, None);
+                }
+                if !untagged.is_empty() {
+                    self.push_group(&mut rows, "untagged".to_string(), untagged, None);
+                }
+                rows
+            }
+        };
+        self.selected = keep
+            .and_then(|id| {
+                self.rows
+                    .iter()
+                    .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
+            })
+            .or_else(|| self.first_headline_row())
+            .unwrap_or(0);
+        self.keep_selection_visible();
+    }
+
+    fn push_group(
+        &self,
+        rows: &mut Vec<Row>,
+        name: String,
+        members: Vec<usize>,
+        error: Option<String>,
+    ) {
+        rows.push(Row::Group {
+            name,
+            unread: members.iter().filter(|&&i| !self.headlines[i].read).count(),
+            total: members.len(),
+            error,
+        });
+        rows.extend(members.into_iter().map(Row::Headline));
+    }
+
+    fn first_headline_row(&self) -> Option<usize> {
+        self.rows.iter().position(|r| matches!(r, Row::Headline(_)))
+    }
+
+    /// The index into `headlines` of the selected row.
+    pub fn selected_index(&self) -> Option<usize> {
+        match self.rows.get(self.selected) {
+            Some(Row::Headline(i)) => Some(*i),
+            _ => None,
         }
+    }
+
+    pub fn selected_headline(&self) -> Option<&Headline> {
+        self.selected_index().and_then(|i| self.headlines.get(i))
+    }
+
+    /// Rows the headline list shows.
+    pub fn list_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(FOOTER + 2)).max(1)
+    }
+
+    /// Scrolls the list just enough that the selection shows.
+    pub fn keep_selection_visible(&mut self) {
+        let rows = self.list_rows();
+        if self.selected < self.list_offset {
+            // A group's header stays in view above its first headline.
+            self.list_offset = match self.selected.checked_sub(1).map(|i| &self.rows[i]) {
+                Some(Row::Group { .. }) => self.selected - 1,
+                _ => self.selected,
+            };
+        } else if self.selected >= self.list_offset + rows {
+            self.list_offset = self.selected + 1 - rows;
+        }
+        self.list_offset = self.list_offset.min(self.rows.len().saturating_sub(rows));
     }
 
     /// Comments sit beside the article.
@@ -197,4 +462,76 @@ impl AppState {
 /// Columns of the article pane when the comments sit beside it (the rest is theirs).
 pub fn article_columns(total: u16) -> u16 {
     total.saturating_mul(3) / 5
+}
+
+/// The thread laid out in rows of at most `width` columns; the replies of folded comments
+/// are left out and counted in their header.
+pub fn layout_comments(
+    thread: &CommentThread,
+    folded: &HashSet<usize>,
+    width: usize,
+) -> Vec<CommentRow> {
+    let mut rows = Vec::new();
+    let comments = &thread.comments;
+    let mut i = 0;
+    while i < comments.len() {
+        let c = &comments[i];
+        let replies = comments[i + 1..]
+            .iter()
+            .take_while(|r| r.depth > c.depth)
+            .count();
+        if !rows.is_empty() {
+            rows.push(CommentRow {
+                comment: i,
+                kind: CommentRowKind::Blank,
+                indent: 0,
+                text: String::new(),
+            });
+        }
+        let indent = 2 * c.depth.min(MAX_INDENT);
+        let date = c
+            .date
+            .as_deref()
+            .map(|d| format!(" · {}", crate::commands::display_date(d)))
+            .unwrap_or_default();
+        let marker = if c.depth > 0 { "↳ " } else { "" };
+        let fold = if folded.contains(&i) && replies > 0 {
+            format!(
+                "  [+{replies} {}]",
+                if replies == 1 { "reply" } else { "replies" }
+            )
+        } else {
+            String::new()
+        };
+        rows.push(CommentRow {
+            comment: i,
+            kind: CommentRowKind::Header,
+            indent,
+            text: format!("{marker}{}{date}{fold}", c.author),
+        });
+        let text_width = width.saturating_sub(indent + 2).max(10);
+        for (j, paragraph) in c.text.split("\n\n").enumerate() {
+            if j > 0 {
+                rows.push(CommentRow {
+                    comment: i,
+                    kind: CommentRowKind::Blank,
+                    indent: 0,
+                    text: String::new(),
+                });
+            }
+            for line in crate::commands::wrap(paragraph, text_width) {
+                rows.push(CommentRow {
+                    comment: i,
+                    kind: CommentRowKind::Text,
+                    indent: indent + 2,
+                    text: line,
+                });
+            }
+        }
+        i += 1;
+        if folded.contains(&(i - 1)) {
+            i += replies;
+        }
+    }
+    rows
 }

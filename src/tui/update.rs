@@ -4,20 +4,28 @@
 //! Models arrive sanitized; the error and status texts that effects send are sanitized here,
 //! the one way they reach the screen.
 
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+
 use crate::article::Article;
 use crate::audio::{Command, PlayState, PlayerEvent};
 use crate::model::{CommentThread, Headline, Narration};
+use crate::refresh::FeedFailure;
 use crate::sanitize;
 
 use super::keymap::Action;
-use super::state::{AppState, Focus, Loadable, OpenItem};
+use super::state::{AppState, Focus, Grouping, Loadable, OpenItem, layout_comments};
+use super::{mouse, search};
 
 /// Seconds a seek key moves.
 pub const SEEK_STEP: f64 = 10.0;
 
 #[derive(Debug)]
 pub enum Msg {
+    /// A key from the terminal: typed into the search box when it is open, else looked up
+    /// in the keymap.
+    Input(KeyEvent),
     Key(Action),
+    Mouse(MouseEvent),
     ArticleLoaded {
         id: i64,
         result: Result<Box<Article>, String>,
@@ -35,10 +43,24 @@ pub enum Msg {
         done: usize,
         total: usize,
     },
-    /// A refresh ended: the headlines as they now are and a summary, or why it failed.
-    RefreshDone(Result<(Vec<Headline>, String), String>),
+    /// A refresh ended: the headlines as they now are, or why it failed.
+    RefreshDone(Result<Refreshed, String>),
+    /// Something done off the draw path that the reader should hear of.
+    Notice(String),
+    /// The terminal was handed back (after a suspension): draw everything again.
+    Redraw,
+    /// SIGTERM, SIGHUP or SIGINT: leave as `q` would.
+    Terminate,
     Resize(u16, u16),
     Tick,
+}
+
+/// What a refresh brought.
+#[derive(Debug)]
+pub struct Refreshed {
+    pub headlines: Vec<Headline>,
+    pub summary: String,
+    pub failures: Vec<FeedFailure>,
 }
 
 #[derive(Debug)]
@@ -57,22 +79,36 @@ pub enum Effect {
         item: i64,
         narration: Narration,
     },
-    /// Synthesize `parts` (the title, then the paragraphs) from `first` and play them.
+    /// Synthesize `parts` (the title, then the paragraphs) from `first` at `speed` and play them.
     StartSpeech {
         item: i64,
         parts: Vec<String>,
         first: usize,
+        speed: f32,
     },
+    SetRead {
+        id: i64,
+        read: bool,
+    },
+    SetStarred {
+        id: i64,
+        starred: bool,
+    },
+    OpenInBrowser(String),
     Refresh,
+    /// Hand the terminal back to the shell until resumed.
+    Suspend,
     Quit,
 }
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::Input(key) => input(state, key),
         Msg::Key(action) => {
             state.dirty = true;
-            key(state, action)
+            self::key(state, action)
         }
+        Msg::Mouse(event) => mouse::handle(state, event),
         Msg::ArticleLoaded { id, result, notice } => {
             let width = state.article_width();
             let Some(open) = state.open.as_mut().filter(|o| o.id == id) else {
@@ -94,6 +130,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::CommentsLoaded { id, result } => {
+            let width = state.comments_width();
             let Some(open) = state.open.as_mut().filter(|o| o.id == id) else {
                 return Vec::new();
             };
@@ -101,6 +138,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 Ok(thread) => Loadable::Loaded(thread),
                 Err(e) => Loadable::Failed(sanitize::line(&e)),
             };
+            relayout_comments(open, width);
             state.dirty = true;
             Vec::new()
         }
@@ -112,6 +150,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             // Nothing is loaded: the next Space tries again.
             state.player = super::state::PlayerSnapshot {
                 volume: state.player.volume,
+                speed: state.player.speed,
                 ..Default::default()
             };
             state.status = format!("cannot play: {}", sanitize::line(&reason));
@@ -126,22 +165,34 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::RefreshDone(result) => {
             state.refreshing = false;
             match result {
-                Ok((headlines, summary)) => {
-                    let keep = state.headlines.get(state.selected).map(|h| h.id);
-                    state.headlines = headlines;
-                    state.selected = keep
-                        .and_then(|id| state.headlines.iter().position(|h| h.id == id))
-                        .unwrap_or(0);
-                    state.status = sanitize::line(&summary);
+                Ok(refreshed) => {
+                    state.feed_errors = refreshed
+                        .failures
+                        .into_iter()
+                        .map(|f| (f.url, sanitize::line(&f.reason)))
+                        .collect();
+                    state.set_headlines(refreshed.headlines);
+                    state.status = sanitize::line(&refreshed.summary);
                 }
                 Err(e) => state.status = format!("refresh failed: {}", sanitize::line(&e)),
             }
             state.dirty = true;
             Vec::new()
         }
+        Msg::Notice(text) => {
+            state.status = sanitize::line(&text);
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Redraw => {
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::Terminate => quit(state),
         Msg::Resize(cols, rows) => {
             state.size = (cols, rows);
             relayout(state);
+            state.keep_selection_visible();
             state.dirty = true;
             Vec::new()
         }
@@ -149,12 +200,75 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     }
 }
 
-/// Lays the article out again when its column width changed.
+/// A key from the terminal: the search box's when it is open, a count when it is a digit
+/// nothing is bound to, else the keymap's action.
+fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
+    if key.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    if state.search.typing.is_some() {
+        search_box(state, key);
+        state.dirty = true;
+        return Vec::new();
+    }
+    let action = state.keymap.resolve(key);
+    if action.is_none()
+        && let KeyCode::Char(d @ '0'..='9') = key.code
+        && key.modifiers.difference(KeyModifiers::SHIFT).is_empty()
+    {
+        let digit = d as usize - '0' as usize;
+        let count = state.count.unwrap_or(0).saturating_mul(10) + digit;
+        state.count = Some(count.min(99_999));
+        state.status = format!("{count}… (o opens link {count})");
+        state.dirty = true;
+        return Vec::new();
+    }
+    let Some(action) = action else {
+        return Vec::new();
+    };
+    state.dirty = true;
+    let effects = self::key(state, action);
+    state.count = None;
+    effects
+}
+
+/// Typing after `/`: Enter searches, Esc gives up, Backspace and Ctrl-U edit.
+fn search_box(state: &mut AppState, key: KeyEvent) {
+    let Some(typing) = state.search.typing.as_mut() else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            state.search.typing = None;
+            state.status.clear();
+        }
+        KeyCode::Enter => {
+            let query = typing.trim().to_string();
+            state.search.typing = None;
+            if !query.is_empty() {
+                state.search.query = query;
+                search::step(state, true);
+            }
+        }
+        KeyCode::Backspace => {
+            typing.pop();
+        }
+        KeyCode::Char('u') if ctrl => typing.clear(),
+        KeyCode::Char(c) if !ctrl && typing.chars().count() < 200 => typing.push(c),
+        _ => {}
+    }
+}
+
+/// Lays the article and the comments out again when their column widths changed.
 fn relayout(state: &mut AppState) {
     let width = state.article_width();
     let rows = state.article_rows();
-    if let Some(open) = state.open.as_mut()
-        && open.rendered_width != width
+    let comments_width = state.comments_width();
+    let Some(open) = state.open.as_mut() else {
+        return;
+    };
+    if open.rendered_width != width
         && let Loadable::Loaded(article) = &open.article
     {
         open.rendered = Some(article.render(width));
@@ -162,24 +276,34 @@ fn relayout(state: &mut AppState) {
         let lines = open.rendered.as_ref().map_or(0, |r| r.lines.len());
         open.scroll = open.scroll.min(lines.saturating_sub(rows));
     }
+    if open.comments_width != comments_width {
+        relayout_comments(open, comments_width);
+    }
+}
+
+/// The comment rows for the pane's width, folds applied, the selection kept in view.
+pub(super) fn relayout_comments(open: &mut OpenItem, width: usize) {
+    open.comments_width = width;
+    open.comment_rows = match &open.comments {
+        Loadable::Loaded(thread) => layout_comments(thread, &open.folded, width),
+        _ => Vec::new(),
+    };
+    open.comments_scroll = open
+        .comments_scroll
+        .min(open.comment_rows.len().saturating_sub(1));
 }
 
 fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.focus == Focus::Help {
-        return match action {
-            Action::Quit => quit(state),
-            Action::Back | Action::Help => {
-                state.focus = state.before_help;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        };
+        return help_key(state, action);
     }
     match action {
         Action::Quit => quit(state),
+        Action::Suspend => vec![Effect::Suspend],
         Action::Help => {
             state.before_help = state.focus;
             state.focus = Focus::Help;
+            state.help_scroll = 0;
             Vec::new()
         }
         Action::Back => match state.focus {
@@ -207,17 +331,37 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Open => match state.focus {
             Focus::Headlines => open_selected(state),
+            Focus::Comments => {
+                fold(state);
+                Vec::new()
+            }
             _ => Vec::new(),
         },
+        Action::FoldThread => {
+            if state.focus == Focus::Comments {
+                fold(state);
+            }
+            Vec::new()
+        }
         Action::Up | Action::Down | Action::PageUp | Action::PageDown => {
-            let page = state.article_rows().max(2) - 1;
+            let page = match state.focus {
+                Focus::Headlines => state.list_rows(),
+                Focus::Comments => state.comments_rows(),
+                _ => state.article_rows(),
+            }
+            .max(2)
+                - 1;
             let delta: isize = match action {
                 Action::Up => -1,
                 Action::Down => 1,
                 Action::PageUp => -(page as isize),
                 _ => page as isize,
             };
-            move_by(state, delta);
+            if state.focus == Focus::Comments && matches!(action, Action::Up | Action::Down) {
+                step_comment(state, delta > 0);
+            } else {
+                move_by(state, delta);
+            }
             Vec::new()
         }
         Action::Top => {
@@ -239,6 +383,7 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
             vec![Effect::Player(Command::SeekBy(step))]
         }
         Action::SeekBack | Action::SeekForward => Vec::new(),
+        Action::SlowDown | Action::SpeedUp => change_speed(state, action == Action::SpeedUp),
         Action::VolumeUp | Action::VolumeDown => {
             let v = state.player.volume
                 + if action == Action::VolumeUp {
@@ -257,6 +402,37 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
             follow_speech(state);
             Vec::new()
         }
+        Action::Search => {
+            state.search.typing = Some(String::new());
+            Vec::new()
+        }
+        Action::SearchNext | Action::SearchPrevious => {
+            if state.search.query.is_empty() {
+                state.status = "nothing searched yet: / searches".to_string();
+            } else {
+                search::step(state, action == Action::SearchNext);
+            }
+            Vec::new()
+        }
+        Action::ToggleRead => toggle_read(state),
+        Action::ToggleStar => toggle_star(state),
+        Action::OpenInBrowser => open_in_browser(state),
+        Action::Group => {
+            let tagged = state.tags.values().any(|t| !t.is_empty());
+            state.grouping = match state.grouping {
+                Grouping::Newest => Grouping::ByFeed,
+                Grouping::ByFeed if tagged => Grouping::ByTag,
+                _ => Grouping::Newest,
+            };
+            state.regroup();
+            state.status = match state.grouping {
+                Grouping::Newest => "newest first",
+                Grouping::ByFeed => "grouped by feed",
+                Grouping::ByTag => "grouped by tag",
+            }
+            .to_string();
+            Vec::new()
+        }
         Action::Refresh => {
             if state.refreshing {
                 return Vec::new();
@@ -268,15 +444,36 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
 }
 
+/// Help takes the keys while it shows: it scrolls, and closes with Esc, q or `?`.
+fn help_key(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let last = super::view::help_rows(state).saturating_sub(1);
+    match action {
+        Action::Quit => return quit(state),
+        Action::Back | Action::Help => state.focus = state.before_help,
+        Action::Up | Action::PageUp => {
+            let step = if action == Action::Up { 1 } else { 10 };
+            state.help_scroll = state.help_scroll.saturating_sub(step);
+        }
+        Action::Down | Action::PageDown => {
+            let step = if action == Action::Down { 1 } else { 10 };
+            state.help_scroll = (state.help_scroll + step).min(last);
+        }
+        Action::Top => state.help_scroll = 0,
+        Action::Bottom => state.help_scroll = last,
+        _ => {}
+    }
+    Vec::new()
+}
+
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quit = true;
     vec![Effect::Player(Command::Stop), Effect::Quit]
 }
 
 /// Moves the selection or scrolls the focused pane; `isize::MIN`/`MAX` go to either end.
-fn move_by(state: &mut AppState, delta: isize) {
+pub(super) fn move_by(state: &mut AppState, delta: isize) {
     let rows = state.article_rows();
-    let (comments_width, comments_rows) = (state.comments_width(), state.comments_rows());
+    let comments_rows = state.comments_rows();
     let step = |at: usize, len: usize| -> usize {
         let last = len.saturating_sub(1);
         match delta {
@@ -286,7 +483,10 @@ fn move_by(state: &mut AppState, delta: isize) {
         }
     };
     match state.focus {
-        Focus::Headlines => state.selected = step(state.selected, state.headlines.len()),
+        Focus::Headlines => {
+            let target = step(state.selected, state.rows.len());
+            select_row(state, target, delta >= 0);
+        }
         Focus::Article => {
             if let Some(open) = state.open.as_mut() {
                 let lines = open.rendered.as_ref().map_or(0, |r| r.lines.len());
@@ -296,24 +496,145 @@ fn move_by(state: &mut AppState, delta: isize) {
         }
         Focus::Comments => {
             if let Some(open) = state.open.as_mut() {
-                let lines = open
-                    .comments
-                    .loaded()
-                    .map_or(0, |t| super::view::comments::rows(t, comments_width));
+                let lines = open.comment_rows.len();
                 open.comments_scroll = step(
                     open.comments_scroll,
                     lines.saturating_sub(comments_rows) + 1,
                 );
+                select_first_visible_comment(open, comments_rows);
             }
         }
         Focus::Help => {}
     }
 }
 
+/// Selects row `target` of the list, or the nearest headline in the direction of travel
+/// when it is a group's header.
+pub(super) fn select_row(state: &mut AppState, target: usize, downwards: bool) {
+    let is_headline = |i: usize| matches!(state.rows.get(i), Some(super::state::Row::Headline(_)));
+    let found = if downwards {
+        (target..state.rows.len())
+            .find(|&i| is_headline(i))
+            .or_else(|| (0..target).rev().find(|&i| is_headline(i)))
+    } else {
+        (0..=target.min(state.rows.len().saturating_sub(1)))
+            .rev()
+            .find(|&i| is_headline(i))
+            .or_else(|| (target..state.rows.len()).find(|&i| is_headline(i)))
+    };
+    if let Some(i) = found {
+        state.selected = i;
+    }
+    state.keep_selection_visible();
+}
+
+/// j/k in the comments: a long comment scrolls line by line until its end shows, then the
+/// next comment is selected.
+fn step_comment(state: &mut AppState, down: bool) {
+    let rows = state.comments_rows();
+    let Some(open) = state.open.as_mut() else {
+        return;
+    };
+    let Some((first, last)) = open.comment_span(open.comment_selected) else {
+        return;
+    };
+    let bottom = open.comments_scroll + rows;
+    if down {
+        if last >= bottom {
+            open.comments_scroll += 1;
+            return;
+        }
+        let Some(next) = open.comment_rows.get(last + 1).map(|r| r.comment) else {
+            return;
+        };
+        open.comment_selected = next;
+    } else {
+        // The header (the row after the blank that separates comments) out of view: scroll.
+        let header = open.comment_rows[first..=last]
+            .iter()
+            .position(|r| r.kind == super::state::CommentRowKind::Header)
+            .map_or(first, |p| first + p);
+        if header < open.comments_scroll {
+            open.comments_scroll -= 1;
+            return;
+        }
+        let Some(previous) = first.checked_sub(1).map(|i| open.comment_rows[i].comment) else {
+            return;
+        };
+        open.comment_selected = previous;
+    }
+    show_comment(open, rows);
+}
+
+/// Scrolls the comments so the selected one shows, header first.
+pub(super) fn show_comment(open: &mut OpenItem, rows: usize) {
+    let Some((first, last)) = open.comment_span(open.comment_selected) else {
+        return;
+    };
+    if first < open.comments_scroll {
+        open.comments_scroll = first;
+    } else if last >= open.comments_scroll + rows {
+        open.comments_scroll = first.max((last + 1).saturating_sub(rows)).min(first);
+        // A comment taller than the pane shows from its start.
+        if last + 1 - first > rows {
+            open.comments_scroll = first;
+        }
+    }
+}
+
+/// After a page or a jump: the selection moves to the first comment whose header shows.
+fn select_first_visible_comment(open: &mut OpenItem, rows: usize) {
+    let top = open.comments_scroll;
+    let visible = |c: usize| {
+        open.comment_span(c)
+            .is_some_and(|(first, last)| last >= top && first < top + rows)
+    };
+    if visible(open.comment_selected) {
+        return;
+    }
+    if let Some(row) = open.comment_rows[top.min(open.comment_rows.len())..]
+        .iter()
+        .take(rows)
+        .find(|r| r.kind == super::state::CommentRowKind::Header)
+    {
+        open.comment_selected = row.comment;
+    }
+}
+
+/// Folds the selected comment's replies, or unfolds them.
+fn fold(state: &mut AppState) {
+    let width = state.comments_width();
+    let rows = state.comments_rows();
+    let Some(open) = state.open.as_mut() else {
+        return;
+    };
+    let Some(thread) = open.comments.loaded() else {
+        return;
+    };
+    let selected = open.comment_selected;
+    let Some(depth) = thread.comments.get(selected).map(|c| c.depth) else {
+        return;
+    };
+    let replies = thread.comments[selected + 1..]
+        .iter()
+        .take_while(|c| c.depth > depth)
+        .count();
+    if replies == 0 {
+        state.status = "no replies to fold".to_string();
+        return;
+    }
+    if !open.folded.remove(&selected) {
+        open.folded.insert(selected);
+    }
+    relayout_comments(open, width);
+    show_comment(open, rows);
+}
+
 fn open_selected(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = state.headlines.get_mut(state.selected) else {
+    let Some(index) = state.selected_index() else {
         return Vec::new();
     };
+    let h = &mut state.headlines[index];
     if state.open.as_ref().is_some_and(|o| o.id == h.id) {
         state.focus = Focus::Article;
         return Vec::new();
@@ -322,28 +643,84 @@ fn open_selected(state: &mut AppState) -> Vec<Effect> {
         state.status = "this headline has no link to open".to_string();
         return Vec::new();
     };
-    h.read = true;
     let id = h.id;
-    state.open = Some(OpenItem {
+    let mut effects = Vec::new();
+    if !h.read {
+        h.read = true;
+        effects.push(Effect::SetRead { id, read: true });
+    }
+    state.open = Some(OpenItem::new(id, url.clone(), h.title.clone()));
+    state.focus = Focus::Article;
+    if state.grouping != Grouping::Newest {
+        state.regroup();
+    }
+    effects.push(Effect::LoadArticle {
         id,
         url: url.clone(),
-        title: h.title.clone(),
-        article: Loadable::Loading,
-        rendered: None,
-        rendered_width: 0,
-        comments: Loadable::Loading,
-        scroll: 0,
-        comments_scroll: 0,
-        follow: true,
     });
-    state.focus = Focus::Article;
-    vec![
-        Effect::LoadArticle {
-            id,
-            url: url.clone(),
+    effects.push(Effect::LoadComments { id, url });
+    effects
+}
+
+/// The headline the keys act on: the selected one in the list, else the one being read.
+fn target_headline(state: &mut AppState) -> Option<&mut Headline> {
+    let index = match state.focus {
+        Focus::Headlines => state.selected_index(),
+        _ => {
+            let id = state.open.as_ref()?.id;
+            state.headlines.iter().position(|h| h.id == id)
+        }
+    }?;
+    state.headlines.get_mut(index)
+}
+
+fn toggle_read(state: &mut AppState) -> Vec<Effect> {
+    let Some(h) = target_headline(state) else {
+        return Vec::new();
+    };
+    h.read = !h.read;
+    let (id, read) = (h.id, h.read);
+    state.status = if read { "marked read" } else { "marked unread" }.to_string();
+    if state.grouping != Grouping::Newest {
+        state.regroup();
+    }
+    vec![Effect::SetRead { id, read }]
+}
+
+fn toggle_star(state: &mut AppState) -> Vec<Effect> {
+    let Some(h) = target_headline(state) else {
+        return Vec::new();
+    };
+    h.starred = !h.starred;
+    let (id, starred) = (h.id, h.starred);
+    state.status = if starred { "starred" } else { "unstarred" }.to_string();
+    vec![Effect::SetStarred { id, starred }]
+}
+
+/// `o`: the article in the browser; after a count (`3o`), the article's link 3.
+fn open_in_browser(state: &mut AppState) -> Vec<Effect> {
+    let url = match (state.focus, state.count, &state.open) {
+        (Focus::Article | Focus::Comments, Some(n), Some(open)) => {
+            let links = open.rendered.as_ref().map_or(&[][..], |r| &r.links[..]);
+            match n.checked_sub(1).and_then(|i| links.get(i)) {
+                Some(link) => link.clone(),
+                None => {
+                    state.status = format!("no link [{n}]: this article has {}", links.len());
+                    return Vec::new();
+                }
+            }
+        }
+        (Focus::Article | Focus::Comments, None, Some(open)) => open.url.clone(),
+        _ => match state.selected_headline().and_then(|h| h.link.clone()) {
+            Some(link) => link,
+            None => {
+                state.status = "nothing to open".to_string();
+                return Vec::new();
+            }
         },
-        Effect::LoadComments { id, url },
-    ]
+    };
+    state.status = format!("opening {}", sanitize::line(&url));
+    vec![Effect::OpenInBrowser(url)]
 }
 
 /// Space: pause or resume what is loaded, unless the reader is in another article, whose
@@ -367,14 +744,10 @@ fn toggle_play(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let item = open.id;
-    state.player = super::state::PlayerSnapshot {
-        state: PlayState::Loading,
-        title: article.title.clone(),
-        item: Some(item),
-        speech: article.narration.is_none(),
-        volume: state.player.volume,
-        ..Default::default()
-    };
+    let speed = state.player.speed;
+    state.player = state
+        .player
+        .starting(item, article.title.clone(), article.narration.is_none());
     let start = match &article.narration {
         Some(narration) => Effect::PlayRecording {
             item,
@@ -384,9 +757,15 @@ fn toggle_play(state: &mut AppState) -> Vec<Effect> {
             item,
             parts: crate::narration::article_parts(article),
             first: 0,
+            speed,
         },
     };
-    vec![start, Effect::Player(Command::Play)]
+    let mut effects = vec![start];
+    if article.narration.is_some() && (speed - 1.0).abs() > 0.001 {
+        effects.push(Effect::Player(Command::Speed(speed)));
+    }
+    effects.push(Effect::Player(Command::Play));
+    effects
 }
 
 /// `p` in the article: synthesized speech from the first paragraph at or below the top of
@@ -395,10 +774,10 @@ fn play_from_here(state: &mut AppState) -> Vec<Effect> {
     if state.focus != Focus::Article {
         return Vec::new();
     }
-    let Some(open) = state.open.as_mut() else {
+    let Some(open) = state.open.as_ref() else {
         return Vec::new();
     };
-    let (Some(article), Some(rendered)) = (open.article.loaded(), &open.rendered) else {
+    let Some(rendered) = &open.rendered else {
         state.status = "the article is still loading".to_string();
         return Vec::new();
     };
@@ -409,15 +788,21 @@ fn play_from_here(state: &mut AppState) -> Vec<Effect> {
         state.status = "no paragraph here to speak".to_string();
         return Vec::new();
     };
-    open.follow = true;
-    state.player = super::state::PlayerSnapshot {
-        state: PlayState::Loading,
-        title: article.title.clone(),
-        item: Some(open.id),
-        speech: true,
-        volume: state.player.volume,
-        ..Default::default()
+    speak_from(state, paragraph)
+}
+
+/// Synthesized speech of the open article from paragraph `paragraph`.
+pub(super) fn speak_from(state: &mut AppState, paragraph: usize) -> Vec<Effect> {
+    let Some(open) = state.open.as_mut() else {
+        return Vec::new();
     };
+    let Some(article) = open.article.loaded() else {
+        state.status = "the article is still loading".to_string();
+        return Vec::new();
+    };
+    open.follow = true;
+    let item = open.id;
+    state.player = state.player.starting(item, article.title.clone(), true);
     state.status = format!(
         "speaking from paragraph {} of {}",
         paragraph + 1,
@@ -425,12 +810,50 @@ fn play_from_here(state: &mut AppState) -> Vec<Effect> {
     );
     vec![
         Effect::StartSpeech {
-            item: open.id,
+            item,
             parts: crate::narration::article_parts(article),
             first: paragraph + 1,
+            speed: state.player.speed,
         },
         Effect::Player(Command::Play),
     ]
+}
+
+/// `[` and `]`: a recording plays faster or slower (its pitch moves with it); speech is made
+/// again from the part being spoken at the engine's new rate, so its pitch stays.
+fn change_speed(state: &mut AppState, faster: bool) -> Vec<Effect> {
+    let speed = crate::audio::step_speed(state.player.speed, faster);
+    state.player.speed = speed;
+    state.status = format!("speed {speed:.2}x");
+    let Some(item) = state.player.item else {
+        return Vec::new();
+    };
+    if !state.player.speech {
+        return vec![Effect::Player(Command::Speed(speed))];
+    }
+    let article = state
+        .open
+        .as_ref()
+        .filter(|o| o.id == item)
+        .and_then(|o| o.article.loaded());
+    let Some(article) = article else {
+        state.status = format!(
+            "speed {speed:.2}x from the next narration (open its article to change it now)"
+        );
+        return Vec::new();
+    };
+    let first = state.player.part.unwrap_or(0);
+    let playing = state.player.state != PlayState::Paused;
+    let mut effects = vec![Effect::StartSpeech {
+        item,
+        parts: crate::narration::article_parts(article),
+        first,
+        speed,
+    }];
+    if playing {
+        effects.push(Effect::Player(Command::Play));
+    }
+    effects
 }
 
 fn player_event(state: &mut AppState, event: PlayerEvent) {
@@ -498,6 +921,7 @@ mod tests {
 
     use super::*;
     use crate::tui::testdata;
+    use crossterm::event::MouseEvent;
 
     fn app() -> AppState {
         AppState::new(testdata::headlines(), (80, 24))
@@ -539,6 +963,7 @@ mod tests {
         assert!(matches!(
             effects.as_slice(),
             [
+                Effect::SetRead { id: 2, read: true },
                 Effect::LoadArticle { id: 2, url: a },
                 Effect::LoadComments { id: 2, url: c },
             ] if a == "https://gazette.example/2" && c == a
@@ -671,7 +1096,10 @@ mod tests {
     fn an_article_without_a_recording_is_spoken_title_first() {
         let mut s = opened(1, false);
         let effects = key(&mut s, Action::TogglePlay);
-        let Some(Effect::StartSpeech { item, parts, first }) = effects.first() else {
+        let Some(Effect::StartSpeech {
+            item, parts, first, ..
+        }) = effects.first()
+        else {
             panic!("expected speech, got {effects:?}");
         };
         let article = s
@@ -891,8 +1319,7 @@ mod tests {
         update(&mut s, Msg::Resize(80, 10));
         key(&mut s, Action::ToggleComments);
         key(&mut s, Action::Bottom);
-        let thread = testdata::thread();
-        let total = crate::tui::view::comments::rows(&thread, s.comments_width());
+        let total = s.open.as_ref().expect("open").comment_rows.len();
         let last_top = total - s.comments_rows();
         assert!(last_top > 0, "the thread is longer than the pane");
         assert_eq!(s.open.as_ref().expect("open").comments_scroll, last_top);
@@ -945,12 +1372,443 @@ mod tests {
         fresh.extend(testdata::headlines());
         update(
             &mut s,
-            Msg::RefreshDone(Ok((fresh, "5 feeds, 1 new".into()))),
+            Msg::RefreshDone(Ok(Refreshed {
+                headlines: fresh,
+                summary: "5 feeds, 1 new".into(),
+                failures: Vec::new(),
+            })),
         );
-        assert_eq!(s.headlines[s.selected].id, 2);
+        assert_eq!(s.selected_headline().map(|h| h.id), Some(2));
         assert_eq!(s.status, "5 feeds, 1 new");
         assert!(!s.refreshing);
         update(&mut s, Msg::RefreshDone(Err("database is locked".into())));
         assert_eq!(s.status, "refresh failed: database is locked");
+    }
+
+    fn type_keys(s: &mut AppState, text: &str) {
+        for c in text.chars() {
+            update(
+                s,
+                Msg::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+            );
+        }
+    }
+
+    fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+        update(s, Msg::Input(KeyEvent::new(code, KeyModifiers::NONE)))
+    }
+
+    #[test]
+    fn slash_searches_the_headlines_and_n_finds_the_next_match() {
+        let mut s = app();
+        type_keys(&mut s, "/");
+        assert_eq!(s.search.typing.as_deref(), Some(""));
+        // Keys go to the box while it is open: `q` does not quit.
+        type_keys(&mut s, "qe");
+        press(&mut s, KeyCode::Backspace);
+        press(&mut s, KeyCode::Backspace);
+        assert!(!s.quit);
+        type_keys(&mut s, "ER");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.search.typing, None);
+        // In headlines 1 ("Ferry ... winter") and 4 ("... cooperative ...").
+        assert_eq!(s.selected, 3);
+        assert_eq!(s.status, "/ER: match 2 of 2");
+        key(&mut s, Action::SearchNext);
+        assert_eq!((s.selected, s.status.as_str()), (0, "/ER: match 1 of 2"));
+        key(&mut s, Action::SearchPrevious);
+        assert_eq!(s.selected, 3);
+        type_keys(&mut s, "/");
+        type_keys(&mut s, "zebra");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.status, "/zebra: not found");
+        assert_eq!(s.selected, 3, "nothing found: the selection stays");
+        type_keys(&mut s, "/x");
+        press(&mut s, KeyCode::Esc);
+        assert_eq!(
+            (s.search.typing.as_ref(), s.search.query.as_str()),
+            (None, "zebra")
+        );
+    }
+
+    #[test]
+    fn search_in_the_article_scrolls_to_the_line_and_in_the_comments_selects_one() {
+        let mut s = opened(0, true);
+        update(&mut s, Msg::Resize(60, 12));
+        type_keys(&mut s, "/");
+        type_keys(&mut s, "spring");
+        press(&mut s, KeyCode::Enter);
+        let open = s.open.as_ref().expect("open");
+        let lines = &open.rendered.as_ref().expect("rendered").lines;
+        let line = lines
+            .iter()
+            .position(|l| l.text().contains("spring"))
+            .expect("the word is in the article");
+        assert!((open.scroll..open.scroll + s.article_rows()).contains(&line));
+        assert!(open.scroll > 0);
+        assert!(!open.follow, "a search is the reader scrolling away");
+        assert_eq!(s.status, "/spring: match 1 of 1");
+
+        key(&mut s, Action::ToggleComments);
+        type_keys(&mut s, "/");
+        type_keys(&mut s, "early boats");
+        press(&mut s, KeyCode::Enter);
+        assert_eq!(s.open.as_ref().expect("open").comment_selected, 2);
+    }
+
+    #[test]
+    fn a_search_match_inside_a_folded_thread_unfolds_it() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::ToggleComments);
+        key(&mut s, Action::FoldThread);
+        assert!(s.open.as_ref().expect("open").folded.contains(&0));
+        type_keys(&mut s, "/");
+        type_keys(&mut s, "heated");
+        press(&mut s, KeyCode::Enter);
+        let open = s.open.as_ref().expect("open");
+        assert_eq!(open.comment_selected, 1);
+        assert!(open.folded.is_empty());
+    }
+
+    #[test]
+    fn folding_hides_the_replies_and_counts_them() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::ToggleComments);
+        let before = s.open.as_ref().expect("open").comment_rows.len();
+        key(&mut s, Action::Open);
+        let open = s.open.as_ref().expect("open");
+        assert!(open.comment_rows.len() < before);
+        assert!(
+            open.comment_rows.iter().all(|r| r.comment != 1),
+            "the reply is hidden"
+        );
+        assert!(
+            open.comment_rows[0].text.ends_with("[+1 reply]"),
+            "{:?}",
+            open.comment_rows[0]
+        );
+        // j goes past the hidden reply to the next thread.
+        key(&mut s, Action::Down);
+        assert_eq!(s.open.as_ref().expect("open").comment_selected, 2);
+        key(&mut s, Action::FoldThread);
+        assert_eq!(s.status, "no replies to fold");
+        key(&mut s, Action::Up);
+        key(&mut s, Action::FoldThread);
+        assert_eq!(s.open.as_ref().expect("open").comment_rows.len(), before);
+    }
+
+    #[test]
+    fn j_and_k_step_through_the_comments_one_by_one() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::ToggleComments);
+        key(&mut s, Action::Down);
+        assert_eq!(s.open.as_ref().expect("open").comment_selected, 1);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Down);
+        assert_eq!(
+            s.open.as_ref().expect("open").comment_selected,
+            2,
+            "stops at the last"
+        );
+        key(&mut s, Action::Up);
+        assert_eq!(s.open.as_ref().expect("open").comment_selected, 1);
+    }
+
+    #[test]
+    fn m_and_s_change_read_and_star_and_save_them() {
+        let mut s = app();
+        let effects = key(&mut s, Action::ToggleRead);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::SetRead { id: 1, read: true }]
+        ));
+        assert!(s.headlines[0].read);
+        let effects = key(&mut s, Action::ToggleRead);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::SetRead { id: 1, read: false }]
+        ));
+        assert_eq!(s.status, "marked unread");
+        let effects = key(&mut s, Action::ToggleStar);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::SetStarred {
+                id: 1,
+                starred: true
+            }]
+        ));
+        assert!(s.headlines[0].starred);
+        // In the article, they act on the article being read.
+        let mut s = opened(1, false);
+        let effects = key(&mut s, Action::ToggleStar);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::SetStarred {
+                id: 2,
+                starred: true
+            }]
+        ));
+    }
+
+    #[test]
+    fn o_opens_the_article_or_after_a_count_one_of_its_links() {
+        let mut s = app();
+        assert!(matches!(
+            key(&mut s, Action::OpenInBrowser).as_slice(),
+            [Effect::OpenInBrowser(u)] if u == "https://gazette.example/1"
+        ));
+        let mut s = opened(0, true);
+        type_keys(&mut s, "1");
+        assert_eq!(s.count, Some(1));
+        let effects = type_and_get(&mut s, 'o');
+        assert!(
+            matches!(effects.as_slice(), [Effect::OpenInBrowser(u)] if u == "https://gazette.example/timetable"),
+            "{effects:?}"
+        );
+        assert_eq!(s.count, None, "a count is used once");
+        type_keys(&mut s, "7");
+        assert!(type_and_get(&mut s, 'o').is_empty());
+        assert_eq!(s.status, "no link [7]: this article has 1");
+    }
+
+    fn type_and_get(s: &mut AppState, c: char) -> Vec<Effect> {
+        update(
+            s,
+            Msg::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        )
+    }
+
+    #[test]
+    fn t_groups_by_feed_then_by_tag_then_newest_first() {
+        let mut s = app();
+        s.headlines[2].feed = "Coast Weekly".into();
+        s.headlines[2].feed_url = "https://coast.example/feed".into();
+        s.tags = [(
+            "https://coast.example/feed".to_string(),
+            vec!["local".to_string()],
+        )]
+        .into();
+        s.regroup();
+        key(&mut s, Action::Down);
+        let chosen = s.selected_headline().map(|h| h.id);
+        key(&mut s, Action::Group);
+        assert_eq!(s.grouping, Grouping::ByFeed);
+        assert!(
+            matches!(&s.rows[0], super::super::state::Row::Group { name, total: 1, .. } if name == "Coast Weekly")
+        );
+        assert_eq!(
+            s.selected_headline().map(|h| h.id),
+            chosen,
+            "the selection stays on its headline"
+        );
+        key(&mut s, Action::Top);
+        assert!(
+            s.selected_index().is_some(),
+            "a group's header is never selected"
+        );
+        key(&mut s, Action::Group);
+        assert_eq!(s.grouping, Grouping::ByTag);
+        assert!(
+            matches!(&s.rows[0], super::super::state::Row::Group { name, .. } if name == "local")
+        );
+        assert!(s.rows.iter().any(|r| matches!(r, super::super::state::Row::Group { name, total: 3, .. } if name == "untagged")));
+        key(&mut s, Action::Group);
+        assert_eq!(s.grouping, Grouping::Newest);
+        assert_eq!(s.rows.len(), s.headlines.len());
+    }
+
+    #[test]
+    fn failing_feeds_show_on_their_group() {
+        let mut s = app();
+        update(
+            &mut s,
+            Msg::RefreshDone(Ok(Refreshed {
+                headlines: testdata::headlines(),
+                summary: "1 feeds, 0 new; 1 unreachable".into(),
+                failures: vec![FeedFailure {
+                    name: "The Harbour Gazette".into(),
+                    url: "https://gazette.example/feed".into(),
+                    reason: "could not connect: \u{1b}[31mrefused".into(),
+                }],
+            })),
+        );
+        key(&mut s, Action::Group);
+        assert!(matches!(
+            &s.rows[0],
+            super::super::state::Row::Group { error: Some(e), .. } if e == "could not connect: refused"
+        ));
+    }
+
+    #[test]
+    fn speed_keys_change_a_recordings_speed_and_restart_speech_at_the_new_rate() {
+        let mut s = opened(0, true);
+        key(&mut s, Action::TogglePlay);
+        let effects = key(&mut s, Action::SpeedUp);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Player(Command::Speed(x))] if (*x - 1.1).abs() < 1e-6)
+        );
+        assert_eq!(s.status, "speed 1.10x");
+
+        let mut s = opened(1, false);
+        key(&mut s, Action::TogglePlay);
+        update(&mut s, position(20, Some(3)));
+        let effects = key(&mut s, Action::SlowDown);
+        assert!(
+            matches!(
+                effects.as_slice(),
+                [Effect::StartSpeech { item: 2, first: 3, speed, .. }, Effect::Player(Command::Play)]
+                    if (*speed - 0.9).abs() < 1e-6
+            ),
+            "{effects:?}"
+        );
+        // The next narration starts at the chosen speed.
+        key(&mut s, Action::Back);
+        key(&mut s, Action::Up);
+        key(&mut s, Action::Open);
+        testdata::deliver(&mut s, 1, true);
+        let effects = key(&mut s, Action::TogglePlay);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::PlayRecording { .. }, Effect::Player(Command::Speed(x)), Effect::Player(Command::Play)]
+                if (*x - 0.9).abs() < 1e-6
+        ));
+    }
+
+    #[test]
+    fn help_scrolls_and_takes_the_keys() {
+        let mut s = app();
+        update(&mut s, Msg::Resize(80, 12));
+        key(&mut s, Action::Help);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Down);
+        assert_eq!(s.help_scroll, 2);
+        key(&mut s, Action::Bottom);
+        assert_eq!(s.help_scroll, crate::tui::view::help_rows(&s) - 1);
+        assert_eq!(s.selected, 0, "the list behind did not move");
+        key(&mut s, Action::Help);
+        assert_eq!(s.focus, Focus::Headlines);
+    }
+
+    #[test]
+    fn suspend_and_signals() {
+        let mut s = app();
+        assert!(matches!(
+            key(&mut s, Action::Suspend).as_slice(),
+            [Effect::Suspend]
+        ));
+        let effects = update(&mut s, Msg::Terminate);
+        assert!(s.quit);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Player(Command::Stop), Effect::Quit]
+        ));
+    }
+
+    #[test]
+    fn keys_follow_the_configured_keymap() {
+        let mut s = app();
+        let keys = [(
+            "play_pause".to_string(),
+            crate::tui::keymap::KeyList::One("x".to_string()),
+        )]
+        .into();
+        s.keymap = crate::tui::Keymap::from_config(&keys).expect("valid").0;
+        let mut s = {
+            let keymap = s.keymap.clone();
+            let mut o = opened(0, true);
+            o.keymap = keymap;
+            o
+        };
+        assert!(
+            type_and_get(&mut s, ' ').is_empty(),
+            "space is no longer bound"
+        );
+        assert!(matches!(
+            type_and_get(&mut s, 'x').first(),
+            Some(Effect::PlayRecording { .. })
+        ));
+    }
+
+    fn click(s: &mut AppState, column: u16, row: u16) -> Vec<Effect> {
+        update(
+            s,
+            Msg::Mouse(MouseEvent {
+                kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+                column,
+                row,
+                modifiers: KeyModifiers::NONE,
+            }),
+        )
+    }
+
+    #[test]
+    fn a_click_selects_a_headline_and_a_second_click_opens_it() {
+        let mut s = app();
+        // Row 0 is the border; headline rows start at 1.
+        assert!(click(&mut s, 10, 3).is_empty());
+        assert_eq!(s.selected, 2);
+        let effects = click(&mut s, 10, 3);
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::LoadArticle { id: 3, .. }))
+        );
+        assert_eq!(s.focus, Focus::Article);
+    }
+
+    #[test]
+    fn the_wheel_scrolls_the_pane_under_the_pointer() {
+        let mut s = opened(0, true);
+        update(&mut s, Msg::Resize(160, 10));
+        key(&mut s, Action::ToggleComments);
+        let wheel = |s: &mut AppState, column| {
+            update(
+                s,
+                Msg::Mouse(MouseEvent {
+                    kind: crossterm::event::MouseEventKind::ScrollDown,
+                    column,
+                    row: 4,
+                    modifiers: KeyModifiers::NONE,
+                }),
+            )
+        };
+        wheel(&mut s, 10);
+        assert_eq!(s.focus, Focus::Article);
+        assert_eq!(s.open.as_ref().expect("open").scroll, 3);
+        wheel(&mut s, 120);
+        assert_eq!(s.focus, Focus::Comments);
+        assert!(s.open.as_ref().expect("open").comments_scroll > 0);
+    }
+
+    #[test]
+    fn clicking_the_listen_bar_plays_and_its_gauge_seeks() {
+        let mut s = opened(0, true);
+        // The listen bar: the pane's border, title, byline, then the bar (row 3).
+        let effects = click(&mut s, 5, 3);
+        assert!(matches!(
+            effects.first(),
+            Some(Effect::PlayRecording { item: 1, .. })
+        ));
+        update(&mut s, position(0, None));
+        let effects = click(&mut s, 5, 3);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Player(Command::Toggle)]
+        ));
+        // The gauge's last column (38 columns of text after the border, then 30 of gauge):
+        // nearly the whole recording ahead.
+        let effects = click(&mut s, 68, 3);
+        assert!(
+            matches!(effects.as_slice(), [Effect::Player(Command::SeekBy(d))] if *d > 200.0 && *d < 252.0),
+            "{effects:?}"
+        );
+        // The player bar's gauge on the line above the status line.
+        let effects = click(&mut s, 79, 22);
+        assert!(matches!(effects.as_slice(), [Effect::Player(Command::SeekBy(d))] if *d > 200.0));
+        let effects = click(&mut s, 1, 22);
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::Player(Command::Toggle)]
+        ));
     }
 }

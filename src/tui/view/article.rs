@@ -1,5 +1,5 @@
-//! The article: title, byline · date, the listen bar, then the styled text with the paragraph
-//! being spoken marked in the gutter.
+//! The article: title, byline · date, the listen bar with its gauge, then the styled text with
+//! the paragraph being spoken marked in the gutter and search matches standing out.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -8,11 +8,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::player_bar::mark;
-use super::{fit, pane};
+use super::{fit, gauge_spans, pane};
 use crate::article::{self, StyledLine};
 use crate::audio::{PlayState, format_time};
 use crate::commands::display_date;
+use crate::tui::search;
 use crate::tui::state::{AppState, Loadable, OpenItem};
+use crate::tui::theme::Theme;
+
+/// The listen bar's gauge is at most this wide.
+const GAUGE_MAX: usize = 30;
 
 pub(super) fn draw(
     frame: &mut Frame,
@@ -21,7 +26,8 @@ pub(super) fn draw(
     open: &OpenItem,
     focused: bool,
 ) {
-    let block = pane(" Article ".to_string(), focused);
+    let theme = &state.theme;
+    let block = pane(" Article ".to_string(), focused, state);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
@@ -34,7 +40,7 @@ pub(super) fn draw(
         }
         Loadable::Failed(reason) => {
             lines.push(Line::raw(""));
-            lines.push(Line::raw("Could not load the article:"));
+            lines.push(Line::styled("Could not load the article:", theme.error));
             lines.push(Line::raw(reason.as_str()));
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
             return;
@@ -48,25 +54,20 @@ pub(super) fn draw(
             .into_iter()
             .flatten()
             .collect();
-            lines.push(Line::raw(fit(&meta.join(" · "), width)));
-            lines.push(Line::from(Span::styled(
-                fit(&listen_bar(state, open, a.narration.is_none()), width),
-                bold,
-            )));
+            lines.push(Line::styled(fit(&meta.join(" · "), width), theme.meta));
+            lines.push(listen_bar(state, open, width));
             lines.push(Line::raw(""));
             if let Some(rendered) = &open.rendered {
                 let spoken = state
                     .player
                     .paragraph()
                     .filter(|_| state.player.item == Some(open.id));
+                let needle = search::fold_case(&state.search.query);
                 let rows = usize::from(inner.height).saturating_sub(lines.len());
                 lines.extend(
-                    rendered
-                        .lines
-                        .iter()
-                        .skip(open.scroll)
-                        .take(rows)
-                        .map(|l| body_line(l, spoken.is_some() && l.block == spoken)),
+                    rendered.lines.iter().skip(open.scroll).take(rows).map(|l| {
+                        body_line(l, spoken.is_some() && l.block == spoken, theme, &needle)
+                    }),
                 );
             }
         }
@@ -74,9 +75,10 @@ pub(super) fn draw(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// `▶ Listen to the article  0:00 / 4:12`, with this article's time when it is the one loaded.
-fn listen_bar(state: &AppState, open: &OpenItem, speech: bool) -> String {
+/// The listen bar's text before its gauge, the gauge's fill, and its width.
+fn listen_parts(state: &AppState, open: &OpenItem, width: usize) -> (String, f64, usize) {
     let p = &state.player;
+    let speech = open.article.loaded().is_some_and(|a| a.narration.is_none());
     let (icon, pos, total) = if p.item == Some(open.id) {
         let icon = match p.state {
             PlayState::Stopped => "▶",
@@ -87,41 +89,105 @@ fn listen_bar(state: &AppState, open: &OpenItem, speech: bool) -> String {
         ("▶", std::time::Duration::ZERO, None)
     };
     let what = if speech { " (synthesized speech)" } else { "" };
-    format!(
-        "{icon} Listen to the article{what}  {} / {}",
+    let text = format!(
+        "{icon} Listen to the article{what}  {} / {}  ",
         format_time(Some(pos)),
         format_time(total)
-    )
+    );
+    let ratio = match total {
+        Some(total) if !total.is_zero() => pos.as_secs_f64() / total.as_secs_f64(),
+        _ => 0.0,
+    };
+    let cols = width
+        .saturating_sub(Span::raw(text.as_str()).width())
+        .min(GAUGE_MAX);
+    // Too narrow for a useful gauge: the time alone.
+    let cols = if cols < 5 { 0 } else { cols };
+    (text, ratio, cols)
 }
 
-fn body_line(line: &StyledLine, spoken: bool) -> Line<'static> {
-    let gutter = if spoken { "▌ " } else { "  " };
-    let mut spans = vec![Span::raw(gutter)];
-    spans.extend(
-        line.spans
-            .iter()
-            .map(|s| Span::styled(s.text.clone(), style(&s.style, spoken))),
-    );
+/// `▶ Listen to the article  0:00 / 4:12  ━━━━──────`, with this article's time when it is
+/// the one loaded.
+fn listen_bar(state: &AppState, open: &OpenItem, width: usize) -> Line<'static> {
+    let (text, ratio, cols) = listen_parts(state, open, width);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut spans = vec![Span::styled(fit(&text, width), bold)];
+    if cols > 0 {
+        spans.extend(gauge_spans(ratio, cols, state.theme.gauge));
+    }
     Line::from(spans)
 }
 
-/// Terminal attributes only, no colours: readable on any theme and under `NO_COLOR`.
-fn style(s: &article::Style, spoken: bool) -> Style {
-    let mut m = Modifier::empty();
-    if s.bold || s.heading.is_some() || spoken {
-        m |= Modifier::BOLD;
+/// Where the listen bar's gauge starts (in columns from the pane's inner edge) and its width.
+pub(super) fn listen_gauge(state: &AppState, open: &OpenItem, width: usize) -> (usize, usize) {
+    let (text, _, cols) = listen_parts(state, open, width);
+    (Span::raw(text).width(), cols)
+}
+
+fn body_line(line: &StyledLine, spoken: bool, theme: &Theme, needle: &str) -> Line<'static> {
+    let gutter = if spoken {
+        Span::styled("▌ ", theme.spoken)
+    } else {
+        Span::raw("  ")
+    };
+    let mut spans = vec![gutter];
+    let matches = search::ranges(&line.text(), needle);
+    let mut at = 0;
+    for s in &line.spans {
+        let base = style(&s.style, spoken, theme);
+        let len = s.text.chars().count();
+        let (from, to) = (at, at + len);
+        at = to;
+        let hits: Vec<(usize, usize)> = matches
+            .iter()
+            .filter(|(a, b)| *a < to && *b > from)
+            .map(|(a, b)| ((*a).max(from) - from, (*b).min(to) - from))
+            .collect();
+        if hits.is_empty() {
+            spans.push(Span::styled(s.text.clone(), base));
+            continue;
+        }
+        let chars: Vec<char> = s.text.chars().collect();
+        let mut i = 0;
+        for (a, b) in hits {
+            spans.push(Span::styled(chars[i..a].iter().collect::<String>(), base));
+            spans.push(Span::styled(
+                chars[a..b].iter().collect::<String>(),
+                base.patch(theme.matched),
+            ));
+            i = b;
+        }
+        spans.push(Span::styled(chars[i..].iter().collect::<String>(), base));
+    }
+    Line::from(spans)
+}
+
+/// The theme's styles for the text's kinds; the spoken paragraph in the `spoken` style.
+fn style(s: &article::Style, spoken: bool, theme: &Theme) -> Style {
+    let mut style = Style::default();
+    if s.bold {
+        style = style.add_modifier(Modifier::BOLD);
     }
     if s.emphasis || s.quote {
-        m |= Modifier::ITALIC;
+        style = style.add_modifier(Modifier::ITALIC);
     }
-    if s.link.is_some() || s.heading == Some(1) {
-        m |= Modifier::UNDERLINED;
+    if s.heading.is_some() {
+        style = style.patch(theme.heading);
+    }
+    if s.heading == Some(1) {
+        style = style.add_modifier(Modifier::UNDERLINED);
+    }
+    if s.link.is_some() {
+        style = style.patch(theme.link);
     }
     if s.code || s.preformatted {
-        m |= Modifier::DIM;
+        style = style.add_modifier(Modifier::DIM);
     }
     if s.strikeout {
-        m |= Modifier::CROSSED_OUT;
+        style = style.add_modifier(Modifier::CROSSED_OUT);
     }
-    Style::default().add_modifier(m)
+    if spoken {
+        style = style.patch(theme.spoken);
+    }
+    style
 }

@@ -1,32 +1,36 @@
-//! The comments, threaded: each reply indented under its parent, `author · date` above the text.
+//! The comments, threaded: each reply indented under its parent, `author · date` above the
+//! text, the selected comment marked, folded threads counted in their header.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::pane;
-use crate::commands::{display_date, wrap};
-use crate::model::CommentThread;
-use crate::tui::state::{Loadable, OpenItem};
+use crate::tui::search;
+use crate::tui::state::{AppState, CommentRowKind, Loadable, OpenItem};
 
-/// Deeper replies are indented no further.
-const MAX_INDENT: usize = 6;
-
-pub(super) fn draw(frame: &mut Frame, area: Rect, open: &OpenItem, focused: bool) {
+pub(super) fn draw(
+    frame: &mut Frame,
+    area: Rect,
+    state: &AppState,
+    open: &OpenItem,
+    focused: bool,
+) {
+    let theme = &state.theme;
     let title = match &open.comments {
         Loadable::Loaded(t) => format!(" Comments ({}) ", t.comments.len()),
         _ => " Comments ".to_string(),
     };
-    let block = pane(title, focused);
+    let block = pane(title, focused, state);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = match &open.comments {
         Loadable::Loading => vec![Line::raw("Loading the comments…")],
         Loadable::Failed(reason) => {
             let text = vec![
-                Line::raw("Could not load the comments:"),
+                Line::styled("Could not load the comments:", theme.error),
                 Line::raw(reason.clone()),
             ];
             frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
@@ -35,44 +39,45 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, open: &OpenItem, focused: bool
         Loadable::Loaded(thread) if thread.comments.is_empty() => {
             vec![Line::raw("No comments.")]
         }
-        Loadable::Loaded(thread) => thread_lines(thread, usize::from(inner.width)),
+        Loadable::Loaded(_) => {
+            let needle = search::fold_case(&state.search.query);
+            open.comment_rows
+                .iter()
+                .skip(open.comments_scroll)
+                .take(usize::from(inner.height))
+                .map(|row| {
+                    let selected = focused && row.comment == open.comment_selected;
+                    let mut base = Style::default();
+                    if row.kind == CommentRowKind::Header {
+                        base = base.patch(theme.author);
+                        if selected {
+                            base = base.patch(theme.selected);
+                        }
+                    }
+                    // A bar beside the selected comment's text, so its extent shows.
+                    let lead = if selected && row.kind == CommentRowKind::Text {
+                        let mut lead = " ".repeat(row.indent.saturating_sub(2));
+                        lead.push_str("│ ");
+                        Span::styled(lead, theme.accent)
+                    } else {
+                        Span::raw(" ".repeat(row.indent))
+                    };
+                    let mut spans = vec![lead];
+                    let chars: Vec<char> = row.text.chars().collect();
+                    let mut at = 0;
+                    for (a, b) in search::ranges(&row.text, &needle) {
+                        spans.push(Span::styled(chars[at..a].iter().collect::<String>(), base));
+                        spans.push(Span::styled(
+                            chars[a..b].iter().collect::<String>(),
+                            base.patch(theme.matched),
+                        ));
+                        at = b;
+                    }
+                    spans.push(Span::styled(chars[at..].iter().collect::<String>(), base));
+                    Line::from(spans)
+                })
+                .collect()
+        }
     };
-    let lines: Vec<Line> = lines.into_iter().skip(open.comments_scroll).collect();
     frame.render_widget(Paragraph::new(lines), inner);
-}
-
-/// How many rows the thread takes at `width` columns (inside the pane's border).
-pub fn rows(thread: &CommentThread, width: usize) -> usize {
-    thread_lines(thread, width).len()
-}
-
-fn thread_lines(thread: &CommentThread, width: usize) -> Vec<Line<'static>> {
-    let bold = Style::default().add_modifier(Modifier::BOLD);
-    let mut lines = Vec::new();
-    for (i, c) in thread.comments.iter().enumerate() {
-        if i > 0 {
-            lines.push(Line::raw(""));
-        }
-        let indent = "  ".repeat(c.depth.min(MAX_INDENT));
-        let date = c
-            .date
-            .as_deref()
-            .map(|d| format!(" · {}", display_date(d)))
-            .unwrap_or_default();
-        let marker = if c.depth > 0 { "↳ " } else { "" };
-        lines.push(Line::from(vec![
-            Span::raw(indent.clone()),
-            Span::styled(format!("{marker}{}{date}", c.author), bold),
-        ]));
-        let text_width = width.saturating_sub(indent.len() + 2).max(10);
-        for (j, paragraph) in c.text.split("\n\n").enumerate() {
-            if j > 0 {
-                lines.push(Line::raw(""));
-            }
-            for l in wrap(paragraph, text_width) {
-                lines.push(Line::raw(format!("{indent}  {l}")));
-            }
-        }
-    }
-    lines
 }

@@ -1,23 +1,31 @@
-//! The headline list: unread mark, time, source, title, and ♪ when narration is known.
+//! The headline list: unread mark, time, source, title, and ♪ when narration is known; under
+//! group headers when grouped by feed or tag.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{fit, pane};
 use crate::model::Headline;
-use crate::tui::state::{AppState, Focus};
+use crate::tui::search;
+use crate::tui::state::{AppState, Focus, Grouping, Row};
 
 /// Columns given to the feed's name.
 const SOURCE: usize = 16;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let unread = state.headlines.iter().filter(|h| !h.read).count();
+    let grouping = match state.grouping {
+        Grouping::Newest => "",
+        Grouping::ByFeed => " by feed",
+        Grouping::ByTag => " by tag",
+    };
     let block = pane(
-        format!(" Headlines ({unread} unread) "),
+        format!(" Headlines{grouping} ({unread} unread) "),
         state.screen() == Focus::Headlines,
+        state,
     );
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -29,20 +37,48 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         return;
     }
     let rows = usize::from(inner.height).max(1);
-    let offset = (state.selected + 1).saturating_sub(rows);
     let width = usize::from(inner.width);
+    let needle = search::fold_case(&state.search.query);
     let lines: Vec<Line> = state
-        .headlines
+        .rows
         .iter()
         .enumerate()
-        .skip(offset)
+        .skip(state.list_offset)
         .take(rows)
-        .map(|(i, h)| row(h, width, i == state.selected))
+        .map(|(i, row)| match row {
+            Row::Headline(h) => headline(
+                state,
+                &state.headlines[*h],
+                width,
+                i == state.selected,
+                &needle,
+            ),
+            Row::Group {
+                name,
+                unread,
+                total,
+                error,
+            } => {
+                let error = error
+                    .as_deref()
+                    .map(|e| format!(" · ⚠ {e}"))
+                    .unwrap_or_default();
+                let text = fit(&format!("{name} ({unread}/{total}){error}"), width);
+                Line::from(Span::styled(text, state.theme.group))
+            }
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn row(h: &Headline, width: usize, selected: bool) -> Line<'static> {
+fn headline(
+    state: &AppState,
+    h: &Headline,
+    width: usize,
+    selected: bool,
+    needle: &str,
+) -> Line<'static> {
+    let theme = &state.theme;
     let mark = if h.starred {
         "★"
     } else if h.read {
@@ -52,21 +88,45 @@ fn row(h: &Headline, width: usize, selected: bool) -> Line<'static> {
     };
     let time = h.published.as_deref().map(short_time).unwrap_or_default();
     let narration = if h.narration.is_some() { " ♪" } else { "" };
-    let fixed = 2 + 12 + 1 + SOURCE + 1 + narration.chars().count();
+    let grouped = state.grouping != Grouping::Newest;
+    let indent = if grouped { "  " } else { "" };
+    let source = if state.grouping == Grouping::ByFeed {
+        String::new()
+    } else {
+        format!("{:<SOURCE$} ", fit(&h.feed, SOURCE))
+    };
+    let prefix = format!("{indent}{mark} {time:<12} {source}");
+    let fixed = prefix.chars().count() + narration.chars().count();
     let title = fit(&h.title, width.saturating_sub(fixed));
-    let mut style = Style::default();
+    let mut base = Style::default();
     if !h.read {
-        style = style.add_modifier(Modifier::BOLD);
+        base = base.patch(theme.unread);
     }
     if selected {
-        style = style.add_modifier(Modifier::REVERSED);
+        base = base.patch(theme.selected);
     }
-    let text = format!(
-        "{mark} {time:<12} {source:<SOURCE$} {title}{narration}",
-        source = fit(&h.feed, SOURCE)
-    );
-    let pad = width.saturating_sub(text.chars().count());
-    Line::from(vec![Span::styled(text + &" ".repeat(pad), style)])
+    let mut spans = vec![Span::styled(prefix, base)];
+    // Search matches in the title stand out.
+    let mut at = 0;
+    let chars: Vec<char> = title.chars().collect();
+    for (start, end) in search::ranges(&title, needle) {
+        spans.push(Span::styled(
+            chars[at..start].iter().collect::<String>(),
+            base,
+        ));
+        spans.push(Span::styled(
+            chars[start..end].iter().collect::<String>(),
+            base.patch(theme.matched),
+        ));
+        at = end;
+    }
+    spans.push(Span::styled(chars[at..].iter().collect::<String>(), base));
+    let pad = width.saturating_sub(fixed + title.chars().count());
+    spans.push(Span::styled(
+        format!("{narration}{}", " ".repeat(pad)),
+        base,
+    ));
+    Line::from(spans)
 }
 
 /// `Nov 19 11:30` from RFC 3339, else the start of what the feed gave.

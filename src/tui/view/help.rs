@@ -1,4 +1,4 @@
-//! Help: the keys exactly as the keymap binds them.
+//! Help: the keys exactly as the keymap binds them, scrolled when they do not fit.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -6,17 +6,51 @@ use ratatui::text::Line;
 use ratatui::widgets::{Clear, Paragraph};
 
 use super::{centered, pane};
-use crate::tui::keymap::BINDINGS;
+use crate::tui::state::AppState;
 
-pub(super) fn draw(frame: &mut Frame, area: Rect) {
-    let lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| Line::raw(format!(" {:<9} {}", b.label, b.help)))
-        .collect();
-    let rect = centered(area, 52, lines.len() as u16 + 2);
+/// Lines of help besides the keys: the mouse.
+const MOUSE: &[(&str, &str)] = &[
+    ("click", "select; again to open"),
+    ("wheel", "scroll the pane under it"),
+    ("bar click", "play / pause; on a gauge: seek"),
+];
+
+fn lines(state: &AppState) -> Vec<Line<'static>> {
+    state
+        .keymap
+        .help()
+        .into_iter()
+        .map(|(keys, help)| (keys, help.to_string()))
+        .chain(MOUSE.iter().map(|(k, h)| (k.to_string(), h.to_string())))
+        .map(|(keys, help)| Line::raw(format!(" {keys:<10} {help}")))
+        .collect()
+}
+
+/// How many lines help has.
+pub fn rows(state: &AppState) -> usize {
+    lines(state).len()
+}
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
+    let lines = lines(state);
+    let total = lines.len();
+    let rect = centered(area, 56, total as u16 + 2);
+    let shown = usize::from(rect.height.saturating_sub(2));
+    let scroll = state.help_scroll.min(total.saturating_sub(shown));
+    let title = if shown < total {
+        format!(
+            " Keys {}-{} of {} (↓ more, Esc closes) ",
+            scroll + 1,
+            (scroll + shown).min(total),
+            total
+        )
+    } else {
+        " Keys (Esc closes) ".to_string()
+    };
     frame.render_widget(Clear, rect);
     frame.render_widget(
-        Paragraph::new(lines).block(pane(" Keys (Esc closes) ".to_string(), true)),
+        Paragraph::new(lines.into_iter().skip(scroll).collect::<Vec<_>>())
+            .block(pane(title, true, state)),
         rect,
     );
 }

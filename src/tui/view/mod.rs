@@ -1,7 +1,8 @@
-//! Drawing: reads the state, never changes it, never waits.
+//! Drawing: reads the state, never changes it, never waits. The layout is computed in one
+//! place ([`areas`]) for drawing and for finding what a mouse click hit ([`hit`]).
 
 mod article;
-pub mod comments;
+mod comments;
 mod headlines;
 mod help;
 mod player_bar;
@@ -10,56 +11,184 @@ mod tests;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::{Modifier, Style};
-use ratatui::text::Line;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::state::{AppState, FOOTER, Focus, article_columns};
 
-/// Draws one frame.
-pub fn draw(frame: &mut Frame, state: &AppState) {
+pub use help::rows as help_rows;
+
+/// Where each part of the screen is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Areas {
+    pub list: Option<Rect>,
+    pub article: Option<Rect>,
+    pub comments: Option<Rect>,
+    pub player: Rect,
+    pub status: Rect,
+}
+
+/// The screen's layout for the state.
+pub fn areas(state: &AppState, screen: Rect) -> Areas {
     let [body, player, status] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(FOOTER - 1),
         Constraint::Length(1),
     ])
-    .areas(frame.area());
-    match state.screen() {
-        Focus::Article | Focus::Comments => match &state.open {
-            Some(open) if state.wide() => {
-                let [left, right] = Layout::horizontal([
-                    Constraint::Length(article_columns(body.width)),
-                    Constraint::Min(1),
-                ])
-                .areas(body);
-                article::draw(frame, left, state, open, state.screen() == Focus::Article);
-                comments::draw(frame, right, open, state.screen() == Focus::Comments);
-            }
-            Some(open) if state.screen() == Focus::Comments => {
-                comments::draw(frame, body, open, true)
-            }
-            Some(open) => article::draw(frame, body, state, open, true),
-            None => headlines::draw(frame, body, state),
-        },
-        _ => headlines::draw(frame, body, state),
-    }
-    player_bar::draw(frame, player, &state.player);
-    frame.render_widget(
-        Paragraph::new(Line::raw(state.status.as_str()))
-            .style(Style::default().add_modifier(Modifier::REVERSED)),
+    .areas(screen);
+    let mut areas = Areas {
+        list: None,
+        article: None,
+        comments: None,
+        player,
         status,
-    );
+    };
+    let reading = matches!(state.screen(), Focus::Article | Focus::Comments);
+    match &state.open {
+        Some(_) if reading && state.wide() => {
+            let [left, right] = Layout::horizontal([
+                Constraint::Length(article_columns(body.width)),
+                Constraint::Min(1),
+            ])
+            .areas(body);
+            areas.article = Some(left);
+            areas.comments = Some(right);
+        }
+        Some(_) if reading && state.screen() == Focus::Comments => areas.comments = Some(body),
+        Some(_) if reading => areas.article = Some(body),
+        _ => areas.list = Some(body),
+    }
+    areas
+}
+
+/// Draws one frame.
+pub fn draw(frame: &mut Frame, state: &AppState) {
+    let areas = areas(state, frame.area());
+    if let Some(area) = areas.list {
+        headlines::draw(frame, area, state);
+    }
+    if let (Some(area), Some(open)) = (areas.article, &state.open) {
+        article::draw(frame, area, state, open, state.screen() == Focus::Article);
+    }
+    if let (Some(area), Some(open)) = (areas.comments, &state.open) {
+        comments::draw(frame, area, state, open, state.screen() == Focus::Comments);
+    }
+    player_bar::draw(frame, areas.player, state);
+    frame.render_widget(status_line(state), areas.status);
     if state.focus == Focus::Help {
-        help::draw(frame, body);
+        let body = Rect {
+            height: areas.status.y.saturating_sub(frame.area().y + 1),
+            ..frame.area()
+        };
+        help::draw(frame, body, state);
     }
 }
 
-/// A bordered pane, its title bold when it has the focus.
-fn pane(title: String, focused: bool) -> Block<'static> {
+/// The status line, or the search box while one is typed.
+fn status_line(state: &AppState) -> Paragraph<'_> {
+    let line = match &state.search.typing {
+        Some(typing) => Line::from(vec![
+            Span::raw("/"),
+            Span::raw(typing.as_str()),
+            Span::raw("▏"),
+            Span::raw("   Enter searches, Esc cancels"),
+        ]),
+        None => Line::raw(state.status.as_str()),
+    };
+    Paragraph::new(line).style(state.theme.status)
+}
+
+/// What a mouse click at a cell hit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Hit {
+    /// A row of the headline list.
+    Headline(usize),
+    /// A row of a comment (its index in the thread).
+    Comment(usize),
+    ListenBar,
+    /// A gauge, at this fraction of its length.
+    ListenGauge(f64),
+    PlayerBar,
+    PlayerGauge(f64),
+    /// Elsewhere in a pane.
+    Pane(Focus),
+    Nothing,
+}
+
+impl Hit {
+    /// The pane the cell belongs to, for the wheel.
+    pub fn pane(self) -> Option<Focus> {
+        match self {
+            Hit::Headline(_) => Some(Focus::Headlines),
+            Hit::Comment(_) => Some(Focus::Comments),
+            Hit::ListenBar | Hit::ListenGauge(_) => Some(Focus::Article),
+            Hit::Pane(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// What is drawn at column `x`, row `y`.
+pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
+    let screen = Rect::new(0, 0, state.size.0, state.size.1);
+    let areas = areas(state, screen);
+    let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    let inner = |r: Rect| Block::bordered().inner(r);
+    if inside(areas.player) {
+        let (start, cols) = player_bar::gauge(state, usize::from(areas.player.width));
+        return match gauge_ratio(x - areas.player.x, start, cols) {
+            Some(ratio) => Hit::PlayerGauge(ratio),
+            None => Hit::PlayerBar,
+        };
+    }
+    if let Some(list) = areas.list.filter(|r| inside(*r)) {
+        let body = inner(list);
+        if inside(body) {
+            let row = state.list_offset + usize::from(y - body.y);
+            if matches!(state.rows.get(row), Some(super::state::Row::Headline(_))) {
+                return Hit::Headline(row);
+            }
+        }
+        return Hit::Pane(Focus::Headlines);
+    }
+    if let (Some(pane), Some(open)) = (areas.article.filter(|r| inside(*r)), &state.open) {
+        let body = inner(pane);
+        // The listen bar is the header's third row.
+        if y == body.y + 2 && inside(body) && open.article.loaded().is_some() {
+            let (start, cols) = article::listen_gauge(state, open, usize::from(body.width));
+            return match gauge_ratio(x - body.x, start, cols) {
+                Some(ratio) => Hit::ListenGauge(ratio),
+                None => Hit::ListenBar,
+            };
+        }
+        return Hit::Pane(Focus::Article);
+    }
+    if let (Some(pane), Some(open)) = (areas.comments.filter(|r| inside(*r)), &state.open) {
+        let body = inner(pane);
+        if inside(body) {
+            let row = open.comments_scroll + usize::from(y - body.y);
+            if let Some(r) = open.comment_rows.get(row) {
+                return Hit::Comment(r.comment);
+            }
+        }
+        return Hit::Pane(Focus::Comments);
+    }
+    Hit::Nothing
+}
+
+/// Where in a gauge of `cols` columns starting at `start` column `x` falls, if it does.
+fn gauge_ratio(x: u16, start: usize, cols: usize) -> Option<f64> {
+    let x = usize::from(x);
+    (cols > 0 && x >= start && x < start + cols).then(|| (x - start) as f64 / cols as f64)
+}
+
+/// A bordered pane, its title in the accent style when it has the focus.
+fn pane(title: String, focused: bool, state: &AppState) -> Block<'static> {
     let style = if focused {
-        Style::default().add_modifier(Modifier::BOLD)
+        state.theme.accent
     } else {
-        Style::default().add_modifier(Modifier::DIM)
+        state.theme.meta
     };
     Block::bordered().title(title).border_style(style)
 }
@@ -72,6 +201,15 @@ fn fit(s: &str, width: usize) -> String {
     let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// `filled` of `cols` columns as a gauge: `━━━━────`.
+fn gauge_spans(ratio: f64, cols: usize, filled_style: Style) -> Vec<Span<'static>> {
+    let filled = ((ratio.clamp(0.0, 1.0)) * cols as f64).round() as usize;
+    vec![
+        Span::styled("━".repeat(filled), filled_style),
+        Span::raw("─".repeat(cols - filled.min(cols))),
+    ]
 }
 
 /// A rectangle of at most `w` x `h` in the middle of `area`.

@@ -1,19 +1,24 @@
-//! The player bar: what is playing, where, and a gauge; shown on every screen.
+//! The player bar: what is playing, where, speed and volume, and a gauge; on every screen.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::fit;
+use super::{fit, gauge_spans};
 use crate::audio::{PlayState, format_time};
-use crate::tui::state::PlayerSnapshot;
+use crate::tui::state::AppState;
 
-pub(super) fn draw(frame: &mut Frame, area: Rect, p: &PlayerSnapshot) {
-    frame.render_widget(
-        Paragraph::new(Line::raw(line(p, usize::from(area.width)))),
-        area,
-    );
+/// The gauge is at most this wide.
+const GAUGE_MAX: usize = 30;
+
+pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
+    let (text, ratio, cols) = parts(state, usize::from(area.width));
+    let mut spans = vec![Span::raw(text)];
+    if cols > 0 {
+        spans.extend(gauge_spans(ratio, cols, state.theme.gauge));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
 pub(super) fn mark(state: PlayState) -> &'static str {
@@ -25,33 +30,40 @@ pub(super) fn mark(state: PlayState) -> &'static str {
     }
 }
 
-/// `▶ Title  1:02 / 4:12  ━━━━───` filling `width` columns.
-fn line(p: &PlayerSnapshot, width: usize) -> String {
+/// Where the gauge starts and how wide it is.
+pub(super) fn gauge(state: &AppState, width: usize) -> (usize, usize) {
+    let (_, _, cols) = parts(state, width);
+    (width - cols, cols)
+}
+
+/// `▶ Title  1:02 / 4:12  1.25x  vol 80%  ` before a gauge filling the rest of `width`.
+fn parts(state: &AppState, width: usize) -> (String, f64, usize) {
+    let p = &state.player;
     if p.item.is_none() {
-        return fit(
+        let text = fit(
             "■ nothing playing · Space listens to the open article",
             width,
         );
+        return (text, 0.0, 0);
     }
-    let time = format!(
+    let mut tail = format!(
         "  {} / {}  ",
         format_time(Some(p.pos)),
         format_time(p.total)
     );
-    let volume = if (p.volume - 1.0).abs() > 0.01 {
-        format!("vol {:.0}%  ", p.volume * 100.0)
-    } else {
-        String::new()
-    };
-    let rest = width.saturating_sub(2 + time.chars().count() + volume.chars().count());
-    let gauge_cols = (rest / 3).min(30);
-    let title = fit(&p.title, rest - gauge_cols);
+    if (p.speed - 1.0).abs() > 0.001 {
+        tail.push_str(&format!("{:.2}x  ", p.speed));
+    }
+    if (p.volume - 1.0).abs() > 0.01 {
+        tail.push_str(&format!("vol {:.0}%  ", p.volume * 100.0));
+    }
+    let rest = width.saturating_sub(2 + tail.chars().count());
+    let cols = (rest / 3).min(GAUGE_MAX);
+    let title = fit(&p.title, rest - cols);
     let ratio = match p.total {
         Some(total) if !total.is_zero() => (p.pos.as_secs_f64() / total.as_secs_f64()).min(1.0),
         _ => 0.0,
     };
-    let filled = (ratio * gauge_cols as f64).round() as usize;
-    let gauge = "━".repeat(filled) + &"─".repeat(gauge_cols - filled);
-    let pad = " ".repeat(rest - gauge_cols - title.chars().count());
-    format!("{} {title}{pad}{time}{volume}{gauge}", mark(p.state))
+    let pad = " ".repeat(rest - cols - title.chars().count());
+    (format!("{} {title}{pad}{tail}", mark(p.state)), ratio, cols)
 }

@@ -175,9 +175,102 @@ fn help_lists_every_binding() {
         s
     };
     let text = screen(&s);
-    for b in crate::tui::keymap::BINDINGS {
-        assert!(text.contains(b.help), "help lacks {:?}", b.action);
+    for a in crate::tui::keymap::ACTIONS {
+        assert!(text.contains(a.help), "help lacks {}", a.name);
     }
+}
+
+#[test]
+fn help_shows_the_keys_as_configured() {
+    let mut s = app((160, 48));
+    let keys = [(
+        "refresh".to_string(),
+        crate::tui::keymap::KeyList::Many(vec!["R".into(), "f5".into()]),
+    )]
+    .into();
+    s.keymap = crate::tui::Keymap::from_config(&keys).expect("valid").0;
+    update(&mut s, Msg::Key(Action::Help));
+    let text = screen(&s);
+    assert!(text.contains(" R F5       refresh the feeds"), "{text}");
+}
+
+#[test]
+fn grouped_by_feed() {
+    let mut s = app((80, 24));
+    s.headlines[2].feed = "Coast Weekly".into();
+    s.headlines[2].feed_url = "https://coast.example/feed".into();
+    s.regroup();
+    update(&mut s, Msg::Key(Action::Group));
+    check("grouped", &s);
+}
+
+#[test]
+fn search_matches_stand_out() {
+    let mut s = opened((80, 24), true);
+    s.search.query = "forty".into();
+    let (w, h) = s.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal never fails");
+    terminal
+        .draw(|frame| super::draw(frame, &s))
+        .expect("drawing to a test terminal never fails");
+    let buffer = terminal.backend().buffer();
+    let text = screen(&s);
+    let (y, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.contains("forty"))
+        .expect("the word shows");
+    let x = line[..line.find("forty").expect("found")].chars().count();
+    let cell = &buffer[(x as u16, y as u16)];
+    assert!(
+        cell.modifier.contains(ratatui::style::Modifier::REVERSED),
+        "{cell:?}"
+    );
+}
+
+/// The style of the first cell showing `symbol`.
+fn style_of(state: &AppState, symbol: &str) -> ratatui::style::Style {
+    let (w, h) = state.size;
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("a test terminal never fails");
+    terminal
+        .draw(|frame| super::draw(frame, state))
+        .expect("drawing to a test terminal never fails");
+    let buffer = terminal.backend().buffer();
+    let cell = buffer
+        .content()
+        .iter()
+        .find(|c| c.symbol() == symbol)
+        .unwrap_or_else(|| panic!("{symbol} not on screen"));
+    cell.style()
+}
+
+#[test]
+fn colours_come_from_the_theme_and_no_color_leaves_only_attributes() {
+    let mut s = opened((80, 24), false);
+    update(&mut s, Msg::Key(Action::TogglePlay));
+    update(
+        &mut s,
+        Msg::Player(PlayerEvent::Position {
+            pos: Duration::from_secs(62),
+            total: Some(Duration::from_secs(252)),
+            part: Some(1),
+        }),
+    );
+    let spoken = style_of(&s, "▌");
+    assert_eq!(spoken.fg, Some(ratatui::style::Color::Yellow));
+    let config = [("spoken".to_string(), "#ff8800".to_string())].into();
+    s.theme = crate::tui::theme::Theme::from_config(&config, false).expect("valid");
+    assert_eq!(
+        style_of(&s, "▌").fg,
+        Some(ratatui::style::Color::Rgb(0xff, 0x88, 0x00))
+    );
+    s.theme = crate::tui::theme::Theme::from_config(&config, true).expect("valid");
+    let plain = style_of(&s, "▌");
+    assert!(
+        matches!(plain.fg, None | Some(ratatui::style::Color::Reset)),
+        "{plain:?}"
+    );
+    assert!(plain.add_modifier.contains(ratatui::style::Modifier::BOLD));
 }
 
 #[test]
