@@ -16,7 +16,13 @@ struct FileLog {
 
 impl log::Log for FileLog {
     fn enabled(&self, metadata: &log::Metadata) -> bool {
-        metadata.level() <= self.level
+        // Libraries' chatter (decoders announce every stream) only when it is a problem.
+        let level = if metadata.target().starts_with("herald") {
+            self.level
+        } else {
+            self.level.min(log::LevelFilter::Warn)
+        };
+        metadata.level() <= level
     }
 
     fn log(&self, record: &log::Record) {

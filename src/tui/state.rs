@@ -221,8 +221,8 @@ pub struct AppState {
     pub list_offset: usize,
     /// Tags of each subscribed feed, by its URL.
     pub tags: HashMap<String, Vec<String>>,
-    /// Why a feed's last refresh failed, by its URL.
-    pub feed_errors: HashMap<String, String>,
+    /// Feeds whose last refresh failed, by URL: their name and why.
+    pub feed_errors: HashMap<String, (String, String)>,
     pub open: Option<OpenItem>,
     pub player: PlayerSnapshot,
     pub status: String,
@@ -315,10 +315,23 @@ impl AppState {
                         .or_default()
                         .push(i);
                 }
+                // A failing feed shows even with nothing cached, so its error can be read.
+                for (url, (name, _)) in &self.feed_errors {
+                    if !self.headlines.iter().any(|h| &h.feed_url == url) {
+                        groups.insert((name.to_lowercase(), url.clone()), Vec::new());
+                    }
+                }
                 let mut rows = Vec::new();
                 for ((_, url), members) in groups {
-                    let name = self.headlines[members[0]].feed.clone();
-                    let error = self.feed_errors.get(&url).cloned();
+                    let name = match members.first() {
+                        Some(&first) => self.headlines[first].feed.clone(),
+                        None => self
+                            .feed_errors
+                            .get(&url)
+                            .map(|e| e.0.clone())
+                            .unwrap_or(url.clone()),
+                    };
+                    let error = self.feed_errors.get(&url).map(|e| e.1.clone());
                     self.push_group(&mut rows, name, members, error);
                 }
                 rows

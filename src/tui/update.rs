@@ -169,7 +169,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     state.feed_errors = refreshed
                         .failures
                         .into_iter()
-                        .map(|f| (f.url, sanitize::line(&f.reason)))
+                        .map(|f| (f.url, (sanitize::line(&f.name), sanitize::line(&f.reason))))
                         .collect();
                     state.set_headlines(refreshed.headlines);
                     state.status = sanitize::line(&refreshed.summary);
@@ -1637,6 +1637,23 @@ mod tests {
             &s.rows[0],
             super::super::state::Row::Group { error: Some(e), .. } if e == "could not connect: refused"
         ));
+        // A feed that never answered has a group of its own, to show why.
+        update(
+            &mut s,
+            Msg::RefreshDone(Ok(Refreshed {
+                headlines: testdata::headlines(),
+                summary: String::new(),
+                failures: vec![FeedFailure {
+                    name: "Wire".into(),
+                    url: "https://wire.example/feed".into(),
+                    reason: "could not connect: no route".into(),
+                }],
+            })),
+        );
+        assert!(s.rows.iter().any(|r| matches!(
+            r,
+            super::super::state::Row::Group { name, total: 0, error: Some(_), .. } if name == "Wire"
+        )));
     }
 
     #[test]

@@ -1,7 +1,5 @@
-//! Screens drawn through `TestBackend` and compared with the text in `snapshots/`.
-//! `HERALD_UPDATE_SNAPSHOTS=1 cargo test --lib tui` rewrites them after a deliberate change.
+//! Screens drawn through `TestBackend` and compared with insta snapshots in `snapshots/`.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use ratatui::Terminal;
@@ -46,29 +44,13 @@ fn unicode_columns(symbol: &str) -> usize {
     ratatui::text::Span::raw(symbol).width()
 }
 
+/// Compares the screen with its snapshot in `snapshots/` (`cargo insta review`, or
+/// `INSTA_UPDATE=always cargo test --lib tui`, after a deliberate change).
 fn check(name: &str, state: &AppState) {
-    let got = screen(state);
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("src/tui/snapshots")
-        .join(format!("{name}_{}x{}.txt", state.size.0, state.size.1));
-    if std::env::var_os("HERALD_UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("snapshot dir");
-        std::fs::write(&path, &got).expect("snapshot written");
-        return;
-    }
-    let want = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run with HERALD_UPDATE_SNAPSHOTS=1",
-            path.display()
-        )
+    let snapshot = format!("{name}_{}x{}", state.size.0, state.size.1);
+    insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+        insta::assert_snapshot!(snapshot, screen(state));
     });
-    assert!(
-        got == want,
-        "{name} at {}x{} differs from {}:\n{got}",
-        state.size.0,
-        state.size.1,
-        path.display()
-    );
 }
 
 fn app(size: (u16, u16)) -> AppState {
