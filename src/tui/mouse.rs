@@ -65,6 +65,15 @@ fn click(state: &mut AppState, target: Hit) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Hit::Paragraph(paragraph) => {
+            state.focus = Focus::Article;
+            if let Some(open) = state.open.as_mut() {
+                open.chosen = Some(paragraph);
+            }
+            let key = state.keymap.label(super::keymap::Action::PlayFromHere);
+            state.status = format!("paragraph {} chosen: {key} speaks from it", paragraph + 1);
+            Vec::new()
+        }
         Hit::ListenBar => {
             state.focus = Focus::Article;
             super::update::update(

@@ -104,6 +104,8 @@ pub struct OpenItem {
     pub comments_scroll: usize,
     /// The view follows the paragraph being spoken until the reader scrolls away.
     pub follow: bool,
+    /// A paragraph the reader clicked: `p` speaks from it.
+    pub chosen: Option<usize>,
 }
 
 impl OpenItem {
@@ -123,6 +125,7 @@ impl OpenItem {
             scroll: 0,
             comments_scroll: 0,
             follow: true,
+            chosen: None,
         }
     }
 

@@ -768,12 +768,14 @@ fn toggle_play(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-/// `p` in the article: synthesized speech from the first paragraph at or below the top of
-/// the view (the paragraph's own words, whether or not the article has a recording).
+/// `p` in the article: synthesized speech from the paragraph the reader clicked when it is
+/// in view, else from the first paragraph at or below the top of the view (the paragraph's
+/// own words, whether or not the article has a recording).
 fn play_from_here(state: &mut AppState) -> Vec<Effect> {
     if state.focus != Focus::Article {
         return Vec::new();
     }
+    let rows = state.article_rows();
     let Some(open) = state.open.as_ref() else {
         return Vec::new();
     };
@@ -781,10 +783,11 @@ fn play_from_here(state: &mut AppState) -> Vec<Effect> {
         state.status = "the article is still loading".to_string();
         return Vec::new();
     };
-    let Some(paragraph) = rendered.lines[open.scroll.min(rendered.lines.len())..]
-        .iter()
-        .find_map(|l| l.block)
-    else {
+    let in_view = &rendered.lines[open.scroll.min(rendered.lines.len())..];
+    let chosen = open
+        .chosen
+        .filter(|c| in_view.iter().take(rows).any(|l| l.block == Some(*c)));
+    let Some(paragraph) = chosen.or_else(|| in_view.iter().find_map(|l| l.block)) else {
         state.status = "no paragraph here to speak".to_string();
         return Vec::new();
     };
@@ -801,6 +804,7 @@ pub(super) fn speak_from(state: &mut AppState, paragraph: usize) -> Vec<Effect> 
         return Vec::new();
     };
     open.follow = true;
+    open.chosen = None;
     let item = open.id;
     state.player = state.player.starting(item, article.title.clone(), true);
     state.status = format!(
@@ -1827,5 +1831,30 @@ mod tests {
             effects.as_slice(),
             [Effect::Player(Command::Toggle)]
         ));
+    }
+
+    #[test]
+    fn a_clicked_paragraph_is_where_p_speaks_from() {
+        let mut s = opened(0, true);
+        let body_top = 1 + crate::tui::state::ARTICLE_HEADER;
+        let third = s
+            .open
+            .as_ref()
+            .and_then(|o| o.rendered.as_ref())
+            .and_then(|r| r.lines.iter().position(|l| l.block == Some(2)))
+            .expect("a third block");
+        assert!(click(&mut s, 10, body_top + third as u16).is_empty());
+        assert_eq!(s.open.as_ref().expect("open").chosen, Some(2));
+        assert_eq!(s.status, "paragraph 3 chosen: p speaks from it");
+        let effects = key(&mut s, Action::PlayFromHere);
+        assert!(matches!(
+            effects.first(),
+            Some(Effect::StartSpeech {
+                item: 1,
+                first: 3,
+                ..
+            })
+        ));
+        assert_eq!(s.open.as_ref().expect("open").chosen, None, "used once");
     }
 }

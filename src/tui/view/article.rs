@@ -64,11 +64,16 @@ pub(super) fn draw(
                     .filter(|_| state.player.item == Some(open.id));
                 let needle = search::fold_case(&state.search.query);
                 let rows = usize::from(inner.height).saturating_sub(lines.len());
-                lines.extend(
-                    rendered.lines.iter().skip(open.scroll).take(rows).map(|l| {
-                        body_line(l, spoken.is_some() && l.block == spoken, theme, &needle)
-                    }),
-                );
+                lines.extend(rendered.lines.iter().skip(open.scroll).take(rows).map(|l| {
+                    let mark = if spoken.is_some() && l.block == spoken {
+                        Mark::Spoken
+                    } else if open.chosen.is_some() && l.block == open.chosen {
+                        Mark::Chosen
+                    } else {
+                        Mark::None
+                    };
+                    body_line(l, mark, theme, &needle)
+                }));
             }
         }
     }
@@ -124,11 +129,22 @@ pub(super) fn listen_gauge(state: &AppState, open: &OpenItem, width: usize) -> (
     (Span::raw(text).width(), cols)
 }
 
-fn body_line(line: &StyledLine, spoken: bool, theme: &Theme, needle: &str) -> Line<'static> {
-    let gutter = if spoken {
-        Span::styled("▌ ", theme.spoken)
-    } else {
-        Span::raw("  ")
+/// What the gutter shows beside a line.
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    None,
+    /// The paragraph being spoken.
+    Spoken,
+    /// The paragraph the reader clicked, which `p` speaks from.
+    Chosen,
+}
+
+fn body_line(line: &StyledLine, mark: Mark, theme: &Theme, needle: &str) -> Line<'static> {
+    let spoken = mark == Mark::Spoken;
+    let gutter = match mark {
+        Mark::Spoken => Span::styled("▌ ", theme.spoken),
+        Mark::Chosen => Span::styled("› ", theme.accent),
+        Mark::None => Span::raw("  "),
     };
     let mut spans = vec![gutter];
     let matches = search::ranges(&line.text(), needle);

@@ -106,6 +106,8 @@ pub enum Hit {
     Headline(usize),
     /// A row of a comment (its index in the thread).
     Comment(usize),
+    /// A paragraph of the article's text.
+    Paragraph(usize),
     ListenBar,
     /// A gauge, at this fraction of its length.
     ListenGauge(f64),
@@ -122,7 +124,7 @@ impl Hit {
         match self {
             Hit::Headline(_) => Some(Focus::Headlines),
             Hit::Comment(_) => Some(Focus::Comments),
-            Hit::ListenBar | Hit::ListenGauge(_) => Some(Focus::Article),
+            Hit::ListenBar | Hit::ListenGauge(_) | Hit::Paragraph(_) => Some(Focus::Article),
             Hit::Pane(p) => Some(p),
             _ => None,
         }
@@ -161,6 +163,18 @@ pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
                 Some(ratio) => Hit::ListenGauge(ratio),
                 None => Hit::ListenBar,
             };
+        }
+        let header = super::state::ARTICLE_HEADER;
+        if inside(body) && y >= body.y + header {
+            let line = open.scroll + usize::from(y - body.y - header);
+            if let Some(paragraph) = open
+                .rendered
+                .as_ref()
+                .and_then(|r| r.lines.get(line))
+                .and_then(|l| l.block)
+            {
+                return Hit::Paragraph(paragraph);
+            }
         }
         return Hit::Pane(Focus::Article);
     }
