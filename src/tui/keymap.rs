@@ -100,7 +100,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::Quit, "quit", "quit", &[ctrl('c')]),
     info(Action::Suspend, "suspend", "suspend (fg resumes)", &[ctrl('z')]),
     info(Action::TogglePlay, "play_pause", "listen to the article / pause", &[ch(' ')]),
-    info(Action::PlayFromHere, "play_from_here", "speak from the clicked or topmost paragraph", &[ch('p')]),
+    info(Action::PlayFromHere, "play_from_here", "speak from the clicked/top paragraph", &[ch('p')]),
     info(Action::SeekBack, "seek_back", "back 10 s", &[plain(KeyCode::Left)]),
     info(Action::SeekForward, "seek_forward", "forward 10 s", &[plain(KeyCode::Right)]),
     info(Action::SlowDown, "slower", "slower", &[ch('[')]),
