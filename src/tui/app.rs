@@ -140,6 +140,7 @@ struct Effects {
     tx: UnboundedSender<Msg>,
     article: Option<JoinHandle<()>>,
     comments: Option<JoinHandle<()>>,
+    recording_length: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
     player: Device,
     /// Synthesized speech being played, and the part it started from.
@@ -153,6 +154,7 @@ impl Effects {
             tx,
             article: None,
             comments: None,
+            recording_length: None,
             refresh: None,
             player: Device::Closed,
             speech: None,
@@ -205,6 +207,16 @@ impl Effects {
                     }),
                 );
             }
+            Effect::ProbeRecording { item, narration } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                replace(
+                    &mut self.recording_length,
+                    tokio::spawn(async move {
+                        let total = commands::recording_length(&ctx, &narration).await;
+                        let _ = tx.send(Msg::RecordingLength { item, total });
+                    }),
+                );
+            }
             Effect::Player(command) => {
                 self.send(command);
             }
@@ -241,9 +253,14 @@ impl Effects {
                 }));
             }
             Effect::Quit => {
-                for handle in [&self.article, &self.comments, &self.refresh]
-                    .into_iter()
-                    .flatten()
+                for handle in [
+                    &self.article,
+                    &self.comments,
+                    &self.recording_length,
+                    &self.refresh,
+                ]
+                .into_iter()
+                .flatten()
                 {
                     handle.abort();
                 }

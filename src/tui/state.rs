@@ -52,6 +52,8 @@ pub struct OpenItem {
     pub comments_scroll: usize,
     /// The view follows the paragraph being spoken until the reader scrolls away.
     pub follow: bool,
+    /// The length of the article's recording, learned before it plays.
+    pub recording_total: Option<Duration>,
 }
 
 /// What the player is doing, as far as its events told.

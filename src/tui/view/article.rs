@@ -75,16 +75,18 @@ pub(super) fn draw(
 }
 
 /// `▶ Listen to the article  0:00 / 4:12`, with this article's time when it is the one loaded.
+/// The recording's length is known before it plays; the player's, once it reports one, wins.
 fn listen_bar(state: &AppState, open: &OpenItem, speech: bool) -> String {
     let p = &state.player;
+    let recording = open.recording_total.filter(|_| !speech);
     let (icon, pos, total) = if p.item == Some(open.id) {
         let icon = match p.state {
             PlayState::Stopped => "▶",
             s => mark(s),
         };
-        (icon, p.pos, p.total)
+        (icon, p.pos, p.total.or(recording.filter(|_| !p.speech)))
     } else {
-        ("▶", std::time::Duration::ZERO, None)
+        ("▶", std::time::Duration::ZERO, recording)
     };
     let what = if speech { " (synthesized speech)" } else { "" };
     format!(
