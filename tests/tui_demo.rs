@@ -78,6 +78,7 @@ fn the_first_run_opens_the_demo_edition_offline_and_plays_its_recording() {
 
     let recording = std::fs::read(demo("tidal-power.ogg")).expect("the demo recording");
     let length = minutes_seconds(ogg_vorbis_duration(&recording));
+    eprintln!("the demo recording lasts {length}");
     pty.press("\r");
     // The recording's length before anything plays.
     let screen = pty.wait_for(&format!("▶ Listen to the article  0:00 / {length}"));
@@ -265,6 +266,11 @@ fn synthesized_speech_marks_the_spoken_paragraph_and_the_view_follows_it() {
         .collect();
     let mut order: Vec<usize> = marked.iter().filter_map(|s| s.spoken).collect();
     order.dedup();
+    eprintln!(
+        "{} frames, {} with a paragraph marked; marked in turn: {order:?}",
+        frames.len(),
+        marked.len()
+    );
     assert!(
         order.windows(2).all(|w| w[0] < w[1]),
         "the mark only moves down: {order:?}"
