@@ -10,7 +10,8 @@ use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE feeds (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,          -- as subscribed in the config
@@ -44,7 +45,12 @@ CREATE INDEX items_by_time ON items (sort_time DESC);
 CREATE INDEX items_by_link ON items (link);
 CREATE TABLE articles (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
 CREATE TABLE comments (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
-"#];
+"#,
+    r#"
+-- The length of a recording, by its URL, learned before it is played.
+CREATE TABLE recordings (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+"#,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -435,6 +441,8 @@ impl RefreshWriter<'_> {
 pub enum CacheKind {
     Article,
     Comments,
+    /// A recording's length, keyed by the recording's URL.
+    RecordingLength,
 }
 
 impl CacheKind {
@@ -442,6 +450,7 @@ impl CacheKind {
         match self {
             CacheKind::Article => "articles",
             CacheKind::Comments => "comments",
+            CacheKind::RecordingLength => "recordings",
         }
     }
 }

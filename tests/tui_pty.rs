@@ -1,194 +1,12 @@
-//! The app through the real binary in a pseudo-terminal: keys in, what the terminal receives
-//! out. No terminal emulator parses the output here; the checks look for text that ratatui
-//! writes in one run and for the sequences that enter and leave the alternate screen.
+//! The app through the real binary in a pseudo-terminal: keys in, the screen out as a terminal
+//! emulator (vt100, see tests/common/pty.rs) shows it.
 
 mod common;
 
-use std::fs::File;
-use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::pty::{Pty, alsa_none, find};
 use common::*;
-
-struct Pty {
-    cols: u16,
-    rows: u16,
-    child: Child,
-    keys: File,
-    screen: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Pty {
-    fn spawn(dir: &std::path::Path, cols: u16, rows: u16) -> Pty {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: rows,
-            ws_col: cols,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: openpty writes two descriptors it opened into the given integers.
-        let rc = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(rc, 0, "openpty");
-        // SAFETY: both descriptors were just opened and are owned by nobody else.
-        let (master, slave) =
-            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
-        let alsa = dir.join("asound-none.conf");
-        std::fs::write(&alsa, "\n").expect("write");
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
-        cmd.arg("--config")
-            .arg(dir.join("config.toml"))
-            .arg("--data-dir")
-            .arg(dir.join("data"))
-            .env("ALSA_CONFIG_PATH", &alsa)
-            .env("TERM", "xterm-256color")
-            .stdin(Stdio::from(slave.try_clone().expect("dup")))
-            .stdout(Stdio::from(slave.try_clone().expect("dup")))
-            .stderr(Stdio::from(slave));
-        // SAFETY: only async-signal-safe calls between fork and exec.
-        unsafe {
-            cmd.pre_exec(|| {
-                if libc::setsid() < 0 || libc::ioctl(0, libc::TIOCSCTTY, 0) < 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let child = cmd.spawn().expect("run herald");
-        let keys = File::from(master.try_clone().expect("dup"));
-        let screen = Arc::new(Mutex::new(Vec::new()));
-        let sink = Arc::clone(&screen);
-        let mut reader = File::from(master);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .extend_from_slice(&buf[..n]);
-            }
-        });
-        Pty {
-            cols,
-            rows,
-            child,
-            keys,
-            screen,
-        }
-    }
-
-    fn output(&self) -> String {
-        String::from_utf8_lossy(&self.screen.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
-    }
-
-    /// The screen as the terminal shows it now.
-    fn screen(&self) -> String {
-        render(&self.output(), self.cols, self.rows)
-    }
-
-    fn wait_for(&self, needle: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(15) {
-            if self.screen().contains(needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("never saw {needle:?}; the screen shows:\n{}", self.screen());
-    }
-
-    fn wait_gone(&self, needle: &str) {
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(15) {
-            if !self.screen().contains(needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("{needle:?} stayed; the screen shows:\n{}", self.screen());
-    }
-
-    fn press(&mut self, keys: &str) {
-        self.keys.write_all(keys.as_bytes()).expect("write keys");
-    }
-
-    fn wait_exit(&mut self) -> std::process::ExitStatus {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            if start.elapsed() > Duration::from_secs(10) {
-                let _ = self.child.kill();
-                panic!(
-                    "herald did not quit; the terminal got:\n{}",
-                    self.output().escape_debug()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-/// Just enough of a terminal for ratatui's output: cursor moves (`CSI row;col H`), printed
-/// characters, and clearing; attributes and modes are ignored. Each character takes one cell.
-fn render(out: &str, cols: u16, rows: u16) -> String {
-    let (cols, rows) = (usize::from(cols), usize::from(rows));
-    let mut grid = vec![vec![' '; cols]; rows];
-    let (mut row, mut col) = (0usize, 0usize);
-    let mut chars = out.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\x1b' {
-            if chars.peek() != Some(&'[') {
-                chars.next();
-                continue;
-            }
-            chars.next();
-            let mut params = String::new();
-            let mut end = ' ';
-            for p in chars.by_ref() {
-                if p.is_ascii_alphabetic() || p == '@' || p == '~' {
-                    end = p;
-                    break;
-                }
-                params.push(p);
-            }
-            match end {
-                'H' => {
-                    let mut it = params.split(';').map(|n| n.parse::<usize>().unwrap_or(1));
-                    row = it.next().unwrap_or(1).saturating_sub(1).min(rows - 1);
-                    col = it.next().unwrap_or(1).saturating_sub(1).min(cols - 1);
-                }
-                'J' if params == "2" => grid = vec![vec![' '; cols]; rows],
-                _ => {}
-            }
-        } else if c == '\r' {
-            col = 0;
-        } else if c == '\n' {
-            row = (row + 1).min(rows - 1);
-        } else if !c.is_control() && col < cols {
-            grid[row][col] = c;
-            col += 1;
-        }
-    }
-    grid.into_iter()
-        .map(|r| r.into_iter().collect::<String>().trim_end().to_string() + "\n")
-        .collect()
-}
 
 /// A feed of one local article, refreshed into the store.
 fn edition(name: &str) -> std::path::PathBuf {
@@ -228,9 +46,18 @@ fn edition(name: &str) -> std::path::PathBuf {
 #[test]
 fn headlines_open_an_article_and_q_restores_the_terminal() {
     let dir = edition("tui-open");
-    let mut pty = Pty::spawn(&dir, 100, 30);
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
     pty.wait_for("Headlines (1 unread)");
     pty.wait_for("Ferry timetable changes");
+    let screen = pty.screen();
+    assert!(
+        screen.alternate_screen(),
+        "the app draws on the alternate screen"
+    );
+    assert!(
+        screen.hide_cursor(),
+        "the cursor is hidden while the app runs"
+    );
     pty.press("\r");
     pty.wait_for("Listen to the article (synthesized speech)  0:00 / --:--");
     pty.wait_for("Commuters who travel before seven");
@@ -242,22 +69,23 @@ fn headlines_open_an_article_and_q_restores_the_terminal() {
     pty.press(" ");
     pty.wait_for("cannot play:");
     pty.press("?");
-    pty.wait_for("Keys (Esc closes)");
+    pty.wait_for("Esc closes)");
     // Esc alone (an Esc followed at once by a key reads as Alt+key).
     pty.press("\x1b");
-    pty.wait_gone("Keys (Esc closes)");
+    pty.wait_gone("Esc closes)");
     pty.press("q");
     pty.wait_for("Headlines (0 unread)");
     pty.press("q");
     let status = pty.wait_exit();
     assert!(status.success(), "{status}");
-    let out = pty.output();
-    let entered = out
-        .find("\x1b[?1049h")
-        .expect("entered the alternate screen");
-    let left = out.rfind("\x1b[?1049l").expect("left the alternate screen");
-    assert!(left > entered);
-    assert!(out[left..].contains("\x1b[?25h"), "cursor shown again");
+    let screen = pty.screen();
+    assert!(!screen.alternate_screen(), "left the alternate screen");
+    assert!(!screen.hide_cursor(), "cursor shown again");
+    assert!(
+        !pty.text().contains("Headlines"),
+        "the screen from before the app is back:\n{}",
+        pty.text()
+    );
 }
 
 #[test]
@@ -272,4 +100,145 @@ fn without_a_terminal_the_app_says_so() {
         String::from_utf8_lossy(&out.stderr)
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The terminal as the shell had it: main screen, cursor shown, no mouse reporting.
+fn assert_restored(pty: &Pty, after: &str) {
+    let screen = pty.screen();
+    assert!(
+        !screen.alternate_screen(),
+        "{after}: left the alternate screen"
+    );
+    assert!(!screen.hide_cursor(), "{after}: cursor shown again");
+    assert_eq!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "{after}: mouse reporting off"
+    );
+}
+
+#[test]
+fn sigterm_sighup_and_sigint_restore_the_terminal() {
+    let dir = edition("tui-signals");
+    for (signal, name) in [
+        (libc::SIGTERM, "SIGTERM"),
+        (libc::SIGHUP, "SIGHUP"),
+        (libc::SIGINT, "SIGINT"),
+    ] {
+        let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
+        pty.wait_for("Headlines (1 unread)");
+        assert!(pty.screen().alternate_screen());
+        // SAFETY: kill sends a signal to the child this test started.
+        assert_eq!(unsafe { libc::kill(pty.pid(), signal) }, 0);
+        pty.wait_exit();
+        assert_restored(&pty, name);
+    }
+    let log = std::fs::read_to_string(dir.join("data/herald.log")).expect("the app's log");
+    for name in ["SIGTERM", "SIGHUP", "SIGINT"] {
+        assert!(log.contains(&format!("{name}: quitting")), "{log}");
+    }
+}
+
+/// The process state letter from /proc (`T` when stopped).
+fn process_state(pid: i32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");
+    // The state follows the command's name, which is in parentheses.
+    stat.rsplit(')')
+        .next()
+        .and_then(|rest| rest.trim_start().chars().next())
+        .expect("a state")
+}
+
+#[test]
+fn ctrl_z_hands_the_terminal_back_and_the_app_returns_on_continue() {
+    let dir = edition("tui-suspend");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
+    pty.wait_for("Headlines (1 unread)");
+    pty.press("\x1a");
+    let start = Instant::now();
+    while process_state(pty.pid()) != 'T' {
+        assert!(start.elapsed() < Duration::from_secs(15), "never stopped");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_restored(&pty, "Ctrl-Z");
+    // What the shell's `fg` sends.
+    // SAFETY: kill sends a signal to the child this test started.
+    assert_eq!(unsafe { libc::kill(pty.pid(), libc::SIGCONT) }, 0);
+    let screen = pty.wait_until("the app drawn again", |s| {
+        s.alternate_screen() && s.contents().contains("Headlines (1 unread)")
+    });
+    assert!(screen.hide_cursor());
+    // And it still takes keys.
+    pty.press("\r");
+    pty.wait_for("Commuters who travel before seven");
+    pty.press("qq");
+    assert!(pty.wait_exit().success());
+    assert_restored(&pty, "quit after resuming");
+}
+
+/// A left click at a cell (0-based), as an xterm reports it with SGR mouse mode.
+fn click(pty: &mut Pty, col: u16, row: u16) {
+    pty.press(&format!(
+        "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+        col + 1,
+        row + 1,
+        col + 1,
+        row + 1
+    ));
+}
+
+#[test]
+fn the_mouse_selects_opens_and_plays() {
+    let dir = edition("tui-mouse");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
+    let screen = pty.wait_for("Headlines (1 unread)");
+    assert_ne!(
+        screen.mouse_protocol_mode(),
+        vt100::MouseProtocolMode::None,
+        "the app asks for the mouse"
+    );
+    let (row, col) = find(&screen, "Ferry timetable changes").expect("the headline");
+    // The first click selects (it is already selected), so it opens.
+    click(&mut pty, col, row);
+    let screen = pty.wait_for("Listen to the article");
+    let (row, col) = find(&screen, "Listen to the article").expect("the listen bar");
+    click(&mut pty, col, row);
+    // No audio device here: the click reached the player, which says why it cannot play.
+    pty.wait_for("cannot play:");
+    pty.press("qq");
+    assert!(pty.wait_exit().success());
+    assert_restored(&pty, "quit");
+}
+
+#[test]
+fn keys_come_from_the_config_and_conflicts_are_reported_at_start() {
+    let dir = edition("tui-keys");
+    let feeds = std::fs::read_to_string(dir.join("config.toml")).expect("config");
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("{feeds}\n[keys]\ntoggle_star = \"j\"\nhelp = \"f1\"\n"),
+    )
+    .expect("config");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 48);
+    pty.wait_for("[keys]: j now does toggle_star, no longer down");
+    pty.press("j");
+    pty.wait_for("starred");
+    pty.wait_for("★");
+    // F1 as xterm sends it opens help, which lists the keys as bound.
+    pty.press("\x1bOP");
+    let screen = pty.wait_for("Esc closes)");
+    let text = screen.contents();
+    assert!(text.contains("j          star / unstar"), "{text}");
+    assert!(text.contains("F1         this help"), "{text}");
+    pty.press("\x1b");
+    pty.wait_gone("Esc closes)");
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    // The star was saved.
+    let out = herald(&dir, &["headlines", "--json"]);
+    assert!(
+        stdout(&out).contains("\"starred\": true"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -2,6 +2,7 @@
 //! messages in and out. Nothing outside this module touches rodio.
 
 pub mod player;
+pub mod probe;
 pub mod stream;
 pub mod wav;
 

@@ -225,7 +225,15 @@ fn suspend(terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>) -> std::i
         libc::raise(libc::SIGSTOP);
     }
     enter()?;
-    terminal.clear()
+    // A new terminal has empty buffers, so the next frame is drawn whole on the cleared
+    // screen. (`Terminal::clear` would ask the terminal where its cursor is, an answer the
+    // input thread may read first.)
+    crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
+    )?;
+    *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    Ok(())
 }
 
 /// Runs effects: loads on tokio tasks (a new load for a slot aborts the previous one), player
@@ -235,6 +243,7 @@ struct Effects {
     tx: UnboundedSender<Msg>,
     article: Option<JoinHandle<()>>,
     comments: Option<JoinHandle<()>>,
+    recording_length: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
     player: Device,
     /// Synthesized speech being played, and the part it started from.
@@ -248,6 +257,7 @@ impl Effects {
             tx,
             article: None,
             comments: None,
+            recording_length: None,
             refresh: None,
             player: Device::Closed,
             speech: None,
@@ -297,6 +307,16 @@ impl Effects {
                                 .map_err(|e| e.to_string()),
                         };
                         let _ = tx.send(Msg::CommentsLoaded { id, result });
+                    }),
+                );
+            }
+            Effect::ProbeRecording { item, narration } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                replace(
+                    &mut self.recording_length,
+                    tokio::spawn(async move {
+                        let total = commands::recording_length(&ctx, &narration).await;
+                        let _ = tx.send(Msg::RecordingLength { item, total });
                     }),
                 );
             }
@@ -362,9 +382,14 @@ impl Effects {
                 }));
             }
             Effect::Quit => {
-                for handle in [&self.article, &self.comments, &self.refresh]
-                    .into_iter()
-                    .flatten()
+                for handle in [
+                    &self.article,
+                    &self.comments,
+                    &self.recording_length,
+                    &self.refresh,
+                ]
+                .into_iter()
+                .flatten()
                 {
                     handle.abort();
                 }

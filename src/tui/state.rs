@@ -106,6 +106,8 @@ pub struct OpenItem {
     pub follow: bool,
     /// A paragraph the reader clicked: `p` speaks from it.
     pub chosen: Option<usize>,
+    /// The length of the article's recording, learned before it plays.
+    pub recording_total: Option<Duration>,
 }
 
 impl OpenItem {
@@ -126,6 +128,7 @@ impl OpenItem {
             comments_scroll: 0,
             follow: true,
             chosen: None,
+            recording_total: None,
         }
     }
 

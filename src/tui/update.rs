@@ -37,6 +37,11 @@ pub enum Msg {
         result: Result<CommentThread, String>,
     },
     Player(PlayerEvent),
+    /// The length of item `item`'s recording, when it could be learned.
+    RecordingLength {
+        item: i64,
+        total: Option<std::time::Duration>,
+    },
     /// The player or the narration could not start.
     PlaybackFailed(String),
     RefreshProgress {
@@ -74,6 +79,11 @@ pub enum Effect {
         url: String,
     },
     Player(Command),
+    /// Learn the length of the article's recording without playing it.
+    ProbeRecording {
+        item: i64,
+        narration: Narration,
+    },
     /// Play the article's own recording.
     PlayRecording {
         item: i64,
@@ -114,11 +124,18 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             let Some(open) = state.open.as_mut().filter(|o| o.id == id) else {
                 return Vec::new();
             };
+            let mut effects = Vec::new();
             match result {
                 Ok(article) => {
                     open.rendered = Some(article.render(width));
                     open.rendered_width = width;
                     open.title = article.title.clone();
+                    if let Some(narration) = article.narration.clone() {
+                        effects.push(Effect::ProbeRecording {
+                            item: id,
+                            narration,
+                        });
+                    }
                     open.article = Loadable::Loaded(*article);
                 }
                 Err(e) => open.article = Loadable::Failed(sanitize::line(&e)),
@@ -127,6 +144,13 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 state.status = sanitize::line(&notice);
             }
             state.dirty = true;
+            effects
+        }
+        Msg::RecordingLength { item, total } => {
+            if let Some(open) = state.open.as_mut().filter(|o| o.id == item) {
+                open.recording_total = total;
+                state.dirty = true;
+            }
             Vec::new()
         }
         Msg::CommentsLoaded { id, result } => {
@@ -1012,6 +1036,52 @@ mod tests {
         assert_eq!(open.rendered_width, s.article_width());
         assert_eq!(s.status, "offline; showing the saved copy");
         assert!(s.dirty);
+    }
+
+    #[test]
+    fn a_recording_s_length_is_learned_when_its_article_loads() {
+        let mut s = app();
+        key(&mut s, Action::Open);
+        let effects = update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id: 1,
+                result: Ok(Box::new(testdata::article(1, true))),
+                notice: None,
+            },
+        );
+        assert!(matches!(
+            effects.as_slice(),
+            [Effect::ProbeRecording { item: 1, narration }]
+                if narration.url == "https://gazette.example/audio/1.mp3"
+        ));
+        let length = |item| Msg::RecordingLength {
+            item,
+            total: Some(Duration::from_secs(252)),
+        };
+        update(&mut s, length(1));
+        assert_eq!(
+            s.open.as_ref().expect("open").recording_total,
+            Some(Duration::from_secs(252))
+        );
+
+        // The reader moved on before the length came: it is dropped.
+        key(&mut s, Action::Back);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Open);
+        s.dirty = false;
+        assert!(update(&mut s, length(1)).is_empty());
+        assert_eq!(s.open.as_ref().expect("open").recording_total, None);
+        assert!(!s.dirty, "a dropped length draws nothing");
+        let effects = update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id: 2,
+                result: Ok(Box::new(testdata::article(2, false))),
+                notice: None,
+            },
+        );
+        assert!(effects.is_empty(), "no recording, nothing to learn");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: the real binary, loopback servers, byte checks.
 #![allow(dead_code)]
 
+pub mod media;
+pub mod pty;
 pub mod wordpress;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -80,18 +80,20 @@ pub(super) fn draw(
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// The listen bar's text before its gauge, the gauge's fill, and its width.
+/// The listen bar's text before its gauge, the gauge's fill, and its width. The recording's
+/// length is known before it plays; the player's, once it reports one, wins.
 fn listen_parts(state: &AppState, open: &OpenItem, width: usize) -> (String, f64, usize) {
     let p = &state.player;
     let speech = open.article.loaded().is_some_and(|a| a.narration.is_none());
+    let recording = open.recording_total.filter(|_| !speech);
     let (icon, pos, total) = if p.item == Some(open.id) {
         let icon = match p.state {
             PlayState::Stopped => "▶",
             s => mark(s),
         };
-        (icon, p.pos, p.total)
+        (icon, p.pos, p.total.or(recording.filter(|_| !p.speech)))
     } else {
-        ("▶", std::time::Duration::ZERO, None)
+        ("▶", std::time::Duration::ZERO, recording)
     };
     let what = if speech { " (synthesized speech)" } else { "" };
     let text = format!(
