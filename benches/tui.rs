@@ -27,9 +27,35 @@ const ROWS: u16 = 40;
 const HEADLINES: usize = 50_000;
 
 const WORDS: &[&str] = &[
-    "harbour", "council", "ferry", "winter", "season", "quay", "lighthouse", "record", "autumn",
-    "catch", "cycle", "lanes", "timetable", "market", "school", "library", "river", "harvest",
-    "railway", "museum", "festival", "bridge", "port", "coast", "the", "of", "and", "a", "to",
+    "harbour",
+    "council",
+    "ferry",
+    "winter",
+    "season",
+    "quay",
+    "lighthouse",
+    "record",
+    "autumn",
+    "catch",
+    "cycle",
+    "lanes",
+    "timetable",
+    "market",
+    "school",
+    "library",
+    "river",
+    "harvest",
+    "railway",
+    "museum",
+    "festival",
+    "bridge",
+    "port",
+    "coast",
+    "the",
+    "of",
+    "and",
+    "a",
+    "to",
 ];
 
 /// A deterministic word stream (a linear congruential generator over `WORDS`).
@@ -78,11 +104,11 @@ fn headline(i: usize) -> Headline {
     let link = format!("http://127.0.0.1:8900/article/{feed}/{item}.html");
     Headline {
         id: i as i64 + 1,
-        feed: format!("Fixture Desk {feed}"),
-        feed_url: format!("http://127.0.0.1:8900/feed/{feed}.xml"),
+        feed: format!("Fixture Desk {feed}").into(),
+        feed_url: format!("http://127.0.0.1:8900/feed/{feed}.xml").into(),
         title: Words(i as u64).sentence(7),
         link: Some(link.clone()),
-        author: Some(format!("Desk {feed}")),
+        author: Some(format!("Desk {feed}").into()),
         published: Some(format!(
             "2026-10-{:02}T{:02}:00:00+00:00",
             28 - item % 28,
@@ -91,10 +117,12 @@ fn headline(i: usize) -> Headline {
         read: i % 7 == 0,
         starred: false,
         comments_url: Some(format!("{link}#comments")),
-        narration: (item % 5 == 0).then(|| Narration {
-            url: "http://127.0.0.1:8900/audio/narration.mp3".to_string(),
-            media_type: Some("audio/mpeg".to_string()),
-            source: NarrationSource::FeedEnclosure,
+        narration: (item % 5 == 0).then(|| {
+            Box::new(Narration {
+                url: "http://127.0.0.1:8900/audio/narration.mp3".to_string(),
+                media_type: Some("audio/mpeg".to_string()),
+                source: NarrationSource::FeedEnclosure,
+            })
         }),
     }
 }
