@@ -20,11 +20,14 @@ use crate::audio::player::{self, PlayerHandle};
 use crate::audio::{Command, PlayState, PlayerEvent, Track};
 use crate::commands::{self, CommandError, Context, EXIT_OK};
 use crate::narration::{Synthesis, playback};
-use crate::store::HeadlineQuery;
+use crate::store::{HeadlineCounts, HeadlineQuery, Store};
 
 /// How often player events are collected while something plays.
 const PLAYING_POLL: Duration = Duration::from_millis(100);
 const PAUSED_POLL: Duration = Duration::from_millis(500);
+/// Headlines read before the first frame: more than any terminal shows at once. The rest of
+/// a long list is read after that frame is drawn.
+const FIRST_PAGE: usize = 200;
 
 /// Runs the app on the cached headlines of the configured feeds until the reader quits.
 pub fn run(ctx: Context) -> Result<i32, CommandError> {
@@ -34,26 +37,37 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
             "the app needs a terminal; see `herald --help` for the commands".to_string(),
         ));
     }
-    let headlines = ctx
-        .store()?
-        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())?;
+    let store = ctx.store()?;
+    let subscribed = ctx.subscribed_urls();
+    let first_page = HeadlineQuery {
+        limit: Some(FIRST_PAGE),
+        ..HeadlineQuery::default()
+    };
+    let counts = store.headline_counts(&subscribed, &HeadlineQuery::default())?;
+    let first_page = store.headlines(&subscribed, &first_page)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(run_loop(Arc::new(ctx), headlines));
+    let result = runtime.block_on(run_loop(Arc::new(ctx), store, first_page, counts));
     // A refresh still running on a blocking thread is not waited for.
     runtime.shutdown_timeout(Duration::from_millis(200));
     result
 }
 
+/// `store` reads the rest of the list when `first_page` is not all of it.
 async fn run_loop(
     ctx: Arc<Context>,
-    headlines: Vec<crate::model::Headline>,
+    store: Store,
+    first_page: Vec<crate::model::Headline>,
+    counts: HeadlineCounts,
 ) -> Result<i32, CommandError> {
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
-    let mut state = AppState::new(headlines, (size.width, size.height));
+    let mut state = AppState::first_page(first_page, counts, (size.width, size.height));
+    // The same connection reads the rest: its page cache is warm, and a second one would
+    // hold a second cache.
+    let mut rest_from = state.loading_rest.is_some().then_some(store);
     let (tx, mut rx) = unbounded_channel();
     spawn_input(tx.clone())?;
     let mut effects = Effects::new(ctx, tx);
@@ -67,6 +81,10 @@ async fn run_loop(
         if state.dirty {
             terminal.draw(|frame| view::draw(frame, &state))?;
             state.dirty = false;
+        }
+        // The whole list once the first frame is out, so that reading it does not delay it.
+        if let Some(store) = rest_from.take() {
+            effects.load_headlines(store);
         }
         if state.quit {
             break;
@@ -250,6 +268,17 @@ impl Effects {
                 self.send(Command::Quit);
             }
         }
+    }
+
+    /// Reads the whole list of headlines on a blocking thread.
+    fn load_headlines(&self, store: Store) {
+        let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = store
+                .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Msg::HeadlinesLoaded(result));
+        });
     }
 
     /// Loads a track. The audio device is opened the first time, on a blocking thread; what

@@ -5,6 +5,7 @@ use std::time::Duration;
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
 use crate::model::{CommentThread, Headline};
+use crate::store::HeadlineCounts;
 
 /// Which pane takes the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,6 +101,9 @@ pub struct AppState {
     /// The focus to return to when help closes.
     pub before_help: Focus,
     pub headlines: Vec<Headline>,
+    /// Set while `headlines` holds only the first page of the list (at start-up, until the
+    /// whole list has been read off the draw path): the whole list's counts.
+    pub loading_rest: Option<HeadlineCounts>,
     pub selected: usize,
     pub open: Option<OpenItem>,
     pub player: PlayerSnapshot,
@@ -133,6 +137,7 @@ impl AppState {
             focus: Focus::Headlines,
             before_help: Focus::Headlines,
             headlines,
+            loading_rest: None,
             selected: 0,
             open: None,
             player: PlayerSnapshot::default(),
@@ -141,6 +146,25 @@ impl AppState {
             size,
             dirty: true,
             quit: false,
+        }
+    }
+
+    /// The first page of a list of `counts.total` headlines; the whole list follows as
+    /// [`Msg::HeadlinesLoaded`](super::Msg::HeadlinesLoaded).
+    pub fn first_page(page: Vec<Headline>, counts: HeadlineCounts, size: (u16, u16)) -> AppState {
+        let mut state = AppState::new(page, size);
+        if counts.total > state.headlines.len() {
+            state.status = format!("{} headlines · ? for help", counts.total);
+            state.loading_rest = Some(counts);
+        }
+        state
+    }
+
+    /// Unread headlines in the whole list, also while only its first page is here.
+    pub fn unread(&self) -> usize {
+        match self.loading_rest {
+            Some(counts) => counts.unread,
+            None => self.headlines.iter().filter(|h| !h.read).count(),
         }
     }
 

@@ -4,6 +4,8 @@
 //! Models arrive sanitized; the error and status texts that effects send are sanitized here,
 //! the one way they reach the screen.
 
+use std::collections::HashSet;
+
 use crate::article::Article;
 use crate::audio::{Command, PlayState, PlayerEvent};
 use crate::model::{CommentThread, Headline, Narration};
@@ -37,6 +39,8 @@ pub enum Msg {
     },
     /// A refresh ended: the headlines as they now are and a summary, or why it failed.
     RefreshDone(Result<(Vec<Headline>, String), String>),
+    /// The whole list, read after the first frame was drawn from its first page.
+    HeadlinesLoaded(Result<Vec<Headline>, String>),
     Resize(u16, u16),
     Tick,
 }
@@ -129,12 +133,43 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 Ok((headlines, summary)) => {
                     let keep = state.headlines.get(state.selected).map(|h| h.id);
                     state.headlines = headlines;
+                    state.loading_rest = None;
                     state.selected = keep
                         .and_then(|id| state.headlines.iter().position(|h| h.id == id))
                         .unwrap_or(0);
                     state.status = sanitize::line(&summary);
                 }
                 Err(e) => state.status = format!("refresh failed: {}", sanitize::line(&e)),
+            }
+            state.dirty = true;
+            Vec::new()
+        }
+        Msg::HeadlinesLoaded(result) => {
+            // None when a refresh has replaced the list meanwhile: this one is older.
+            if state.loading_rest.take().is_none() {
+                return Vec::new();
+            }
+            match result {
+                Ok(mut headlines) => {
+                    // Headlines opened meanwhile were marked read on the first page only.
+                    let read: HashSet<i64> = state
+                        .headlines
+                        .iter()
+                        .filter(|h| h.read)
+                        .map(|h| h.id)
+                        .collect();
+                    for h in headlines.iter_mut().filter(|h| read.contains(&h.id)) {
+                        h.read = true;
+                    }
+                    let keep = state.headlines.get(state.selected).map(|h| h.id);
+                    state.headlines = headlines;
+                    state.selected = keep
+                        .and_then(|id| state.headlines.iter().position(|h| h.id == id))
+                        .unwrap_or(0);
+                }
+                Err(e) => {
+                    state.status = format!("could not read every headline: {}", sanitize::line(&e))
+                }
             }
             state.dirty = true;
             Vec::new()
@@ -322,6 +357,11 @@ fn open_selected(state: &mut AppState) -> Vec<Effect> {
         state.status = "this headline has no link to open".to_string();
         return Vec::new();
     };
+    if !h.read
+        && let Some(counts) = state.loading_rest.as_mut()
+    {
+        counts.unread = counts.unread.saturating_sub(1);
+    }
     h.read = true;
     let id = h.id;
     state.open = Some(OpenItem {
@@ -952,5 +992,56 @@ mod tests {
         assert!(!s.refreshing);
         update(&mut s, Msg::RefreshDone(Err("database is locked".into())));
         assert_eq!(s.status, "refresh failed: database is locked");
+    }
+
+    fn first_page() -> AppState {
+        let page = testdata::headlines()[..2].to_vec();
+        let counts = crate::store::HeadlineCounts {
+            total: 4,
+            unread: 3,
+        };
+        AppState::first_page(page, counts, (80, 24))
+    }
+
+    #[test]
+    fn the_first_page_shows_the_whole_lists_counts_until_the_list_arrives() {
+        let mut s = first_page();
+        assert_eq!(s.status, "4 headlines · ? for help");
+        assert_eq!(s.unread(), 3);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Open);
+        key(&mut s, Action::Back);
+        assert_eq!(s.unread(), 2, "the opened headline is read");
+
+        s.dirty = false;
+        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+        assert!(s.dirty);
+        assert_eq!((s.headlines.len(), s.loading_rest), (4, None));
+        assert_eq!(s.headlines[s.selected].id, 2, "the selection stays");
+        assert!(s.headlines[1].read, "opened before the list came");
+        assert_eq!(s.unread(), 2);
+        key(&mut s, Action::Bottom);
+        assert_eq!(s.headlines[s.selected].id, 4);
+    }
+
+    #[test]
+    fn a_list_older_than_a_refresh_is_dropped() {
+        let mut s = first_page();
+        let fresh = vec![testdata::headline(10, "A new headline", false)];
+        update(
+            &mut s,
+            Msg::RefreshDone(Ok((fresh, "5 feeds, 1 new".into()))),
+        );
+        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+        assert_eq!(s.headlines.len(), 1);
+        assert_eq!(s.unread(), 1);
+    }
+
+    #[test]
+    fn a_list_that_cannot_be_read_leaves_the_first_page() {
+        let mut s = first_page();
+        update(&mut s, Msg::HeadlinesLoaded(Err("disk I/O error".into())));
+        assert_eq!(s.headlines.len(), 2);
+        assert_eq!(s.status, "could not read every headline: disk I/O error");
     }
 }

@@ -14,7 +14,7 @@ use crate::tui::state::{AppState, Focus};
 const SOURCE: usize = 16;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
-    let unread = state.headlines.iter().filter(|h| !h.read).count();
+    let unread = state.unread();
     let block = pane(
         format!(" Headlines ({unread} unread) "),
         state.screen() == Focus::Headlines,
