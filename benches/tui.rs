@@ -9,12 +9,13 @@
 //!   terminal (every cell written). Building the list is excluded: the app reads it from the
 //!   store, which `bench/tui_start.py` measures with the whole program.
 //! - `headline_key_50k`: one Down key in that list, handled and drawn.
+//! - `article_loaded/1mb_laid_out`: the 1 MB article arriving and laid out by `update`.
 //!
 //! Under `cargo test --all-targets` each runs once, on a 64 KB article.
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -235,5 +236,37 @@ fn headlines(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, scroll_key, headlines);
+/// The article arriving: `update` lays it out for the pane's width, on the loop's thread.
+fn article_loaded(c: &mut Criterion) {
+    let bytes = if benchmarking() { 1 << 20 } else { 64 << 10 };
+    let state = reading(bytes);
+    let (id, article) = match &state.open {
+        Some(open) => (open.id, open.article.loaded().cloned()),
+        None => panic!("an open article"),
+    };
+    let article = article.unwrap_or_else(|| panic!("a loaded article"));
+    let mut group = c.benchmark_group("article_loaded");
+    group.sample_size(10);
+    group.bench_function("1mb_laid_out", |b| {
+        b.iter_batched(
+            || (state.clone(), Box::new(article.clone())),
+            |(mut state, article)| {
+                let notice = None;
+                update(
+                    &mut state,
+                    Msg::ArticleLoaded {
+                        id,
+                        result: Ok(article),
+                        notice,
+                    },
+                );
+                state
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, scroll_key, headlines, article_loaded);
 criterion_main!(benches);
