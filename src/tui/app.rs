@@ -39,12 +39,12 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
     }
     let store = ctx.store()?;
     let subscribed = ctx.subscribed_urls();
-    let first_page = HeadlineQuery {
+    let counts = store.headline_counts(&subscribed, &HeadlineQuery::default())?;
+    let page_query = HeadlineQuery {
         limit: Some(FIRST_PAGE),
         ..HeadlineQuery::default()
     };
-    let counts = store.headline_counts(&subscribed, &HeadlineQuery::default())?;
-    let first_page = store.headlines(&subscribed, &first_page)?;
+    let first_page = store.headlines(&subscribed, &page_query)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
