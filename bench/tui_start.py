@@ -13,7 +13,8 @@ Starts ../shared/bench/newsfixture.py on loopback, subscribes a config to its fe
                 (`Headlines (50000 unread)`) and, on the last row, the status line with the
                 number of headlines (`50000 headlines`). ratatui writes a frame top to bottom,
                 so the status line arriving means every row above it has arrived.
-  peak memory   VmHWM of /proc/PID/status, after the first frame and again after scrolling
+  peak memory   VmHWM of /proc/PID/status once the terminal has been quiet for 0.3 s after
+                the first frame (start-up done, the whole list read), and again after scrolling
                 (j x 20, PgDn x 5, Home, End, Home), the largest of the two; End must show the
                 oldest headline (the whole list is loaded, not a first page)
   idle CPU      utime+stime of /proc/PID/stat over --idle seconds with nothing playing and no
@@ -148,7 +149,7 @@ def run_herald(a, herald_cmd, env, count, last_title, idle):
         tail = visible_text(bytes(p.output))[-600:]
         sys.exit(f"! no first frame within {a.timeout} s; the terminal received:\n{tail}")
     p.wait_quiet()
-    hwm_first = p.status("VmHWM")
+    hwm_first = p.status("VmHWM")  # start-up done: the first frame, then the whole list
     for _ in range(20):
         p.send(KEYS["down"])
     for _ in range(5):
@@ -246,7 +247,7 @@ def main():
             runs.append(r)
             idle = f"  idle CPU {r['idle_cpu']:.2f}% over {a.idle:g} s" if r["idle_cpu"] is not None else ""
             print(f"run {i + 1}: first frame {r['first_ms']:7.1f} ms  peak RSS {r['hwm_mb']:5.1f} MB"
-                  f" (at first frame {r['hwm_first_mb']:5.1f} MB)  End reached the last: {r['at_end']}"
+                  f" (after start-up {r['hwm_first_mb']:5.1f} MB)  End reached the last: {r['at_end']}"
                   f"  exit {r['exit']}{idle}", flush=True)
             if nb_cmd:
                 n = run_newsboat(a, nb_cmd, env)
