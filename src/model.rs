@@ -1,6 +1,8 @@
 //! The data herald shows: headlines, articles, comments and narration. Plain data, serializable
 //! for `--json` and the cache; every string in here has already been sanitized.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// One comment of a thread, in display order: a reply follows its parent.
@@ -80,17 +82,20 @@ pub struct Narration {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Headline {
     pub id: i64,
-    /// The feed's name: the user's, else the feed's own title, else its URL.
-    pub feed: String,
-    /// The subscribed URL.
-    pub feed_url: String,
+    /// The feed's name: the user's, else the feed's own title, else its URL. Shared by the
+    /// headlines of one feed: a long list holds one copy per feed, not one per headline.
+    pub feed: Arc<str>,
+    /// The subscribed URL, shared like `feed`.
+    pub feed_url: Arc<str>,
     pub title: String,
     pub link: Option<String>,
-    pub author: Option<String>,
+    /// Shared like `feed`: a feed's headlines often have the same few authors.
+    pub author: Option<Arc<str>>,
     /// RFC 3339.
     pub published: Option<String>,
     pub read: bool,
     pub starred: bool,
     pub comments_url: Option<String>,
-    pub narration: Option<Narration>,
+    /// Boxed: most headlines have none, and a long list then holds a pointer for each.
+    pub narration: Option<Box<Narration>>,
 }

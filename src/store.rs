@@ -1,7 +1,9 @@
 //! The one store: SQLite in the data directory. Feeds, items, read/starred flags, HTTP
 //! validators, and cached articles and comments.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -93,6 +95,13 @@ pub struct HeadlineQuery {
     pub feed: Option<String>,
     pub unread_only: bool,
     pub limit: Option<usize>,
+}
+
+/// The size of a list of headlines, counted by the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HeadlineCounts {
+    pub total: usize,
+    pub unread: usize,
 }
 
 impl Store {
@@ -220,11 +229,19 @@ impl Store {
         subscribed: &[String],
         q: &HeadlineQuery,
     ) -> Result<Vec<Headline>, StoreError> {
-        let mut sql = String::from(
+        // Unfiltered, CROSS JOIN keeps items the outer loop, read newest first from the time
+        // index: a first page stops early and the whole list needs no sort of every row (whose
+        // memory would outlive the read). One feed's items are fewer by its own index.
+        let join = if q.feed.is_some() {
+            "JOIN"
+        } else {
+            "CROSS JOIN"
+        };
+        let mut sql = format!(
             "SELECT i.id, COALESCE(f.title, f.url), i.title, i.link, i.author, i.published, i.read,
                     i.starred, i.comments_url, i.audio_url, i.audio_type, f.url
-             FROM items i JOIN feeds f ON f.id = i.feed_id
-             WHERE f.url IN (SELECT value FROM json_each(?1))",
+             FROM items i {join} feeds f ON f.id = i.feed_id
+             WHERE f.url IN (SELECT value FROM json_each(?1))"
         );
         self.filter_sql(&mut sql, q);
         sql.push_str(" ORDER BY i.sort_time DESC, i.id DESC");
@@ -234,23 +251,36 @@ impl Store {
         let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
         let feed = q.feed.clone().unwrap_or_default();
         let mut stmt = self.conn.prepare(&sql)?;
+        // One shared copy of each feed's name and URL and of each author, however many
+        // headlines they have.
+        let mut shared: HashSet<Arc<str>> = HashSet::new();
+        let mut share = |text: &str| -> Arc<str> {
+            if let Some(s) = shared.get(text) {
+                return Arc::clone(s);
+            }
+            let s: Arc<str> = Arc::from(text);
+            shared.insert(Arc::clone(&s));
+            s
+        };
         let rows = stmt.query_map(params![subscribed, feed], |r| {
             let audio_url: Option<String> = r.get(9)?;
             Ok(Headline {
                 id: r.get(0)?,
-                feed: r.get(1)?,
-                feed_url: r.get(11)?,
+                feed: share(r.get_ref(1)?.as_str()?),
+                feed_url: share(r.get_ref(11)?.as_str()?),
                 title: r.get(2)?,
                 link: r.get(3)?,
-                author: r.get(4)?,
+                author: r.get_ref(4)?.as_str_or_null()?.map(&mut share),
                 published: r.get(5)?,
                 read: r.get(6)?,
                 starred: r.get(7)?,
                 comments_url: r.get(8)?,
-                narration: audio_url.map(|url| Narration {
-                    url,
-                    media_type: r.get(10).ok().flatten(),
-                    source: NarrationSource::FeedEnclosure,
+                narration: audio_url.map(|url| {
+                    Box::new(Narration {
+                        url,
+                        media_type: r.get(10).ok().flatten(),
+                        source: NarrationSource::FeedEnclosure,
+                    })
                 }),
             })
         })?;
@@ -275,6 +305,30 @@ impl Store {
             .query_row(&sql, params![subscribed, feed], |r| r.get(0))?;
         let n = usize::try_from(n).unwrap_or(0);
         Ok(q.limit.map_or(n, |l| n.min(l)))
+    }
+
+    /// How many headlines [`Store::headlines`] would list and how many of them are unread,
+    /// without loading them.
+    pub fn headline_counts(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+    ) -> Result<HeadlineCounts, StoreError> {
+        let mut sql = String::from(
+            "SELECT COUNT(*), COALESCE(SUM(i.read = 0), 0) FROM items i JOIN feeds f ON f.id = i.feed_id
+             WHERE f.url IN (SELECT value FROM json_each(?1))",
+        );
+        self.filter_sql(&mut sql, q);
+        let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
+        let feed = q.feed.clone().unwrap_or_default();
+        let (total, unread): (i64, i64) =
+            self.conn.query_row(&sql, params![subscribed, feed], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        Ok(HeadlineCounts {
+            total: usize::try_from(total).unwrap_or(0),
+            unread: usize::try_from(unread).unwrap_or(0),
+        })
     }
 
     fn filter_sql(&self, sql: &mut String, q: &HeadlineQuery) {
@@ -484,4 +538,123 @@ fn is_unreadable(e: &StoreError) -> bool {
 fn aside_name(path: &Path) -> PathBuf {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     PathBuf::from(format!("{}.broken-{stamp}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn item(feed: usize, n: i64) -> FeedItem {
+        let link = format!("https://feed{feed}.example/{n}");
+        FeedItem {
+            key: link.clone(),
+            link: Some(link),
+            title: format!("Story {n} of feed {feed}"),
+            author: None,
+            // Two feeds publish at the same times: ties are broken by id.
+            published: chrono::Utc
+                .timestamp_opt(1_790_000_000 + n * 60, 0)
+                .single(),
+            summary: None,
+            content_html: None,
+            comments_url: None,
+            comments_feed: None,
+            enclosures: Vec::new(),
+            narration: None,
+        }
+    }
+
+    /// Two feeds of `per_feed` items each.
+    fn store(per_feed: i64) -> (Store, Vec<String>) {
+        let mut store = Store::in_memory().expect("store");
+        let urls = vec![
+            "https://feed0.example/rss".to_string(),
+            "https://feed1.example/rss".to_string(),
+        ];
+        let feeds = store.sync_feeds(&urls).expect("feeds");
+        let mut writer = store.begin_refresh().expect("refresh");
+        for (i, feed) in feeds.iter().enumerate() {
+            let update = FeedUpdate::Fresh {
+                feed_url: None,
+                title: Some(format!("Feed {i}")),
+                validators: Validators::default(),
+                items: (0..per_feed).map(|n| item(i, n)).collect(),
+            };
+            writer.write(feed.id, &update).expect("write");
+        }
+        writer.commit().expect("commit");
+        (store, urls)
+    }
+
+    #[test]
+    fn a_first_page_is_the_start_of_the_whole_list() {
+        let (store, urls) = store(30);
+        let all = store
+            .headlines(&urls, &HeadlineQuery::default())
+            .expect("all");
+        assert_eq!(all.len(), 60);
+        assert!(
+            all.windows(2)
+                .all(|w| (&w[0].published, w[0].id) > (&w[1].published, w[1].id)),
+            "newest first, ties by id"
+        );
+        let first_page = HeadlineQuery {
+            limit: Some(7),
+            ..HeadlineQuery::default()
+        };
+        let page = store.headlines(&urls, &first_page).expect("page");
+        assert_eq!(page, all[..7]);
+        let one_feed = HeadlineQuery {
+            feed: Some("Feed 1".to_string()),
+            limit: Some(5),
+            ..HeadlineQuery::default()
+        };
+        let feed = store.headlines(&urls, &one_feed).expect("one feed");
+        let expected: Vec<_> = all
+            .iter()
+            .filter(|h| &*h.feed == "Feed 1")
+            .take(5)
+            .collect();
+        assert_eq!(feed.iter().collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn headlines_of_one_feed_share_its_name_and_url() {
+        let (store, urls) = store(3);
+        let all = store
+            .headlines(&urls, &HeadlineQuery::default())
+            .expect("all");
+        let of =
+            |name: &str| -> Vec<&Headline> { all.iter().filter(|h| &*h.feed == name).collect() };
+        let (a, b) = (of("Feed 0"), of("Feed 1"));
+        assert_eq!((a.len(), b.len()), (3, 3));
+        assert!(a.iter().all(|h| Arc::ptr_eq(&h.feed, &a[0].feed)));
+        assert!(a.iter().all(|h| Arc::ptr_eq(&h.feed_url, &a[0].feed_url)));
+        assert_eq!(&*b[0].feed_url, "https://feed1.example/rss");
+    }
+
+    #[test]
+    fn counts_cover_the_whole_list_and_its_unread() {
+        let (store, urls) = store(4);
+        let all = store
+            .headlines(&urls, &HeadlineQuery::default())
+            .expect("all");
+        store.set_read(all[0].id, true).expect("read");
+        store.set_read(all[5].id, true).expect("read");
+        let counts = store
+            .headline_counts(&urls, &HeadlineQuery::default())
+            .expect("counts");
+        assert_eq!(
+            counts,
+            HeadlineCounts {
+                total: 8,
+                unread: 6
+            }
+        );
+        let none = store
+            .headline_counts(&[], &HeadlineQuery::default())
+            .expect("counts");
+        assert_eq!(none, HeadlineCounts::default());
+    }
 }

@@ -79,10 +79,10 @@ pub fn headlines<W: Write>(
             .config
             .feeds
             .iter()
-            .find(|f| f.url == h.feed_url)
+            .find(|f| *f.url == *h.feed_url)
             .and_then(|f| f.name.clone())
         {
-            h.feed = name;
+            h.feed = name.into();
         }
     }
     if args.json {

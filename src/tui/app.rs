@@ -21,11 +21,14 @@ use crate::audio::player::{self, PlayerHandle};
 use crate::audio::{Command, PlayState, PlayerEvent, Track};
 use crate::commands::{self, CommandError, Context, EXIT_OK};
 use crate::narration::{Synthesis, playback};
-use crate::store::HeadlineQuery;
+use crate::store::{HeadlineCounts, HeadlineQuery, Store};
 
 /// How often player events are collected while something plays.
 const PLAYING_POLL: Duration = Duration::from_millis(100);
 const PAUSED_POLL: Duration = Duration::from_millis(500);
+/// Headlines read before the first frame: more than any terminal shows at once. The rest of
+/// a long list is read after that frame is drawn.
+const FIRST_PAGE: usize = 200;
 
 /// Runs the app on the cached headlines of the configured feeds until the reader quits.
 pub fn run(ctx: Context) -> Result<i32, CommandError> {
@@ -44,9 +47,14 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
     for conflict in &conflicts {
         log::warn!("keys: {conflict}");
     }
-    let headlines = ctx
-        .store()?
-        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())?;
+    let store = ctx.store()?;
+    let subscribed = ctx.subscribed_urls();
+    let counts = store.headline_counts(&subscribed, &HeadlineQuery::default())?;
+    let page_query = HeadlineQuery {
+        limit: Some(FIRST_PAGE),
+        ..HeadlineQuery::default()
+    };
+    let first_page = store.headlines(&subscribed, &page_query)?;
     let setup = Setup {
         keymap,
         theme,
@@ -55,7 +63,7 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(run_loop(Arc::new(ctx), headlines, setup));
+    let result = runtime.block_on(run_loop(Arc::new(ctx), store, first_page, counts, setup));
     if let Err(e) = &result {
         log::error!("{e}");
     }
@@ -80,15 +88,21 @@ fn config_error(ctx: &Context, e: String) -> CommandError {
     )))
 }
 
+/// `store` reads the rest of the list when `first_page` is not all of it.
 async fn run_loop(
     ctx: Arc<Context>,
-    headlines: Vec<crate::model::Headline>,
+    store: Store,
+    first_page: Vec<crate::model::Headline>,
+    counts: HeadlineCounts,
     setup: Setup,
 ) -> Result<i32, CommandError> {
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
-    let mut state = AppState::new(headlines, (size.width, size.height));
+    let mut state = AppState::first_page(first_page, counts, (size.width, size.height));
+    // The same connection reads the rest: its page cache is warm, and a second one would
+    // hold a second cache.
+    let mut rest_from = state.loading_rest.is_some().then_some(store);
     state.keymap = setup.keymap;
     state.theme = setup.theme;
     state.tags = ctx
@@ -117,6 +131,10 @@ async fn run_loop(
         if state.dirty {
             terminal.draw(|frame| view::draw(frame, &state))?;
             state.dirty = false;
+        }
+        // The whole list once the first frame is out, so that reading it does not delay it.
+        if let Some(store) = rest_from.take() {
+            effects.load_headlines(store);
         }
         if state.quit {
             break;
@@ -415,6 +433,17 @@ impl Effects {
                 log::warn!("store: {e}");
                 let _ = tx.send(Msg::Notice(format!("could not save: {e}")));
             }
+        });
+    }
+
+    /// Reads the whole list of headlines on a blocking thread.
+    fn load_headlines(&self, store: Store) {
+        let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let result = store
+                .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
+                .map_err(|e| e.to_string());
+            let _ = tx.send(Msg::HeadlinesLoaded(result));
         });
     }
 

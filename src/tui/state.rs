@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
 use crate::model::{CommentThread, Headline};
+use crate::store::HeadlineCounts;
 
 use super::keymap::Keymap;
 use super::theme::Theme;
@@ -222,6 +223,9 @@ pub struct AppState {
     pub rows: Vec<Row>,
     pub grouping: Grouping,
     /// The selected row of `rows` (a headline whenever there is one).
+    /// Set while `headlines` holds only the first page of the list (at start-up, until the
+    /// whole list has been read off the draw path): the whole list's counts.
+    pub loading_rest: Option<HeadlineCounts>,
     pub selected: usize,
     /// The first row shown.
     pub list_offset: usize,
@@ -271,6 +275,7 @@ impl AppState {
             headlines: Vec::new(),
             rows: Vec::new(),
             grouping: Grouping::Newest,
+            loading_rest: None,
             selected: 0,
             list_offset: 0,
             tags: HashMap::new(),
@@ -317,20 +322,20 @@ impl AppState {
                 let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
                 for (i, h) in self.headlines.iter().enumerate() {
                     groups
-                        .entry((h.feed.to_lowercase(), h.feed_url.clone()))
+                        .entry((h.feed.to_lowercase(), h.feed_url.to_string()))
                         .or_default()
                         .push(i);
                 }
                 // A failing feed shows even with nothing cached, so its error can be read.
                 for (url, (name, _)) in &self.feed_errors {
-                    if !self.headlines.iter().any(|h| &h.feed_url == url) {
+                    if !self.headlines.iter().any(|h| *h.feed_url == **url) {
                         groups.insert((name.to_lowercase(), url.clone()), Vec::new());
                     }
                 }
                 let mut rows = Vec::new();
                 for ((_, url), members) in groups {
                     let name = match members.first() {
-                        Some(&first) => self.headlines[first].feed.clone(),
+                        Some(&first) => self.headlines[first].feed.to_string(),
                         None => self
                             .feed_errors
                             .get(&url)
@@ -346,7 +351,7 @@ impl AppState {
                 let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
                 let mut untagged = Vec::new();
                 for (i, h) in self.headlines.iter().enumerate() {
-                    match self.tags.get(&h.feed_url).filter(|t| !t.is_empty()) {
+                    match self.tags.get(&*h.feed_url).filter(|t| !t.is_empty()) {
                         Some(tags) => {
                             for tag in tags {
                                 groups.entry(tag.clone()).or_default().push(i);
@@ -426,6 +431,25 @@ impl AppState {
             self.list_offset = self.selected + 1 - rows;
         }
         self.list_offset = self.list_offset.min(self.rows.len().saturating_sub(rows));
+    }
+
+    /// The first page of a list of `counts.total` headlines; the whole list follows as
+    /// [`Msg::HeadlinesLoaded`](super::Msg::HeadlinesLoaded).
+    pub fn first_page(page: Vec<Headline>, counts: HeadlineCounts, size: (u16, u16)) -> AppState {
+        let mut state = AppState::new(page, size);
+        if counts.total > state.headlines.len() {
+            state.status = format!("{} headlines · ? for help", counts.total);
+            state.loading_rest = Some(counts);
+        }
+        state
+    }
+
+    /// Unread headlines in the whole list, also while only its first page is here.
+    pub fn unread(&self) -> usize {
+        match self.loading_rest {
+            Some(counts) => counts.unread,
+            None => self.headlines.iter().filter(|h| !h.read).count(),
+        }
     }
 
     /// Comments sit beside the article.

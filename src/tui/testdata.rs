@@ -6,8 +6,8 @@ use crate::model::{Comment, CommentThread, Headline, Narration, NarrationSource}
 pub fn headline(id: i64, title: &str, narrated: bool) -> Headline {
     Headline {
         id,
-        feed: "The Harbour Gazette".to_string(),
-        feed_url: "https://gazette.example/feed".to_string(),
+        feed: "The Harbour Gazette".into(),
+        feed_url: "https://gazette.example/feed".into(),
         title: title.to_string(),
         link: Some(format!("https://gazette.example/{id}")),
         author: None,
@@ -15,7 +15,7 @@ pub fn headline(id: i64, title: &str, narrated: bool) -> Headline {
         read: id % 3 == 0,
         starred: false,
         comments_url: None,
-        narration: narrated.then(|| narration(id)),
+        narration: narrated.then(|| Box::new(narration(id))),
     }
 }
 

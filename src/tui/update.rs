@@ -4,6 +4,8 @@
 //! Models arrive sanitized; the error and status texts that effects send are sanitized here,
 //! the one way they reach the screen.
 
+use std::collections::HashMap;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use crate::article::Article;
@@ -56,6 +58,8 @@ pub enum Msg {
     Redraw,
     /// SIGTERM, SIGHUP or SIGINT: leave as `q` would.
     Terminate,
+    /// The whole list, read after the first frame was drawn from its first page.
+    HeadlinesLoaded(Result<Vec<Headline>, String>),
     Resize(u16, u16),
     Tick,
 }
@@ -195,6 +199,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         .into_iter()
                         .map(|f| (f.url, (sanitize::line(&f.name), sanitize::line(&f.reason))))
                         .collect();
+                    state.loading_rest = None;
                     state.set_headlines(refreshed.headlines);
                     state.status = sanitize::line(&refreshed.summary);
                 }
@@ -213,6 +218,33 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::Terminate => quit(state),
+        Msg::HeadlinesLoaded(result) => {
+            // None when a refresh has replaced the list meanwhile: this one is older.
+            if state.loading_rest.take().is_none() {
+                return Vec::new();
+            }
+            match result {
+                Ok(mut headlines) => {
+                    // Marks changed meanwhile were changed on the first page only.
+                    let page: HashMap<i64, (bool, bool)> = state
+                        .headlines
+                        .iter()
+                        .map(|h| (h.id, (h.read, h.starred)))
+                        .collect();
+                    for h in headlines.iter_mut() {
+                        if let Some(&(read, starred)) = page.get(&h.id) {
+                            (h.read, h.starred) = (read, starred);
+                        }
+                    }
+                    state.set_headlines(headlines);
+                }
+                Err(e) => {
+                    state.status = format!("could not read every headline: {}", sanitize::line(&e))
+                }
+            }
+            state.dirty = true;
+            Vec::new()
+        }
         Msg::Resize(cols, rows) => {
             state.size = (cols, rows);
             relayout(state);
@@ -672,6 +704,9 @@ fn open_selected(state: &mut AppState) -> Vec<Effect> {
     if !h.read {
         h.read = true;
         effects.push(Effect::SetRead { id, read: true });
+        if let Some(counts) = state.loading_rest.as_mut() {
+            counts.unread = counts.unread.saturating_sub(1);
+        }
     }
     state.open = Some(OpenItem::new(id, url.clone(), h.title.clone()));
     state.focus = Focus::Article;
@@ -1926,5 +1961,64 @@ mod tests {
             })
         ));
         assert_eq!(s.open.as_ref().expect("open").chosen, None, "used once");
+    }
+
+    fn first_page() -> AppState {
+        let page = testdata::headlines()[..2].to_vec();
+        let counts = crate::store::HeadlineCounts {
+            total: 4,
+            unread: 3,
+        };
+        AppState::first_page(page, counts, (80, 24))
+    }
+
+    #[test]
+    fn the_first_page_shows_the_whole_lists_counts_until_the_list_arrives() {
+        let mut s = first_page();
+        assert_eq!(s.status, "4 headlines · ? for help");
+        assert_eq!(s.unread(), 3);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Open);
+        key(&mut s, Action::Back);
+        assert_eq!(s.unread(), 2, "the opened headline is read");
+
+        s.dirty = false;
+        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+        assert!(s.dirty);
+        assert_eq!((s.headlines.len(), s.loading_rest), (4, None));
+        assert_eq!(
+            s.selected_headline().map(|h| h.id).unwrap_or_default(),
+            2,
+            "the selection stays"
+        );
+        assert!(s.headlines[1].read, "opened before the list came");
+        assert_eq!(s.unread(), 2);
+        key(&mut s, Action::Bottom);
+        assert_eq!(s.selected_headline().map(|h| h.id).unwrap_or_default(), 4);
+    }
+
+    #[test]
+    fn a_list_older_than_a_refresh_is_dropped() {
+        let mut s = first_page();
+        let fresh = vec![testdata::headline(10, "A new headline", false)];
+        update(
+            &mut s,
+            Msg::RefreshDone(Ok(Refreshed {
+                headlines: fresh,
+                summary: "5 feeds, 1 new".into(),
+                failures: Vec::new(),
+            })),
+        );
+        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+        assert_eq!(s.headlines.len(), 1);
+        assert_eq!(s.unread(), 1);
+    }
+
+    #[test]
+    fn a_list_that_cannot_be_read_leaves_the_first_page() {
+        let mut s = first_page();
+        update(&mut s, Msg::HeadlinesLoaded(Err("disk I/O error".into())));
+        assert_eq!(s.headlines.len(), 2);
+        assert_eq!(s.status, "could not read every headline: disk I/O error");
     }
 }

@@ -16,7 +16,7 @@ use crate::tui::state::{AppState, Focus, Grouping, Row};
 const SOURCE: usize = 16;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
-    let unread = state.headlines.iter().filter(|h| !h.read).count();
+    let unread = state.unread();
     let grouping = match state.grouping {
         Grouping::Newest => "",
         Grouping::ByFeed => " by feed",
