@@ -74,7 +74,7 @@ fn headlines(state: &mut AppState, needle: &str, forward: bool) -> Option<(usize
                 let h = &state.headlines[*i];
                 contains(&h.title, needle) || contains(&h.feed, needle)
             }
-            Row::Group { .. } => false,
+            Row::Group(_) => false,
         })
         .map(|(i, _)| i)
         .collect();

@@ -47,18 +47,22 @@ pub enum Grouping {
     ByTag,
 }
 
-/// One row of the headline list.
+/// One row of the headline list: small, as there is one per headline.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Row {
-    Group {
-        name: String,
-        unread: usize,
-        total: usize,
-        /// Why the feed's last refresh failed (grouped by feed only).
-        error: Option<String>,
-    },
+    Group(Box<Group>),
     /// An index into `AppState::headlines`.
     Headline(usize),
+}
+
+/// A group's header in the headline list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub name: String,
+    pub unread: usize,
+    pub total: usize,
+    /// Why the feed's last refresh failed (grouped by feed only).
+    pub error: Option<String>,
 }
 
 /// One row of the comments pane, laid out for a width.
@@ -388,12 +392,12 @@ impl AppState {
         members: Vec<usize>,
         error: Option<String>,
     ) {
-        rows.push(Row::Group {
+        rows.push(Row::Group(Box::new(Group {
             name,
             unread: members.iter().filter(|&&i| !self.headlines[i].read).count(),
             total: members.len(),
             error,
-        });
+        })));
         rows.extend(members.into_iter().map(Row::Headline));
     }
 
@@ -424,7 +428,7 @@ impl AppState {
         if self.selected < self.list_offset {
             // A group's header stays in view above its first headline.
             self.list_offset = match self.selected.checked_sub(1).map(|i| &self.rows[i]) {
-                Some(Row::Group { .. }) => self.selected - 1,
+                Some(Row::Group(_)) => self.selected - 1,
                 _ => self.selected,
             };
         } else if self.selected >= self.list_offset + rows {

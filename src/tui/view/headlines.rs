@@ -10,7 +10,7 @@ use ratatui::widgets::Paragraph;
 use super::{fit, pane};
 use crate::model::Headline;
 use crate::tui::search;
-use crate::tui::state::{AppState, Focus, Grouping, Row};
+use crate::tui::state::{AppState, Focus, Group, Grouping, Row};
 
 /// Columns given to the feed's name.
 const SOURCE: usize = 16;
@@ -53,12 +53,13 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
                 i == state.selected,
                 &needle,
             ),
-            Row::Group {
-                name,
-                unread,
-                total,
-                error,
-            } => {
+            Row::Group(group) => {
+                let Group {
+                    name,
+                    unread,
+                    total,
+                    error,
+                } = &**group;
                 let error = error
                     .as_deref()
                     .map(|e| format!(" · ⚠ {e}"))
