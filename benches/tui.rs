@@ -171,6 +171,7 @@ fn reading(bytes: usize) -> AppState {
             id,
             result,
             notice: None,
+            layout: None,
         },
     );
     let result = Ok(thread());
@@ -258,6 +259,7 @@ fn article_loaded(c: &mut Criterion) {
                         id,
                         result: Ok(article),
                         notice,
+                        layout: None,
                     },
                 );
                 state

@@ -15,8 +15,9 @@ use tokio::task::JoinHandle;
 use super::keymap::Keymap;
 use super::state::AppState;
 use super::theme::{Theme, no_color_requested};
-use super::update::{Effect, Msg, Refreshed, update};
+use super::update::{Effect, Layout, Msg, Refreshed, update};
 use super::view;
+use crate::article::Article;
 use crate::audio::player::{self, PlayerHandle};
 use crate::audio::{Command, PlayState, PlayerEvent, Track};
 use crate::commands::{self, CommandError, Context, EXIT_OK};
@@ -260,6 +261,8 @@ struct Effects {
     ctx: Arc<Context>,
     tx: UnboundedSender<Msg>,
     article: Option<JoinHandle<()>>,
+    /// Laying the open article out again after a resize.
+    layout: Option<JoinHandle<()>>,
     comments: Option<JoinHandle<()>>,
     recording_length: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
@@ -274,6 +277,7 @@ impl Effects {
             ctx,
             tx,
             article: None,
+            layout: None,
             comments: None,
             recording_length: None,
             refresh: None,
@@ -284,31 +288,49 @@ impl Effects {
 
     fn run(&mut self, effect: Effect) {
         match effect {
-            Effect::LoadArticle { id, url } => {
+            Effect::LoadArticle { id, url, width } => {
                 let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
                 replace(
                     &mut self.article,
                     tokio::spawn(async move {
-                        let msg = match cached(&ctx, &url, commands::saved_article).await {
-                            Some(article) => Msg::ArticleLoaded {
+                        let (result, notice) =
+                            match cached(&ctx, &url, commands::saved_article).await {
+                                Some(article) => (Ok(article), None),
+                                None => match commands::fetch_article(&ctx, &url).await {
+                                    Ok((article, notice)) => (Ok(article), notice),
+                                    Err(e) => (Err(e.to_string()), None),
+                                },
+                            };
+                        let laid_out = match result {
+                            Ok(article) => lay_out(article, width).await,
+                            Err(e) => Err(e),
+                        };
+                        let msg = match laid_out {
+                            Ok((article, layout)) => Msg::ArticleLoaded {
                                 id,
-                                result: Ok(Box::new(article)),
-                                notice: None,
+                                result: Ok(article),
+                                notice,
+                                layout: Some(layout),
                             },
-                            None => match commands::fetch_article(&ctx, &url).await {
-                                Ok((article, notice)) => Msg::ArticleLoaded {
-                                    id,
-                                    result: Ok(Box::new(article)),
-                                    notice,
-                                },
-                                Err(e) => Msg::ArticleLoaded {
-                                    id,
-                                    result: Err(e.to_string()),
-                                    notice: None,
-                                },
+                            Err(e) => Msg::ArticleLoaded {
+                                id,
+                                result: Err(e),
+                                notice,
+                                layout: None,
                             },
                         };
                         let _ = tx.send(msg);
+                    }),
+                );
+            }
+            Effect::LayOut { id, article, width } => {
+                let tx = self.tx.clone();
+                replace(
+                    &mut self.layout,
+                    tokio::spawn(async move {
+                        if let Ok((_, layout)) = lay_out(*article, width).await {
+                            let _ = tx.send(Msg::LaidOut { id, layout });
+                        }
                     }),
                 );
             }
@@ -402,6 +424,7 @@ impl Effects {
             Effect::Quit => {
                 for handle in [
                     &self.article,
+                    &self.layout,
                     &self.comments,
                     &self.recording_length,
                     &self.refresh,
@@ -542,6 +565,16 @@ enum Device {
         queued: Vec<Command>,
     },
     Open(PlayerHandle),
+}
+
+/// The article laid out for `width` columns on a blocking thread: a long one takes a while.
+async fn lay_out(article: Article, width: usize) -> Result<(Box<Article>, Layout), String> {
+    tokio::task::spawn_blocking(move || {
+        let rendered = article.render(width);
+        (Box::new(article), Layout { width, rendered })
+    })
+    .await
+    .map_err(|e| format!("the article could not be laid out: {e}"))
 }
 
 /// Aborts the task in `slot` (its result would be stale) and keeps `new` there.

@@ -110,6 +110,7 @@ pub fn deliver(s: &mut crate::tui::AppState, id: i64, narrated: bool) {
             id,
             result: Ok(Box::new(article(id, narrated))),
             notice: None,
+            layout: None,
         },
     );
     update(
@@ -119,4 +120,18 @@ pub fn deliver(s: &mut crate::tui::AppState, id: i64, narrated: bool) {
             result: Ok(thread()),
         },
     );
+}
+
+/// A resize as the app runs it: the layout it asks for is made and delivered.
+pub fn resize(s: &mut crate::tui::AppState, cols: u16, rows: u16) {
+    use crate::tui::update::{Effect, Layout, Msg, update};
+    for effect in update(s, Msg::Resize(cols, rows)) {
+        if let Effect::LayOut { id, article, width } = effect {
+            let layout = Layout {
+                width,
+                rendered: article.render(width),
+            };
+            update(s, Msg::LaidOut { id, layout });
+        }
+    }
 }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
-use crate::article::Article;
+use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayState, PlayerEvent};
 use crate::model::{CommentThread, Headline, Narration};
 use crate::refresh::FeedFailure;
@@ -33,6 +33,13 @@ pub enum Msg {
         result: Result<Box<Article>, String>,
         /// Said when an older copy is shown (the page could not be fetched).
         notice: Option<String>,
+        /// The article laid out off the loop, for the width asked for.
+        layout: Option<Layout>,
+    },
+    /// The open article laid out again for a new width.
+    LaidOut {
+        id: i64,
+        layout: Layout,
     },
     CommentsLoaded {
         id: i64,
@@ -72,11 +79,27 @@ pub struct Refreshed {
     pub failures: Vec<FeedFailure>,
 }
 
+/// An article laid out for a width. A long article takes a while to lay out, so it is done
+/// off the loop.
+#[derive(Debug)]
+pub struct Layout {
+    pub width: usize,
+    pub rendered: Rendered,
+}
+
 #[derive(Debug)]
 pub enum Effect {
+    /// Fetch (or read the saved copy of) the article and lay it out for `width` columns.
     LoadArticle {
         id: i64,
         url: String,
+        width: usize,
+    },
+    /// Lay the open article out again for `width` columns.
+    LayOut {
+        id: i64,
+        article: Box<Article>,
+        width: usize,
     },
     LoadComments {
         id: i64,
@@ -123,7 +146,12 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             self::key(state, action)
         }
         Msg::Mouse(event) => mouse::handle(state, event),
-        Msg::ArticleLoaded { id, result, notice } => {
+        Msg::ArticleLoaded {
+            id,
+            result,
+            notice,
+            layout,
+        } => {
             let width = state.article_width();
             let Some(open) = state.open.as_mut().filter(|o| o.id == id) else {
                 return Vec::new();
@@ -131,8 +159,21 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             let mut effects = Vec::new();
             match result {
                 Ok(article) => {
-                    open.rendered = Some(article.render(width));
-                    open.rendered_width = width;
+                    // Laid out for a width the terminal no longer has: shown meanwhile, and
+                    // laid out again.
+                    let layout = layout.unwrap_or_else(|| Layout {
+                        width,
+                        rendered: article.render(width),
+                    });
+                    if layout.width != width {
+                        effects.push(Effect::LayOut {
+                            id,
+                            article: article.clone(),
+                            width,
+                        });
+                    }
+                    open.rendered = Some(layout.rendered);
+                    open.rendered_width = layout.width;
                     open.title = article.title.clone();
                     if let Some(narration) = article.narration.clone() {
                         effects.push(Effect::ProbeRecording {
@@ -247,8 +288,35 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(cols, rows) => {
             state.size = (cols, rows);
-            relayout(state);
+            let effects = relayout(state);
             state.keep_selection_visible();
+            state.dirty = true;
+            effects
+        }
+        Msg::LaidOut { id, layout } => {
+            let rows = state.article_rows();
+            let current = state.article_width();
+            let Some(open) = state
+                .open
+                .as_mut()
+                .filter(|o| o.id == id && layout.width == current)
+            else {
+                return Vec::new();
+            };
+            // The reader keeps their place: the paragraph at the top stays at the top.
+            let top_block = open.rendered.as_ref().and_then(|r| {
+                r.lines[open.scroll.min(r.lines.len())..]
+                    .iter()
+                    .find_map(|l| l.block)
+            });
+            let lines = &layout.rendered.lines;
+            open.scroll = top_block
+                .and_then(|b| lines.iter().position(|l| l.block == Some(b)))
+                .unwrap_or(0)
+                .min(lines.len().saturating_sub(rows));
+            open.rendered = Some(layout.rendered);
+            open.rendered_width = layout.width;
+            follow_speech(state);
             state.dirty = true;
             Vec::new()
         }
@@ -316,24 +384,24 @@ fn search_box(state: &mut AppState, key: KeyEvent) {
     }
 }
 
-/// Lays the article and the comments out again when their column widths changed.
-fn relayout(state: &mut AppState) {
+/// Lays the comments out again when their width changed, and asks for the article to be
+/// laid out again when its width did (shown as it was meanwhile).
+fn relayout(state: &mut AppState) -> Vec<Effect> {
     let width = state.article_width();
-    let rows = state.article_rows();
     let comments_width = state.comments_width();
     let Some(open) = state.open.as_mut() else {
-        return;
+        return Vec::new();
     };
-    if open.rendered_width != width
-        && let Loadable::Loaded(article) = &open.article
-    {
-        open.rendered = Some(article.render(width));
-        open.rendered_width = width;
-        let lines = open.rendered.as_ref().map_or(0, |r| r.lines.len());
-        open.scroll = open.scroll.min(lines.saturating_sub(rows));
-    }
     if open.comments_width != comments_width {
         relayout_comments(open, comments_width);
+    }
+    match &open.article {
+        Loadable::Loaded(article) if open.rendered_width != width => vec![Effect::LayOut {
+            id: open.id,
+            article: Box::new(article.clone()),
+            width,
+        }],
+        _ => Vec::new(),
     }
 }
 
@@ -716,6 +784,7 @@ fn open_selected(state: &mut AppState) -> Vec<Effect> {
     effects.push(Effect::LoadArticle {
         id,
         url: url.clone(),
+        width: state.article_width(),
     });
     effects.push(Effect::LoadComments { id, url });
     effects
@@ -1027,7 +1096,7 @@ mod tests {
             effects.as_slice(),
             [
                 Effect::SetRead { id: 2, read: true },
-                Effect::LoadArticle { id: 2, url: a },
+                Effect::LoadArticle { id: 2, url: a, width: 76 },
                 Effect::LoadComments { id: 2, url: c },
             ] if a == "https://gazette.example/2" && c == a
         ));
@@ -1045,6 +1114,7 @@ mod tests {
             id: 1,
             result: Ok(Box::new(testdata::article(1, true))),
             notice: None,
+            layout: None,
         };
         assert!(update(&mut s, stale).is_empty());
         let stale_comments = Msg::CommentsLoaded {
@@ -1063,6 +1133,7 @@ mod tests {
                 id: 2,
                 result: Ok(Box::new(testdata::article(2, false))),
                 notice: Some("offline; showing the saved copy".into()),
+                layout: None,
             },
         );
         let open = s.open.as_ref().expect("an open item");
@@ -1083,6 +1154,7 @@ mod tests {
                 id: 1,
                 result: Ok(Box::new(testdata::article(1, true))),
                 notice: None,
+                layout: None,
             },
         );
         assert!(matches!(
@@ -1114,6 +1186,7 @@ mod tests {
                 id: 2,
                 result: Ok(Box::new(testdata::article(2, false))),
                 notice: None,
+                layout: None,
             },
         );
         assert!(effects.is_empty(), "no recording, nothing to learn");
@@ -1129,6 +1202,7 @@ mod tests {
                 id: 1,
                 result: Err("connection refused".into()),
                 notice: None,
+                layout: None,
             },
         );
         update(
@@ -1154,6 +1228,7 @@ mod tests {
                 id: 1,
                 result: Err(hostile.clone()),
                 notice: None,
+                layout: None,
             },
         );
         update(&mut s, Msg::Player(PlayerEvent::Error(hostile.clone())));
@@ -1225,7 +1300,7 @@ mod tests {
     #[test]
     fn p_speaks_from_the_paragraph_at_the_top_of_the_view() {
         let mut s = opened(0, true);
-        update(&mut s, Msg::Resize(80, 12));
+        testdata::resize(&mut s, 80, 12);
         let paragraph_two = s
             .open
             .as_ref()
@@ -1291,7 +1366,7 @@ mod tests {
     fn the_view_follows_the_spoken_paragraph_until_the_reader_scrolls_away() {
         let mut s = opened(1, false);
         // A short terminal, so that the last paragraph lies below the first screen.
-        update(&mut s, Msg::Resize(60, 12));
+        testdata::resize(&mut s, 60, 12);
         key(&mut s, Action::TogglePlay);
         let last = s
             .open
@@ -1425,7 +1500,7 @@ mod tests {
     #[test]
     fn comments_scroll_no_further_than_their_last_line() {
         let mut s = opened(0, true);
-        update(&mut s, Msg::Resize(80, 10));
+        testdata::resize(&mut s, 80, 10);
         key(&mut s, Action::ToggleComments);
         key(&mut s, Action::Bottom);
         let total = s.open.as_ref().expect("open").comment_rows.len();
@@ -1442,7 +1517,7 @@ mod tests {
     fn a_resize_lays_the_article_out_again() {
         let mut s = opened(0, true);
         let narrow = s.open.as_ref().expect("open").rendered_width;
-        update(&mut s, Msg::Resize(160, 48));
+        testdata::resize(&mut s, 160, 48);
         let open = s.open.as_ref().expect("open");
         assert_eq!(open.rendered_width, s.article_width());
         assert_ne!(open.rendered_width, narrow);
@@ -1455,6 +1530,55 @@ mod tests {
             .map(|l| l.text().chars().count())
             .max();
         assert!(widest.is_some_and(|w| w <= s.article_width()));
+    }
+
+    #[test]
+    fn the_layout_is_made_off_the_loop_and_a_stale_one_is_dropped() {
+        let mut s = opened(0, true);
+        update(&mut s, Msg::Resize(60, 8));
+        // Scrolled to the third paragraph, laid out at 80 columns.
+        let third = |s: &AppState| {
+            s.open
+                .as_ref()
+                .and_then(|o| o.rendered.as_ref())
+                .and_then(|r| r.lines.iter().position(|l| l.block == Some(2)))
+                .expect("a third paragraph")
+        };
+        s.open.as_mut().expect("open").scroll = third(&s);
+        let effects = update(&mut s, Msg::Resize(120, 8));
+        let Some(Effect::LayOut { id, article, width }) = effects.into_iter().next() else {
+            panic!("a new width asks for a layout");
+        };
+        assert_eq!((id, width), (1, s.article_width()));
+        assert_ne!(
+            s.open.as_ref().expect("open").rendered_width,
+            width,
+            "the old layout shows meanwhile"
+        );
+        let stale = Layout {
+            width: 40,
+            rendered: article.render(40),
+        };
+        update(
+            &mut s,
+            Msg::LaidOut {
+                id: 1,
+                layout: stale,
+            },
+        );
+        assert_ne!(s.open.as_ref().expect("open").rendered_width, 40);
+        let layout = Layout {
+            width,
+            rendered: article.render(width),
+        };
+        update(&mut s, Msg::LaidOut { id: 1, layout });
+        let open = s.open.as_ref().expect("open");
+        assert_eq!(open.rendered_width, width);
+        assert_eq!(
+            open.scroll,
+            third(&s),
+            "the reader's paragraph stays at the top"
+        );
     }
 
     #[test]
@@ -1543,7 +1667,7 @@ mod tests {
     #[test]
     fn search_in_the_article_scrolls_to_the_line_and_in_the_comments_selects_one() {
         let mut s = opened(0, true);
-        update(&mut s, Msg::Resize(60, 12));
+        testdata::resize(&mut s, 60, 12);
         type_keys(&mut s, "/");
         type_keys(&mut s, "spring");
         press(&mut s, KeyCode::Enter);
@@ -1819,7 +1943,7 @@ mod tests {
     #[test]
     fn help_scrolls_and_takes_the_keys() {
         let mut s = app();
-        update(&mut s, Msg::Resize(80, 12));
+        testdata::resize(&mut s, 80, 12);
         key(&mut s, Action::Help);
         key(&mut s, Action::Down);
         key(&mut s, Action::Down);
@@ -1901,7 +2025,7 @@ mod tests {
     #[test]
     fn the_wheel_scrolls_the_pane_under_the_pointer() {
         let mut s = opened(0, true);
-        update(&mut s, Msg::Resize(160, 10));
+        testdata::resize(&mut s, 160, 10);
         key(&mut s, Action::ToggleComments);
         let wheel = |s: &mut AppState, column| {
             update(

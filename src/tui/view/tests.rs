@@ -127,6 +127,7 @@ fn error() {
                 id: 1,
                 result: Err("https://gazette.example/1: connection refused".into()),
                 notice: None,
+                layout: None,
             },
         );
         update(
