@@ -140,6 +140,7 @@ fn thread() -> CommentThread {
                 author: format!("Reader {k}"),
                 date: Some("2026-10-01T09:00:00+00:00".to_string()),
                 text: words.sentence(60),
+                kind: herald::model::CommentKind::Normal,
             })
             .collect(),
     }

@@ -18,6 +18,30 @@ pub struct Comment {
     pub date: Option<String>,
     /// Plain text, paragraphs separated by blank lines.
     pub text: String,
+    /// Deleted or dead (then shown as such, never dropped), or a stub for replies not loaded.
+    #[serde(default, skip_serializing_if = "CommentKind::is_normal")]
+    pub kind: CommentKind,
+}
+
+/// What a comment is besides an ordinary one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "kind")]
+pub enum CommentKind {
+    #[default]
+    Normal,
+    /// Removed by its author or the site; its place in the thread stays.
+    Deleted,
+    /// Hidden by the site's moderation (Hacker News "dead").
+    Dead,
+    /// `count` more replies the site did not send; `children` names them for loading on
+    /// request (Reddit's `more` objects).
+    More { count: usize, children: Vec<String> },
+}
+
+impl CommentKind {
+    pub fn is_normal(&self) -> bool {
+        *self == CommentKind::Normal
+    }
 }
 
 /// Where a thread came from, richest first when several are available.

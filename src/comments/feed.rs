@@ -6,7 +6,7 @@ use scraper::{ElementRef, Node};
 
 use super::text::{Ids, markup_text, wp_comment_id};
 use super::thread;
-use crate::model::Comment;
+use crate::model::{Comment, CommentKind};
 use crate::sanitize;
 
 const HINT: &str = "In reply to";
@@ -75,6 +75,7 @@ pub fn parse(body: &[u8], content_type: Option<&str>, url: &url::Url) -> Vec<Com
             author,
             date: e.published.or(e.updated).map(|d| d.to_rfc3339()),
             text,
+            kind: CommentKind::Normal,
         });
     }
     thread(comments)

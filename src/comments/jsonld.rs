@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use super::text::{Ids, element_text, markup_text, wp_comment_id};
 use super::thread;
-use crate::model::Comment;
+use crate::model::{Comment, CommentKind};
 use crate::sanitize;
 
 fn sel(s: &str) -> Selector {
@@ -157,6 +157,7 @@ fn finish(found: Vec<Found>) -> Vec<Comment> {
                 author: f.author.clone(),
                 date: f.date.clone(),
                 text: f.text.clone(),
+                kind: CommentKind::Normal,
             }
         })
         .collect();

@@ -9,7 +9,7 @@ use scraper::{ElementRef, Html, Selector};
 
 use super::text::{Ids, element_text, wp_comment_id};
 use super::thread;
-use crate::model::Comment;
+use crate::model::{Comment, CommentKind};
 use crate::sanitize;
 
 fn sel(s: &str) -> Selector {
@@ -167,6 +167,7 @@ pub(crate) fn from_document(doc: &Html) -> Vec<Comment> {
             author,
             date,
             text,
+            kind: CommentKind::Normal,
         });
     }
 

@@ -371,6 +371,7 @@ mod tests {
             author: id.to_uppercase(),
             date: None,
             text: format!("text {id}"),
+            kind: crate::model::CommentKind::Normal,
         }
     }
 

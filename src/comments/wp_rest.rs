@@ -6,7 +6,7 @@ use url::Url;
 
 use super::text::{Ids, markup_text};
 use super::thread;
-use crate::model::Comment;
+use crate::model::{Comment, CommentKind};
 use crate::sanitize;
 
 #[derive(Deserialize, Default)]
@@ -58,6 +58,7 @@ pub fn parse(json: &str) -> Vec<Comment> {
                 author,
                 date: when(c).map(|d| sanitize::line(&d)),
                 text,
+                kind: CommentKind::Normal,
             }
         })
         .collect();

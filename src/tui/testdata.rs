@@ -72,6 +72,7 @@ pub fn thread() -> CommentThread {
         author: author.to_string(),
         date: Some("2026-11-11T09:15:00Z".to_string()),
         text: text.to_string(),
+        kind: crate::model::CommentKind::Normal,
     };
     CommentThread {
         source: Some(crate::model::CommentSource::PageMarkup),
