@@ -56,6 +56,8 @@ pub struct Config {
     pub keys: crate::tui::keymap::KeysConfig,
     /// Colours of the app: a part's name and its colours (see `tui::theme`).
     pub theme: crate::tui::theme::ThemeConfig,
+    /// Where the discussion sites' APIs live (`[sources.hackernews]`, `.reddit`, `.lobsters`).
+    pub sources: crate::sites::SourcesConfig,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,12 @@
+// replaced by the site's module
+use crate::model::CommentThread;
+use crate::net::Net;
+use crate::source::feed::FeedItem;
+
+pub async fn headlines(_net: &Net, _base: &str, _subreddit: &str) -> Result<Vec<FeedItem>, String> {
+    Err("not built yet".into())
+}
+
+pub async fn thread(_net: &Net, _base: &str, _permalink: &str) -> Result<CommentThread, String> {
+    Err("not built yet".into())
+}
