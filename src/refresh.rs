@@ -60,13 +60,31 @@ pub async fn refresh(
     let mut hosts: HashMap<String, Arc<Semaphore>> = HashMap::new();
     let mut tasks = tokio::task::JoinSet::new();
     for (index, state) in states.iter().cloned().enumerate() {
-        let host = host_key(state.feed_url.as_deref().unwrap_or(&state.url));
+        // `hn:top` is no URL: its host is the API's.
+        let host = match crate::sites::listing(&state.url, &config.sources) {
+            Some(crate::sites::Listing::HackerNews(_)) => {
+                host_key(&config.sources.hackernews.firebase)
+            }
+            _ => host_key(state.feed_url.as_deref().unwrap_or(&state.url)),
+        };
         let per_host = hosts
             .entry(host)
             .or_insert_with(|| Arc::new(Semaphore::new(config.refresh.per_host)))
             .clone();
         let global = global.clone();
         let net = net.clone();
+        if let Some(listing) = crate::sites::listing(&state.url, &config.sources) {
+            let sources = config.sources.clone();
+            tasks.spawn(async move {
+                let update = {
+                    let _host = per_host.acquire_owned().await;
+                    let _slot = global.acquire_owned().await;
+                    site_update(&net, &sources, &listing).await
+                };
+                (index, update)
+            });
+            continue;
+        }
         tasks.spawn(async move {
             let target = state.feed_url.as_deref().unwrap_or(&state.url);
             let downloaded = {
@@ -135,6 +153,23 @@ fn feed_name(config: &Config, state: &FeedState) -> String {
         .and_then(|f| f.name.clone())
         .or_else(|| state.title.clone())
         .unwrap_or_else(|| state.url.clone())
+}
+
+/// A discussion site's listing, read through its API: no conditional GET, every story fresh.
+async fn site_update(
+    net: &Net,
+    sources: &crate::sites::SourcesConfig,
+    listing: &crate::sites::Listing,
+) -> FeedUpdate {
+    match crate::sites::items(net, sources, listing).await {
+        Ok(items) => FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some(listing.title()),
+            validators: crate::net::Validators::default(),
+            items,
+        },
+        Err(reason) => FeedUpdate::Failed(reason),
+    }
 }
 
 fn host_key(target: &str) -> String {

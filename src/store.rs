@@ -356,7 +356,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT id, title, content, audio_url, audio_type, comments_feed, author, published
+                "SELECT id, title, content, audio_url, audio_type, comments_feed, author, published,
+                        comments_url
                  FROM items WHERE link = ?1 ORDER BY id LIMIT 1",
                 [url],
                 |r| {
@@ -369,6 +370,7 @@ impl Store {
                         comments_feed: r.get(5)?,
                         author: r.get(6)?,
                         published: r.get(7)?,
+                        comments_url: r.get(8)?,
                     })
                 },
             )
@@ -520,6 +522,8 @@ pub struct StoredItem {
     pub comments_feed: Option<String>,
     pub author: Option<String>,
     pub published: Option<String>,
+    /// The discussion page (`<comments>`).
+    pub comments_url: Option<String>,
 }
 
 /// Errors that mean the file is not a usable herald database (corrupt, not SQLite, or made by a

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::{CommandError, Context, EXIT_OK, Out, write_json};
 use crate::article::Article;
-use crate::model::{CommentThread, Narration};
+use crate::model::{CommentKind, CommentThread, Narration};
 use crate::net::{Limit, Response};
 use crate::store::{CacheKind, Store};
 
@@ -120,6 +120,9 @@ pub async fn fetch_article(
     target: &str,
 ) -> Result<(Article, Option<String>), CommandError> {
     let store = ctx.store()?;
+    if let Some(discussion) = crate::sites::discussion(target, &ctx.config.sources) {
+        return site_article(ctx, store, target, &discussion).await;
+    }
     let item = store.item_by_link(target)?;
     let (article, notice) = match fetch_page(ctx, target).await {
         Ok(page) => {
@@ -160,6 +163,78 @@ pub async fn fetch_article(
             },
         },
     };
+    Ok((article, notice))
+}
+
+/// The article of a discussion site's post at `target`: the page it links to, or the post's own
+/// text (Ask HN); offline, the copy saved when it was last read.
+async fn site_article(
+    ctx: &Context,
+    // Owned: a borrowed store would make the future unsendable (the app spawns it).
+    store: Store,
+    target: &str,
+    discussion: &crate::sites::Discussion,
+) -> Result<(Article, Option<String>), CommandError> {
+    let story = match crate::sites::story(&ctx.net, &ctx.config.sources, discussion).await {
+        Ok(story) => story,
+        Err(reason) => {
+            return match cached::<Article>(&store, CacheKind::Article, target) {
+                Some(article) => Ok((
+                    article,
+                    Some(format!(
+                        "{target}: {reason}; showing the copy saved when it was last read"
+                    )),
+                )),
+                None => Err(CommandError::Failed(reason)),
+            };
+        }
+    };
+    let own_text = |reason: String| -> Result<Article, CommandError> {
+        let url = url::Url::parse(target)
+            .map_err(|e| CommandError::Failed(format!("{target}: {e}")))?;
+        // A post with neither text nor a readable link still has its title.
+        let html = story
+            .text_html
+            .clone()
+            .unwrap_or_else(|| {
+                let mut html = "<p>".to_string();
+                crate::article::extract::escape(&mut html, &story.title, false);
+                html + "</p>"
+            });
+        Article::from_feed_content(
+            &story.title,
+            &html,
+            &url,
+            story.author.as_deref(),
+            story.published.as_deref(),
+        )
+        .map_err(|e| CommandError::Failed(format!("{target}: {reason}{e}")))
+    };
+    let (article, notice) = match &story.link {
+        None => (own_text(String::new())?, None),
+        Some(link) => match fetch_page(ctx, link).await {
+            Ok(page) => match Article::from_page(&page.text(), &page.url) {
+                Ok(article) => (article, None),
+                Err(e) => (own_text(format!("{link}: {e}; "))?, None),
+            },
+            Err(reason) if story.text_html.is_some() => (
+                own_text(String::new())?,
+                Some(format!("{link}: {reason}; showing the post's own text")),
+            ),
+            Err(reason) => match cached::<Article>(&store, CacheKind::Article, target) {
+                Some(article) => (
+                    article,
+                    Some(format!(
+                        "{link}: {reason}; showing the copy saved when it was last read"
+                    )),
+                ),
+                None => return Err(CommandError::Failed(format!("{link}: {reason}"))),
+            },
+        },
+    };
+    if let Ok(text) = serde_json::to_string(&article) {
+        store.put_cached(CacheKind::Article, target, &text)?;
+    }
     Ok((article, notice))
 }
 
@@ -210,28 +285,58 @@ pub async fn fetch_comments(
     target: &str,
 ) -> Result<(CommentThread, Option<String>), CommandError> {
     let store = ctx.store()?;
-    let (thread, notice) = match fetch_page(ctx, target).await {
+    // A discussion site's link, or an item whose `<comments>` is one (hnrss, Lobsters's feeds,
+    // and the sites' own headlines, whose link is the article).
+    let discussion = crate::sites::discussion(target, &ctx.config.sources).or_else(|| {
+        store
+            .item_by_link(target)
+            .ok()
+            .flatten()
+            .and_then(|i| i.comments_url)
+            .and_then(|u| crate::sites::discussion(&u, &ctx.config.sources))
+    });
+    if let Some(discussion) = discussion {
+        let fetched = crate::sites::thread(&ctx.net, &ctx.config.sources, &discussion).await;
+        return saved_or(&store, target, fetched);
+    }
+    let fetched = match fetch_page(ctx, target).await {
         Ok(page) => {
             let item_feed = store
                 .item_by_link(target)?
                 .or(store.item_by_link(page.url.as_str())?)
                 .and_then(|i| i.comments_feed);
-            let thread =
+            Ok(
                 crate::comments::load(&ctx.net, &page.text(), &page.url, item_feed.as_deref())
-                    .await;
+                    .await,
+            )
+        }
+        Err(reason) => Err(format!("{target}: {reason}")),
+    };
+    saved_or(&store, target, fetched)
+}
+
+/// A thread just fetched, saved for reading offline; or, when it could not be had, the one
+/// saved when it was last read, with a notice saying so.
+fn saved_or(
+    store: &Store,
+    target: &str,
+    fetched: Result<CommentThread, String>,
+) -> Result<(CommentThread, Option<String>), CommandError> {
+    let (thread, notice) = match fetched {
+        Ok(thread) => {
             if let Ok(text) = serde_json::to_string(&thread) {
                 store.put_cached(CacheKind::Comments, target, &text)?;
             }
             (thread, None)
         }
-        Err(reason) => match cached::<CommentThread>(&store, CacheKind::Comments, target) {
+        Err(reason) => match cached::<CommentThread>(store, CacheKind::Comments, target) {
             Some(thread) => (
                 thread,
                 Some(format!(
-                    "{target}: {reason}; showing the comments saved when it was last read"
+                    "{reason}; showing the comments saved when it was last read"
                 )),
             ),
-            None => return Err(CommandError::Failed(format!("{target}: {reason}"))),
+            None => return Err(CommandError::Failed(reason)),
         },
     };
     Ok((thread, notice))
@@ -255,7 +360,12 @@ fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::
             .as_deref()
             .map(|d| format!(" · {}", display_date(d)))
             .unwrap_or_default();
-        out.line(&format!("{indent}{}{date}", c.author))?;
+        let mark = match c.kind {
+            CommentKind::Deleted => " [deleted]",
+            CommentKind::Dead => " [dead]",
+            _ => "",
+        };
+        out.line(&format!("{indent}{}{date}{mark}", c.author))?;
         for paragraph in c.text.lines() {
             for line in wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30)) {
                 out.line(format!("{indent}  {line}").trim_end())?;
