@@ -365,6 +365,8 @@ fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::
             CommentKind::Dead => " [dead]",
             _ => "",
         };
+        // A deleted comment's author is often the mark already.
+        let mark = if c.author == mark.trim() { "" } else { mark };
         out.line(&format!("{indent}{}{date}{mark}", c.author))?;
         for paragraph in c.text.lines() {
             for line in wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30)) {
