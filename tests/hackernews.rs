@@ -71,18 +71,32 @@ fn firebase_items(port: u16) -> Option<BTreeMap<u64, Value>> {
     items.insert(STORY, story);
     items.insert(ASK, ask);
     items.insert(JOB, job);
-    items.insert(101, reply(101, STORY, &[104, 105], comment["text"].as_str().expect("text")));
+    items.insert(
+        101,
+        reply(
+            101,
+            STORY,
+            &[104, 105],
+            comment["text"].as_str().expect("text"),
+        ),
+    );
     items.insert(
         104,
         json!({"deleted": true, "id": 104, "parent": 101, "kids": [106],
                "time": 1314211300, "type": "comment"}),
     );
-    items.insert(106, reply(106, 104, &[], "Replying to a comment since deleted."));
+    items.insert(
+        106,
+        reply(106, 104, &[], "Replying to a comment since deleted."),
+    );
     items.insert(105, reply(105, 101, &[], "Second reply &amp; <i>more</i>."));
     let mut dead = reply(102, STORY, &[], "Flagged into oblivion.");
     dead["dead"] = json!(true);
     items.insert(102, dead);
-    items.insert(103, reply(103, STORY, &[107], "<p>Top level.<p>Two paragraphs."));
+    items.insert(
+        103,
+        reply(103, STORY, &[107], "<p>Top level.<p>Two paragraphs."),
+    );
     items.insert(107, reply(107, 103, &[108], "Depth one."));
     items.insert(108, reply(108, 107, &[], "Depth two."));
     Some(items)
@@ -255,7 +269,10 @@ fn headlines_list_the_top_stories_with_points_and_comments() {
     let Some(site) = start() else { return };
     let dir = configure("hn-headlines", &site, false);
     let refresh = run_ok(&dir, &["refresh"]);
-    assert!(refresh.contains("1 feeds") || refresh.contains("0 errors"), "{refresh}");
+    assert!(
+        refresh.contains("1 feeds") || refresh.contains("0 errors"),
+        "{refresh}"
+    );
     let list = run_ok(&dir, &["headlines"]);
     assert!(
         list.contains(
@@ -263,9 +280,19 @@ fn headlines_list_the_top_stories_with_points_and_comments() {
         ),
         "{list}"
     );
-    assert!(list.contains("Ask HN: The Arc Effect · 25 points · 16 comments"), "{list}");
-    assert!(list.contains("Justin.tv is looking for a Lead Flash Engineer!"), "{list}");
-    assert_eq!(list.lines().count(), 3, "the missing item 999 is left out:\n{list}");
+    assert!(
+        list.contains("Ask HN: The Arc Effect · 25 points · 16 comments"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Justin.tv is looking for a Lead Flash Engineer!"),
+        "{list}"
+    );
+    assert_eq!(
+        list.lines().count(),
+        3,
+        "the missing item 999 is left out:\n{list}"
+    );
 
     let json: Value =
         serde_json::from_str(&run_ok(&dir, &["headlines", "--json"])).expect("headlines JSON");
@@ -273,7 +300,11 @@ fn headlines_list_the_top_stories_with_points_and_comments() {
         .as_array()
         .expect("array")
         .iter()
-        .find(|h| h["title"].as_str().is_some_and(|t| t.starts_with("My YC app")))
+        .find(|h| {
+            h["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("My YC app"))
+        })
         .expect("the story");
     assert_eq!(story["link"], json!(site.server.url("/article.html")));
     assert_eq!(story["comments_url"], json!(HN_LINK));
@@ -300,7 +331,11 @@ fn comments_come_from_one_algolia_request() {
     assert_eq!(thread["source"], json!("hacker-news"));
     assert_eq!(shape(&thread), expected_shape());
     let requests: Vec<String> = site.server.requests().into_iter().map(|r| r.path).collect();
-    assert_eq!(requests, ["/algolia/items/8863"], "one request for the whole tree");
+    assert_eq!(
+        requests,
+        ["/algolia/items/8863"],
+        "one request for the whole tree"
+    );
     let c = &thread["comments"];
     assert_eq!(c[0]["author"], json!("norvig"));
     assert!(
@@ -319,9 +354,18 @@ fn comments_come_from_one_algolia_request() {
 
     let text = run_ok(&dir, &["comments", HN_LINK]);
     assert!(text.starts_with("8 comments (from Hacker News)"), "{text}");
-    assert!(text.contains("\n    [deleted] · 2011-08-24 18:41\n      [deleted]\n"), "{text}");
-    assert!(text.contains("\nnorvig · 2011-08-24 18:40 [dead]\n  Flagged into oblivion."), "{text}");
-    assert!(text.contains("\n        norvig · 2011-08-24 18:40\n          Depth two."), "{text}");
+    assert!(
+        text.contains("\n    [deleted] · 2011-08-24 18:41\n      [deleted]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nnorvig · 2011-08-24 18:40 [dead]\n  Flagged into oblivion."),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n        norvig · 2011-08-24 18:40\n          Depth two."),
+        "{text}"
+    );
 }
 
 #[test]
@@ -332,7 +376,10 @@ fn firebase_gives_the_same_tree_when_algolia_fails_or_is_off() {
     site.algolia.store(ALGOLIA_FAILS, Ordering::SeqCst);
     let fallback = comments_json(&configure("hn-fallback", &site, true), HN_LINK);
     assert_eq!(shape(&fallback), expected_shape());
-    assert_eq!(fallback, with_algolia, "the same thread, text and dates included");
+    assert_eq!(
+        fallback, with_algolia,
+        "the same thread, text and dates included"
+    );
 
     let before = site.server.requests().len();
     let off = comments_json(&configure("hn-off", &site, false), HN_LINK);
@@ -341,8 +388,15 @@ fn firebase_gives_the_same_tree_when_algolia_fails_or_is_off() {
         .iter()
         .map(|r| r.path.clone())
         .collect();
-    assert!(!requests.iter().any(|p| p.starts_with("/algolia")), "{requests:?}");
-    assert_eq!(requests.len(), 1 + EXPECTED.len(), "the story, then each comment once: {requests:?}");
+    assert!(
+        !requests.iter().any(|p| p.starts_with("/algolia")),
+        "{requests:?}"
+    );
+    assert_eq!(
+        requests.len(),
+        1 + EXPECTED.len(),
+        "the story, then each comment once: {requests:?}"
+    );
 }
 
 #[test]
@@ -350,12 +404,21 @@ fn read_gives_the_linked_article_or_the_posts_text_and_headlines_get_the_discuss
     let Some(site) = start() else { return };
     let dir = configure("hn-read", &site, true);
     let article = run_ok(&dir, &["read", HN_LINK]);
-    assert!(article.contains("Dropbox keeps your files in sync"), "{article}");
+    assert!(
+        article.contains("Dropbox keeps your files in sync"),
+        "{article}"
+    );
     assert!(!article.contains("Copyright"), "{article}");
 
-    let ask = run_ok(&dir, &["read", "https://news.ycombinator.com/item?id=121003"]);
+    let ask = run_ok(
+        &dir,
+        &["read", "https://news.ycombinator.com/item?id=121003"],
+    );
     assert!(ask.starts_with("Ask HN: The Arc Effect"), "{ask}");
-    assert!(ask.contains("I get the impression that with Arc being released"), "{ask}");
+    assert!(
+        ask.contains("I get the impression that with Arc being released"),
+        "{ask}"
+    );
 
     // The app opens a headline by its link, the article: its comments are the discussion's.
     run_ok(&dir, &["refresh"]);
@@ -368,6 +431,10 @@ fn read_gives_the_linked_article_or_the_posts_text_and_headlines_get_the_discuss
     let again = comments_json(&dir, &article_link);
     assert_eq!(shape(&again), expected_shape());
     let offline = herald(&dir, &["read", HN_LINK]);
-    assert!(offline.status.success(), "{}", String::from_utf8_lossy(&offline.stderr));
+    assert!(
+        offline.status.success(),
+        "{}",
+        String::from_utf8_lossy(&offline.stderr)
+    );
     assert!(stdout(&offline).contains("Dropbox keeps your files in sync"));
 }

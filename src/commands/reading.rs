@@ -190,17 +190,14 @@ async fn site_article(
         }
     };
     let own_text = |reason: String| -> Result<Article, CommandError> {
-        let url = url::Url::parse(target)
-            .map_err(|e| CommandError::Failed(format!("{target}: {e}")))?;
+        let url =
+            url::Url::parse(target).map_err(|e| CommandError::Failed(format!("{target}: {e}")))?;
         // A post with neither text nor a readable link still has its title.
-        let html = story
-            .text_html
-            .clone()
-            .unwrap_or_else(|| {
-                let mut html = "<p>".to_string();
-                crate::article::extract::escape(&mut html, &story.title, false);
-                html + "</p>"
-            });
+        let html = story.text_html.clone().unwrap_or_else(|| {
+            let mut html = "<p>".to_string();
+            crate::article::extract::escape(&mut html, &story.title, false);
+            html + "</p>"
+        });
         Article::from_feed_content(
             &story.title,
             &html,

@@ -155,13 +155,23 @@ fn story_item(item: Item) -> Option<FeedItem> {
         .chain(facts.iter().cloned())
         .collect::<Vec<_>>()
         .join(" · ");
-    let summary = facts.into_iter().chain(site).collect::<Vec<_>>().join(" · ");
+    let summary = facts
+        .into_iter()
+        .chain(site)
+        .collect::<Vec<_>>()
+        .join(" · ");
     Some(FeedItem {
         key: page.clone(),
         link: Some(article.map_or_else(|| page.clone(), String::from)),
         title,
-        author: item.by.as_deref().map(sanitize::line).filter(|a| !a.is_empty()),
-        published: item.time.and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
+        author: item
+            .by
+            .as_deref()
+            .map(sanitize::line)
+            .filter(|a| !a.is_empty()),
+        published: item
+            .time
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0)),
         summary: (!summary.is_empty()).then_some(summary),
         content_html: None,
         comments_url: Some(page),
@@ -421,7 +431,10 @@ mod tests {
             ]
         );
         assert_eq!(t.comments[0].text, "Hi & bye");
-        assert_eq!(t.comments[0].date.as_deref(), Some("2011-08-24T18:38:47+00:00"));
+        assert_eq!(
+            t.comments[0].date.as_deref(),
+            Some("2011-08-24T18:38:47+00:00")
+        );
         assert_eq!(t.comments[1].text, "[deleted]");
         assert_eq!(t.comments[3].text, "[dead]");
     }

@@ -281,7 +281,9 @@ pub async fn items(
 ) -> Result<Vec<FeedItem>, String> {
     match listing {
         Listing::HackerNews(list) => hackernews::headlines(net, &config.hackernews, *list).await,
-        Listing::Reddit { subreddit } => reddit::headlines(net, &config.reddit.base, subreddit).await,
+        Listing::Reddit { subreddit } => {
+            reddit::headlines(net, &config.reddit.base, subreddit).await
+        }
         Listing::Lobsters(l) => lobsters::headlines(net, &config.lobsters.base, l).await,
     }
 }
@@ -312,9 +314,7 @@ pub async fn story(
     match discussion {
         Discussion::HackerNews(id) => hackernews::story(net, &config.hackernews, *id).await,
         Discussion::Reddit { .. } => Err("Reddit: reading a post is not supported yet".into()),
-        Discussion::Lobsters { .. } => {
-            Err("Lobsters: reading a story is not supported yet".into())
-        }
+        Discussion::Lobsters { .. } => Err("Lobsters: reading a story is not supported yet".into()),
     }
 }
 
