@@ -36,7 +36,12 @@ impl FeedFailure {
     /// The network could not be reached at all (no route, no name, refused): the usual
     /// state of a machine offline, worth less noise than a feed that answers wrongly.
     pub fn unreachable(&self) -> bool {
-        self.reason.starts_with("could not connect")
+        // A discussion site's reasons start with its name: "Hacker News: could not connect…".
+        let reason = ["Hacker News: ", "Reddit: ", "Lobsters: "]
+            .iter()
+            .find_map(|site| self.reason.strip_prefix(site))
+            .unwrap_or(&self.reason);
+        reason.starts_with("could not connect")
     }
 }
 
@@ -260,5 +265,23 @@ fn fresh(
         title: f.title,
         validators,
         items: f.items,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_that_cannot_be_reached_is_unreachable() {
+        let failure = |reason: &str| FeedFailure {
+            name: "n".into(),
+            url: "hn:top".into(),
+            reason: reason.into(),
+        };
+        assert!(failure("could not connect: refused").unreachable());
+        assert!(failure("Hacker News: could not connect: refused from http://x/").unreachable());
+        assert!(!failure("Hacker News: HTTP 503 from http://x/topstories.json").unreachable());
+        assert!(!failure("HTTP 404").unreachable());
     }
 }
