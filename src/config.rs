@@ -132,6 +132,15 @@ impl Config {
             .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
         crate::tui::theme::Theme::from_config(&self.theme, false)
             .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
+        if let Some(f) = self.feeds.iter().find(|f| {
+            f.url.trim().starts_with("hn:")
+                && crate::sites::listing(&f.url, &self.sources).is_none()
+        }) {
+            return Err(ConfigError::Value(format!(
+                "{path}: no Hacker News list is called \"{}\"; use hn:top, hn:new, hn:best, hn:ask or hn:show",
+                f.url.trim()
+            )));
+        }
         if let Some(f) = self.feeds.iter().find(|f| f.url.trim().is_empty()) {
             return Err(ConfigError::Value(format!(
                 "{path}: a [[feeds]] entry{} has an empty url; give it the feed's address",
@@ -222,6 +231,25 @@ mod tests {
         let text = include_str!("../config.example.toml");
         let c = Config::parse(text, "config.example.toml").expect("example parses");
         assert_eq!(c.narration, NarrationConfig::default());
+    }
+
+    #[test]
+    fn sources_table() {
+        let c = Config::parse(
+            "[[feeds]]\nurl = \"hn:top\"\n\n[sources.hackernews]\nfirebase = \"http://127.0.0.1:1/v0\"\nalgolia = \"\"\n\n[sources.lobsters]\nbase = \"http://127.0.0.1:2\"\n",
+            "s.toml",
+        )
+        .expect("valid sources");
+        assert_eq!(c.sources.hackernews.firebase, "http://127.0.0.1:1/v0");
+        assert_eq!(c.sources.hackernews.algolia(), None);
+        assert_eq!(c.sources.reddit.base, "https://www.reddit.com");
+        assert_eq!(c.sources.lobsters.base, "http://127.0.0.1:2");
+        let e = Config::parse("[sources.hackernews]\nalgolai = \"x\"\n", "s.toml")
+            .expect_err("unknown key");
+        assert!(e.to_string().starts_with("s.toml:2:"), "{e}");
+        let e =
+            Config::parse("[[feeds]]\nurl = \"hn:jobs\"\n", "s.toml").expect_err("no such list");
+        assert!(e.to_string().contains("hn:top"), "{e}");
     }
 
     #[test]

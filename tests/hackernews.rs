@@ -153,7 +153,7 @@ fn start() -> Option<Site> {
     let port = Arc::new(OnceLock::new());
     let items: Arc<OnceLock<BTreeMap<u64, Value>>> = Arc::new(OnceLock::new());
     let algolia = Arc::new(AtomicU8::new(ALGOLIA_OK));
-    let (items_in, algolia_in) = (items.clone(), algolia.clone());
+    let (items_in, algolia_in, port_in) = (items.clone(), algolia.clone(), port.clone());
     let server = TestServer::start(move |path, _| {
         let json_reply = |v: &Value| {
             (
@@ -183,6 +183,20 @@ fn start() -> Option<Site> {
                 Ok(id) if items.contains_key(&id) => json_reply(&algolia_tree(items, id)),
                 _ => (404, Vec::new(), b"{}".to_vec()),
             };
+        }
+        if path == "/hnrss.xml" {
+            let port = port_in.get().copied().unwrap_or(0);
+            let feed = format!(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Hacker News: Front Page</title>\
+                 <link>https://news.ycombinator.com/</link><item><title>My YC app</title>\
+                 <link>http://127.0.0.1:{port}/elsewhere.html</link>\
+                 <comments>{HN_LINK}</comments><guid>{HN_LINK}</guid></item></channel></rss>"
+            );
+            return (
+                200,
+                vec![("Content-Type".into(), "application/rss+xml".into())],
+                feed.into_bytes(),
+            );
         }
         if path == "/article.html" {
             return (
@@ -437,4 +451,24 @@ fn read_gives_the_linked_article_or_the_posts_text_and_headlines_get_the_discuss
         String::from_utf8_lossy(&offline.stderr)
     );
     assert!(stdout(&offline).contains("Dropbox keeps your files in sync"));
+}
+
+#[test]
+fn a_feed_item_whose_comments_link_is_hacker_news_gets_that_discussion() {
+    let Some(site) = start() else { return };
+    let dir = temp_dir("hn-hnrss");
+    write_config(
+        &dir,
+        &[site.server.url("/hnrss.xml")],
+        &format!(
+            "[sources.hackernews]\nfirebase = \"{}\"\nalgolia = \"{}\"\n",
+            site.server.url("/v0"),
+            site.server.url("/algolia")
+        ),
+    );
+    run_ok(&dir, &["refresh"]);
+    // The article itself is not even there: the thread comes from the site's API.
+    let thread = comments_json(&dir, &site.server.url("/elsewhere.html"));
+    assert_eq!(thread["source"], json!("hacker-news"));
+    assert_eq!(shape(&thread), expected_shape());
 }

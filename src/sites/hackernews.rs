@@ -220,7 +220,8 @@ pub async fn thread(
     if let Some(algolia) = config.algolia() {
         let url = endpoint(algolia, &format!("items/{id}"));
         match get_json::<AlgoliaItem>(net, &url).await {
-            Ok(root) => return Ok(from_algolia(root)),
+            Ok(root) if root.id == id => return Ok(from_algolia(root)),
+            Ok(_) => log::info!("Hacker News: {url} answered for another item"),
             Err(reason) => log::info!("{reason}; reading the comments from Firebase"),
         }
     }
