@@ -120,7 +120,9 @@ pub async fn fetch_article(
     target: &str,
 ) -> Result<(Article, Option<String>), CommandError> {
     let store = ctx.store()?;
-    if let Some(discussion) = crate::sites::discussion(target, &ctx.config.sources) {
+    if let Some(discussion) = crate::sites::discussion(target, &ctx.config.sources)
+        .filter(crate::sites::Discussion::has_story)
+    {
         return site_article(ctx, store, target, &discussion).await;
     }
     let item = store.item_by_link(target)?;

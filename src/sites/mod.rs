@@ -157,6 +157,13 @@ pub enum Discussion {
     },
 }
 
+impl Discussion {
+    /// Whether [`story`] reads this site's posts; the others' links are read as web pages.
+    pub fn has_story(&self) -> bool {
+        matches!(self, Discussion::HackerNews(_))
+    }
+}
+
 /// A discussion's own post: what `read` shows for it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Story {
