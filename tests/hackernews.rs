@@ -436,6 +436,15 @@ fn read_gives_the_linked_article_or_the_posts_text_and_headlines_get_the_discuss
 
     // The app opens a headline by its link, the article: its comments are the discussion's.
     run_ok(&dir, &["refresh"]);
+    run_ok(
+        &dir,
+        &["read", "https://news.ycombinator.com/item?id=121003"],
+    );
+    let unread = run_ok(&dir, &["headlines", "--unread"]);
+    assert!(
+        !unread.contains("Ask HN"),
+        "reading a text post marks it read:\n{unread}"
+    );
     let article_link = site.server.url("/article.html");
     let thread = comments_json(&dir, &article_link);
     assert_eq!(shape(&thread), expected_shape());

@@ -234,6 +234,10 @@ async fn site_article(
     if let Ok(text) = serde_json::to_string(&article) {
         store.put_cached(CacheKind::Article, target, &text)?;
     }
+    // A text post's headline links to its discussion: reading it reads the headline.
+    if let Some(item) = store.item_by_link(target)? {
+        store.set_read(item.id, true)?;
+    }
     Ok((article, notice))
 }
 
