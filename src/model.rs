@@ -53,6 +53,9 @@ pub enum CommentSource {
     CommentsFeed,
     JsonLd,
     Microdata,
+    HackerNews,
+    Reddit,
+    Lobsters,
 }
 
 impl CommentSource {
@@ -63,6 +66,9 @@ impl CommentSource {
             CommentSource::CommentsFeed => "the comments feed",
             CommentSource::JsonLd => "the page's JSON-LD",
             CommentSource::Microdata => "the page's microdata",
+            CommentSource::HackerNews => "Hacker News",
+            CommentSource::Reddit => "Reddit",
+            CommentSource::Lobsters => "Lobsters",
         }
     }
 }

@@ -5,7 +5,7 @@
 pub mod feed;
 pub mod jsonld;
 pub mod markup;
-mod text;
+pub(crate) mod text;
 pub mod wp_rest;
 
 use std::collections::HashMap;
@@ -262,7 +262,9 @@ pub fn richest(candidates: impl IntoIterator<Item = CommentThread>) -> CommentTh
         Some(CommentSource::CommentsFeed) => 2,
         Some(CommentSource::JsonLd) => 3,
         Some(CommentSource::Microdata) => 4,
-        None => 5,
+        // A discussion site's thread is the only candidate where it is loaded.
+        Some(CommentSource::HackerNews | CommentSource::Reddit | CommentSource::Lobsters) => 5,
+        None => 6,
     };
     candidates
         .into_iter()
