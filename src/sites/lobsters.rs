@@ -218,3 +218,133 @@ fn web_url(url: &str) -> Option<Url> {
     let url = Url::parse(&sanitize::line(url)).ok()?;
     matches!(url.scheme(), "http" | "https").then_some(url)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shape(t: &CommentThread) -> Vec<(&str, Option<&str>, usize)> {
+        t.comments
+            .iter()
+            .map(|c| (c.id.as_str(), c.parent.as_deref(), c.depth))
+            .collect()
+    }
+
+    #[test]
+    fn threads_by_depth_in_display_order() {
+        // Today's form: `depth` from 0, users by name, `parent_comment` named.
+        let json = r#"{"short_id": "q1w2e3", "title": "Sorting in place", "comments": [
+          {"short_id": "aa1", "depth": 0, "parent_comment": null, "commenting_user": "ada",
+           "comment": "<p>First &amp; foremost.</p>", "created_at": "2026-01-02T10:00:00.000-06:00",
+           "is_deleted": false, "is_moderated": false},
+          {"short_id": "bb2", "depth": 1, "parent_comment": "aa1", "commenting_user": "bea",
+           "comment": "<p>Agreed.</p><p>Mostly.</p>", "is_deleted": false, "is_moderated": false},
+          {"short_id": "cc3", "depth": 2, "commenting_user": "cyd",
+           "comment": "", "comment_plain": "", "is_deleted": true, "is_moderated": false},
+          {"short_id": "dd4", "depth": 1, "parent_comment": "aa1", "commenting_user": "dan",
+           "comment": "<p>Off topic.</p>", "is_deleted": false, "is_moderated": true},
+          {"short_id": "ee5", "depth": 0, "commenting_user": "eve", "comment_plain": "plain only"}
+        ]}"#;
+        let t = parse_thread(json.as_bytes()).expect("parses");
+        assert_eq!(t.source, Some(CommentSource::Lobsters));
+        assert_eq!(
+            shape(&t),
+            [
+                ("aa1", None, 0),
+                ("bb2", Some("aa1"), 1),
+                ("cc3", Some("bb2"), 2),
+                ("dd4", Some("aa1"), 1),
+                ("ee5", None, 0),
+            ]
+        );
+        assert_eq!(t.comments[0].text, "First & foremost.");
+        assert_eq!(t.comments[1].text, "Agreed.\n\nMostly.");
+        assert_eq!(t.comments[2].kind, CommentKind::Deleted);
+        assert_eq!(t.comments[3].kind, CommentKind::Dead);
+        assert_eq!(t.comments[4].text, "plain only");
+        assert_eq!(
+            t.comments[0].date.as_deref(),
+            Some("2026-01-02T10:00:00.000-06:00")
+        );
+    }
+
+    #[test]
+    fn older_form_indent_level_and_user_objects() {
+        let json = r#"{"comments": [
+          {"short_id": "x1", "indent_level": 1, "commenting_user": {"username": "old\u001b]0;t\u0007"}, "comment": "<p>a</p>"},
+          {"short_id": "x2", "indent_level": 2, "commenting_user": {"username": "b"}, "comment": "<p>b</p>"},
+          {"short_id": "x3", "indent_level": 4, "commenting_user": {"username": "c"}, "comment": "<p>skips a level</p>"},
+          {"short_id": "x4", "indent_level": 2, "commenting_user": {"username": "d"}, "comment": "<p>d</p>"}
+        ]}"#;
+        let t = parse_thread(json.as_bytes()).expect("parses");
+        assert_eq!(
+            shape(&t),
+            [
+                ("x1", None, 0),
+                ("x2", Some("x1"), 1),
+                ("x3", Some("x2"), 2),
+                ("x4", Some("x1"), 1),
+            ]
+        );
+        assert_eq!(t.comments[0].author, "old");
+        assert!(parse_thread(b"[]").is_err());
+    }
+
+    #[test]
+    fn listing_links_summary_and_text_posts() {
+        let json = r#"[
+          {"short_id": "ab12cd", "short_id_url": "https://lobste.rs/s/ab12cd", "title": "A linked story",
+           "url": "https://www.example.org/post", "score": 42, "comment_count": 7,
+           "created_at": "2026-01-02T10:00:00.000-06:00", "submitter_user": "ada",
+           "comments_url": "https://lobste.rs/s/ab12cd/a_linked_story", "description": "",
+           "tags": ["rust", "performance"]},
+          {"short_id": "ef34gh", "title": "Ask: a text post", "url": "", "score": 1, "comment_count": 0,
+           "created_at": "2026-01-03T08:30:00Z", "submitter_user": {"username": "bea"},
+           "description": "<p>What do you use?</p>", "tags": ["ask"]},
+          {"short_id": "../x", "title": "bad id"}
+        ]"#;
+        let items = parse_listing(json.as_bytes(), "http://l.test/").expect("parses");
+        assert_eq!(items.len(), 2);
+        let linked = &items[0];
+        assert_eq!(linked.link.as_deref(), Some("https://www.example.org/post"));
+        assert_eq!(
+            linked.comments_url.as_deref(),
+            Some("http://l.test/s/ab12cd")
+        );
+        assert_eq!(linked.author.as_deref(), Some("ada"));
+        assert_eq!(
+            linked.summary.as_deref(),
+            Some("42 points · 7 comments · example.org · rust, performance")
+        );
+        assert_eq!(
+            linked.published.map(|d| d.to_rfc3339()),
+            Some("2026-01-02T16:00:00+00:00".into())
+        );
+        let text = &items[1];
+        assert_eq!(text.link.as_deref(), Some("http://l.test/s/ef34gh"));
+        assert_eq!(text.author.as_deref(), Some("bea"));
+        assert_eq!(text.summary.as_deref(), Some("1 point · 0 comments · ask"));
+        assert_eq!(
+            text.content_html.as_deref(),
+            Some("<p>What do you use?</p>")
+        );
+    }
+
+    #[test]
+    fn listing_urls() {
+        let base = "https://lobste.rs/";
+        assert_eq!(
+            listing_url(base, &LobstersListing::Hottest).as_deref(),
+            Ok("https://lobste.rs/hottest.json")
+        );
+        assert_eq!(
+            listing_url(base, &LobstersListing::Newest).as_deref(),
+            Ok("https://lobste.rs/newest.json")
+        );
+        assert_eq!(
+            listing_url(base, &LobstersListing::Tag("rust".into())).as_deref(),
+            Ok("https://lobste.rs/t/rust.json")
+        );
+        assert!(listing_url(base, &LobstersListing::Tag("a/../b".into())).is_err());
+    }
+}
