@@ -59,6 +59,12 @@ pub async fn more(
         .map(String::as_str)
         .filter(|id| is_reddit_id(id))
         .collect();
+    if wanted.is_empty() {
+        return Err(format!(
+            "{SITE}: this stub names no replies to load; a \"continue this thread\" stub loads \
+             as the thread of its parent comment"
+        ));
+    }
     for batch in wanted.chunks(MORE_CHILDREN_PER_REQUEST) {
         let url = format!(
             "{}/api/morechildren.json?api_type=json&raw_json=1&link_id=t3_{post}&children={}",
@@ -691,6 +697,23 @@ mod tests {
         );
         assert!(post_path("/r/x/about").is_err());
         assert_eq!(post_id("/r/x/comments/abc/title/"), Some("abc"));
+    }
+
+    #[test]
+    fn a_stub_without_ids_is_not_fetched() {
+        let net = Net::new(&crate::net::NetConfig::default()).expect("client");
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("runtime");
+        let err = rt
+            .block_on(more(
+                &net,
+                "http://127.0.0.1:9",
+                "/r/x/comments/abc/t/",
+                &[],
+            ))
+            .expect_err("nothing to load");
+        assert!(err.contains("continue this thread"), "{err}");
     }
 
     #[test]
