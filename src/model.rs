@@ -25,7 +25,7 @@ pub struct Comment {
 
 /// What a comment is besides an ordinary one.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case", tag = "kind")]
+#[serde(rename_all = "kebab-case")]
 pub enum CommentKind {
     #[default]
     Normal,
@@ -128,4 +128,23 @@ pub struct Headline {
     pub comments_url: Option<String>,
     /// Boxed: most headlines have none, and a long list then holds a pointer for each.
     pub narration: Option<Box<Narration>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comments_kind_reads_plainly_in_json() {
+        let json = |k: &CommentKind| serde_json::to_string(k).expect("serializes");
+        assert_eq!(json(&CommentKind::Deleted), "\"deleted\"");
+        assert_eq!(json(&CommentKind::Dead), "\"dead\"");
+        let more = CommentKind::More {
+            count: 2,
+            children: vec!["a".into()],
+        };
+        assert_eq!(json(&more), r#"{"more":{"count":2,"children":["a"]}}"#);
+        let back: CommentKind = serde_json::from_str(&json(&more)).expect("reads back");
+        assert_eq!(back, more);
+    }
 }

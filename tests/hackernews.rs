@@ -257,8 +257,8 @@ fn shape(thread: &Value) -> Vec<(String, Option<String>, u64, String)> {
                 c["id"].as_str().expect("id").to_string(),
                 c["parent"].as_str().map(str::to_string),
                 c["depth"].as_u64().expect("depth"),
-                // `"kind": {"kind": "deleted"}`, left out for an ordinary comment.
-                c["kind"]["kind"].as_str().unwrap_or("normal").to_string(),
+                // `"kind": "deleted"`, left out for an ordinary comment.
+                c["kind"].as_str().unwrap_or("normal").to_string(),
             )
         })
         .collect()

@@ -281,6 +281,43 @@ pub async fn comments<W: Write>(
     Ok(EXIT_OK)
 }
 
+/// The discussion site's thread for `target`: a discussion site's link, or an item whose
+/// `<comments>` is one (hnrss, Lobsters's feeds, and the sites' own headlines, whose link is
+/// the article).
+fn discussion_of(ctx: &Context, store: &Store, target: &str) -> Option<crate::sites::Discussion> {
+    crate::sites::discussion(target, &ctx.config.sources).or_else(|| {
+        store
+            .item_by_link(target)
+            .ok()
+            .flatten()
+            .and_then(|i| i.comments_url)
+            .and_then(|u| crate::sites::discussion(&u, &ctx.config.sources))
+    })
+}
+
+/// The replies a "more replies" stub in the discussion of `target` stands for (`children`
+/// are the ids the stub names), with depths from 0 for those that answer the stub's parent.
+pub async fn more_replies(
+    ctx: &Context,
+    target: &str,
+    children: &[String],
+) -> Result<Vec<crate::model::Comment>, CommandError> {
+    let store = ctx.store()?;
+    match discussion_of(ctx, &store, target) {
+        Some(crate::sites::Discussion::Reddit { permalink }) => crate::sites::reddit::more(
+            &ctx.net,
+            &ctx.config.sources.reddit.base,
+            &permalink,
+            children,
+        )
+        .await
+        .map_err(CommandError::Failed),
+        _ => Err(CommandError::Failed(format!(
+            "{target}: only a Reddit discussion has replies to load"
+        ))),
+    }
+}
+
 /// The comments of the article at `target`, fetched (and cached) or, when the page cannot be
 /// had, those saved when it was last read; the notice says so.
 pub async fn fetch_comments(
@@ -288,16 +325,7 @@ pub async fn fetch_comments(
     target: &str,
 ) -> Result<(CommentThread, Option<String>), CommandError> {
     let store = ctx.store()?;
-    // A discussion site's link, or an item whose `<comments>` is one (hnrss, Lobsters's feeds,
-    // and the sites' own headlines, whose link is the article).
-    let discussion = crate::sites::discussion(target, &ctx.config.sources).or_else(|| {
-        store
-            .item_by_link(target)
-            .ok()
-            .flatten()
-            .and_then(|i| i.comments_url)
-            .and_then(|u| crate::sites::discussion(&u, &ctx.config.sources))
-    });
+    let discussion = discussion_of(ctx, &store, target);
     if let Some(discussion) = discussion {
         let fetched = crate::sites::thread(&ctx.net, &ctx.config.sources, &discussion).await;
         return saved_or(&store, target, fetched);

@@ -323,6 +323,25 @@ impl Effects {
                     }),
                 );
             }
+            Effect::LoadMoreReplies {
+                id,
+                url,
+                stub,
+                children,
+            } => {
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                tokio::spawn(async move {
+                    let result = commands::more_replies(&ctx, &url, &children)
+                        .await
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::MoreReplies {
+                        id,
+                        stub,
+                        children,
+                        result,
+                    });
+                });
+            }
             Effect::LayOut { id, article, width } => {
                 let tx = self.tx.clone();
                 replace(

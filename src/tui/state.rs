@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
-use crate::model::{CommentThread, Headline};
+use crate::model::{CommentKind, CommentThread, Headline};
 use crate::store::HeadlineCounts;
 
 use super::keymap::Keymap;
@@ -536,12 +536,31 @@ pub fn layout_comments(
             });
         }
         let indent = 2 * c.depth.min(MAX_INDENT);
+        let marker = if c.depth > 0 { "↳ " } else { "" };
+        if let CommentKind::More { count, .. } = &c.kind {
+            // A stub has no text of its own: one row saying what Enter brings.
+            rows.push(CommentRow {
+                comment: i,
+                kind: CommentRowKind::Header,
+                indent,
+                text: format!(
+                    "{marker}⋯ {count} more {} (Enter loads)",
+                    if *count == 1 { "reply" } else { "replies" }
+                ),
+            });
+            i += 1;
+            continue;
+        }
         let date = c
             .date
             .as_deref()
             .map(|d| format!(" · {}", crate::commands::display_date(d)))
             .unwrap_or_default();
-        let marker = if c.depth > 0 { "↳ " } else { "" };
+        let status = match c.kind {
+            CommentKind::Deleted => " · deleted",
+            CommentKind::Dead => " · dead",
+            _ => "",
+        };
         let fold = if folded.contains(&i) && replies > 0 {
             format!(
                 "  [+{replies} {}]",
@@ -554,7 +573,7 @@ pub fn layout_comments(
             comment: i,
             kind: CommentRowKind::Header,
             indent,
-            text: format!("{marker}{}{date}{fold}", c.author),
+            text: format!("{marker}{}{date}{status}{fold}", c.author),
         });
         let text_width = width.saturating_sub(indent + 2).max(10);
         for (j, paragraph) in c.text.split("\n\n").enumerate() {

@@ -10,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 
 use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayState, PlayerEvent};
-use crate::model::{CommentThread, Headline, Narration};
+use crate::model::{Comment, CommentKind, CommentThread, Headline, Narration};
 use crate::refresh::FeedFailure;
 use crate::sanitize;
 
@@ -35,6 +35,14 @@ pub enum Msg {
         notice: Option<String>,
         /// The article laid out off the loop, for the width asked for.
         layout: Option<Layout>,
+    },
+    /// The replies a "N more replies" stub stood for, or why they could not be had.
+    MoreReplies {
+        id: i64,
+        /// The stub's place in the thread and the replies it named, to know it again.
+        stub: usize,
+        children: Vec<String>,
+        result: Result<Vec<Comment>, String>,
     },
     /// The open article laid out again for a new width.
     LaidOut {
@@ -94,6 +102,13 @@ pub enum Effect {
         id: i64,
         url: String,
         width: usize,
+    },
+    /// Load the replies a stub in the discussion of the article at `url` stands for.
+    LoadMoreReplies {
+        id: i64,
+        url: String,
+        stub: usize,
+        children: Vec<String>,
     },
     /// Lay the open article out again for `width` columns.
     LayOut {
@@ -293,6 +308,56 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             state.dirty = true;
             effects
         }
+        Msg::MoreReplies {
+            id,
+            stub,
+            children,
+            result,
+        } => {
+            let width = state.comments_width();
+            let Some(open) = state.open.as_mut().filter(|o| o.id == id) else {
+                return Vec::new();
+            };
+            let Loadable::Loaded(thread) = &mut open.comments else {
+                return Vec::new();
+            };
+            // The stub must still be where it was (the thread may have been reloaded).
+            let Some(at) = thread.comments.get(stub).filter(
+                |c| matches!(&c.kind, CommentKind::More { children: k, .. } if *k == children),
+            ) else {
+                return Vec::new();
+            };
+            match result {
+                Ok(replies) => {
+                    let (depth, parent) = (at.depth, at.parent.clone());
+                    let added = replies.len();
+                    let replies = replies.into_iter().map(|mut c| {
+                        c.depth += depth;
+                        if c.parent.is_none() {
+                            c.parent = parent.clone();
+                        }
+                        c
+                    });
+                    thread.comments.splice(stub..=stub, replies);
+                    // Folds below the stub moved with the comments.
+                    open.folded = open
+                        .folded
+                        .iter()
+                        .map(|&f| if f > stub { f + added - 1 } else { f })
+                        .collect();
+                    relayout_comments(open, width);
+                    state.status = format!(
+                        "{added} more {} loaded",
+                        if added == 1 { "reply" } else { "replies" }
+                    );
+                }
+                Err(e) => {
+                    state.status = format!("could not load more replies: {}", sanitize::line(&e))
+                }
+            }
+            state.dirty = true;
+            Vec::new()
+        }
         Msg::LaidOut { id, layout } => {
             let rows = state.article_rows();
             let current = state.article_width();
@@ -455,10 +520,13 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Open => match state.focus {
             Focus::Headlines => open_selected(state),
-            Focus::Comments => {
-                fold(state);
-                Vec::new()
-            }
+            Focus::Comments => match more_replies(state) {
+                Some(effect) => vec![effect],
+                None => {
+                    fold(state);
+                    Vec::new()
+                }
+            },
             _ => Vec::new(),
         },
         Action::FoldThread => {
@@ -723,6 +791,26 @@ fn select_first_visible_comment(open: &mut OpenItem, rows: usize) {
     {
         open.comment_selected = row.comment;
     }
+}
+
+/// Enter on a "N more replies" stub: ask for them.
+fn more_replies(state: &mut AppState) -> Option<Effect> {
+    let open = state.open.as_ref()?;
+    let stub = open.comment_selected;
+    let comment = open.comments.loaded()?.comments.get(stub)?;
+    let CommentKind::More { count, children } = &comment.kind else {
+        return None;
+    };
+    state.status = format!(
+        "loading {count} more {}…",
+        if *count == 1 { "reply" } else { "replies" }
+    );
+    Some(Effect::LoadMoreReplies {
+        id: open.id,
+        url: open.url.clone(),
+        stub,
+        children: children.clone(),
+    })
 }
 
 /// Folds the selected comment's replies, or unfolds them.
@@ -2160,5 +2248,143 @@ mod tests {
         update(&mut s, Msg::HeadlinesLoaded(Err("disk I/O error".into())));
         assert_eq!(s.headlines.len(), 2);
         assert_eq!(s.status, "could not read every headline: disk I/O error");
+    }
+
+    fn reddit_like() -> CommentThread {
+        let mut thread = testdata::thread();
+        // After Jane Holt's reply: a stub for two more replies to Tom Reed.
+        thread.comments.insert(
+            2,
+            Comment {
+                id: "more-1".into(),
+                parent: Some("1".into()),
+                depth: 1,
+                author: String::new(),
+                date: None,
+                text: String::new(),
+                kind: CommentKind::More {
+                    count: 2,
+                    children: vec!["a".into(), "b".into()],
+                },
+            },
+        );
+        thread
+    }
+
+    #[test]
+    fn enter_on_a_stub_loads_its_replies_in_its_place() {
+        let mut s = opened(0, true);
+        update(
+            &mut s,
+            Msg::CommentsLoaded {
+                id: 1,
+                result: Ok(reddit_like()),
+            },
+        );
+        key(&mut s, Action::ToggleComments);
+        key(&mut s, Action::Down);
+        key(&mut s, Action::Down);
+        let open = s.open.as_ref().expect("open");
+        assert_eq!(open.comment_selected, 2);
+        let stub_row = open
+            .comment_rows
+            .iter()
+            .find(|r| r.comment == 2 && r.kind == crate::tui::state::CommentRowKind::Header)
+            .expect("the stub's row");
+        assert_eq!(stub_row.text, "↳ ⋯ 2 more replies (Enter loads)");
+        let effects = key(&mut s, Action::Open);
+        let Some(Effect::LoadMoreReplies {
+            id,
+            url,
+            stub,
+            children,
+        }) = effects.into_iter().next()
+        else {
+            panic!("Enter on a stub loads it");
+        };
+        assert_eq!(
+            (id, url.as_str(), stub),
+            (1, "https://gazette.example/1", 2)
+        );
+        assert_eq!(s.status, "loading 2 more replies…");
+
+        let reply = |id: &str, parent: Option<&str>, depth| Comment {
+            id: id.into(),
+            parent: parent.map(Into::into),
+            depth,
+            author: format!("Reader {id}"),
+            date: None,
+            text: "A reply that was not sent at first.".into(),
+            kind: CommentKind::Normal,
+        };
+        // A stale answer (another stub's) changes nothing.
+        update(
+            &mut s,
+            Msg::MoreReplies {
+                id: 1,
+                stub: 2,
+                children: vec!["z".into()],
+                result: Ok(vec![reply("z", None, 0)]),
+            },
+        );
+        assert_eq!(
+            s.open
+                .as_ref()
+                .and_then(|o| o.comments.loaded())
+                .map(|t| t.comments.len()),
+            Some(4)
+        );
+        update(
+            &mut s,
+            Msg::MoreReplies {
+                id: 1,
+                stub,
+                children,
+                result: Ok(vec![reply("a", None, 0), reply("b", Some("a"), 1)]),
+            },
+        );
+        let thread = s
+            .open
+            .as_ref()
+            .and_then(|o| o.comments.loaded())
+            .expect("thread");
+        let shape: Vec<(&str, usize, Option<&str>)> = thread
+            .comments
+            .iter()
+            .map(|c| (c.id.as_str(), c.depth, c.parent.as_deref()))
+            .collect();
+        assert_eq!(
+            shape,
+            vec![
+                ("1", 0, None),
+                ("2", 1, Some("1")),
+                ("a", 1, Some("1")),
+                ("b", 2, Some("a")),
+                ("3", 0, None),
+            ]
+        );
+        assert_eq!(s.status, "2 more replies loaded");
+    }
+
+    #[test]
+    fn deleted_and_dead_comments_keep_their_place_and_say_so() {
+        let mut thread = testdata::thread();
+        thread.comments[0].kind = CommentKind::Deleted;
+        thread.comments[0].text = "[deleted]".into();
+        thread.comments[2].kind = CommentKind::Dead;
+        let rows = crate::tui::state::layout_comments(&thread, &Default::default(), 60);
+        let headers: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.kind == crate::tui::state::CommentRowKind::Header)
+            .map(|r| r.text.as_str())
+            .collect();
+        assert_eq!(
+            headers,
+            vec![
+                "Tom Reed · 2026-11-11 09:15 · deleted",
+                "↳ Jane Holt · 2026-11-11 09:15",
+                "Sam Ortiz · 2026-11-11 09:15 · dead",
+            ]
+        );
     }
 }
