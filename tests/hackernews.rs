@@ -481,3 +481,57 @@ fn a_feed_item_whose_comments_link_is_hacker_news_gets_that_discussion() {
     assert_eq!(thread["source"], json!("hacker-news"));
     assert_eq!(shape(&thread), expected_shape());
 }
+
+#[test]
+fn in_the_app_a_story_opens_with_its_article_and_the_discussion_beside_it() {
+    use common::pty::{Pty, alsa_none, find, screen_text};
+    let Some(site) = start() else { return };
+    let dir = configure("hn-app", &site, true);
+    run_ok(&dir, &["refresh"]);
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 160, 40);
+    // The headline carries the story's points, comments and site.
+    let screen = pty.wait_for("My YC app: Dropbox");
+    let (row, _) = find(&screen, "My YC app: Dropbox").expect("the story's headline");
+    let headline = screen_text(&screen)
+        .lines()
+        .nth(usize::from(row))
+        .unwrap_or_default()
+        .to_string();
+    assert!(headline.contains("points"), "{headline}");
+    // Newest first, the story is not at the top: search for it.
+    pty.press("/Dropbox\r");
+    pty.wait_for("/Dropbox: match 1 of 1");
+    pty.press("\r");
+    // The linked article in the article pane, not the HN page.
+    let screen = pty.wait_for("Drop a file into the folder and it appears everywhere else");
+    // Synthesized narration of the linked article is offered: the page has no recording.
+    pty.wait_for("Listen to the article (synthesized speech)");
+    // The discussion beside it, from Algolia, threaded.
+    let screen = if screen_text(&screen).contains("Comments (8)") {
+        screen
+    } else {
+        pty.wait_for("Comments (8)")
+    };
+    let (comments_row, comments_col) = find(&screen, "Comments (8)").expect("comments pane");
+    assert_eq!(comments_row, 0, "beside the article");
+    let text = screen_text(&screen);
+    assert!(text.contains("norvig"), "{text}");
+    assert!(
+        text.contains("· deleted"),
+        "the deleted comment keeps its place:\n{text}"
+    );
+    assert!(
+        text.contains("· dead"),
+        "the dead comment is marked:\n{text}"
+    );
+    // A reply is indented under its parent within the comments pane.
+    let indented = text.lines().any(|l| {
+        l.chars()
+            .skip(usize::from(comments_col))
+            .collect::<String>()
+            .starts_with("  ↳ ")
+    });
+    assert!(indented, "{text}");
+    pty.press("qq");
+    assert!(pty.wait_exit().success());
+}
