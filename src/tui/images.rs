@@ -198,12 +198,21 @@ async fn keep(path: PathBuf, bytes: Vec<u8>) {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
 
-    /// A `w` x `h` PNG, top half red and bottom half blue.
-    pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
+    use super::*;
+    use crate::article::{Article, IMAGE_ROWS};
+    use crate::tui::keymap::Action;
+    use crate::tui::testdata;
+    use crate::tui::update::{Msg, update};
+
+    /// A `w` x `h` PNG of red and blue stripes 10 pixels high, half a cell of half-blocks at
+    /// their natural size: every cell holds both colours, so every one is drawn as `▀` or `▄`.
+    fn png(w: u32, h: u32) -> Vec<u8> {
+        let stripe = 10;
         let img = image::RgbImage::from_fn(w, h, |_, y| {
-            if y < h / 2 {
+            if (y / stripe) % 2 == 0 {
                 image::Rgb([200, 30, 30])
             } else {
                 image::Rgb([30, 30, 200])
@@ -216,27 +225,213 @@ mod tests {
         out
     }
 
+    const HARBOUR: &str = "https://gazette.example/img/harbour.png";
+    const BROKEN: &str = "https://gazette.example/img/missing.png";
+    const FERRY: &str = "https://gazette.example/img/ferry.png";
+
+    fn article() -> Article {
+        let url = url::Url::parse("https://gazette.example/7").unwrap_or_else(|e| panic!("{e}"));
+        let body = format!(
+            "<p>The harbour opened at dawn.</p>\
+             <figure><img src=\"/img/harbour.png\" alt=\"The harbour at dawn\"></figure>\
+             <p>Boats left one by one.</p>\
+             <p><img src=\"{BROKEN}\" alt=\"A missing \u{1b}[31mpicture\"> Gulls followed them.</p>\
+             {}\
+             <p><img data-src=\"/img/ferry.png\" alt=\"The ferry\"></p><p>The end.</p>",
+            "<p>Filler paragraph.</p>".repeat(20)
+        );
+        Article::from_feed_content("Harbour", &body, &url, None, None)
+            .unwrap_or_else(|e| panic!("article: {e}"))
+    }
+
+    fn texts(rendered: &crate::article::Rendered) -> Vec<String> {
+        rendered.lines.iter().map(|l| l.text()).collect()
+    }
+
     #[test]
-    fn encodes_to_fit_the_cells() {
-        let picture = encode(&Picker::halfblocks(), &png(400, 200), 30, 12)
+    fn pictures_keep_rows_where_they_are_in_the_text() {
+        let a = article();
+        let r = a.render(60);
+        let urls: Vec<&str> = r.images.iter().map(|i| i.url.as_str()).collect();
+        assert_eq!(urls, [HARBOUR, BROKEN, FERRY]);
+        let lines = texts(&r);
+        let harbour = &r.images[0];
+        assert_eq!(harbour.alt, "The harbour at dawn");
+        assert_eq!(harbour.rows, IMAGE_ROWS);
+        // Between its paragraphs, a blank line either side.
+        assert_eq!(lines[harbour.line - 2], "The harbour opened at dawn.");
+        assert!(lines[harbour.line - 1..harbour.line + IMAGE_ROWS + 1].iter().all(String::is_empty));
+        assert_eq!(lines[harbour.line + IMAGE_ROWS + 1], "Boats left one by one.");
+        // A picture inside a paragraph goes after it, the paragraph whole; alt text sanitized.
+        let broken = &r.images[1];
+        assert_eq!(lines[broken.line - 2], "Gulls followed them.");
+        assert!(!broken.alt.contains('\u{1b}'), "{:?}", broken.alt);
+        // The paragraphs narration speaks are the text's alone.
+        assert_eq!(a.paragraphs.len(), 3 + 20 + 1, "{:?}", a.paragraphs);
+    }
+
+    #[test]
+    fn without_pictures_each_is_a_line_of_its_alt_text() {
+        let r = article().render_for(60, false);
+        assert!(r.images.is_empty());
+        let lines = texts(&r);
+        let at = lines
+            .iter()
+            .position(|l| l == "[image: The harbour at dawn]")
+            .unwrap_or_else(|| panic!("{lines:#?}"));
+        assert_eq!(lines[at - 2], "The harbour opened at dawn.");
+        assert_eq!(lines[at + 2], "Boats left one by one.");
+    }
+
+    #[test]
+    fn the_lead_picture_comes_first_unless_the_text_holds_it() {
+        let mut a = article();
+        a.image = Some("https://gazette.example/lead.jpg".to_string());
+        let r = a.render(60);
+        assert_eq!(r.images[0].url, "https://gazette.example/lead.jpg");
+        assert_eq!(r.images[0].line, 0);
+        a.image = Some(HARBOUR.to_string());
+        assert_eq!(a.render(60).images.len(), 3);
+    }
+
+    /// The app with `article` open as item `id`, pictures on; the effects its delivery asked for.
+    fn opened(size: (u16, u16)) -> (AppState, i64, Vec<Effect>) {
+        let mut s = AppState::new(testdata::headlines(), size);
+        s.pictures = true;
+        update(&mut s, Msg::Key(Action::Open));
+        let id = s.open.as_ref().map(|o| o.id).unwrap_or_else(|| panic!("open"));
+        let effects = update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id,
+                result: Ok(Box::new(article())),
+                notice: None,
+                layout: None,
+            },
+        );
+        (s, id, effects)
+    }
+
+    fn image_loads(effects: &[Effect]) -> Vec<String> {
+        effects
+            .iter()
+            .filter_map(|e| match e {
+                Effect::LoadImage { url, .. } => Some(url.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn loaded(id: i64, url: &str, result: Result<Picture, String>) -> Msg {
+        Msg::ImageLoaded {
+            id,
+            url: url.to_string(),
+            result,
+        }
+    }
+
+    fn picture() -> Picture {
+        encode(&Picker::halfblocks(), &png(120, 60), 40, IMAGE_ROWS as u16)
+            .unwrap_or_else(|e| panic!("encode: {e}"))
+    }
+
+    #[test]
+    fn pictures_in_view_are_asked_for_once_and_the_rest_as_they_come_near() {
+        let (mut s, _, effects) = opened((80, 24));
+        assert_eq!(image_loads(&effects), [HARBOUR, BROKEN]);
+        assert!(image_loads(&update(&mut s, Msg::Tick)).is_empty());
+        let mut asked = Vec::new();
+        for _ in 0..60 {
+            asked.extend(image_loads(&update(&mut s, Msg::Key(Action::Down))));
+        }
+        assert_eq!(asked, [FERRY]);
+    }
+
+    #[test]
+    fn scrolling_while_a_picture_loads_is_not_held_up() {
+        let (mut s, _, _) = opened((80, 24));
+        s.focus = crate::tui::Focus::Article;
+        let scroll = |s: &AppState| s.open.as_ref().map_or(0, |o| o.scroll);
+        let before = scroll(&s);
+        update(&mut s, Msg::Key(Action::Down));
+        update(&mut s, Msg::Key(Action::Down));
+        assert_eq!(scroll(&s), before + 2);
+        let open = s.open.as_ref().unwrap_or_else(|| panic!("open"));
+        assert_eq!(open.images.get(HARBOUR), Some(&ImageState::Loading));
+    }
+
+    #[test]
+    fn a_picture_for_an_article_no_longer_open_is_dropped() {
+        let (mut s, id, _) = opened((80, 24));
+        update(&mut s, Msg::Key(Action::Back));
+        update(&mut s, Msg::Key(Action::Down));
+        update(&mut s, Msg::Key(Action::Open));
+        assert_ne!(s.open.as_ref().map(|o| o.id), Some(id));
+        update(&mut s, loaded(id, HARBOUR, Ok(picture())));
+        assert!(s.open.as_ref().is_some_and(|o| o.images.is_empty()));
+    }
+
+    #[test]
+    fn a_picture_that_arrives_is_kept_and_one_that_fails_says_why() {
+        let (mut s, id, _) = opened((80, 24));
+        let p = picture();
+        update(&mut s, loaded(id, HARBOUR, Ok(p.clone())));
+        update(&mut s, loaded(id, BROKEN, Err("HTTP 404".to_string())));
+        // Never asked for: dropped.
+        update(&mut s, loaded(id, FERRY, Ok(picture())));
+        let images = &s.open.as_ref().unwrap_or_else(|| panic!("open")).images;
+        assert_eq!(images.get(HARBOUR), Some(&ImageState::Ready(p)));
+        assert_eq!(
+            images.get(BROKEN),
+            Some(&ImageState::Failed("HTTP 404".to_string()))
+        );
+        assert_eq!(images.get(FERRY), None);
+    }
+
+    fn screen(s: &AppState) -> String {
+        let (w, h) = s.size;
+        let mut terminal =
+            Terminal::new(TestBackend::new(w, h)).unwrap_or_else(|e| panic!("terminal: {e}"));
+        terminal
+            .draw(|frame| crate::tui::view::draw(frame, s))
+            .unwrap_or_else(|e| panic!("draw: {e}"));
+        let buffer = terminal.backend().buffer();
+        let mut out = String::new();
+        for y in 0..h {
+            let line: String = (0..w).map(|x| buffer[(x, y)].symbol()).collect();
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+        out
+    }
+
+    fn check(name: &str, s: &AppState) {
+        insta::with_settings!({
+            snapshot_path => "view/snapshots",
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!(name, screen(s));
+        });
+    }
+
+    #[test]
+    fn pictures_sit_between_their_paragraphs_on_screen() {
+        let (mut s, id, _) = opened((80, 30));
+        s.focus = crate::tui::Focus::Article;
+        check("article_images_loading_80x30", &s);
+        let cols = u16::try_from(s.article_width()).unwrap_or(u16::MAX);
+        let p = encode(&Picker::halfblocks(), &png(200, 100), cols, IMAGE_ROWS as u16)
             .unwrap_or_else(|e| panic!("encode: {e}"));
-        let size = picture.size();
-        assert!(size.width <= 30 && size.height <= 12, "{size:?}");
-        assert!(size.width > 0 && size.height > 0, "{size:?}");
-    }
-
-    #[test]
-    fn garbage_is_an_error_not_a_panic() {
-        assert!(encode(&Picker::halfblocks(), b"<html>not a picture", 30, 12).is_err());
-        assert!(encode(&Picker::halfblocks(), &png(40, 20)[..30], 30, 12).is_err());
-    }
-
-    #[test]
-    fn one_cache_file_per_url() {
-        let dir = Path::new("/cache");
-        let a = cache_path(dir, "https://a.example/1.png");
-        assert_eq!(a, cache_path(dir, "https://a.example/1.png"));
-        assert_ne!(a, cache_path(dir, "https://a.example/2.png"));
-        assert!(a.starts_with("/cache/images"));
+        update(&mut s, loaded(id, HARBOUR, Ok(p)));
+        update(&mut s, loaded(id, BROKEN, Err("HTTP 404".to_string())));
+        check("article_images_80x30", &s);
+        // Scrolled so the picture's top is above the view: its lower part still shows.
+        for _ in 0..6 {
+            update(&mut s, Msg::Key(Action::Down));
+        }
+        let shown = screen(&s);
+        assert!(shown.contains('▀') || shown.contains('▄'), "{shown}");
+        assert!(!shown.contains("The harbour opened at dawn."), "{shown}");
     }
 }
