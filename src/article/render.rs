@@ -643,8 +643,7 @@ pub(crate) fn render(seg: &Segmented, width: usize, pictures: bool) -> Rendered 
         }
         if let Some(p) = prev {
             // List items of one list stay together.
-            if after_image
-                || !(p.list_depth > 0 && block.list_depth > 0 && block.marker.is_some())
+            if after_image || !(p.list_depth > 0 && block.list_depth > 0 && block.marker.is_some())
             {
                 lines.push(StyledLine::default());
             }

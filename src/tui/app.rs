@@ -9,8 +9,8 @@ use std::time::Duration;
 use crossterm::event::{Event, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use ratatui_image::picker::Picker;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
 use super::keymap::Keymap;

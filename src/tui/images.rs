@@ -96,6 +96,11 @@ pub fn picker(mode: ImagesMode) -> Option<Picker> {
     match mode {
         ImagesMode::Off => None,
         ImagesMode::Halfblocks => Some(Picker::halfblocks()),
+        // The query's reader outlives its timeout and would take the first keys of a terminal
+        // that never answers: only terminals known for graphics are asked.
+        ImagesMode::Auto if !graphics_terminal(|name| std::env::var(name).ok()) => {
+            Some(Picker::halfblocks())
+        }
         ImagesMode::Auto => {
             let options = ratatui_image::picker::cap_parser::QueryStdioOptions {
                 timeout: QUERY_TIMEOUT,
@@ -109,6 +114,23 @@ pub fn picker(mode: ImagesMode) -> Option<Picker> {
             Some(picker)
         }
     }
+}
+
+/// Whether the environment names a terminal that draws pictures (kitty, sixel or iTerm2).
+fn graphics_terminal(var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    let term = var("TERM").unwrap_or_default();
+    let program = var("TERM_PROGRAM").unwrap_or_default();
+    set("KITTY_WINDOW_ID")
+        || set("WEZTERM_EXECUTABLE")
+        || set("KONSOLE_VERSION")
+        || set("GHOSTTY_RESOURCES_DIR")
+        || ["kitty", "foot", "wezterm", "ghostty", "mlterm", "contour"]
+            .iter()
+            .any(|t| term.contains(t))
+        || ["iTerm.app", "WezTerm", "ghostty", "vscode", "mintty", "rio"]
+            .iter()
+            .any(|p| program == *p)
 }
 
 /// How long the terminal has to say which graphics it has. Terminals answer at once; one
@@ -249,6 +271,22 @@ mod tests {
     }
 
     #[test]
+    fn only_terminals_known_for_graphics_are_asked() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(graphics_terminal(env(&[("TERM", "xterm-kitty")])));
+        assert!(graphics_terminal(env(&[("TERM_PROGRAM", "iTerm.app")])));
+        assert!(!graphics_terminal(env(&[("TERM", "xterm-256color")])));
+        assert!(!graphics_terminal(env(&[("KITTY_WINDOW_ID", "")])));
+    }
+
+    #[test]
     fn pictures_keep_rows_where_they_are_in_the_text() {
         let a = article();
         let r = a.render(60);
@@ -260,8 +298,15 @@ mod tests {
         assert_eq!(harbour.rows, IMAGE_ROWS);
         // Between its paragraphs, a blank line either side.
         assert_eq!(lines[harbour.line - 2], "The harbour opened at dawn.");
-        assert!(lines[harbour.line - 1..harbour.line + IMAGE_ROWS + 1].iter().all(String::is_empty));
-        assert_eq!(lines[harbour.line + IMAGE_ROWS + 1], "Boats left one by one.");
+        assert!(
+            lines[harbour.line - 1..harbour.line + IMAGE_ROWS + 1]
+                .iter()
+                .all(String::is_empty)
+        );
+        assert_eq!(
+            lines[harbour.line + IMAGE_ROWS + 1],
+            "Boats left one by one."
+        );
         // A picture inside a paragraph goes after it, the paragraph whole; alt text sanitized.
         let broken = &r.images[1];
         assert_eq!(lines[broken.line - 2], "Gulls followed them.");
@@ -299,7 +344,11 @@ mod tests {
         let mut s = AppState::new(testdata::headlines(), size);
         s.pictures = true;
         update(&mut s, Msg::Key(Action::Open));
-        let id = s.open.as_ref().map(|o| o.id).unwrap_or_else(|| panic!("open"));
+        let id = s
+            .open
+            .as_ref()
+            .map(|o| o.id)
+            .unwrap_or_else(|| panic!("open"));
         let effects = update(
             &mut s,
             Msg::ArticleLoaded {
@@ -421,8 +470,13 @@ mod tests {
         s.focus = crate::tui::Focus::Article;
         check("article_images_loading_80x30", &s);
         let cols = u16::try_from(s.article_width()).unwrap_or(u16::MAX);
-        let p = encode(&Picker::halfblocks(), &png(200, 100), cols, IMAGE_ROWS as u16)
-            .unwrap_or_else(|e| panic!("encode: {e}"));
+        let p = encode(
+            &Picker::halfblocks(),
+            &png(200, 100),
+            cols,
+            IMAGE_ROWS as u16,
+        )
+        .unwrap_or_else(|e| panic!("encode: {e}"));
         update(&mut s, loaded(id, HARBOUR, Ok(p)));
         update(&mut s, loaded(id, BROKEN, Err("HTTP 404".to_string())));
         check("article_images_80x30", &s);

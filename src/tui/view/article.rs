@@ -13,8 +13,8 @@ use super::{fit, gauge_spans, pane};
 use crate::article::{self, StyledLine};
 use crate::audio::{PlayState, format_time};
 use crate::commands::display_date;
-use crate::tui::search;
 use crate::tui::images::ImageState;
+use crate::tui::search;
 use crate::tui::state::{AppState, GUTTER, Loadable, OpenItem};
 use crate::tui::theme::Theme;
 
