@@ -58,6 +58,29 @@ pub struct Config {
     pub theme: crate::tui::theme::ThemeConfig,
     /// Where the discussion sites' APIs live (`[sources.hackernews]`, `.reddit`, `.lobsters`).
     pub sources: crate::sites::SourcesConfig,
+    /// How articles are shown.
+    pub display: DisplayConfig,
+}
+
+/// `[display]`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DisplayConfig {
+    pub images: ImagesMode,
+}
+
+/// How an article's pictures are drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImagesMode {
+    /// The terminal's own graphics (kitty, sixel, iTerm2) when it answers that it has one,
+    /// else half-block characters.
+    #[default]
+    Auto,
+    /// Half-block characters, whatever the terminal.
+    Halfblocks,
+    /// No pictures: their alt text instead.
+    Off,
 }
 
 #[derive(Debug, thiserror::Error)]

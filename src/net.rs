@@ -38,7 +38,12 @@ impl Default for NetConfig {
 pub enum Limit {
     Feed,
     Page,
+    /// A picture in an article: at most [`MAX_IMAGE_BYTES`] (or the page cap if smaller).
+    Image,
 }
+
+/// Pictures larger than this are not worth their wait in a terminal.
+pub const MAX_IMAGE_BYTES: u64 = 8 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum NetError {
@@ -172,6 +177,7 @@ impl Net {
         match limit {
             Limit::Feed => self.config.max_feed_bytes,
             Limit::Page => self.config.max_page_bytes,
+            Limit::Image => MAX_IMAGE_BYTES.min(self.config.max_page_bytes),
         }
     }
 

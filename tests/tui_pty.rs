@@ -160,6 +160,8 @@ fn ctrl_z_hands_the_terminal_back_and_the_app_returns_on_continue() {
         assert!(start.elapsed() < Duration::from_secs(15), "never stopped");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // Written before it stopped; the reader may still be catching up.
+    pty.wait_until("the terminal restored", |s| !s.alternate_screen());
     assert_restored(&pty, "Ctrl-Z");
     // What the shell's `fg` sends.
     // SAFETY: kill sends a signal to the child this test started.

@@ -30,6 +30,8 @@ pub struct Extracted {
     pub excerpt: Option<String>,
     /// The main content as HTML, links absolute.
     pub content_html: String,
+    /// The page's lead picture (`og:image` and the like): an absolute http(s) URL.
+    pub image: Option<String>,
 }
 
 fn selector(css: &str) -> Selector {
@@ -74,6 +76,12 @@ pub fn extract(doc: &Html, page_url: &Url) -> Result<Extracted, ArticleError> {
             site_name: clean_opt(a.site_name.as_deref()),
             excerpt: clean_opt(a.excerpt.as_deref()),
             content_html: sanitize::text(&a.content),
+            image: a
+                .image
+                .as_deref()
+                .and_then(|i| page_url.join(i.trim()).ok())
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .map(|u| sanitize::line(u.as_str())),
         },
         None => {
             let root = FALLBACK_ROOTS
@@ -87,6 +95,7 @@ pub fn extract(doc: &Html, page_url: &Url) -> Result<Extracted, ArticleError> {
                 site_name: None,
                 excerpt: None,
                 content_html: content_of(*root, &skip, page_url),
+                image: None,
             }
         }
     };

@@ -7,7 +7,7 @@ pub mod render;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-pub use render::{Rendered, Span, Style, StyledLine};
+pub use render::{IMAGE_ROWS, ImageRef, Rendered, Span, Style, StyledLine};
 
 use crate::model::Narration;
 use crate::{narration, sanitize};
@@ -34,6 +34,9 @@ pub struct Article {
     /// Link targets in order of first appearance, numbered from 1 in the rendering.
     pub links: Vec<String>,
     pub narration: Option<Narration>,
+    /// The page's lead picture, shown above the text unless the text holds it already.
+    #[serde(default)]
+    pub image: Option<String>,
 }
 
 impl Article {
@@ -47,6 +50,7 @@ impl Article {
         article.byline = ex.byline;
         article.published = ex.published;
         article.site_name = ex.site_name;
+        article.image = ex.image;
         Ok(article)
     }
 
@@ -88,12 +92,19 @@ impl Article {
             paragraphs: seg.blocks.into_iter().map(|b| b.text).collect(),
             links: seg.links,
             narration,
+            image: None,
         })
     }
 
-    /// The body laid out for `width` columns, links numbered as in [`Article::links`].
+    /// The body laid out for `width` columns, links numbered as in [`Article::links`], with
+    /// rows kept for its pictures.
     pub fn render(&self, width: usize) -> Rendered {
-        render::render(&self.segment(), width)
+        self.render_for(width, true)
+    }
+
+    /// As [`Article::render`]; without `pictures`, each picture is a line of its alt text.
+    pub fn render_for(&self, width: usize, pictures: bool) -> Rendered {
+        render::render(&self.segment(), width, pictures)
     }
 
     /// The plain body text, paragraphs separated by blank lines, without link markers.
@@ -105,10 +116,21 @@ impl Article {
     /// block indices of rendered lines match.
     fn segment(&self) -> render::Segmented {
         let base = Url::parse(&self.url).ok();
-        match base {
+        let mut seg = match base {
             Some(base) => render::segment(&self.content_html, &self.title, &base),
             None => render::Segmented::default(),
+        };
+        if let Some(lead) = &self.image
+            && !seg.images.iter().any(|i| &i.url == lead)
+        {
+            let lead = render::SegmentImage {
+                before: 0,
+                url: lead.clone(),
+                alt: String::new(),
+            };
+            seg.images.insert(0, lead);
         }
+        seg
     }
 }
 

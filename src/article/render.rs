@@ -20,7 +20,36 @@ pub struct Rendered {
     /// Link targets in order of first appearance; `Style::link` and the `[n]` markers
     /// (n = index + 1) refer to them. Also listed at the end of `lines`.
     pub links: Vec<String>,
+    /// The pictures, in reading order, each over blank rows of `lines` kept for it.
+    pub images: Vec<ImageRef>,
 }
+
+/// A picture of the article and the rows kept for it in [`Rendered::lines`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ImageRef {
+    /// An absolute http(s) URL, sanitized.
+    pub url: String,
+    /// The `alt` text, sanitized to one line; may be empty.
+    pub alt: String,
+    /// The first of its rows in `lines`.
+    pub line: usize,
+    pub rows: usize,
+}
+
+impl ImageRef {
+    /// What stands in for the picture as text: `[image: alt]`.
+    pub fn label(&self) -> String {
+        if self.alt.is_empty() {
+            "[image]".to_string()
+        } else {
+            format!("[image: {}]", self.alt)
+        }
+    }
+}
+
+/// Rows kept for each picture: room for one at a readable size, the same whatever its shape,
+/// so that the text below does not move when it arrives.
+pub const IMAGE_ROWS: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct StyledLine {
@@ -83,6 +112,16 @@ pub(crate) struct Block {
 pub(crate) struct Segmented {
     pub(crate) blocks: Vec<Block>,
     pub(crate) links: Vec<String>,
+    /// Pictures, each shown before block `before` (after the last block when it is
+    /// `blocks.len()`). Not blocks: they have no text, and block indices are narration's.
+    pub(crate) images: Vec<SegmentImage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SegmentImage {
+    pub(crate) before: usize,
+    pub(crate) url: String,
+    pub(crate) alt: String,
 }
 
 /// Marker links use this scheme; page links are restricted to real schemes so they never clash.
@@ -128,6 +167,7 @@ pub(crate) fn segment(content_html: &str, title: &str, base: &Url) -> Segmented 
     Segmented {
         blocks: w.blocks,
         links: w.links,
+        images: w.images,
     }
 }
 
@@ -200,6 +240,10 @@ struct Walker<'a> {
     marker: Option<String>,
     /// Inside a `<pre>` or data table: no block breaks until it closes.
     whole: Option<Kind>,
+    images: Vec<SegmentImage>,
+    /// Pictures met inside the block being collected: they go after it, so that a picture
+    /// inside a paragraph does not cut it in two.
+    pending_images: Vec<(String, String)>,
 }
 
 const BLOCKS: &[&str] = &[
@@ -253,7 +297,7 @@ const BLOCKS: &[&str] = &[
 /// Never text a reader sees.
 const IGNORED: &[&str] = &[
     "head", "script", "style", "noscript", "template", "svg", "math", "button", "input", "select",
-    "textarea", "audio", "video", "iframe", "object", "embed", "canvas", "map", "img", "picture",
+    "textarea", "audio", "video", "iframe", "object", "embed", "canvas", "map",
 ];
 
 fn inline_tag(name: &str) -> Option<&'static str> {
@@ -281,6 +325,10 @@ impl Walker<'_> {
         }
         if name == "a" {
             return self.open_link(el);
+        }
+        if name == "img" {
+            self.image(el);
+            return false;
         }
         if let Some(kind) = self.whole {
             let keep = kind == Kind::Table
@@ -366,6 +414,23 @@ impl Walker<'_> {
         };
         self.stack.push(opened);
         true
+    }
+
+    /// Notes a picture with an http(s) source; lazy-loading pages keep it in `data-src`.
+    fn image(&mut self, el: ElementRef) {
+        let src = ["src", "data-src"]
+            .iter()
+            .filter_map(|a| el.value().attr(a))
+            .filter_map(|s| match self.base {
+                Some(b) => b.join(s.trim()).ok(),
+                None => Url::parse(s.trim()).ok(),
+            })
+            .find(|u| matches!(u.scheme(), "http" | "https"));
+        if let Some(url) = src {
+            let alt = sanitize::line(el.value().attr("alt").unwrap_or_default());
+            self.pending_images
+                .push((sanitize::line(url.as_str()), alt));
+        }
     }
 
     fn open_whole(&mut self, kind: Kind, tag: &str) -> Opened {
@@ -512,6 +577,12 @@ impl Walker<'_> {
                 text,
             });
         }
+        let before = self.blocks.len();
+        self.images.extend(
+            self.pending_images
+                .drain(..)
+                .map(|(url, alt)| SegmentImage { before, url, alt }),
+        );
         self.html.clear();
         self.text.clear();
         for open in &self.inline {
@@ -554,18 +625,35 @@ fn is_data_table(el: ElementRef) -> bool {
 /// Below this many columns html2text is given room anyway (lines then overflow).
 const MIN_WIDTH: usize = 10;
 
-pub(crate) fn render(seg: &Segmented, width: usize) -> Rendered {
+/// With `pictures`, each picture gets [`IMAGE_ROWS`] blank rows to be drawn over; without,
+/// one line of its alt text.
+pub(crate) fn render(seg: &Segmented, width: usize, pictures: bool) -> Rendered {
     let mut lines = Vec::new();
+    let mut images = Vec::new();
     let mut prev: Option<&Block> = None;
+    let mut pending = seg.images.iter().peekable();
     for (i, block) in seg.blocks.iter().enumerate() {
+        let mut after_image = false;
+        while let Some(image) = pending.next_if(|im| im.before <= i) {
+            if !lines.is_empty() {
+                lines.push(StyledLine::default());
+            }
+            push_image(image, pictures, &mut lines, &mut images);
+            after_image = true;
+        }
         if let Some(p) = prev {
             // List items of one list stay together.
-            if !(p.list_depth > 0 && block.list_depth > 0 && block.marker.is_some()) {
+            if after_image || !(p.list_depth > 0 && block.list_depth > 0 && block.marker.is_some())
+            {
                 lines.push(StyledLine::default());
             }
         }
         render_block(block, i, width, &seg.links, &mut lines);
         prev = Some(block);
+    }
+    for image in pending {
+        lines.push(StyledLine::default());
+        push_image(image, pictures, &mut lines, &mut images);
     }
     if !seg.links.is_empty() {
         lines.push(StyledLine::default());
@@ -592,6 +680,36 @@ pub(crate) fn render(seg: &Segmented, width: usize) -> Rendered {
     Rendered {
         lines,
         links: seg.links.clone(),
+        images,
+    }
+}
+
+fn push_image(
+    image: &SegmentImage,
+    pictures: bool,
+    lines: &mut Vec<StyledLine>,
+    images: &mut Vec<ImageRef>,
+) {
+    let image = ImageRef {
+        url: image.url.clone(),
+        alt: image.alt.clone(),
+        line: lines.len(),
+        rows: if pictures { IMAGE_ROWS } else { 1 },
+    };
+    if pictures {
+        lines.extend(std::iter::repeat_n(StyledLine::default(), image.rows));
+        images.push(image);
+    } else {
+        lines.push(StyledLine {
+            spans: vec![Span {
+                text: image.label(),
+                style: Style {
+                    emphasis: true,
+                    ..Style::default()
+                },
+            }],
+            block: None,
+        });
     }
 }
 

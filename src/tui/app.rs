@@ -9,6 +9,7 @@ use std::time::Duration;
 use crossterm::event::{Event, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 use tokio::task::JoinHandle;
 
@@ -98,12 +99,15 @@ async fn run_loop(
     setup: Setup,
 ) -> Result<i32, CommandError> {
     let _guard = TerminalGuard::enter()?;
+    // Before the input thread starts: the terminal's answer is read from stdin.
+    let picker = super::images::picker(ctx.config.display.images);
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
     let mut state = AppState::first_page(first_page, counts, (size.width, size.height));
     // The same connection reads the rest: its page cache is warm, and a second one would
     // hold a second cache.
     let mut rest_from = state.loading_rest.is_some().then_some(store);
+    state.pictures = picker.is_some();
     state.keymap = setup.keymap;
     state.theme = setup.theme;
     state.tags = ctx
@@ -121,7 +125,7 @@ async fn run_loop(
     let (tx, mut rx) = unbounded_channel();
     spawn_input(tx.clone())?;
     spawn_signals(tx.clone())?;
-    let mut effects = Effects::new(ctx, tx);
+    let mut effects = Effects::new(ctx, tx, picker);
     // Nothing cached yet (a first run): fetch at once rather than show an empty list.
     if state.headlines.is_empty() {
         for effect in update(&mut state, Msg::Key(super::keymap::Action::Refresh)) {
@@ -266,13 +270,17 @@ struct Effects {
     comments: Option<JoinHandle<()>>,
     recording_length: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
+    /// Draws pictures for this terminal; `None` when they are off.
+    picker: Option<Picker>,
+    /// Pictures of the open article being loaded; dropped when another article opens.
+    image_loads: Vec<JoinHandle<()>>,
     player: Device,
     /// Synthesized speech being played, and the part it started from.
     speech: Option<(Synthesis, usize)>,
 }
 
 impl Effects {
-    fn new(ctx: Arc<Context>, tx: UnboundedSender<Msg>) -> Effects {
+    fn new(ctx: Arc<Context>, tx: UnboundedSender<Msg>, picker: Option<Picker>) -> Effects {
         Effects {
             ctx,
             tx,
@@ -281,6 +289,8 @@ impl Effects {
             comments: None,
             recording_length: None,
             refresh: None,
+            picker,
+            image_loads: Vec::new(),
             player: Device::Closed,
             speech: None,
         }
@@ -289,6 +299,10 @@ impl Effects {
     fn run(&mut self, effect: Effect) {
         match effect {
             Effect::LoadArticle { id, url, width } => {
+                for load in self.image_loads.drain(..) {
+                    load.abort();
+                }
+                let pictures = self.picker.is_some();
                 let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
                 replace(
                     &mut self.article,
@@ -302,7 +316,7 @@ impl Effects {
                                 },
                             };
                         let laid_out = match result {
-                            Ok(article) => lay_out(article, width).await,
+                            Ok(article) => lay_out(article, width, pictures).await,
                             Err(e) => Err(e),
                         };
                         let msg = match laid_out {
@@ -343,11 +357,12 @@ impl Effects {
                 });
             }
             Effect::LayOut { id, article, width } => {
+                let pictures = self.picker.is_some();
                 let tx = self.tx.clone();
                 replace(
                     &mut self.layout,
                     tokio::spawn(async move {
-                        if let Ok((_, layout)) = lay_out(*article, width).await {
+                        if let Ok((_, layout)) = lay_out(*article, width, pictures).await {
                             let _ = tx.send(Msg::LaidOut { id, layout });
                         }
                     }),
@@ -368,6 +383,27 @@ impl Effects {
                         let _ = tx.send(Msg::CommentsLoaded { id, result });
                     }),
                 );
+            }
+            Effect::LoadImage {
+                id,
+                url,
+                cols,
+                rows,
+            } => {
+                let Some(picker) = self.picker.clone() else {
+                    return;
+                };
+                self.image_loads.retain(|load| !load.is_finished());
+                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                self.image_loads.push(tokio::spawn(async move {
+                    let result =
+                        super::images::load(&ctx.net, &ctx.paths.cache, picker, &url, cols, rows)
+                            .await;
+                    if let Err(e) = &result {
+                        log::info!("image {url}: {e}");
+                    }
+                    let _ = tx.send(Msg::ImageLoaded { id, url, result });
+                }));
             }
             Effect::ProbeRecording { item, narration } => {
                 let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
@@ -452,6 +488,9 @@ impl Effects {
                 .flatten()
                 {
                     handle.abort();
+                }
+                for load in &self.image_loads {
+                    load.abort();
                 }
                 self.send(Command::Quit);
             }
@@ -587,9 +626,13 @@ enum Device {
 }
 
 /// The article laid out for `width` columns on a blocking thread: a long one takes a while.
-async fn lay_out(article: Article, width: usize) -> Result<(Box<Article>, Layout), String> {
+async fn lay_out(
+    article: Article,
+    width: usize,
+    pictures: bool,
+) -> Result<(Box<Article>, Layout), String> {
     tokio::task::spawn_blocking(move || {
-        let rendered = article.render(width);
+        let rendered = article.render_for(width, pictures);
         (Box::new(article), Layout { width, rendered })
     })
     .await

@@ -4,6 +4,7 @@
 //! effects; [`view`] draws the state. See `ARCHITECTURE.md` for the flow of one key press.
 
 pub mod app;
+pub mod images;
 pub mod keymap;
 mod mouse;
 mod search;

@@ -8,6 +8,7 @@ use crate::audio::PlayState;
 use crate::model::{CommentKind, CommentThread, Headline};
 use crate::store::HeadlineCounts;
 
+use super::images::Images;
 use super::keymap::Keymap;
 use super::theme::Theme;
 
@@ -113,6 +114,8 @@ pub struct OpenItem {
     pub chosen: Option<usize>,
     /// The length of the article's recording, learned before it plays.
     pub recording_total: Option<Duration>,
+    /// The article's pictures asked for so far, by URL.
+    pub images: Images,
 }
 
 impl OpenItem {
@@ -134,6 +137,7 @@ impl OpenItem {
             follow: true,
             chosen: None,
             recording_total: None,
+            images: Images::new(),
         }
     }
 
@@ -250,6 +254,8 @@ pub struct AppState {
     pub theme: Theme,
     /// Terminal size (columns, rows).
     pub size: (u16, u16),
+    /// Articles' pictures are drawn (`[display] images` is not `off`).
+    pub pictures: bool,
     /// Something changed since the last frame.
     pub dirty: bool,
     pub quit: bool,
@@ -294,6 +300,7 @@ impl AppState {
             keymap: Keymap::default(),
             theme: Theme::default(),
             size,
+            pictures: false,
             dirty: true,
             quit: false,
         };

@@ -14,6 +14,7 @@ use crate::model::{Comment, CommentKind, CommentThread, Headline, Narration};
 use crate::refresh::FeedFailure;
 use crate::sanitize;
 
+use super::images::{self, ImageState, Picture};
 use super::keymap::Action;
 use super::state::{AppState, Focus, Grouping, Loadable, OpenItem, layout_comments};
 use super::{mouse, search};
@@ -52,6 +53,12 @@ pub enum Msg {
     CommentsLoaded {
         id: i64,
         result: Result<CommentThread, String>,
+    },
+    /// A picture of article `id`, encoded for the terminal, or why it could not be.
+    ImageLoaded {
+        id: i64,
+        url: String,
+        result: Result<Picture, String>,
     },
     Player(PlayerEvent),
     /// The length of item `item`'s recording, when it could be learned.
@@ -120,6 +127,13 @@ pub enum Effect {
         id: i64,
         url: String,
     },
+    /// Fetch a picture of article `id` and encode it for at most `cols` x `rows` cells.
+    LoadImage {
+        id: i64,
+        url: String,
+        cols: u16,
+        rows: u16,
+    },
     Player(Command),
     /// Learn the length of the article's recording without playing it.
     ProbeRecording {
@@ -154,7 +168,32 @@ pub enum Effect {
 }
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
+    let mut effects = handle(state, msg);
+    // Whatever moved the view may have brought pictures into it.
+    effects.extend(images::wanted(state));
+    effects
+}
+
+fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     match msg {
+        Msg::ImageLoaded { id, url, result } => {
+            // Only the load asked for last counts: the article may have closed, or been laid
+            // out for another width since.
+            let Some(open) = state
+                .open
+                .as_mut()
+                .filter(|o| o.id == id && o.images.get(&url) == Some(&ImageState::Loading))
+            else {
+                return Vec::new();
+            };
+            let image = match result {
+                Ok(picture) => ImageState::Ready(picture),
+                Err(e) => ImageState::Failed(sanitize::line(&e)),
+            };
+            open.images.insert(url, image);
+            state.dirty = true;
+            Vec::new()
+        }
         Msg::Input(key) => input(state, key),
         Msg::Key(action) => {
             state.dirty = true;
@@ -178,7 +217,7 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                     // laid out again.
                     let layout = layout.unwrap_or_else(|| Layout {
                         width,
-                        rendered: article.render(width),
+                        rendered: article.render_for(width, state.pictures),
                     });
                     if layout.width != width {
                         effects.push(Effect::LayOut {
@@ -379,6 +418,10 @@ pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 .and_then(|b| lines.iter().position(|l| l.block == Some(b)))
                 .unwrap_or(0)
                 .min(lines.len().saturating_sub(rows));
+            if open.rendered_width != layout.width {
+                // Encoded for the old width: encoded again (from the kept copy) as they show.
+                open.images.clear();
+            }
             open.rendered = Some(layout.rendered);
             open.rendered_width = layout.width;
             follow_speech(state);

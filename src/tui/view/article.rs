@@ -6,14 +6,16 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
+use ratatui_image::sliced::{SignedPosition, SlicedImage};
 
 use super::player_bar::mark;
 use super::{fit, gauge_spans, pane};
 use crate::article::{self, StyledLine};
 use crate::audio::{PlayState, format_time};
 use crate::commands::display_date;
+use crate::tui::images::ImageState;
 use crate::tui::search;
-use crate::tui::state::{AppState, Loadable, OpenItem};
+use crate::tui::state::{AppState, GUTTER, Loadable, OpenItem};
 use crate::tui::theme::Theme;
 
 /// The listen bar's gauge is at most this wide.
@@ -33,6 +35,8 @@ pub(super) fn draw(
     let width = usize::from(inner.width);
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines = vec![Line::from(Span::styled(fit(&open.title, width), bold))];
+    // The laid-out body, the first row it is drawn on and how many rows it has.
+    let mut body = None;
     match &open.article {
         Loadable::Loading => {
             lines.push(Line::raw(""));
@@ -64,6 +68,8 @@ pub(super) fn draw(
                     .filter(|_| state.player.item == Some(open.id));
                 let needle = search::fold_case(&state.search.query);
                 let rows = usize::from(inner.height).saturating_sub(lines.len());
+                let header = u16::try_from(lines.len()).unwrap_or(u16::MAX);
+                body = Some((rendered, inner.rows().nth(usize::from(header)), rows));
                 lines.extend(rendered.lines.iter().skip(open.scroll).take(rows).map(|l| {
                     let mark = if spoken.is_some() && l.block == spoken {
                         Mark::Spoken
@@ -78,6 +84,57 @@ pub(super) fn draw(
         }
     }
     frame.render_widget(Paragraph::new(lines), inner);
+    if let Some((rendered, Some(first_row), rows)) = body {
+        let body = Rect {
+            x: first_row.x + GUTTER,
+            width: first_row.width.saturating_sub(GUTTER),
+            height: u16::try_from(rows).unwrap_or(u16::MAX),
+            ..first_row
+        };
+        draw_images(frame, body, rendered, open, theme);
+    }
+}
+
+/// Pictures over the rows kept for them, clipped where they are scrolled out; one still
+/// loading, or that failed, is a line of its alt text.
+fn draw_images(
+    frame: &mut Frame,
+    body: Rect,
+    rendered: &article::Rendered,
+    open: &OpenItem,
+    theme: &Theme,
+) {
+    let (top, bottom) = (open.scroll, open.scroll + usize::from(body.height));
+    for image in &rendered.images {
+        if image.line >= bottom || image.line + image.rows <= top {
+            continue;
+        }
+        // Rows above the view are negative: the picture is drawn from its visible part.
+        let Ok(y) = i16::try_from(image.line as i64 - top as i64) else {
+            continue;
+        };
+        let label = match open.images.get(&image.url) {
+            Some(ImageState::Ready(picture)) => {
+                let at = SignedPosition { x: 0, y };
+                frame.render_widget(SlicedImage::new(&picture.0, at), body);
+                continue;
+            }
+            Some(ImageState::Failed(_)) => image.label(),
+            None | Some(ImageState::Loading) if image.alt.is_empty() => {
+                "loading image…".to_string()
+            }
+            None | Some(ImageState::Loading) => format!("loading image: {}…", image.alt),
+        };
+        if let Ok(row) = u16::try_from(y) {
+            let area = Rect {
+                y: body.y + row,
+                height: 1,
+                ..body
+            };
+            let text = fit(&label, usize::from(body.width));
+            frame.render_widget(Paragraph::new(Line::styled(text, theme.meta)), area);
+        }
+    }
 }
 
 /// The listen bar's text before its gauge, the gauge's fill, and its width. The recording's
