@@ -6,7 +6,7 @@ mod common;
 
 use std::path::PathBuf;
 
-use common::{Reply, TestServer};
+use common::{Reply, TestServer, herald, stdout, temp_dir, write_config};
 use herald::model::{Comment, CommentKind, CommentSource};
 use herald::net::{Net, NetConfig};
 use herald::sites::{LobstersListing, lobsters, reddit};
@@ -429,4 +429,113 @@ fn lobsters_story_threaded_and_listings() {
             format!("Lobsters: HTTP 404 from {base}/newest.json: not found")
         );
     });
+}
+
+/// `herald comments` with a Reddit permalink and a Lobsters story link, and `refresh` of a
+/// subreddit and of Lobsters's front page, all through the routing of the configured bases.
+#[test]
+fn the_cli_reads_both_sites_through_their_links_and_subscriptions() {
+    let Some(file) = reddit_corpus() else {
+        return;
+    };
+    let corpus = std::fs::read(&file).expect("read the corpus");
+    let listing = r#"{"kind": "Listing", "data": {"children": [
+      {"kind": "t3", "data": {"id": "abc", "title": "A thread worth reading", "url": "https://blog.example.net/post",
+       "permalink": "/r/x/comments/abc/title/", "author": "ferris", "created_utc": 1767225600.0,
+       "score": 321, "num_comments": 145, "is_self": false, "domain": "blog.example.net"}}]}}"#;
+    let reddit_site = TestServer::start(move |path, _| match path.split('?').next() {
+        Some("/r/x/comments/abc/title.json") => json(corpus.clone()),
+        Some("/r/x.json") => json(listing),
+        _ => not_found(),
+    });
+    let hottest = r#"[{"short_id": "k7m2qp", "title": "Writing a tiny allocator",
+       "url": "https://alloc.example.com/tiny", "score": 37, "comment_count": 6,
+       "created_at": "2026-02-10T09:12:00.000-06:00", "submitter_user": "marisol",
+       "description": "", "tags": ["c"]}]"#;
+    let lobsters_site = TestServer::start(move |path, _| match path {
+        "/s/k7m2qp.json" => json(STORY),
+        "/hottest.json" => json(hottest),
+        _ => not_found(),
+    });
+    let dir = temp_dir("sites-cli");
+    write_config(
+        &dir,
+        &[reddit_site.url("/r/x"), lobsters_site.url("/")],
+        &format!(
+            "[sources.reddit]\nbase = \"{}\"\n[sources.lobsters]\nbase = \"{}\"\n",
+            reddit_site.url(""),
+            lobsters_site.url("")
+        ),
+    );
+    let run = |args: &[&str]| {
+        let out = herald(&dir, args);
+        assert!(
+            out.status.success(),
+            "herald {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout(&out)
+    };
+    let refreshed = run(&["refresh"]);
+    assert!(
+        refreshed.contains("2 feeds, 2 new items, 0 errors"),
+        "{refreshed}"
+    );
+    let headlines: serde_json::Value =
+        serde_json::from_str(&run(&["headlines", "--json"])).expect("JSON");
+    let titles: Vec<&str> = headlines
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|h| h["title"].as_str())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("A thread worth reading")),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Writing a tiny allocator")),
+        "{titles:?}"
+    );
+
+    let reddit: serde_json::Value = serde_json::from_str(&run(&[
+        "comments",
+        &reddit_site.url("/r/x/comments/abc/title/"),
+        "--json",
+    ]))
+    .expect("JSON");
+    assert_eq!(reddit["source"], "reddit");
+    let comments = reddit["comments"].as_array().expect("comments");
+    assert_eq!(
+        comments
+            .iter()
+            .filter(|c| c["kind"].get("more").is_none())
+            .count(),
+        145
+    );
+    // Opening the headline's link (the blog post) gets the Reddit discussion too.
+    let by_article: serde_json::Value = serde_json::from_str(&run(&[
+        "comments",
+        "https://blog.example.net/post",
+        "--json",
+    ]))
+    .expect("JSON");
+    assert_eq!(by_article["source"], "reddit");
+
+    let lobsters = run(&[
+        "comments",
+        &lobsters_site.url("/s/k7m2qp/writing_a_tiny_allocator"),
+    ]);
+    assert!(
+        lobsters.starts_with("6 comments (from Lobsters)"),
+        "{lobsters}"
+    );
+    assert!(
+        lobsters.contains("\n    "),
+        "replies are indented:\n{lobsters}"
+    );
 }
