@@ -539,3 +539,57 @@ fn the_cli_reads_both_sites_through_their_links_and_subscriptions() {
         "replies are indented:\n{lobsters}"
     );
 }
+
+/// In the app: a subreddit's post opened, its discussion beside the article, and Enter on a
+/// "more replies" stub loading the replies in its place.
+#[test]
+fn in_the_app_enter_on_a_stub_loads_its_replies() {
+    use common::pty::{Pty, alsa_none};
+    let listing = r#"{"kind": "Listing", "data": {"children": [
+      {"kind": "t3", "data": {"id": "abc", "title": "Stubbed", "url": "/post.html",
+       "permalink": "/r/x/comments/abc/title/", "author": "root", "created_utc": 1767225600.0,
+       "score": 3, "num_comments": 6, "is_self": false, "domain": "example.net"}}]}}"#;
+    let page = "<html><head><title>Stubbed</title></head><body><article><h1>Stubbed</h1>\
+                <p>A post whose discussion has more replies than the site sends at first.</p>\
+                </article></body></html>";
+    let server = TestServer::start(move |path, _| {
+        let (route, query) = path.split_once('?').unwrap_or((path, ""));
+        match route {
+            "/r/x.json" => json(listing),
+            "/post.html" => (
+                200,
+                vec![("Content-Type".into(), "text/html".into())],
+                page.as_bytes().to_vec(),
+            ),
+            "/r/x/comments/abc/title.json" => json(STUBBED),
+            "/api/morechildren.json" if query.contains("children=r1,r2") => json(MORE_CHILDREN),
+            _ => not_found(),
+        }
+    });
+    let dir = temp_dir("sites-app-more");
+    write_config(
+        &dir,
+        &[server.url("/r/x")],
+        &format!("[sources.reddit]\nbase = \"{}\"\n", server.url("")),
+    );
+    assert!(herald(&dir, &["refresh"]).status.success());
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 160, 40);
+    pty.wait_for("Stubbed");
+    pty.press("\r");
+    pty.wait_for("A post whose discussion has more replies");
+    pty.wait_for("⋯ 3 more replies (Enter loads)");
+    // To the comments, then down past the root and its shown reply to the stub.
+    pty.press("\tjj");
+    pty.press("\r");
+    let screen = pty.wait_for("First hidden.");
+    let text = common::pty::screen_text(&screen);
+    assert!(text.contains("Reply to the first."), "{text}");
+    assert!(
+        !text.contains("3 more replies"),
+        "the stub gave way:\n{text}"
+    );
+    assert!(text.contains("⋯ 4 more replies (Enter loads)"), "{text}");
+    pty.wait_for("3 more replies loaded");
+    pty.press("qq");
+    assert!(pty.wait_exit().success());
+}

@@ -370,6 +370,11 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                 Ok(replies) => {
                     let (depth, parent) = (at.depth, at.parent.clone());
                     let added = replies.len();
+                    // A reply may come with a stub of its own, which is not a reply yet.
+                    let loaded = replies
+                        .iter()
+                        .filter(|c| !matches!(c.kind, CommentKind::More { .. }))
+                        .count();
                     let replies = replies.into_iter().map(|mut c| {
                         c.depth += depth;
                         if c.parent.is_none() {
@@ -386,8 +391,8 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         .collect();
                     relayout_comments(open, width);
                     state.status = format!(
-                        "{added} more {} loaded",
-                        if added == 1 { "reply" } else { "replies" }
+                        "{loaded} more {} loaded",
+                        if loaded == 1 { "reply" } else { "replies" }
                     );
                 }
                 Err(e) => {
