@@ -585,7 +585,7 @@ fn in_the_app_enter_on_a_stub_loads_its_replies() {
     let text = common::pty::screen_text(&screen);
     assert!(text.contains("Reply to the first."), "{text}");
     assert!(
-        !text.contains("3 more replies"),
+        !text.contains("⋯ 3 more replies"),
         "the stub gave way:\n{text}"
     );
     assert!(text.contains("⋯ 4 more replies (Enter loads)"), "{text}");
