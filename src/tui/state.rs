@@ -312,21 +312,17 @@ impl AppState {
     pub fn set_headlines(&mut self, headlines: Vec<Headline>) {
         let keep = self.selected_headline().map(|h| h.id);
         self.headlines = headlines;
-        self.regroup();
-        self.selected = keep
-            .and_then(|id| {
-                self.rows
-                    .iter()
-                    .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
-            })
-            .or_else(|| self.first_headline_row())
-            .unwrap_or(0);
-        self.keep_selection_visible();
+        self.lay_out_rows(keep);
     }
 
-    /// Lays the rows out again for the grouping.
+    /// Lays the rows out again for the grouping, the selected headline still selected.
     pub fn regroup(&mut self) {
         let keep = self.selected_headline().map(|h| h.id);
+        self.lay_out_rows(keep);
+    }
+
+    /// The rows for the grouping; headline `keep` selected when it is there, else the first.
+    fn lay_out_rows(&mut self, keep: Option<i64>) {
         self.rows = match self.grouping {
             Grouping::Newest => (0..self.headlines.len()).map(Row::Headline).collect(),
             Grouping::ByFeed => {

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::pane;
+use super::{highlight, pane};
 use crate::tui::search;
 use crate::tui::state::{AppState, CommentRowKind, Loadable, OpenItem};
 
@@ -63,17 +63,12 @@ pub(super) fn draw(
                         Span::raw(" ".repeat(row.indent))
                     };
                     let mut spans = vec![lead];
-                    let chars: Vec<char> = row.text.chars().collect();
-                    let mut at = 0;
-                    for (a, b) in search::ranges(&row.text, &needle) {
-                        spans.push(Span::styled(chars[at..a].iter().collect::<String>(), base));
-                        spans.push(Span::styled(
-                            chars[a..b].iter().collect::<String>(),
-                            base.patch(theme.matched),
-                        ));
-                        at = b;
-                    }
-                    spans.push(Span::styled(chars[at..].iter().collect::<String>(), base));
+                    spans.extend(highlight(
+                        &row.text,
+                        &needle,
+                        base,
+                        base.patch(theme.matched),
+                    ));
                     Line::from(spans)
                 })
                 .collect()

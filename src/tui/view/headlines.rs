@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{fit, pane};
+use super::{fit, highlight, pane};
 use crate::model::Headline;
 use crate::tui::search;
 use crate::tui::state::{AppState, Focus, Group, Grouping, Row};
@@ -107,21 +107,7 @@ fn headline(
         base = base.patch(theme.selected);
     }
     let mut spans = vec![Span::styled(prefix, base)];
-    // Search matches in the title stand out.
-    let mut at = 0;
-    let chars: Vec<char> = title.chars().collect();
-    for (start, end) in search::ranges(&title, needle) {
-        spans.push(Span::styled(
-            chars[at..start].iter().collect::<String>(),
-            base,
-        ));
-        spans.push(Span::styled(
-            chars[start..end].iter().collect::<String>(),
-            base.patch(theme.matched),
-        ));
-        at = end;
-    }
-    spans.push(Span::styled(chars[at..].iter().collect::<String>(), base));
+    spans.extend(highlight(&title, needle, base, base.patch(theme.matched)));
     let pad = width.saturating_sub(fixed + title.chars().count());
     spans.push(Span::styled(
         format!("{narration}{}", " ".repeat(pad)),

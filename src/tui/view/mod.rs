@@ -217,6 +217,26 @@ fn fit(s: &str, width: usize) -> String {
     out
 }
 
+/// `text` in `base` style, the search's matches of `needle` (case-folded) in `matched` style.
+fn highlight(text: &str, needle: &str, base: Style, matched: Style) -> Vec<Span<'static>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    for (start, end) in super::search::ranges(text, needle) {
+        spans.push(Span::styled(
+            chars[at..start].iter().collect::<String>(),
+            base,
+        ));
+        spans.push(Span::styled(
+            chars[start..end].iter().collect::<String>(),
+            matched,
+        ));
+        at = end;
+    }
+    spans.push(Span::styled(chars[at..].iter().collect::<String>(), base));
+    spans
+}
+
 /// `filled` of `cols` columns as a gauge: `━━━━────`.
 fn gauge_spans(ratio: f64, cols: usize, filled_style: Style) -> Vec<Span<'static>> {
     let filled = ((ratio.clamp(0.0, 1.0)) * cols as f64).round() as usize;
