@@ -524,11 +524,12 @@ fn in_the_app_a_story_opens_with_its_article_and_the_discussion_beside_it() {
         text.contains("· dead"),
         "the dead comment is marked:\n{text}"
     );
-    // A reply is indented under its parent within the comments pane, whose text starts one
-    // column right of its border (the title `┌ Comments` starts two columns left of the word).
+    // A reply is indented under its parent within the comments pane, whose text starts two
+    // columns right of its border, after the margin that marks the selected comment (the title
+    // `┌ Comments` starts two columns left of the word).
     let indented = text.lines().any(|l| {
         l.chars()
-            .skip(usize::from(comments_col) - 1)
+            .skip(usize::from(comments_col))
             .collect::<String>()
             .starts_with("  ↳ ")
     });

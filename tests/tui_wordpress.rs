@@ -146,8 +146,9 @@ fn the_reference_article_with_its_comments_and_recording_length() {
         .collect();
     assert_eq!(paragraphs, want_paragraphs, "{text}");
 
-    // The comments: author lines (bold) in order, the reply indented under its parent.
-    let comments_col = ARTICLE_COLS + 1;
+    // The comments: author lines (bold) in order, the reply indented under its parent. Their
+    // text starts after the pane's border and the margin that marks the selected comment.
+    let comments_col = ARTICLE_COLS + 2;
     let width = COLS - comments_col - 1;
     let authors: Vec<(u16, usize, String)> = (1..ROWS - 3)
         .filter_map(|r| {

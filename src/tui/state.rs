@@ -269,6 +269,8 @@ pub const ARTICLE_HEADER: u16 = 4;
 pub const FOOTER: u16 = 2;
 /// Columns left of the article's text, where the spoken paragraph is marked.
 pub const GUTTER: u16 = 2;
+/// Columns left of the comments, where the selected one is marked.
+pub const COMMENTS_MARGIN: u16 = 1;
 /// Deeper replies are indented no further.
 pub const MAX_INDENT: usize = 6;
 
@@ -482,7 +484,7 @@ impl AppState {
         } else {
             self.size.0
         };
-        usize::from(cols.saturating_sub(2))
+        usize::from(cols.saturating_sub(2 + COMMENTS_MARGIN))
     }
 
     /// How many rows the comments pane shows.

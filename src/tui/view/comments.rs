@@ -54,15 +54,13 @@ pub(super) fn draw(
                             base = base.patch(theme.selected);
                         }
                     }
-                    // A bar beside the selected comment's text, so its extent shows.
-                    let lead = if selected && row.kind == CommentRowKind::Text {
-                        let mut lead = " ".repeat(row.indent.saturating_sub(2));
-                        lead.push_str("│ ");
-                        Span::styled(lead, theme.accent)
+                    // A bar in the margin beside the selected comment, so its extent shows.
+                    let mark = if selected && row.kind != CommentRowKind::Blank {
+                        Span::styled("▌", theme.accent)
                     } else {
-                        Span::raw(" ".repeat(row.indent))
+                        Span::raw(" ")
                     };
-                    let mut spans = vec![lead];
+                    let mut spans = vec![mark, Span::raw(" ".repeat(row.indent))];
                     spans.extend(highlight(
                         &row.text,
                         &needle,
