@@ -463,6 +463,7 @@ impl Effects {
                     }
                 });
             }
+            // The loop suspends: it owns the terminal, which this runner never touches.
             Effect::Suspend => {}
             Effect::Refresh => {
                 if self.refresh.as_ref().is_some_and(|h| !h.is_finished()) {
