@@ -23,7 +23,7 @@ struct Cli {
     command: Option<Command>,
 }
 
-#[derive(Subcommand)]
+#[derive(Subcommand, Clone)]
 enum Command {
     /// Fetch every subscribed feed; prints failing feeds, then a summary.
     Refresh,
@@ -109,10 +109,18 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
     let Some(command) = command else {
         return herald::tui::run(ctx);
     };
+    match run_command(&ctx, command.clone()) {
+        // A damaged database is moved aside and the command runs again on a new one.
+        Err(e) if ctx.repair(&e)? => run_command(&ctx, command),
+        result => result,
+    }
+}
+
+fn run_command(ctx: &Context, command: Command) -> Result<i32, CommandError> {
     let stdout = std::io::stdout();
     let mut out = Out::new(std::io::BufWriter::new(stdout.lock()));
     let code = match command {
-        Command::Refresh => runtime()?.block_on(commands::refresh(&ctx, &mut out))?,
+        Command::Refresh => runtime()?.block_on(commands::refresh(ctx, &mut out))?,
         Command::Headlines {
             feed,
             unread,
@@ -127,13 +135,13 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
                 json,
                 count,
             };
-            commands::headlines(&ctx, &args, &mut out)?
+            commands::headlines(ctx, &args, &mut out)?
         }
         Command::Read {
             target,
             width,
             json,
-        } => runtime()?.block_on(commands::read(&ctx, &target, width, json, &mut out))?,
+        } => runtime()?.block_on(commands::read(ctx, &target, width, json, &mut out))?,
         Command::Listen {
             target,
             tts,
@@ -147,13 +155,13 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
                 speed,
                 out: wav,
             };
-            commands::listen(&ctx, &runtime()?, &target, &args, &mut out)?
+            commands::listen(ctx, &runtime()?, &target, &args, &mut out)?
         }
         Command::Comments { target, json } => {
-            runtime()?.block_on(commands::comments(&ctx, &target, json, &mut out))?
+            runtime()?.block_on(commands::comments(ctx, &target, json, &mut out))?
         }
-        Command::Import { file } => commands::import(&ctx, &file, &mut out)?,
-        Command::Export => commands::export(&ctx, &mut out)?,
+        Command::Import { file } => commands::import(ctx, &file, &mut out)?,
+        Command::Export => commands::export(ctx, &mut out)?,
     };
     out.flush()?;
     Ok(code)

@@ -1,5 +1,6 @@
 //! `refresh`: every subscription fetched concurrently (a global and a per-host limit), one
-//! failing feed never holding up the others, and all writes in one transaction.
+//! failing feed never holding up the others. Each feed is written in a transaction of its own
+//! as it arrives, so no lock is held across a network wait.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -108,7 +109,6 @@ pub async fn refresh(
         ..RefreshReport::default()
     };
     // Results are written as they arrive, overlapping the slower feeds' downloads.
-    let mut writer = store.begin_refresh()?;
     let mut failures: Vec<(usize, String)> = Vec::new();
     let mut answered = vec![false; total];
     let mut done = 0;
@@ -124,7 +124,7 @@ pub async fn refresh(
             FeedUpdate::Failed(reason) => failures.push((index, reason.clone())),
             _ => report.refreshed += 1,
         }
-        writer.write(states[index].id, &update)?;
+        report.new_items += store.write_feed(states[index].id, &update)?;
     }
     for index in answered
         .iter()
@@ -133,10 +133,9 @@ pub async fn refresh(
         .map(|(i, _)| i)
     {
         let reason = "refresh of this feed failed unexpectedly".to_string();
-        writer.write(states[index].id, &FeedUpdate::Failed(reason.clone()))?;
+        store.write_feed(states[index].id, &FeedUpdate::Failed(reason.clone()))?;
         failures.push((index, reason));
     }
-    report.new_items = writer.commit()?;
     failures.sort_by_key(|(index, _)| *index);
     report.errors = failures
         .into_iter()

@@ -221,7 +221,7 @@ fn a_broken_database_is_moved_aside_and_rebuilt() {
     assert_eq!(stdout(&out).trim(), "1 feeds, 2 new items, 0 errors");
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("could not be opened") && err.contains("moved to"),
+        err.contains("is damaged") && err.contains("moved to"),
         "{err}"
     );
     let aside = std::fs::read_dir(dir.join("data"))

@@ -9,6 +9,8 @@ use crate::subscriptions;
 
 pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
     let mut store = ctx.store()?;
+    // A damaged page may lie where no query of the refresh looks.
+    store.check()?;
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &|_, _| {}).await?;
     for crate::refresh::FeedFailure { name, reason, .. } in &report.errors {
         out.line(&format!(

@@ -16,7 +16,7 @@ use std::io::Write;
 
 use crate::config::{Config, ConfigError, Paths};
 use crate::net::{Net, NetError};
-use crate::store::{Store, StoreError};
+use crate::store::{FileId, Store, StoreError, is_corrupt};
 
 /// Exit statuses: 0 success, 1 failure, 2 configuration or usage error.
 pub const EXIT_OK: i32 = 0;
@@ -51,6 +51,8 @@ pub struct Context {
     pub paths: Paths,
     pub config: Config,
     pub net: Net,
+    /// The database file last opened, to know it again when it turns out damaged.
+    opened: std::sync::Mutex<Option<FileId>>,
 }
 
 impl Context {
@@ -61,7 +63,12 @@ impl Context {
             config.feeds = crate::demo::feeds(&paths.data)?;
         }
         let net = Net::new(&config.network)?;
-        Ok(Context { paths, config, net })
+        Ok(Context {
+            paths,
+            config,
+            net,
+            opened: std::sync::Mutex::new(None),
+        })
     }
 
     /// Opens the store, telling the user on stderr when a broken database was rebuilt.
@@ -70,7 +77,28 @@ impl Context {
         if let Some(notice) = notice {
             eprintln!("herald: {}", crate::sanitize::text(&notice));
         }
+        if let Ok(mut opened) = self.opened.lock() {
+            *opened = store.file_id();
+        }
         Ok(store)
+    }
+
+    /// Moves the damaged database aside and makes a new one, telling the user on stderr.
+    /// Returns false when `error` is not damage, which a new database would not mend.
+    pub fn repair(&self, error: &CommandError) -> Result<bool, CommandError> {
+        let CommandError::Store(e) = error else {
+            return Ok(false);
+        };
+        if !is_corrupt(e) {
+            return Ok(false);
+        }
+        let broken = self.opened.lock().ok().and_then(|o| *o);
+        let (store, notice) = Store::rebuild(&self.paths.data, broken, e)?;
+        eprintln!("herald: {}", crate::sanitize::text(&notice));
+        if let Ok(mut opened) = self.opened.lock() {
+            *opened = store.file_id();
+        }
+        Ok(true)
     }
 
     pub fn subscribed_urls(&self) -> Vec<String> {

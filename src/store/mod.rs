@@ -5,11 +5,16 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use crate::model::{Headline, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
+
+mod repair;
+pub mod worker;
+
+pub use repair::{FileId, is_corrupt};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -52,7 +57,22 @@ CREATE TABLE comments (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTE
 -- The length of a recording, by its URL, learned before it is played.
 CREATE TABLE recordings (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
 "#,
+    r#"
+-- Read and starred marks saved from a damaged database, given back to their items as the
+-- refresh brings those items again.
+CREATE TABLE salvaged_marks (
+    feed_url TEXT NOT NULL,
+    key TEXT NOT NULL,
+    read INTEGER NOT NULL,
+    starred INTEGER NOT NULL,
+    PRIMARY KEY (feed_url, key)
+);
+"#,
 ];
+
+/// How long a write waits for another process's write to end before it fails. Writes are
+/// short (one feed's items at most), so this is only reached when something is stuck.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -60,6 +80,12 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("could not create the data directory {path}: {err}")]
     Dir { path: String, err: std::io::Error },
+    #[error("the database is damaged: {0}")]
+    Corrupt(String),
+    #[error("the database was made by a newer herald (schema version {0})")]
+    NewerSchema(usize),
+    #[error("could not move the damaged database aside: {0}")]
+    Aside(std::io::Error),
 }
 
 pub struct Store {
@@ -113,29 +139,15 @@ impl Store {
             path: data_dir.display().to_string(),
             err,
         })?;
-        let path = data_dir.join("herald.db");
+        let path = db_path(data_dir);
+        let broken = repair::file_id(&path);
         match Store::open_at(&path) {
             Ok(store) => Ok((store, None)),
             // Busy, locked or unwritable is not broken: say so and leave the file alone.
-            Err(first) if !is_unreadable(&first) => Err(first),
-            Err(first) => {
-                let aside = aside_name(&path);
-                std::fs::rename(&path, &aside).map_err(|err| StoreError::Dir {
-                    path: path.display().to_string(),
-                    err,
-                })?;
-                for ext in ["-wal", "-shm"] {
-                    let _ = std::fs::remove_file(format!("{}{ext}", path.display()));
-                }
-                let store = Store::open_at(&path)?;
-                Ok((
-                    store,
-                    Some(format!(
-                        "the database {} could not be opened ({first}); it was moved to {} and a new one was made. Run `herald refresh` to fetch your feeds again.",
-                        path.display(),
-                        aside.display()
-                    )),
-                ))
+            Err(e) if !is_corrupt(&e) => Err(e),
+            Err(e) => {
+                let (store, notice) = Store::rebuild(data_dir, broken, &e)?;
+                Ok((store, Some(notice)))
             }
         }
     }
@@ -151,7 +163,8 @@ impl Store {
     fn open_at(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
         // First, so that switching to WAL waits for another process instead of failing.
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL: readers never wait for the writer, and a kill mid-write loses nothing committed.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -161,18 +174,18 @@ impl Store {
     }
 
     fn migrate(&mut self) -> Result<(), StoreError> {
-        // Several herald processes may open a new database at once: read the version and
-        // migrate under one write lock, so that only one of them creates the schema.
+        // The usual case, a schema already current, takes no lock: a refresh writing must not
+        // keep another process from starting.
+        if self.schema_version()? == MIGRATIONS.len() {
+            return Ok(());
+        }
+        // Several herald processes may open a new database at once: read the version again
+        // and migrate under one write lock, so that only one of them creates the schema.
         let tx = self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let version = usize::try_from(version).unwrap_or(usize::MAX);
-        if version > MIGRATIONS.len() {
-            return Err(StoreError::Sql(rusqlite::Error::InvalidParameterName(
-                format!("schema version {version} is newer than this herald knows"),
-            )));
-        }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -181,9 +194,42 @@ impl Store {
         Ok(())
     }
 
+    fn schema_version(&self) -> Result<usize, StoreError> {
+        let version: i64 = self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let version = usize::try_from(version).unwrap_or(usize::MAX);
+        if version > MIGRATIONS.len() {
+            return Err(StoreError::NewerSchema(version));
+        }
+        Ok(version)
+    }
+
+    /// Changes committed by any other connection since the last call give another number:
+    /// how the app learns that another herald process refreshed or marked something.
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// SQLite's quick check of every page: an error when the file is damaged.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare("PRAGMA quick_check")?;
+        let findings: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        match findings.first().map(String::as_str) {
+            Some("ok") => Ok(()),
+            _ => Err(StoreError::Corrupt(findings.join("; "))),
+        }
+    }
+
     /// Makes sure every subscribed URL has a row and returns their states, in `urls` order.
     pub fn sync_feeds(&mut self, urls: &[String]) -> Result<Vec<FeedState>, StoreError> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         {
             let mut insert = tx.prepare_cached("INSERT OR IGNORE INTO feeds (url) VALUES (?1)")?;
             for url in urls {
@@ -213,14 +259,15 @@ impl Store {
         Ok(out)
     }
 
-    /// Starts writing one refresh: everything written goes in one transaction, committed by
-    /// [`RefreshWriter::commit`], so results can be stored as they arrive.
-    pub fn begin_refresh(&mut self) -> Result<RefreshWriter<'_>, StoreError> {
-        Ok(RefreshWriter {
-            tx: self.conn.transaction()?,
-            now: chrono::Utc::now().timestamp(),
-            new_items: 0,
-        })
+    /// Records what one feed's refresh gave, in a transaction of its own: a refresh never
+    /// holds the write lock while it waits on the network. Returns how many items were new.
+    pub fn write_feed(&mut self, feed_id: i64, update: &FeedUpdate) -> Result<usize, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let new_items = write_update(&tx, feed_id, update)?;
+        tx.commit()?;
+        Ok(new_items)
     }
 
     /// Cached headlines, newest first, restricted to `subscribed` feed URLs.
@@ -411,85 +458,79 @@ impl Store {
     }
 }
 
-/// One refresh's writes, in one transaction.
-pub struct RefreshWriter<'a> {
-    tx: rusqlite::Transaction<'a>,
-    now: i64,
-    new_items: usize,
-}
-
-impl RefreshWriter<'_> {
-    /// Records what one feed's refresh gave.
-    pub fn write(&mut self, feed_id: i64, update: &FeedUpdate) -> Result<(), StoreError> {
-        let (tx, now) = (&self.tx, self.now);
-        match update {
-            FeedUpdate::NotModified => {
-                tx.prepare_cached(
-                    "UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1",
-                )?
-                .execute(params![feed_id, now])?;
-            }
-            FeedUpdate::Failed(reason) => {
-                tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?
-                    .execute(params![feed_id, reason])?;
-            }
-            FeedUpdate::Fresh {
-                feed_url,
-                title,
-                validators,
-                items,
-            } => {
-                tx.prepare_cached(
-                    "UPDATE feeds SET feed_url = COALESCE(?2, feed_url), title = COALESCE(?3, title),
-                        etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
-                )?
-                .execute(params![feed_id, feed_url, title, validators.etag, validators.last_modified, now])?;
-                let count = |tx: &rusqlite::Transaction| -> Result<i64, rusqlite::Error> {
-                    tx.prepare_cached("SELECT COUNT(*) FROM items WHERE feed_id = ?1")?
-                        .query_row([feed_id], |r| r.get(0))
-                };
-                let before = count(tx)?;
-                // An item seen before keeps its flags and first-seen time; its text may have changed.
-                let mut upsert = tx.prepare_cached(
-                    "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
-                        content, comments_url, comments_feed, audio_url, audio_type)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13)
-                     ON CONFLICT (feed_id, key) DO UPDATE SET link = excluded.link,
-                        title = excluded.title, author = excluded.author, published = excluded.published,
-                        summary = excluded.summary, content = excluded.content,
-                        comments_url = excluded.comments_url, comments_feed = excluded.comments_feed,
-                        audio_url = excluded.audio_url, audio_type = excluded.audio_type,
-                        sort_time = COALESCE(?7, items.sort_time)",
-                )?;
-                for item in items {
-                    let audio = &item.narration;
-                    upsert.execute(params![
-                        feed_id,
-                        item.key,
-                        item.link,
-                        item.title,
-                        item.author,
-                        item.published.map(|p| p.to_rfc3339()),
-                        item.published.map(|p| p.timestamp()),
-                        item.summary,
-                        item.content_html,
-                        item.comments_url,
-                        item.comments_feed,
-                        audio.as_ref().map(|a| a.url.as_str()),
-                        audio.as_ref().and_then(|a| a.media_type.as_deref()),
-                        now,
-                    ])?;
-                }
-                self.new_items += usize::try_from(count(tx)? - before).unwrap_or(0);
-            }
+/// Writes one feed's update in `tx`; returns how many items were new.
+fn write_update(
+    tx: &rusqlite::Transaction,
+    feed_id: i64,
+    update: &FeedUpdate,
+) -> Result<usize, StoreError> {
+    let now = chrono::Utc::now().timestamp();
+    match update {
+        FeedUpdate::NotModified => {
+            tx.prepare_cached(
+                "UPDATE feeds SET last_error = NULL, refreshed_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![feed_id, now])?;
+            Ok(0)
         }
-        Ok(())
-    }
-
-    /// Commits the refresh; returns how many items were new.
-    pub fn commit(self) -> Result<usize, StoreError> {
-        self.tx.commit()?;
-        Ok(self.new_items)
+        FeedUpdate::Failed(reason) => {
+            tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?
+                .execute(params![feed_id, reason])?;
+            Ok(0)
+        }
+        FeedUpdate::Fresh {
+            feed_url,
+            title,
+            validators,
+            items,
+        } => {
+            tx.prepare_cached(
+                "UPDATE feeds SET feed_url = COALESCE(?2, feed_url), title = COALESCE(?3, title),
+                    etag = ?4, last_modified = ?5, last_error = NULL, refreshed_at = ?6 WHERE id = ?1",
+            )?
+            .execute(params![feed_id, feed_url, title, validators.etag, validators.last_modified, now])?;
+            let count = |tx: &rusqlite::Transaction| -> Result<i64, rusqlite::Error> {
+                tx.prepare_cached("SELECT COUNT(*) FROM items WHERE feed_id = ?1")?
+                    .query_row([feed_id], |r| r.get(0))
+            };
+            let before = count(tx)?;
+            // An item seen before keeps its flags and first-seen time; its text may have changed.
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
+                    content, comments_url, comments_feed, audio_url, audio_type)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (feed_id, key) DO UPDATE SET link = excluded.link,
+                    title = excluded.title, author = excluded.author, published = excluded.published,
+                    summary = excluded.summary, content = excluded.content,
+                    comments_url = excluded.comments_url, comments_feed = excluded.comments_feed,
+                    audio_url = excluded.audio_url, audio_type = excluded.audio_type,
+                    sort_time = COALESCE(?7, items.sort_time)",
+            )?;
+            for item in items {
+                let audio = &item.narration;
+                upsert.execute(params![
+                    feed_id,
+                    item.key,
+                    item.link,
+                    item.title,
+                    item.author,
+                    item.published.map(|p| p.to_rfc3339()),
+                    item.published.map(|p| p.timestamp()),
+                    item.summary,
+                    item.content_html,
+                    item.comments_url,
+                    item.comments_feed,
+                    audio.as_ref().map(|a| a.url.as_str()),
+                    audio.as_ref().and_then(|a| a.media_type.as_deref()),
+                    now,
+                ])?;
+            }
+            let new_items = usize::try_from(count(tx)? - before).unwrap_or(0);
+            if new_items > 0 {
+                repair::give_back_marks(tx, feed_id)?;
+            }
+            Ok(new_items)
+        }
     }
 }
 
@@ -526,22 +567,9 @@ pub struct StoredItem {
     pub comments_url: Option<String>,
 }
 
-/// Errors that mean the file is not a usable herald database (corrupt, not SQLite, or made by a
-/// newer herald), as opposed to one that is busy or cannot be written.
-fn is_unreadable(e: &StoreError) -> bool {
-    use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
-    match e {
-        StoreError::Sql(rusqlite::Error::SqliteFailure(f, _)) => {
-            matches!(f.code, DatabaseCorrupt | NotADatabase)
-        }
-        StoreError::Sql(rusqlite::Error::InvalidParameterName(_)) => true,
-        _ => false,
-    }
-}
-
-fn aside_name(path: &Path) -> PathBuf {
-    let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
-    PathBuf::from(format!("{}.broken-{stamp}", path.display()))
+/// Where the database lives in a data directory.
+fn db_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("herald.db")
 }
 
 #[cfg(test)]
@@ -577,7 +605,6 @@ mod tests {
             "https://feed1.example/rss".to_string(),
         ];
         let feeds = store.sync_feeds(&urls).expect("feeds");
-        let mut writer = store.begin_refresh().expect("refresh");
         for (i, feed) in feeds.iter().enumerate() {
             let update = FeedUpdate::Fresh {
                 feed_url: None,
@@ -585,9 +612,8 @@ mod tests {
                 validators: Validators::default(),
                 items: (0..per_feed).map(|n| item(i, n)).collect(),
             };
-            writer.write(feed.id, &update).expect("write");
+            store.write_feed(feed.id, &update).expect("write");
         }
-        writer.commit().expect("commit");
         (store, urls)
     }
 

@@ -23,7 +23,8 @@ use crate::audio::player::{self, PlayerHandle};
 use crate::audio::{Command, PlayState, PlayerEvent, Track};
 use crate::commands::{self, CommandError, Context, EXIT_OK};
 use crate::narration::{Synthesis, playback};
-use crate::store::{HeadlineCounts, HeadlineQuery, Store};
+use crate::store::worker::{StoreCommand, StoreEvent, StoreWorker};
+use crate::store::{HeadlineCounts, HeadlineQuery, Store, StoreError, is_corrupt};
 
 /// How often player events are collected while something plays.
 const PLAYING_POLL: Duration = Duration::from_millis(100);
@@ -51,16 +52,20 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
     }
     let store = ctx.store()?;
     let subscribed = ctx.subscribed_urls();
-    let counts = store.headline_counts(&subscribed, &HeadlineQuery::default())?;
-    let page_query = HeadlineQuery {
-        limit: Some(FIRST_PAGE),
-        ..HeadlineQuery::default()
+    let (store, (counts, first_page), rebuilt) = match first_page(&store, &subscribed) {
+        Ok(read) => (store, read, None),
+        Err(e) if is_corrupt(&e) => {
+            let (store, notice) = Store::rebuild(&ctx.paths.data, store.file_id(), &e)?;
+            let read = first_page(&store, &subscribed)?;
+            (store, read, Some(notice))
+        }
+        Err(e) => return Err(e.into()),
     };
-    let first_page = store.headlines(&subscribed, &page_query)?;
     let setup = Setup {
         keymap,
         theme,
         conflicts,
+        rebuilt,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -75,12 +80,27 @@ pub fn run(ctx: Context) -> Result<i32, CommandError> {
     result
 }
 
+/// The list's counts and its first page.
+fn first_page(
+    store: &Store,
+    subscribed: &[String],
+) -> Result<(HeadlineCounts, Vec<crate::model::Headline>), StoreError> {
+    let counts = store.headline_counts(subscribed, &HeadlineQuery::default())?;
+    let page_query = HeadlineQuery {
+        limit: Some(FIRST_PAGE),
+        ..HeadlineQuery::default()
+    };
+    Ok((counts, store.headlines(subscribed, &page_query)?))
+}
+
 /// What the app starts with besides the headlines.
 struct Setup {
     keymap: Keymap,
     theme: Theme,
     /// Key conflicts of the config, said at start.
     conflicts: Vec<String>,
+    /// The notice of a damaged database rebuilt at start.
+    rebuilt: Option<String>,
 }
 
 fn config_error(ctx: &Context, e: String) -> CommandError {
@@ -90,7 +110,8 @@ fn config_error(ctx: &Context, e: String) -> CommandError {
     )))
 }
 
-/// `store` reads the rest of the list when `first_page` is not all of it.
+/// `store` becomes the store's worker, which reads the rest of the list when `first_page` is
+/// not all of it.
 async fn run_loop(
     ctx: Arc<Context>,
     store: Store,
@@ -104,9 +125,6 @@ async fn run_loop(
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
     let mut state = AppState::first_page(first_page, counts, (size.width, size.height));
-    // The same connection reads the rest: its page cache is warm, and a second one would
-    // hold a second cache.
-    let mut rest_from = state.loading_rest.is_some().then_some(store);
     state.pictures = picker.is_some();
     state.keymap = setup.keymap;
     state.theme = setup.theme;
@@ -125,21 +143,32 @@ async fn run_loop(
     let (tx, mut rx) = unbounded_channel();
     spawn_input(tx.clone())?;
     spawn_signals(tx.clone())?;
-    let mut effects = Effects::new(ctx, tx, picker);
+    // The same connection reads the rest of the list: its page cache is warm.
+    let worker = start_worker(&ctx, store, tx.clone())?;
+    let mut rest_to_load = state.loading_rest.is_some();
+    let mut effects = Effects::new(ctx, tx, picker, worker);
+    if let Some(notice) = setup.rebuilt {
+        state.status = crate::sanitize::line(&notice);
+    }
     // Nothing cached yet (a first run): fetch at once rather than show an empty list.
     if state.headlines.is_empty() {
         for effect in update(&mut state, Msg::Key(super::keymap::Action::Refresh)) {
             effects.run(effect);
         }
     }
+    let mut checked = false;
     loop {
         if state.dirty {
             terminal.draw(|frame| view::draw(frame, &state))?;
             state.dirty = false;
         }
-        // The whole list once the first frame is out, so that reading it does not delay it.
-        if let Some(store) = rest_from.take() {
-            effects.load_headlines(store);
+        // The whole list once the first frame is out, so that reading it does not delay it;
+        // then a check of the whole file, which a damaged one may fail.
+        if std::mem::take(&mut rest_to_load) {
+            effects.store.send(StoreCommand::LoadHeadlines);
+        }
+        if !std::mem::replace(&mut checked, true) {
+            effects.store.send(StoreCommand::Check);
         }
         if state.quit {
             break;
@@ -176,7 +205,29 @@ async fn run_loop(
             }
         }
     }
+    effects.store.finish();
     Ok(EXIT_OK)
+}
+
+/// The store's worker, its events sent into the loop.
+fn start_worker(
+    ctx: &Context,
+    store: Store,
+    tx: UnboundedSender<Msg>,
+) -> std::io::Result<StoreWorker> {
+    StoreWorker::start(
+        store,
+        ctx.paths.data.clone(),
+        ctx.subscribed_urls(),
+        move |event| {
+            let msg = match event {
+                StoreEvent::Saved { error } => Msg::MarkSaved { error },
+                StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
+                StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
+            };
+            let _ = tx.send(msg);
+        },
+    )
 }
 
 /// Reads the terminal on a thread of its own, keys and resizes sent on as messages. When the
@@ -277,11 +328,19 @@ struct Effects {
     player: Device,
     /// Synthesized speech being played, and the part it started from.
     speech: Option<(Synthesis, usize)>,
+    /// Every write of the app goes through it, in order.
+    store: StoreWorker,
 }
 
 impl Effects {
-    fn new(ctx: Arc<Context>, tx: UnboundedSender<Msg>, picker: Option<Picker>) -> Effects {
+    fn new(
+        ctx: Arc<Context>,
+        tx: UnboundedSender<Msg>,
+        picker: Option<Picker>,
+        store: StoreWorker,
+    ) -> Effects {
         Effects {
+            store,
             ctx,
             tx,
             article: None,
@@ -449,11 +508,12 @@ impl Effects {
                 }
             }
             Effect::SetRead { id, read } => {
-                self.in_store(move |store| store.set_read(id, read));
+                self.store.send(StoreCommand::SetRead { id, read });
             }
             Effect::SetStarred { id, starred } => {
-                self.in_store(move |store| store.set_starred(id, starred));
+                self.store.send(StoreCommand::SetStarred { id, starred });
             }
+            Effect::LoadHeadlines => self.store.send(StoreCommand::LoadHeadlines),
             Effect::OpenInBrowser(url) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -472,8 +532,19 @@ impl Effects {
                 let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
                 // The store is not `Sync`: the refresh runs on a blocking thread of its own.
                 let runtime = tokio::runtime::Handle::current();
+                let worker = self.store.sender();
                 self.refresh = Some(tokio::task::spawn_blocking(move || {
                     let result = runtime.block_on(refresh(&ctx, &tx));
+                    let result = result.map_err(|(e, broken)| {
+                        // The worker rebuilds it, and the app refreshes again.
+                        if is_corrupt(&e) {
+                            let _ = worker.send(StoreCommand::Repair {
+                                broken,
+                                why: e.to_string(),
+                            });
+                        }
+                        e.to_string()
+                    });
                     let _ = tx.send(Msg::RefreshDone(result));
                 }));
             }
@@ -496,37 +567,6 @@ impl Effects {
                 self.send(Command::Quit);
             }
         }
-    }
-
-    /// Changes the store off the loop; a failure is said in the status line.
-    fn in_store(
-        &self,
-        change: impl FnOnce(&crate::store::Store) -> Result<(), crate::store::StoreError>
-        + Send
-        + 'static,
-    ) {
-        let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let result = ctx
-                .store()
-                .map_err(|e| e.to_string())
-                .and_then(|store| change(&store).map_err(|e| e.to_string()));
-            if let Err(e) = result {
-                log::warn!("store: {e}");
-                let _ = tx.send(Msg::Notice(format!("could not save: {e}")));
-            }
-        });
-    }
-
-    /// Reads the whole list of headlines on a blocking thread.
-    fn load_headlines(&self, store: Store) {
-        let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
-        tokio::task::spawn_blocking(move || {
-            let result = store
-                .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
-                .map_err(|e| e.to_string());
-            let _ = tx.send(Msg::HeadlinesLoaded(result));
-        });
     }
 
     /// Loads a track. The audio device is opened the first time, on a blocking thread; what
@@ -660,18 +700,22 @@ async fn cached<T: Send + 'static>(
         .flatten()
 }
 
-/// Refreshes every feed, reporting progress, and reads the headlines again.
-async fn refresh(ctx: &Context, tx: &UnboundedSender<Msg>) -> Result<Refreshed, String> {
-    let mut store = ctx.store().map_err(|e| e.to_string())?;
+/// Refreshes every feed, reporting progress. On failure, the error and the database file it
+/// was met in.
+async fn refresh(
+    ctx: &Context,
+    tx: &UnboundedSender<Msg>,
+) -> Result<Refreshed, (StoreError, Option<crate::store::FileId>)> {
+    let (mut store, notice) = Store::open(&ctx.paths.data).map_err(|e| (e, None))?;
+    if let Some(notice) = notice {
+        let _ = tx.send(Msg::Notice(notice));
+    }
     let progress = |done: usize, total: usize| {
         let _ = tx.send(Msg::RefreshProgress { done, total });
     };
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &progress)
         .await
-        .map_err(|e| e.to_string())?;
-    let headlines = store
-        .headlines(&ctx.subscribed_urls(), &HeadlineQuery::default())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| (e, store.file_id()))?;
     log::info!(
         "refresh: {} feeds, {} new, {} failed",
         report.feeds,
@@ -682,7 +726,6 @@ async fn refresh(ctx: &Context, tx: &UnboundedSender<Msg>) -> Result<Refreshed, 
         log::info!("refresh: {}: {}", failure.name, failure.reason);
     }
     Ok(Refreshed {
-        headlines,
         summary: summary(&report),
         failures: report.errors,
     })

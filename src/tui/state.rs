@@ -221,6 +221,13 @@ pub struct Search {
     pub query: String,
 }
 
+/// A mark the reader set on a headline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    Read(bool),
+    Starred(bool),
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub focus: Focus,
@@ -234,6 +241,9 @@ pub struct AppState {
     /// Set while `headlines` holds only the first page of the list (at start-up, until the
     /// whole list has been read off the draw path): the whole list's counts.
     pub loading_rest: Option<HeadlineCounts>,
+    /// Marks sent to the store's worker and not yet saved, oldest first: a list read before
+    /// they were saved gets them again.
+    pub unsaved_marks: std::collections::VecDeque<(i64, Mark)>,
     pub selected: usize,
     /// The first row shown.
     pub list_offset: usize,
@@ -288,6 +298,7 @@ impl AppState {
             rows: Vec::new(),
             grouping: Grouping::Newest,
             loading_rest: None,
+            unsaved_marks: Default::default(),
             selected: 0,
             list_offset: 0,
             tags: HashMap::new(),

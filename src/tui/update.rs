@@ -16,7 +16,7 @@ use crate::sanitize;
 
 use super::images::{self, ImageState, Picture};
 use super::keymap::Action;
-use super::state::{AppState, Focus, Grouping, Loadable, OpenItem, layout_comments};
+use super::state::{AppState, Focus, Grouping, Loadable, Mark, OpenItem, layout_comments};
 use super::{mouse, search};
 
 /// Seconds a seek key moves.
@@ -80,16 +80,25 @@ pub enum Msg {
     Redraw,
     /// SIGTERM, SIGHUP or SIGINT: leave as `q` would.
     Terminate,
-    /// The whole list, read after the first frame was drawn from its first page.
+    /// The whole list as the store has it, with every mark sent before it saved: read after
+    /// the first frame was drawn from its first page, after a refresh, and whenever another
+    /// herald process changed the store.
     HeadlinesLoaded(Result<Vec<Headline>, String>),
+    /// The oldest mark not yet saved was saved, or why it could not be.
+    MarkSaved {
+        error: Option<String>,
+    },
+    /// The database was found damaged and rebuilt: say so and fetch the headlines again.
+    StoreRebuilt {
+        notice: String,
+    },
     Resize(u16, u16),
     Tick,
 }
 
-/// What a refresh brought.
+/// What a refresh did; the headlines it brought are read by the store's worker.
 #[derive(Debug)]
 pub struct Refreshed {
-    pub headlines: Vec<Headline>,
     pub summary: String,
     pub failures: Vec<FeedFailure>,
 }
@@ -162,6 +171,9 @@ pub enum Effect {
     },
     OpenInBrowser(String),
     Refresh,
+    /// Read the whole list of headlines again (after the store's worker has saved every mark
+    /// sent before).
+    LoadHeadlines,
     /// Hand the terminal back to the shell until resumed.
     Suspend,
     Quit,
@@ -294,14 +306,33 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
                         .into_iter()
                         .map(|f| (f.url, (sanitize::line(&f.name), sanitize::line(&f.reason))))
                         .collect();
-                    state.loading_rest = None;
-                    state.set_headlines(refreshed.headlines);
+                    // Failing feeds have groups of their own, before the new list comes.
+                    state.regroup();
                     state.status = sanitize::line(&refreshed.summary);
+                    state.dirty = true;
+                    return vec![Effect::LoadHeadlines];
                 }
                 Err(e) => state.status = format!("refresh failed: {}", sanitize::line(&e)),
             }
             state.dirty = true;
             Vec::new()
+        }
+        Msg::MarkSaved { error } => {
+            state.unsaved_marks.pop_front();
+            if let Some(e) = error {
+                state.status = format!("could not save: {}", sanitize::line(&e));
+                state.dirty = true;
+            }
+            Vec::new()
+        }
+        Msg::StoreRebuilt { notice } => {
+            state.status = sanitize::line(&notice);
+            state.dirty = true;
+            if state.refreshing {
+                return Vec::new();
+            }
+            state.refreshing = true;
+            vec![Effect::Refresh]
         }
         Msg::Notice(text) => {
             state.status = sanitize::line(&text);
@@ -314,27 +345,33 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::Terminate => quit(state),
         Msg::HeadlinesLoaded(result) => {
-            // None when a refresh has replaced the list meanwhile: this one is older.
-            if state.loading_rest.take().is_none() {
-                return Vec::new();
-            }
+            let first_page_only = state.loading_rest.take().is_some();
             match result {
                 Ok(mut headlines) => {
-                    // Marks changed meanwhile were changed on the first page only.
-                    let page: HashMap<i64, (bool, bool)> = state
-                        .headlines
-                        .iter()
-                        .map(|h| (h.id, (h.read, h.starred)))
-                        .collect();
+                    // Marks not saved yet when the list was read: the reader's are newer.
+                    let unsaved: HashMap<i64, Vec<Mark>> =
+                        state
+                            .unsaved_marks
+                            .iter()
+                            .fold(HashMap::new(), |mut by_id, (id, mark)| {
+                                by_id.entry(*id).or_default().push(*mark);
+                                by_id
+                            });
                     for h in headlines.iter_mut() {
-                        if let Some(&(read, starred)) = page.get(&h.id) {
-                            (h.read, h.starred) = (read, starred);
+                        for mark in unsaved.get(&h.id).into_iter().flatten() {
+                            match *mark {
+                                Mark::Read(read) => h.read = read,
+                                Mark::Starred(starred) => h.starred = starred,
+                            }
                         }
                     }
                     state.set_headlines(headlines);
                 }
-                Err(e) => {
+                Err(e) if first_page_only => {
                     state.status = format!("could not read every headline: {}", sanitize::line(&e))
+                }
+                Err(e) => {
+                    state.status = format!("could not read the headlines: {}", sanitize::line(&e))
                 }
             }
             state.dirty = true;
@@ -903,16 +940,16 @@ fn open_selected(state: &mut AppState) -> Vec<Effect> {
         state.status = "this headline has no link to open".to_string();
         return Vec::new();
     };
-    let id = h.id;
+    let (id, title, was_read) = (h.id, h.title.clone(), h.read);
+    h.read = true;
     let mut effects = Vec::new();
-    if !h.read {
-        h.read = true;
-        effects.push(Effect::SetRead { id, read: true });
+    if !was_read {
+        effects.push(mark(state, id, Mark::Read(true)));
         if let Some(counts) = state.loading_rest.as_mut() {
             counts.unread = counts.unread.saturating_sub(1);
         }
     }
-    state.open = Some(OpenItem::new(id, url.clone(), h.title.clone()));
+    state.open = Some(OpenItem::new(id, url.clone(), title));
     state.focus = Focus::Article;
     if state.grouping != Grouping::Newest {
         state.regroup();
@@ -948,7 +985,7 @@ fn toggle_read(state: &mut AppState) -> Vec<Effect> {
     if state.grouping != Grouping::Newest {
         state.regroup();
     }
-    vec![Effect::SetRead { id, read }]
+    vec![mark(state, id, Mark::Read(read))]
 }
 
 fn toggle_star(state: &mut AppState) -> Vec<Effect> {
@@ -958,7 +995,16 @@ fn toggle_star(state: &mut AppState) -> Vec<Effect> {
     h.starred = !h.starred;
     let (id, starred) = (h.id, h.starred);
     state.status = if starred { "starred" } else { "unstarred" }.to_string();
-    vec![Effect::SetStarred { id, starred }]
+    vec![mark(state, id, Mark::Starred(starred))]
+}
+
+/// The effect that saves a mark, remembered until the store's worker says it is saved.
+fn mark(state: &mut AppState, id: i64, mark: Mark) -> Effect {
+    state.unsaved_marks.push_back((id, mark));
+    match mark {
+        Mark::Read(read) => Effect::SetRead { id, read },
+        Mark::Starred(starred) => Effect::SetStarred { id, starred },
+    }
 }
 
 /// `o`: the article in the browser; after a count (`3o`), the article's link 3.
@@ -1742,14 +1788,15 @@ mod tests {
         update(
             &mut s,
             Msg::RefreshDone(Ok(Refreshed {
-                headlines: fresh,
                 summary: "5 feeds, 1 new".into(),
                 failures: Vec::new(),
             })),
         );
-        assert_eq!(s.selected_headline().map(|h| h.id), Some(2));
         assert_eq!(s.status, "5 feeds, 1 new");
         assert!(!s.refreshing);
+        update(&mut s, Msg::HeadlinesLoaded(Ok(fresh)));
+        assert_eq!(s.selected_headline().map(|h| h.id), Some(2));
+        assert_eq!(s.headlines.len(), 5);
         update(&mut s, Msg::RefreshDone(Err("database is locked".into())));
         assert_eq!(s.status, "refresh failed: database is locked");
     }
@@ -2006,7 +2053,6 @@ mod tests {
         update(
             &mut s,
             Msg::RefreshDone(Ok(Refreshed {
-                headlines: testdata::headlines(),
                 summary: "1 feeds, 0 new; 1 unreachable".into(),
                 failures: vec![FeedFailure {
                     name: "The Harbour Gazette".into(),
@@ -2024,7 +2070,6 @@ mod tests {
         update(
             &mut s,
             Msg::RefreshDone(Ok(Refreshed {
-                headlines: testdata::headlines(),
                 summary: String::new(),
                 failures: vec![FeedFailure {
                     name: "Wire".into(),
@@ -2274,20 +2319,57 @@ mod tests {
     }
 
     #[test]
-    fn a_list_older_than_a_refresh_is_dropped() {
-        let mut s = first_page();
-        let fresh = vec![testdata::headline(10, "A new headline", false)];
+    fn marks_not_yet_saved_survive_a_list_read_before_them() {
+        let mut s = app();
+        // The second headline: marked read and starred, and a list read by the store before
+        // either was saved comes back.
+        key(&mut s, Action::Down);
+        key(&mut s, Action::ToggleRead);
+        key(&mut s, Action::ToggleStar);
+        assert_eq!(s.unsaved_marks.len(), 2);
+        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+        let second = &s.headlines[1];
+        assert!(
+            second.read && second.starred,
+            "the reader's marks are newer"
+        );
+        // Once both are saved, a list from the store is taken as it is: another process may
+        // have changed them since.
+        update(&mut s, Msg::MarkSaved { error: None });
+        update(&mut s, Msg::MarkSaved { error: None });
+        assert!(s.unsaved_marks.is_empty());
+        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+        let second = &s.headlines[1];
+        assert!(!second.read && !second.starred);
+        assert_eq!(s.selected_headline().map(|h| h.id), Some(second.id));
         update(
             &mut s,
-            Msg::RefreshDone(Ok(Refreshed {
-                headlines: fresh,
-                summary: "5 feeds, 1 new".into(),
-                failures: Vec::new(),
-            })),
+            Msg::MarkSaved {
+                error: Some("disk full".into()),
+            },
         );
-        update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
-        assert_eq!(s.headlines.len(), 1);
-        assert_eq!(s.unread(), 1);
+        assert_eq!(s.status, "could not save: disk full");
+    }
+
+    #[test]
+    fn a_rebuilt_store_is_said_and_refreshed() {
+        let mut s = app();
+        let effects = update(
+            &mut s,
+            Msg::StoreRebuilt {
+                notice: "the database herald.db is damaged".into(),
+            },
+        );
+        assert!(matches!(effects.as_slice(), [Effect::Refresh]));
+        assert!(s.refreshing);
+        assert_eq!(s.status, "the database herald.db is damaged");
+        let again = update(
+            &mut s,
+            Msg::StoreRebuilt {
+                notice: "again".into(),
+            },
+        );
+        assert!(again.is_empty(), "one refresh at a time");
     }
 
     #[test]

@@ -1,0 +1,208 @@
+//! The app's one writer: a thread that owns a store connection, runs its commands in the order
+//! they were given, and watches for what other herald processes commit.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+use super::{FileId, HeadlineQuery, Store, StoreError, is_corrupt};
+use crate::model::Headline;
+
+/// How often the database is asked whether another connection committed something.
+const WATCH_EVERY: Duration = Duration::from_millis(400);
+/// Reloads for other processes' changes are at most this frequent: a refresh elsewhere
+/// commits once per feed.
+const RELOAD_GAP: Duration = Duration::from_millis(1000);
+
+#[derive(Debug)]
+pub enum StoreCommand {
+    SetRead {
+        id: i64,
+        read: bool,
+    },
+    SetStarred {
+        id: i64,
+        starred: bool,
+    },
+    /// Read the whole list of headlines.
+    LoadHeadlines,
+    /// Check every page of the file, rebuilding it when it is damaged.
+    Check,
+    /// A query elsewhere found the file `broken` damaged: rebuild it (unless that was done).
+    Repair {
+        broken: Option<FileId>,
+        why: String,
+    },
+    /// End the thread, once what was sent before is done.
+    Finish,
+}
+
+#[derive(Debug)]
+pub enum StoreEvent {
+    /// One mark command done, in the order given; `error` when it could not be saved.
+    Saved { error: Option<String> },
+    /// The list of headlines as the store has it now, with every command before it applied:
+    /// asked for, or because another process changed the store.
+    Headlines(Result<Vec<Headline>, String>),
+    /// The database was damaged and has been rebuilt (empty but for salvaged marks).
+    Rebuilt { notice: String },
+}
+
+/// The sending end; the thread ends when it is dropped or finished.
+pub struct StoreWorker {
+    tx: Sender<StoreCommand>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl StoreWorker {
+    /// Starts the thread on `store`. `subscribed` names the feeds whose headlines are listed;
+    /// `events` is called on the worker's thread.
+    pub fn start(
+        store: Store,
+        data_dir: PathBuf,
+        subscribed: Vec<String>,
+        events: impl Fn(StoreEvent) + Send + 'static,
+    ) -> std::io::Result<StoreWorker> {
+        let (tx, rx) = channel();
+        let mut worker = Worker {
+            store,
+            data_dir,
+            subscribed,
+            events: Box::new(events),
+            seen_version: None,
+            last_reload: None,
+        };
+        let thread = std::thread::Builder::new()
+            .name("herald-store".to_string())
+            .spawn(move || worker.run(rx))?;
+        Ok(StoreWorker { tx, thread })
+    }
+
+    pub fn send(&self, command: StoreCommand) {
+        // The thread only ends with the app.
+        let _ = self.tx.send(command);
+    }
+
+    /// A handle that sends commands from elsewhere.
+    pub fn sender(&self) -> Sender<StoreCommand> {
+        self.tx.clone()
+    }
+
+    /// Runs what was sent and ends the thread: marks made just before quitting are saved.
+    pub fn finish(self) {
+        let _ = self.tx.send(StoreCommand::Finish);
+        if self.thread.join().is_err() {
+            log::error!("store: the worker thread panicked");
+        }
+    }
+}
+
+struct Worker {
+    store: Store,
+    data_dir: PathBuf,
+    subscribed: Vec<String>,
+    events: Box<dyn Fn(StoreEvent) + Send>,
+    /// The store's data version when the list was last read.
+    seen_version: Option<i64>,
+    last_reload: Option<Instant>,
+}
+
+impl Worker {
+    fn run(&mut self, rx: Receiver<StoreCommand>) {
+        self.seen_version = self.store.data_version().ok();
+        loop {
+            match rx.recv_timeout(WATCH_EVERY) {
+                Ok(StoreCommand::Finish) => return,
+                Ok(command) => self.handle(command),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            self.watch();
+        }
+    }
+
+    fn handle(&mut self, command: StoreCommand) {
+        match command {
+            StoreCommand::SetRead { id, read } => {
+                let result = self.store.set_read(id, read);
+                self.saved(result);
+            }
+            StoreCommand::SetStarred { id, starred } => {
+                let result = self.store.set_starred(id, starred);
+                self.saved(result);
+            }
+            StoreCommand::LoadHeadlines => self.reload(),
+            StoreCommand::Check => {
+                if let Err(e) = self.store.check() {
+                    self.repair(&e);
+                }
+            }
+            StoreCommand::Repair { broken, why } => {
+                if broken.is_none() || broken == self.store.file_id() {
+                    self.repair(&StoreError::Corrupt(why));
+                }
+            }
+            StoreCommand::Finish => {}
+        }
+    }
+
+    fn saved(&mut self, result: Result<(), StoreError>) {
+        let error = match result {
+            Ok(()) => None,
+            Err(e) => {
+                log::warn!("store: {e}");
+                let error = Some(e.to_string());
+                if is_corrupt(&e) {
+                    self.repair(&e);
+                }
+                error
+            }
+        };
+        (self.events)(StoreEvent::Saved { error });
+    }
+
+    /// Another connection committed since the list was read: read it again.
+    fn watch(&mut self) {
+        if self.last_reload.is_some_and(|at| at.elapsed() < RELOAD_GAP) {
+            return;
+        }
+        match self.store.data_version() {
+            Ok(version) if Some(version) != self.seen_version => self.reload(),
+            Ok(_) => {}
+            Err(e) if is_corrupt(&e) => self.repair(&e),
+            Err(e) => log::warn!("store: {e}"),
+        }
+    }
+
+    fn reload(&mut self) {
+        // Read first: a change committed while reading is seen at the next look.
+        self.seen_version = self.store.data_version().ok();
+        self.last_reload = Some(Instant::now());
+        let list = self
+            .store
+            .headlines(&self.subscribed, &HeadlineQuery::default());
+        if let Err(e) = &list
+            && is_corrupt(e)
+        {
+            self.repair(e);
+            return;
+        }
+        (self.events)(StoreEvent::Headlines(list.map_err(|e| e.to_string())));
+    }
+
+    fn repair(&mut self, why: &StoreError) {
+        match Store::rebuild(&self.data_dir, self.store.file_id(), why) {
+            Ok((store, notice)) => {
+                self.store = store;
+                (self.events)(StoreEvent::Rebuilt { notice });
+                self.reload();
+            }
+            Err(e) => {
+                log::error!("store: could not rebuild the database: {e}");
+                (self.events)(StoreEvent::Headlines(Err(format!(
+                    "the database is damaged and could not be rebuilt: {e}"
+                ))));
+            }
+        }
+    }
+}
