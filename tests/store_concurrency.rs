@@ -178,7 +178,11 @@ fn a_long_refresh_keeps_nobody_waiting() {
     let started = Instant::now();
     let out = herald(&dir, &["headlines", "--count"]);
     let took = started.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stdout(&out).trim(), "1501");
     assert!(still_running(&mut refresh), "counted during the refresh");
     eprintln!("headlines --count during the refresh: {took:?}");
@@ -197,10 +201,17 @@ fn a_long_refresh_keeps_nobody_waiting() {
     second.wait_for("Headlines (");
     second.press("qq");
     assert!(second.wait_exit().success());
-    assert!(still_running(&mut refresh), "all of that during the refresh");
+    assert!(
+        still_running(&mut refresh),
+        "all of that during the refresh"
+    );
 
     let out = refresh.wait_with_output().expect("refresh");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     app.press("q");
     assert!(app.wait_exit().success());
     let json = stdout(&herald(&dir, &["headlines", "--json", "--limit", "3"]));
@@ -375,7 +386,9 @@ fn moved_aside(dir: &Path) -> bool {
         .any(|e| {
             let name = e.file_name();
             let name = name.to_string_lossy();
-            name.starts_with("herald.db.broken-") && !name.ends_with("-wal") && !name.ends_with("-shm")
+            name.starts_with("herald.db.broken-")
+                && !name.ends_with("-wal")
+                && !name.ends_with("-shm")
         })
 }
 
@@ -398,14 +411,29 @@ fn damaged_pages_are_moved_aside_and_the_marks_that_read_come_back() {
     let out = herald(&dir, &["headlines", "--count"]);
     let notice = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{notice}");
-    assert!(notice.contains("is damaged") && notice.contains("moved to"), "{notice}");
+    assert!(
+        notice.contains("is damaged") && notice.contains("moved to"),
+        "{notice}"
+    );
     assert_eq!(stdout(&out).trim(), "0", "a new, empty database");
     assert!(moved_aside(&dir));
     let kept = kept(&notice);
-    assert!(kept > 0 && kept <= marked, "kept {kept} of {marked}: {notice}");
+    eprintln!("marks kept: {kept} of {marked}");
+    assert!(
+        kept > 0 && kept <= marked,
+        "kept {kept} of {marked}: {notice}"
+    );
     refreshed(&herald(&dir, &["refresh"]));
-    assert_eq!(count(&dir, "1"), 1000, "the refresh brings the headlines back");
-    assert_eq!(count(&dir, "read OR starred"), kept, "the kept marks given back");
+    assert_eq!(
+        count(&dir, "1"),
+        1000,
+        "the refresh brings the headlines back"
+    );
+    assert_eq!(
+        count(&dir, "read OR starred"),
+        kept,
+        "the kept marks given back"
+    );
     assert_eq!(integrity(&dir), "ok");
 }
 
@@ -416,7 +444,10 @@ fn a_damaged_header_is_moved_aside_and_the_command_succeeds() {
     damage(&dir, 0, 100);
     let out = herald(&dir, &["refresh"]);
     let notice = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(notice.contains("is damaged") && notice.contains("moved to"), "{notice}");
+    assert!(
+        notice.contains("is damaged") && notice.contains("moved to"),
+        "{notice}"
+    );
     assert_eq!(new_items(&refreshed(&out)), 250);
     assert!(moved_aside(&dir));
     assert_eq!(count(&dir, "1"), 250);

@@ -11,6 +11,7 @@ use crate::model::{Headline, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
+mod pages;
 mod repair;
 pub mod worker;
 

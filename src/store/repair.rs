@@ -2,11 +2,13 @@
 //! and starred marks that still read carried over, to be given back as the refresh brings
 //! their items again.
 
+use std::collections::HashMap;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags, params};
 
+use super::pages::{self, Value};
 use super::{BUSY_TIMEOUT, Store, StoreError, db_path};
 
 /// Rows of the damaged file read at once; a range that fails is split until the bad rows are
@@ -117,55 +119,103 @@ pub(super) fn give_back_marks(
     Ok(())
 }
 
+/// A salvaged mark: the feed's subscribed URL and the item's key, read and starred.
+type SalvagedMark = (String, String, bool, bool);
+
 /// Reads what marks it can from the damaged file at `aside` into `store`; returns how many.
 fn salvage_marks(aside: &Path, store: &mut Store) -> usize {
-    let Ok(old) = Connection::open_with_flags(
+    let mut feeds: HashMap<i64, String> = HashMap::new();
+    let mut items: Vec<(i64, String, bool, bool)> = Vec::new();
+    let mut marks: Vec<SalvagedMark> = Vec::new();
+    if let Ok(old) = Connection::open_with_flags(
         aside,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    ) else {
-        return 0;
-    };
-    let _ = old.busy_timeout(BUSY_TIMEOUT);
-    let feeds: std::collections::HashMap<i64, String> = read_by_rowid(
-        &old,
-        "feeds",
-        "SELECT id, url FROM feeds WHERE id BETWEEN ?1 AND ?2",
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )
-    .into_iter()
-    .collect();
-    let mut marks: Vec<(String, String, bool, bool)> = read_by_rowid(
-        &old,
-        "items",
-        "SELECT feed_id, key, read, starred FROM items
-         WHERE id BETWEEN ?1 AND ?2 AND (read OR starred)",
-        |r| Ok((r.get::<_, i64>(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    )
-    .into_iter()
-    .filter_map(|(feed, key, read, starred)| Some((feeds.get(&feed)?.clone(), key, read, starred)))
-    .collect();
-    // Marks an earlier repair saved that no refresh has given back yet.
-    marks.extend(read_by_rowid(
-        &old,
-        "salvaged_marks",
-        "SELECT feed_url, key, read, starred FROM salvaged_marks WHERE rowid BETWEEN ?1 AND ?2",
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-    ));
+    ) {
+        let _ = old.busy_timeout(BUSY_TIMEOUT);
+        // The journal's pages into the file, for the page scan below.
+        let _ = old.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        feeds.extend(read_by_rowid(
+            &old,
+            "feeds",
+            "SELECT id, url FROM feeds WHERE id BETWEEN ?1 AND ?2",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        ));
+        items = read_by_rowid(
+            &old,
+            "items",
+            "SELECT feed_id, key, read, starred FROM items
+             WHERE id BETWEEN ?1 AND ?2 AND (read OR starred)",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        );
+        // Marks an earlier repair saved that no refresh has given back yet.
+        marks = read_by_rowid(
+            &old,
+            "salvaged_marks",
+            "SELECT feed_url, key, read, starred FROM salvaged_marks WHERE rowid BETWEEN ?1 AND ?2",
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        );
+    }
+    // Rows the b-trees no longer reach, straight from the pages.
+    let scanned = pages::table_rows(aside);
+    for (rowid, values) in &scanned {
+        match values.as_slice() {
+            [
+                Value::Null,
+                Value::Text(url),
+                ..,
+                Value::Int(_) | Value::Null,
+            ] if values.len() == 8 => {
+                feeds.entry(*rowid).or_insert_with(|| url.clone());
+            }
+            [
+                Value::Text(url),
+                Value::Text(key),
+                Value::Int(read),
+                Value::Int(starred),
+            ] => {
+                marks.push((url.clone(), key.clone(), *read != 0, *starred != 0));
+            }
+            _ => {}
+        }
+    }
+    items.extend(
+        scanned
+            .into_iter()
+            .filter_map(|(_, values)| match values.get(..16)? {
+                [
+                    Value::Null,
+                    Value::Int(feed),
+                    Value::Text(key),
+                    ..,
+                    Value::Int(read),
+                    Value::Int(starred),
+                ] if *read != 0 || *starred != 0 => {
+                    Some((*feed, key.clone(), *read != 0, *starred != 0))
+                }
+                _ => None,
+            }),
+    );
+    // One mark an item: set if any copy of it has it set.
+    let mut by_item: HashMap<(String, String), (bool, bool)> = HashMap::new();
+    let items = items.into_iter().filter_map(|(feed, key, read, starred)| {
+        Some((feeds.get(&feed)?.clone(), key, read, starred))
+    });
+    for (feed_url, key, read, starred) in items.chain(marks) {
+        let mark = by_item.entry((feed_url, key)).or_default();
+        *mark = (mark.0 || read, mark.1 || starred);
+    }
     let saved = (|| -> Result<usize, rusqlite::Error> {
         let tx = store.conn.transaction()?;
-        let mut n = 0;
         {
             let mut insert = tx.prepare(
-                "INSERT INTO salvaged_marks (feed_url, key, read, starred) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (feed_url, key) DO UPDATE SET read = read OR excluded.read,
-                    starred = starred OR excluded.starred",
+                "INSERT INTO salvaged_marks (feed_url, key, read, starred) VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for (feed_url, key, read, starred) in &marks {
-                n += insert.execute(params![feed_url, key, read, starred])?;
+            for ((feed_url, key), (read, starred)) in &by_item {
+                insert.execute(params![feed_url, key, read, starred])?;
             }
         }
         tx.commit()?;
-        Ok(n)
+        Ok(by_item.len())
     })();
     saved.unwrap_or_else(|e| {
         log::warn!("store: the salvaged marks could not be saved: {e}");
