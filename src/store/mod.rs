@@ -124,6 +124,10 @@ pub struct HeadlineQuery {
     pub limit: Option<usize>,
 }
 
+/// See [`Store::list_fingerprint`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListFingerprint([f64; 4]);
+
 /// The size of a list of headlines, counted by the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct HeadlineCounts {
@@ -212,6 +216,28 @@ impl Store {
         Ok(self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
+    }
+
+    /// A summary of what the list of headlines shows (which items there are, their marks,
+    /// the feeds' names), so that a commit elsewhere that changed none of it (an article
+    /// saved for offline reading, say) does not make the app read the whole list again.
+    pub fn list_fingerprint(&self) -> Result<ListFingerprint, StoreError> {
+        // Marks weighted by a hash of the id: two changes cancel out only by accident.
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM items), (SELECT COALESCE(MAX(id), 0) FROM items),
+                    (SELECT TOTAL(read * ((id * 2654435761) % 4294967291)
+                                  + starred * ((id * 40503) % 65521)) FROM items),
+                    (SELECT TOTAL(LENGTH(title)) + COUNT(*) FROM feeds)",
+            [],
+            |r| {
+                Ok(ListFingerprint([
+                    r.get::<_, i64>(0)? as f64,
+                    r.get::<_, i64>(1)? as f64,
+                    r.get(2)?,
+                    r.get(3)?,
+                ]))
+            },
+        )?)
     }
 
     /// SQLite's quick check of every page: an error when the file is damaged.
@@ -663,6 +689,39 @@ mod tests {
         assert!(a.iter().all(|h| Arc::ptr_eq(&h.feed, &a[0].feed)));
         assert!(a.iter().all(|h| Arc::ptr_eq(&h.feed_url, &a[0].feed_url)));
         assert_eq!(&*b[0].feed_url, "https://feed1.example/rss");
+    }
+
+    #[test]
+    fn the_lists_fingerprint_changes_with_marks_and_items_only() {
+        let (mut store, urls) = store(3);
+        let ids: Vec<i64> = store
+            .headlines(&urls, &HeadlineQuery::default())
+            .expect("all")
+            .iter()
+            .map(|h| h.id)
+            .collect();
+        let before = store.list_fingerprint().expect("fingerprint");
+        store
+            .put_cached(CacheKind::Article, "https://feed0.example/0", "{}")
+            .expect("cache");
+        assert_eq!(store.list_fingerprint().expect("fingerprint"), before);
+        store.set_read(ids[0], true).expect("read");
+        let one = store.list_fingerprint().expect("fingerprint");
+        assert_ne!(one, before);
+        store.set_read(ids[0], false).expect("unread");
+        store.set_starred(ids[1], true).expect("star");
+        assert_ne!(store.list_fingerprint().expect("fingerprint"), before);
+        store.set_starred(ids[1], false).expect("unstar");
+        assert_eq!(store.list_fingerprint().expect("fingerprint"), before);
+        let feeds = store.sync_feeds(&urls).expect("feeds");
+        let update = FeedUpdate::Fresh {
+            feed_url: None,
+            title: None,
+            validators: Validators::default(),
+            items: vec![item(0, 99)],
+        };
+        store.write_feed(feeds[0].id, &update).expect("write");
+        assert_ne!(store.list_fingerprint().expect("fingerprint"), before);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use super::{FileId, HeadlineQuery, Store, StoreError, is_corrupt};
+use super::{FileId, HeadlineQuery, ListFingerprint, Store, StoreError, is_corrupt};
 use crate::model::Headline;
 
 /// How often the database is asked whether another connection committed something.
@@ -70,6 +70,7 @@ impl StoreWorker {
             subscribed,
             events: Box::new(events),
             seen_version: None,
+            seen_list: None,
             last_reload: None,
         };
         let thread = std::thread::Builder::new()
@@ -102,8 +103,9 @@ struct Worker {
     data_dir: PathBuf,
     subscribed: Vec<String>,
     events: Box<dyn Fn(StoreEvent) + Send>,
-    /// The store's data version when the list was last read.
+    /// The store's data version, and what the list showed, when it was last read.
     seen_version: Option<i64>,
+    seen_list: Option<ListFingerprint>,
     last_reload: Option<Instant>,
 }
 
@@ -166,17 +168,25 @@ impl Worker {
         if self.last_reload.is_some_and(|at| at.elapsed() < RELOAD_GAP) {
             return;
         }
-        match self.store.data_version() {
-            Ok(version) if Some(version) != self.seen_version => self.reload(),
-            Ok(_) => {}
+        let changed = self.store.data_version().and_then(|version| {
+            if Some(version) == self.seen_version {
+                return Ok(false);
+            }
+            self.seen_version = Some(version);
+            Ok(Some(self.store.list_fingerprint()?) != self.seen_list)
+        });
+        match changed {
+            Ok(true) => self.reload(),
+            Ok(false) => {}
             Err(e) if is_corrupt(&e) => self.repair(&e),
             Err(e) => log::warn!("store: {e}"),
         }
     }
 
     fn reload(&mut self) {
-        // Read first: a change committed while reading is seen at the next look.
+        // Before reading: a change committed while reading is seen at the next look.
         self.seen_version = self.store.data_version().ok();
+        self.seen_list = self.store.list_fingerprint().ok();
         self.last_reload = Some(Instant::now());
         let list = self
             .store
