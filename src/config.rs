@@ -28,7 +28,9 @@ impl FeedConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RefreshConfig {
-    /// Feeds fetched at once, over all hosts.
+    /// Feeds fetched at once, over all hosts. Only this machine feels it (sockets, memory):
+    /// servers feel `per_host`, so it is high enough that a reader's feeds on many hosts are
+    /// fetched in one wave.
     pub concurrency: usize,
     /// Feeds fetched at once from one host.
     pub per_host: usize,
@@ -37,7 +39,7 @@ pub struct RefreshConfig {
 impl Default for RefreshConfig {
     fn default() -> Self {
         RefreshConfig {
-            concurrency: 32,
+            concurrency: 128,
             per_host: 4,
         }
     }
@@ -236,7 +238,7 @@ mod tests {
         .expect("valid config");
         assert_eq!(c.feeds.len(), 1);
         assert_eq!(c.refresh.per_host, 2);
-        assert_eq!(c.refresh.concurrency, 32);
+        assert_eq!(c.refresh.concurrency, 128);
         assert_eq!(c.network.timeout_secs, 30.0);
     }
 
