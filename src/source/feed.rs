@@ -1,8 +1,9 @@
 //! RSS 0.9x/1.0/2.0, Atom and JSON Feed, parsed by feed-rs into sanitized items.
 
-use feed_rs::model::LinkTarget;
+use feed_rs::model::{FeedType, LinkTarget};
 use url::Url;
 
+use super::json_feed;
 use crate::net::decode_text;
 use crate::sanitize;
 
@@ -44,7 +45,8 @@ pub enum FeedError {
 
 /// True when `body` starts like an XML or JSON feed rather than an HTML page.
 pub fn looks_like_feed(body: &[u8]) -> bool {
-    let head = String::from_utf8_lossy(&body[..body.len().min(1024)]).to_ascii_lowercase();
+    // Decoded, so a UTF-16 or UTF-32 feed is recognised too; whole code units of either.
+    let head = decode_text(&body[..body.len().min(1024)], None).to_ascii_lowercase();
     let head = head.trim_start_matches('\u{feff}').trim_start();
     if head.starts_with('{') {
         return head.contains("jsonfeed.org");
@@ -73,25 +75,32 @@ pub fn parse(body: &[u8], content_type: Option<&str>, base: &Url) -> Result<Pars
         .as_ref()
         .map(|t| sanitize::line(&html_to_text(&t.content)))
         .filter(|t| !t.is_empty());
+    let json = feed.feed_type == FeedType::JSON;
     let items = feed
         .entries
         .into_iter()
-        .map(|e| item_from_entry(e, base))
+        .map(|e| item_from_entry(e, base, json))
         .collect();
     Ok(ParsedFeed { title, items })
 }
 
-/// The feed-rs model of a document, decoded herald's way and shielded from parser panics; `None`
-/// for an RSS document with nothing in it (valid, and empty, though feed-rs rejects it).
+/// The feed-rs model of a document, decoded herald's way (a JSON Feed also made lenient first) and shielded from parser panics; `None` for an RSS document with nothing in it
+/// (valid, and empty, though feed-rs rejects it).
 pub fn parse_raw(
     body: &[u8],
     content_type: Option<&str>,
     base: &Url,
 ) -> Result<Option<feed_rs::model::Feed>, FeedError> {
-    let utf8 = to_utf8_xml(body, content_type);
-    if is_empty_rss(&utf8) {
-        return Ok(None);
-    }
+    let text = decode_text(body, content_type);
+    let utf8 = if is_json(&text) {
+        json_feed::conform(&text).unwrap_or(text).into_bytes()
+    } else {
+        let xml = normalize_root(strip_declaration(&text));
+        if is_empty_rss(&xml) {
+            return Ok(None);
+        }
+        xml.into_bytes()
+    };
     let parser = feed_rs::parser::Builder::new()
         .base_uri(Some(base.as_str()))
         .id_generator(|links, title, _| {
@@ -114,10 +123,10 @@ pub fn parse_raw(
     .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))
 }
 
-/// feed-rs trusts the XML declaration alone; herald's order is BOM, header, declaration,
-/// detection. So decode here and hand feed-rs UTF-8 without a declaration.
-fn to_utf8_xml(body: &[u8], content_type: Option<&str>) -> Vec<u8> {
-    normalize_root(strip_declaration(&decode_text(body, content_type))).into_bytes()
+fn is_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
 }
 
 /// Old RSS dialects feed-rs does not dispatch on: `<rss>` without a version or of 0.93/0.94
@@ -159,10 +168,7 @@ fn normalize_root(mut xml: String) -> String {
     xml
 }
 
-fn is_empty_rss(xml: &[u8]) -> bool {
-    let Ok(xml) = std::str::from_utf8(xml) else {
-        return false;
-    };
+fn is_empty_rss(xml: &str) -> bool {
     find_root(xml).is_some_and(|i| xml[i..].starts_with("<rss")) && !xml.contains("<channel")
 }
 
@@ -211,17 +217,19 @@ fn strip_declaration(s: &str) -> String {
     out
 }
 
-fn item_from_entry(e: feed_rs::model::Entry, base: &Url) -> FeedItem {
+/// `json`: the entry is a JSON Feed item, whose attachments feed-rs gives as links with a type
+/// (and no rel); they are its enclosures, never its link.
+fn item_from_entry(e: feed_rs::model::Entry, base: &Url, json: bool) -> FeedItem {
     let resolve = |href: &str| -> String {
         base.join(href.trim())
             .map(|u| u.to_string())
             .unwrap_or_else(|_| href.trim().to_string())
     };
-    let link = e
-        .links
-        .iter()
+    let is_attachment = |l: &&feed_rs::model::Link| json && l.media_type.is_some();
+    let page_links = || e.links.iter().filter(|l| !is_attachment(l));
+    let link = page_links()
         .find(|l| l.target.is_none() && matches!(l.rel.as_deref(), None | Some("alternate")))
-        .or_else(|| e.links.iter().find(|l| l.target.is_none()))
+        .or_else(|| page_links().find(|l| l.target.is_none()))
         .map(|l| resolve(&l.href));
     let target_link = |t: LinkTarget| {
         e.links
@@ -240,11 +248,11 @@ fn item_from_entry(e: feed_rs::model::Entry, base: &Url) -> FeedItem {
             Some((url, c.content_type.as_ref().map(|t| t.to_string())))
         })
         .collect();
-    // Atom enclosures arrive as links.
+    // Atom enclosures and JSON Feed attachments arrive as links.
     enclosures.extend(
         e.links
             .iter()
-            .filter(|l| l.rel.as_deref() == Some("enclosure"))
+            .filter(|l| l.rel.as_deref() == Some("enclosure") || is_attachment(l))
             .map(|l| (resolve(&l.href), l.media_type.clone())),
     );
     let title = e
@@ -355,6 +363,107 @@ mod tests {
         let f = parse(xml.as_bytes(), None, &base()).expect("parses");
         assert_eq!(f.items[0].title, "ab");
         assert_eq!(f.title.as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn json_feeds_as_published_parse() {
+        let json = r#"{"version": "http://jsonfeed.org/version/1", "title": "J",
+            "author": {"name": "Feed Author"},
+            "items": [
+              {"id": 1, "url": "/one", "title": "One", "tags": "news",
+               "attachments": [{"url": "/one.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 10}]},
+              {"id": "2", "url": "/two", "title": "Two", "authors": [{"name": "Bo"}]},
+              {"id": "3", "title": "Three", "author": "Cy",
+               "attachments": {"url": "/three.mp3"}}
+            ]}"#;
+        let f = parse(json.as_bytes(), None, &base()).expect("parses");
+        assert_eq!(f.title.as_deref(), Some("J"));
+        assert_eq!(f.items.len(), 3);
+        let [one, two, three] = &f.items[..] else {
+            unreachable!("three items")
+        };
+        assert_eq!(one.key, "1");
+        assert_eq!(one.link.as_deref(), Some("http://example.org/one"));
+        assert_eq!(one.author.as_deref(), Some("Feed Author"));
+        assert_eq!(
+            one.enclosures,
+            vec![(
+                "http://example.org/one.mp3".to_string(),
+                Some("audio/mpeg".to_string())
+            )]
+        );
+        assert!(one.narration.is_some());
+        assert_eq!(two.author.as_deref(), Some("Bo"));
+        assert_eq!(three.author.as_deref(), Some("Cy"));
+        // An attachment is never the item's link, and without a type its extension says audio.
+        assert_eq!(three.link, None);
+        assert!(three.narration.is_some());
+
+        for version in [
+            "https://jsonfeed.org/version/1/",
+            "http://jsonfeed.org/version/1.1",
+            "https://jsonfeed.org/version/1.1/",
+        ] {
+            let json = format!(r#"{{"version":"{version}","title":"V","items":[{{"id":"a"}}]}}"#);
+            let f = parse(json.as_bytes(), None, &base()).expect(version);
+            assert_eq!(f.items.len(), 1, "{version}");
+        }
+        let unknown = r#"{"version":"https://jsonfeed.org/version/2","title":"V","items":[]}"#;
+        assert!(parse(unknown.as_bytes(), None, &base()).is_err());
+    }
+
+    /// `text` in UTF-16 or UTF-32, with its byte order mark.
+    fn encode(text: &str, unit: usize, little: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut push = |u: u32| match (unit, little) {
+            (2, true) => out.extend((u as u16).to_le_bytes()),
+            (2, false) => out.extend((u as u16).to_be_bytes()),
+            (_, true) => out.extend(u.to_le_bytes()),
+            (_, false) => out.extend(u.to_be_bytes()),
+        };
+        push(0xfeff);
+        for c in text.chars() {
+            if unit == 2 {
+                let mut buf = [0; 2];
+                c.encode_utf16(&mut buf)
+                    .iter()
+                    .for_each(|&u| push(u32::from(u)));
+            } else {
+                push(c as u32);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn utf16_and_utf32_feeds_with_a_bom_parse() {
+        let rss = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss version=\"2.0\"><channel><title>Café 🎧</title><item><title>Ünïcode</title></item><item><title>b</title></item></channel></rss>";
+        let atom = "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>Café 🎧</title><entry><id>a</id><title>Ünïcode</title></entry><entry><id>b</id><title>b</title></entry></feed>";
+        let json = r#"{"version":"https://jsonfeed.org/version/1.1","title":"Café 🎧","items":[{"id":"a","title":"Ünïcode"},{"id":"b","title":"b"}]}"#;
+        for doc in [rss, atom, json] {
+            for (unit, little) in [(2, true), (2, false), (4, true), (4, false)] {
+                let body = encode(doc, unit, little);
+                let what = format!(
+                    "{} in UTF-{} {}",
+                    &doc[..5],
+                    unit * 8,
+                    if little { "LE" } else { "BE" }
+                );
+                assert!(looks_like_feed(&body), "{what}");
+                let f = parse(&body, None, &base()).expect(&what);
+                assert_eq!(f.title.as_deref(), Some("Café 🎧"), "{what}");
+                assert_eq!(f.items.len(), 2, "{what}");
+                assert_eq!(f.items[0].title, "Ünïcode", "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn markup_inside_a_json_feed_is_not_taken_for_its_root() {
+        // An item whose HTML starts like an empty RSS document must not empty the feed.
+        let json = r#"{"version":"https://jsonfeed.org/version/1","title":"J","items":[{"id":"a","content_html":"<rss>"}]}"#;
+        let f = parse(json.as_bytes(), None, &base()).expect("parses");
+        assert_eq!(f.items.len(), 1);
     }
 
     #[test]
