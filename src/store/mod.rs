@@ -11,6 +11,8 @@ use crate::model::{Headline, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
+mod retention;
+
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -51,6 +53,11 @@ CREATE TABLE comments (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTE
     r#"
 -- The length of a recording, by its URL, learned before it is played.
 CREATE TABLE recordings (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+"#,
+    r#"
+-- When a fetch of its feed last listed the item (unix seconds): retention keeps what the feed
+-- still lists (see retention.rs).
+ALTER TABLE items ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
@@ -452,9 +459,9 @@ impl RefreshWriter<'_> {
                 // An item seen before keeps its flags and first-seen time; its text may have changed.
                 let mut upsert = tx.prepare_cached(
                     "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
-                        content, comments_url, comments_feed, audio_url, audio_type)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13)
-                     ON CONFLICT (feed_id, key) DO UPDATE SET link = excluded.link,
+                        content, comments_url, comments_feed, audio_url, audio_type, seen_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                     ON CONFLICT (feed_id, key) DO UPDATE SET seen_at = ?14, link = excluded.link,
                         title = excluded.title, author = excluded.author, published = excluded.published,
                         summary = excluded.summary, content = excluded.content,
                         comments_url = excluded.comments_url, comments_feed = excluded.comments_feed,
