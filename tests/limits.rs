@@ -86,7 +86,12 @@ fn cache_bytes(cache: &Path) -> u64 {
 
 fn speech_dirs(cache: &Path) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(cache.join("speech"))
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
@@ -108,6 +113,7 @@ fn wait_within_limit(cache: &Path, after: &str) {
 /// The rows holding half-block cells drawn in two colours: a picture.
 fn picture_rows(screen: &vt100::Screen) -> usize {
     let (rows, cols) = screen.size();
+    let (rows, cols) = (u16::from(rows), u16::from(cols));
     (0..rows)
         .filter(|&row| {
             (0..cols).any(|col| {
@@ -125,7 +131,10 @@ fn have_espeak() -> bool {
     if herald::narration::tts::find_program("espeak-ng").is_some() {
         return true;
     }
-    assert!(!in_ci(), "espeak-ng is required in CI (apt-get install espeak-ng)");
+    assert!(
+        !in_ci(),
+        "espeak-ng is required in CI (apt-get install espeak-ng)"
+    );
     eprintln!("note: espeak-ng is not installed; skipping");
     false
 }
@@ -141,10 +150,17 @@ fn narrating_and_viewing_pictures_of_20_articles_stays_within_max_mb_keeping_the
     let base_in = base.clone();
     let server = TestServer::start(move |path, _| {
         let base = base_in.get().map_or("", String::as_str);
-        let ok = |kind: &str, body: Vec<u8>| (200, vec![("Content-Type".into(), kind.into())], body);
+        let ok =
+            |kind: &str, body: Vec<u8>| (200, vec![("Content-Type".into(), kind.into())], body);
         if path == "/feed.xml" {
             let items: Vec<_> = (1..=ARTICLES)
-                .map(|n| (format!("{n:02}"), format!("Story {n:02}"), rfc2822_days_ago(0, -60 + n as i64)))
+                .map(|n| {
+                    (
+                        format!("{n:02}"),
+                        format!("Story {n:02}"),
+                        rfc2822_days_ago(0, -60 + n as i64),
+                    )
+                })
                 .collect();
             return ok("application/rss+xml", feed_xml(base, &items).into_bytes());
         }
@@ -177,7 +193,16 @@ fn narrating_and_viewing_pictures_of_20_articles_stays_within_max_mb_keeping_the
     for n in 1..=ARTICLES {
         let before = speech_dirs(&cache);
         let url = server.url(&format!("/article/{n:02}"));
-        let out = herald(&dir, &["listen", "--tts", "--out", wav.to_str().expect("utf-8"), &url]);
+        let out = herald(
+            &dir,
+            &[
+                "listen",
+                "--tts",
+                "--out",
+                wav.to_str().expect("utf-8"),
+                &url,
+            ],
+        );
         assert!(
             out.status.success(),
             "listen {n}: {}{}",
@@ -221,7 +246,8 @@ fn narrating_and_viewing_pictures_of_20_articles_stays_within_max_mb_keeping_the
         pty.wait_until(&format!("article {n} with its picture"), |s| {
             screen_text(s).contains(&text) && picture_rows(s) > 0
         });
-        let image = herald::tui::images::cache_path(&cache, &server.url(&format!("/img/{n:02}.png")));
+        let image =
+            herald::tui::images::cache_path(&cache, &server.url(&format!("/img/{n:02}.png")));
         assert!(image.exists(), "picture {n} is not in the cache");
         viewed.push(image.clone());
         wait_within_limit(&cache, &format!("picture {n}"));
@@ -260,7 +286,10 @@ fn narrating_and_viewing_pictures_of_20_articles_stays_within_max_mb_keeping_the
     assert_eq!(report["caches"].as_u64(), Some(total), "{report}");
     assert_eq!(report["limit"].as_u64(), Some(LIMIT), "{report}");
     assert_eq!(report["speech"].as_u64(), Some(0), "{report}");
-    assert!(report["database"].as_u64().is_some_and(|b| b > 0), "{report}");
+    assert!(
+        report["database"].as_u64().is_some_and(|b| b > 0),
+        "{report}"
+    );
     let text = stdout(&herald(&dir, &["cache"]));
     assert!(text.contains("of 5.0 MB ([cache] max_mb)"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
@@ -323,7 +352,10 @@ fn a_feed_taken_out_of_the_config_loses_its_items_at_the_next_refresh() {
         db.execute("UPDATE items SET starred = 1 WHERE title = 'Story b2'", [])
             .expect("star");
         assert_eq!(
-            count(&db, &format!("SELECT COUNT(*) FROM articles WHERE url = '{b1}'")),
+            count(
+                &db,
+                &format!("SELECT COUNT(*) FROM articles WHERE url = '{b1}'")
+            ),
             1
         );
     }
@@ -337,9 +369,18 @@ fn a_feed_taken_out_of_the_config_loses_its_items_at_the_next_refresh() {
     );
     let db = database(&dir);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM items"), 3);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM items WHERE title LIKE 'Story b%'"), 0);
     assert_eq!(
-        count(&db, &format!("SELECT COUNT(*) FROM feeds WHERE url = '{b}'")),
+        count(
+            &db,
+            "SELECT COUNT(*) FROM items WHERE title LIKE 'Story b%'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &db,
+            &format!("SELECT COUNT(*) FROM feeds WHERE url = '{b}'")
+        ),
         0
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM articles"), 0);
@@ -372,7 +413,13 @@ fn starred_and_unread_items_survive_keep_days_1_and_old_read_ones_go() {
         _ => (404, Vec::new(), Vec::new()),
     });
     base.set(server.url("")).expect("set once");
-    let item = |guid: &str, days: i64| (guid.to_string(), guid.to_string(), rfc2822_days_ago(days, 0));
+    let item = |guid: &str, days: i64| {
+        (
+            guid.to_string(),
+            guid.to_string(),
+            rfc2822_days_ago(days, 0),
+        )
+    };
     // Published ten days ago, all but the last.
     *listing.lock().expect("lock") = vec![
         item("read-old", 10),
@@ -381,7 +428,11 @@ fn starred_and_unread_items_survive_keep_days_1_and_old_read_ones_go() {
         item("read-old-listed", 10),
         item("read-new", 0),
     ];
-    write_config(&dir, &[server.url("/feed.xml")], "[retention]\nkeep_days = 1\n");
+    write_config(
+        &dir,
+        &[server.url("/feed.xml")],
+        "[retention]\nkeep_days = 1\n",
+    );
     let out = herald(&dir, &["refresh"]);
     assert_eq!(stdout(&out).trim(), "1 feeds, 5 new items, 0 errors");
     let read_old = server.url("/article/read-old");
@@ -421,25 +472,54 @@ fn starred_and_unread_items_survive_keep_days_1_and_old_read_ones_go() {
     titles.sort();
     assert_eq!(
         titles,
-        ["read-new", "read-old-listed", "starred-old", "unread-new", "unread-old"]
+        [
+            "read-new",
+            "read-old-listed",
+            "starred-old",
+            "unread-new",
+            "unread-old"
+        ]
     );
     // Its saved article and comments went with it.
     assert_eq!(count(&db, "SELECT COUNT(*) FROM articles"), 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM comments"), 0);
 
     // `cache --trim` applies the same limits now; keep_days = 0 keeps everything.
-    write_config(&dir, &[server.url("/feed.xml")], "[retention]\nkeep_days = 0\n");
-    db.execute("UPDATE items SET read = 1", []).expect("all read");
+    write_config(
+        &dir,
+        &[server.url("/feed.xml")],
+        "[retention]\nkeep_days = 0\n",
+    );
+    db.execute("UPDATE items SET read = 1", [])
+        .expect("all read");
     let out = herald(&dir, &["cache", "--trim", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(report["trimmed"]["expired_items"].as_u64(), Some(0), "{report}");
-    write_config(&dir, &[server.url("/feed.xml")], "[retention]\nkeep_days = 1\n");
+    assert_eq!(
+        report["trimmed"]["expired_items"].as_u64(),
+        Some(0),
+        "{report}"
+    );
+    write_config(
+        &dir,
+        &[server.url("/feed.xml")],
+        "[retention]\nkeep_days = 1\n",
+    );
     let out = herald(&dir, &["cache", "--trim", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     // Now read, the unread old item goes; the starred one and those still listed stay.
-    assert_eq!(report["trimmed"]["expired_items"].as_u64(), Some(1), "{report}");
+    assert_eq!(
+        report["trimmed"]["expired_items"].as_u64(),
+        Some(1),
+        "{report}"
+    );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM items"), 4);
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM items WHERE title = 'starred-old'"), 1);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM items WHERE title = 'starred-old'"
+        ),
+        1
+    );
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -17,13 +17,13 @@ pub mod select;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime};
 
 use serde::Serialize;
 
-pub use pins::{Pin, PinBoard};
+pub use pins::PinBoard;
 use select::Entry;
 
 /// The caches, by their folder under the cache folder.
@@ -219,8 +219,9 @@ fn modified(meta: &std::fs::Metadata) -> SystemTime {
 const PERIOD: Duration = Duration::from_secs(30);
 
 /// Keeps the caches within their limit from a thread of its own: once at start, whenever told
-/// an entry was added, and every [`PERIOD`]. Clones share the thread, which ends when the last
-/// clone is dropped.
+/// an entry was added, and every [`PERIOD`]. The thread also does the disk work of pins (marking
+/// used, publishing the list), so that pinning from the app's loop never waits on the disk.
+/// Clones share the thread, which ends when the last clone is dropped.
 #[derive(Clone)]
 pub struct Trimmer {
     inner: Arc<Inner>,
@@ -233,14 +234,41 @@ struct Inner {
 
 enum Request {
     Trim,
+    /// Mark used now.
+    Touch(PathBuf),
+    /// The pins changed: write them for the other processes.
+    Publish,
     /// One last trim; the sender is told when it is done.
     Finish(Sender<()>),
+}
+
+/// Keeps a path from being trimmed, by this or any other herald, while it lives.
+pub struct Pin {
+    path: PathBuf,
+    board: Arc<PinBoard>,
+    /// Gone once the trimmer has ended: the list then goes with the board.
+    trimmer: Weak<Inner>,
+}
+
+impl std::fmt::Debug for Pin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pin({})", self.path.display())
+    }
+}
+
+impl Drop for Pin {
+    fn drop(&mut self) {
+        self.board.remove(&self.path);
+        if let Some(inner) = self.trimmer.upgrade() {
+            let _ = inner.tx.send(Request::Publish);
+        }
+    }
 }
 
 impl Trimmer {
     /// Starts trimming `cache_dir` to `limit` bytes (`None`: no limit) at once.
     pub fn start(cache_dir: &Path, limit: Option<u64>) -> Trimmer {
-        let board = PinBoard::new(cache_dir);
+        let board = Arc::new(PinBoard::new(cache_dir));
         let (tx, rx) = mpsc::channel();
         let (dir, own) = (cache_dir.to_path_buf(), Arc::clone(&board));
         let spawned = std::thread::Builder::new()
@@ -254,11 +282,18 @@ impl Trimmer {
         }
     }
 
-    /// Marks `path` used and keeps it (a file, or a folder with all it holds) from being trimmed
-    /// by any herald until the pin is dropped. Pinning a path not yet written is fine.
+    /// Keeps `path` (a file, or a folder with all it holds) from being trimmed by any herald
+    /// until the pin is dropped, and marks it used. Pinning a path not yet written is fine.
+    /// Does no disk work itself.
     pub fn pin(&self, path: &Path) -> Pin {
-        touch(path);
-        self.inner.board.pin(path)
+        self.inner.board.add(path.to_path_buf());
+        let _ = self.inner.tx.send(Request::Touch(path.to_path_buf()));
+        let _ = self.inner.tx.send(Request::Publish);
+        Pin {
+            path: path.to_path_buf(),
+            board: Arc::clone(&self.inner.board),
+            trimmer: Arc::downgrade(&self.inner),
+        }
     }
 
     /// Says an entry was added: a trim follows soon, on the trimmer's thread.
@@ -287,22 +322,31 @@ fn run(dir: &Path, limit: Option<u64>, board: &PinBoard, rx: &mpsc::Receiver<Req
     };
     pass();
     loop {
-        let request = match rx.recv_timeout(PERIOD) {
+        let first = match rx.recv_timeout(PERIOD) {
             Ok(request) => request,
             Err(RecvTimeoutError::Timeout) => Request::Trim,
             Err(RecvTimeoutError::Disconnected) => return,
         };
-        // Requests that came meanwhile are answered by this one pass.
-        let mut finish = match request {
-            Request::Finish(done) => Some(done),
-            Request::Trim => None,
-        };
-        while let Ok(request) = rx.try_recv() {
-            if let Request::Finish(done) = request {
-                finish = Some(done);
+        // Whatever came meanwhile is answered at once: one publish, one trim.
+        let (mut publish, mut trim_now, mut finish) = (false, false, None);
+        for request in std::iter::once(first).chain(rx.try_iter()) {
+            match request {
+                Request::Touch(path) => touch(&path),
+                Request::Publish => publish = true,
+                Request::Trim => trim_now = true,
+                Request::Finish(done) => {
+                    trim_now = true;
+                    finish = Some(done);
+                }
             }
         }
-        pass();
+        // Others see this process's pins before it trims: they may be trimming too.
+        if publish || trim_now {
+            board.publish();
+        }
+        if trim_now {
+            pass();
+        }
         if let Some(done) = finish {
             let _ = done.send(());
             return;
@@ -363,8 +407,12 @@ mod tests {
             }
         );
         // The recording is playing: pinned, so the next oldest after the narration go.
-        let report = trim(&dir, Some(100 * k as u64), &[dir.join("audio").join("rec.mp3")])
-            .unwrap_or_else(|e| panic!("{e}"));
+        let report = trim(
+            &dir,
+            Some(100 * k as u64),
+            &[dir.join("audio").join("rec.mp3")],
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(report.removed, 2, "{report:?}");
         assert!(!speech.exists());
         assert!(!dir.join("images").join("old").exists());
@@ -394,6 +442,15 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// Waits (up to 10 s) for the trimmer's thread to have published what `done` checks.
+    fn eventually(what: &str, done: impl Fn() -> bool) {
+        let start = std::time::Instant::now();
+        while !done() {
+            assert!(start.elapsed() < Duration::from_secs(10), "never: {what}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
     #[test]
     fn a_trimmer_pins_for_other_processes_too_and_finishes_with_a_trim() {
         let dir = temp("trimmer");
@@ -401,7 +458,15 @@ mod tests {
         write(&shown, 4000, 600);
         let trimmer = Trimmer::start(&dir, Some(4000));
         let pin = trimmer.pin(&shown);
-        // Pinning marked it used now: age it again, older than what comes next.
+        let listed = pins::absolute(&shown);
+        eventually("the pin listed for other processes", || {
+            pins::live_pins(&dir).contains(&listed)
+        });
+        // It was marked used (before it was listed); age it again, older than what comes next.
+        let touched = std::fs::metadata(&shown)
+            .and_then(|m| m.modified())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(touched.elapsed().unwrap_or_default() < Duration::from_secs(60));
         age(&shown, 600);
         write(&dir.join("images").join("newer"), 4000, 10);
         // Another process's trim, which knows nothing of this one but its list of pins.
@@ -409,6 +474,7 @@ mod tests {
         assert!(shown.exists());
         assert!(!dir.join("images").join("newer").exists());
         drop(pin);
+        eventually("the pin taken back", || pins::live_pins(&dir).is_empty());
         write(&dir.join("images").join("newest"), 4000, 0);
         trimmer.finish();
         assert!(!shown.exists());

@@ -9,7 +9,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 /// The folder of the lists, inside the cache folder.
@@ -20,79 +20,49 @@ const ORPHAN_LOCK_AGE: Duration = Duration::from_secs(60);
 
 static BOARDS: AtomicU64 = AtomicU64::new(0);
 
-/// This process's pins. Cheap until the first pin: no file is made before it.
+/// This process's pins. Changing them is a change in memory only, so a caller on the app's loop
+/// never waits on the disk; [`PinBoard::publish`] writes them for the other processes. No file
+/// is made before the first pin is published.
 pub struct PinBoard {
     dir: PathBuf,
     id: String,
-    state: Mutex<BoardState>,
-}
-
-#[derive(Default)]
-struct BoardState {
-    /// One element per live [`Pin`]: a path pinned twice stays pinned until both go.
-    pins: Vec<PathBuf>,
-    /// Held locked while the list exists; `None` until the first pin (or when it cannot be made).
-    lock: Option<File>,
-}
-
-/// Keeps a path from being trimmed while it lives.
-pub struct Pin {
-    board: Arc<PinBoard>,
-    path: PathBuf,
-}
-
-impl std::fmt::Debug for Pin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Pin({})", self.path.display())
-    }
-}
-
-impl Drop for Pin {
-    fn drop(&mut self) {
-        self.board.unpin(&self.path);
-    }
+    /// One element per pin: a path pinned twice stays pinned until both pins go.
+    pins: Mutex<Vec<PathBuf>>,
+    /// Held locked while the list exists; `None` until the first publish with a pin (or while
+    /// the lock file cannot be made).
+    lock: Mutex<Option<File>>,
 }
 
 impl PinBoard {
-    pub fn new(cache_dir: &Path) -> Arc<PinBoard> {
+    pub fn new(cache_dir: &Path) -> PinBoard {
         let n = BOARDS.fetch_add(1, Ordering::Relaxed);
         let started = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
-        Arc::new(PinBoard {
+        PinBoard {
             dir: cache_dir.join(FOLDER),
             id: format!("{}-{started}-{n}", std::process::id()),
-            state: Mutex::default(),
-        })
-    }
-
-    /// Pins `path` (a file, or a folder and all it holds) until the returned [`Pin`] is dropped.
-    pub fn pin(self: &Arc<Self>, path: &Path) -> Pin {
-        let path = absolute(path);
-        let mut state = self.lock_state();
-        state.pins.push(path.clone());
-        self.publish(&mut state);
-        Pin {
-            board: Arc::clone(self),
-            path,
+            pins: Mutex::default(),
+            lock: Mutex::default(),
         }
     }
 
-    fn unpin(&self, path: &Path) {
-        let mut state = self.lock_state();
-        if let Some(i) = state.pins.iter().position(|p| p == path) {
-            state.pins.swap_remove(i);
-        }
-        self.publish(&mut state);
+    /// Pins `path`: a file, or a folder and all it holds.
+    pub fn add(&self, path: PathBuf) {
+        lock_ignoring_poison(&self.pins).push(path);
     }
 
-    /// This process's pins.
+    /// Takes back one pin of `path`.
+    pub fn remove(&self, path: &Path) {
+        let mut pins = lock_ignoring_poison(&self.pins);
+        if let Some(i) = pins.iter().position(|p| p == path) {
+            pins.swap_remove(i);
+        }
+    }
+
+    /// This process's pins, as they were given.
     pub fn own(&self) -> Vec<PathBuf> {
-        self.lock_state().pins.clone()
-    }
-
-    fn lock_state(&self) -> std::sync::MutexGuard<'_, BoardState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock_ignoring_poison(&self.pins).clone()
     }
 
     fn list_path(&self) -> PathBuf {
@@ -101,19 +71,28 @@ impl PinBoard {
 
     /// Writes the list for other processes: the lock first, so a list is never seen unlocked.
     /// A failure leaves the pins known to this process alone, and is logged.
-    fn publish(&self, state: &mut BoardState) {
-        if state.lock.is_none() {
+    pub fn publish(&self) {
+        let mut lock = lock_ignoring_poison(&self.lock);
+        // Taken under the lock: a later publish always writes a later list.
+        let pins = self.own();
+        if lock.is_none() {
+            if pins.is_empty() {
+                return;
+            }
             match self.take_lock() {
-                Ok(file) => state.lock = Some(file),
+                Ok(file) => *lock = Some(file),
                 Err(e) => {
-                    log::warn!("cache: pins for other processes: {}: {e}", self.dir.display());
+                    log::warn!(
+                        "cache: pins for other processes: {}: {e}",
+                        self.dir.display()
+                    );
                     return;
                 }
             }
         }
         let mut bytes = Vec::new();
-        for p in &state.pins {
-            bytes.extend_from_slice(p.as_os_str().as_bytes());
+        for p in &pins {
+            bytes.extend_from_slice(absolute(p).as_os_str().as_bytes());
             bytes.push(0);
         }
         let list = self.list_path();
@@ -132,15 +111,21 @@ impl PinBoard {
         if try_lock(&file)? {
             Ok(file)
         } else {
-            Err(std::io::Error::other("the lock file is held by another process"))
+            Err(std::io::Error::other(
+                "the lock file is held by another process",
+            ))
         }
     }
 }
 
+fn lock_ignoring_poison<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
 impl Drop for PinBoard {
     fn drop(&mut self) {
-        let state = self.state.get_mut().unwrap_or_else(PoisonError::into_inner);
-        if state.lock.take().is_some() {
+        let lock = self.lock.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if lock.take().is_some() {
             // The list first: a list is never left without its lock.
             let _ = std::fs::remove_file(self.list_path());
             let _ = std::fs::remove_file(self.dir.join(format!("{}.lock", self.id)));
@@ -188,7 +173,9 @@ pub fn live_pins(cache_dir: &Path) -> Vec<PathBuf> {
                 .ok()
                 .and_then(|m| m.elapsed().ok())
                 .is_some_and(|age| age > ORPHAN_LOCK_AGE);
-            if old && !dir.join(format!("{id}.pins")).exists() && owner_alive(&path).is_ok_and(|a| !a)
+            if old
+                && !dir.join(format!("{id}.pins")).exists()
+                && owner_alive(&path).is_ok_and(|a| !a)
             {
                 let _ = std::fs::remove_file(&path);
             }
@@ -260,17 +247,22 @@ mod tests {
     }
 
     #[test]
-    fn pins_are_seen_while_they_live_and_a_path_pinned_twice_needs_both_gone() {
+    fn pins_are_seen_once_published_and_a_path_pinned_twice_needs_both_gone() {
         let dir = temp("live");
         let board = PinBoard::new(&dir);
         let file = dir.join("images").join("ab");
-        let first = board.pin(&file);
-        let second = board.pin(&file);
+        board.add(file.clone());
+        board.add(file.clone());
+        // In memory only until published.
+        assert!(live_pins(&dir).is_empty());
+        board.publish();
         let expected = absolute(&file);
         assert_eq!(live_pins(&dir), [expected.clone(), expected.clone()]);
-        drop(first);
+        board.remove(&file);
+        board.publish();
         assert_eq!(live_pins(&dir), [expected]);
-        drop(second);
+        board.remove(&file);
+        board.publish();
         assert!(live_pins(&dir).is_empty());
         drop(board);
         // Nothing left behind by a board that ended normally.
@@ -282,12 +274,21 @@ mod tests {
     }
 
     #[test]
+    fn a_board_that_never_pinned_makes_no_file() {
+        let dir = temp("none");
+        PinBoard::new(&dir).publish();
+        assert!(!dir.join(FOLDER).exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn a_list_whose_owner_is_gone_is_removed() {
         let dir = temp("dead");
         let pins = dir.join(FOLDER);
         std::fs::create_dir_all(&pins).unwrap_or_else(|e| panic!("{e}"));
         // As a process killed while pinning leaves it: the list and an unlocked lock file.
-        std::fs::write(pins.join("1-2-3.pins"), b"/c/speech/ab\0").unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(pins.join("1-2-3.pins"), b"/c/speech/ab\0")
+            .unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(pins.join("1-2-3.lock"), b"").unwrap_or_else(|e| panic!("{e}"));
         // And a list with no lock file at all.
         std::fs::write(pins.join("4-5-6.pins"), b"/c/images/x\0").unwrap_or_else(|e| panic!("{e}"));
@@ -301,7 +302,8 @@ mod tests {
     fn a_live_list_is_read_by_another_reader_holding_no_lock_of_its_own() {
         let dir = temp("other");
         let board = PinBoard::new(&dir);
-        let _pin = board.pin(&dir.join("speech").join("cd"));
+        board.add(dir.join("speech").join("cd"));
+        board.publish();
         // Another board of the same cache (another process, as far as the files go) sees it.
         let other = PinBoard::new(&dir);
         assert!(other.own().is_empty());

@@ -28,9 +28,10 @@ pub fn covers(pin: &Path, entry: &Path) -> bool {
 }
 
 /// The indices of `entries` to remove so that the rest fit in `limit` bytes (`None`: no limit),
-/// oldest use first. Pinned entries and partial files still being written are never chosen (they
-/// count towards the total all the same); abandoned partial files always are. When what may not
-/// be removed is over the limit by itself, everything else goes and the total stays over.
+/// oldest use first. Pinned entries, empty ones (nothing to free: a narration's folder about
+/// to be filled) and partial files still being written are never chosen (they count towards
+/// the total all the same); abandoned partial files always are. When what may not be removed
+/// is over the limit by itself, everything else goes and the total stays over.
 pub fn choose(
     entries: &[Entry],
     limit: Option<u64>,
@@ -57,7 +58,8 @@ pub fn choose(
     let mut candidates: Vec<usize> = (0..entries.len())
         .filter(|&i| {
             let e = &entries[i];
-            !e.partial && !pinned.iter().any(|p| covers(p, &e.path))
+            // An empty entry frees nothing: it is a narration's folder about to be filled.
+            !e.partial && e.bytes > 0 && !pinned.iter().any(|p| covers(p, &e.path))
         })
         .collect();
     candidates.sort_by(|&a, &b| {
@@ -134,6 +136,9 @@ mod tests {
             PathBuf::from("/c/speech/playing/4.wav"),
             PathBuf::from("/c/images/on-screen"),
         ];
+        let mut entries = entries.to_vec();
+        // A narration's folder just made, not yet holding a part.
+        entries.push(entry("/c/speech/starting", 0, 60));
         let chosen = choose(&entries, Some(MB), at(100), &pins);
         assert_eq!(paths(&entries, &chosen), ["/c/audio/old", "/c/images/new"]);
         // Pins alone over the limit: all the rest goes, the pinned stay.
@@ -144,10 +149,19 @@ mod tests {
 
     #[test]
     fn a_folder_pin_covers_what_is_inside_it() {
-        assert!(covers(Path::new("/c/speech"), Path::new("/c/speech/ab/1.wav")));
-        assert!(covers(Path::new("/c/speech/ab/1.wav"), Path::new("/c/speech/ab")));
+        assert!(covers(
+            Path::new("/c/speech"),
+            Path::new("/c/speech/ab/1.wav")
+        ));
+        assert!(covers(
+            Path::new("/c/speech/ab/1.wav"),
+            Path::new("/c/speech/ab")
+        ));
         // Components, not text: `ab` does not cover `abc`.
-        assert!(!covers(Path::new("/c/speech/ab"), Path::new("/c/speech/abc")));
+        assert!(!covers(
+            Path::new("/c/speech/ab"),
+            Path::new("/c/speech/abc")
+        ));
     }
 
     #[test]

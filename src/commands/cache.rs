@@ -41,7 +41,11 @@ pub fn cache<W: Write>(
     out: &mut Out<W>,
 ) -> Result<i32, CommandError> {
     let limit = ctx.config.cache.limit_bytes();
-    let trimmed = if trim { Some(trim_now(ctx, limit)?) } else { None };
+    let trimmed = if trim {
+        Some(trim_now(ctx, limit)?)
+    } else {
+        None
+    };
     let sizes = crate::cache::sizes(&ctx.paths.cache);
     let report = CacheReport {
         audio: sizes.audio,

@@ -95,11 +95,7 @@ impl Store {
 /// The link and recording URL of each item a `DELETE … RETURNING link, audio_url` removed.
 type Gone = Vec<(Option<String>, Option<String>)>;
 
-fn deleted(
-    tx: &Transaction,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> Result<Gone, StoreError> {
+fn deleted(tx: &Transaction, sql: &str, params: impl rusqlite::Params) -> Result<Gone, StoreError> {
     let mut stmt = tx.prepare(sql)?;
     let rows = stmt.query_map(params, |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -194,7 +190,10 @@ mod tests {
     fn set(store: &Store, title: &str, column: &str) {
         store
             .conn
-            .execute(&format!("UPDATE items SET {column} = 1 WHERE title = ?1"), [title])
+            .execute(
+                &format!("UPDATE items SET {column} = 1 WHERE title = ?1"),
+                [title],
+            )
             .expect("update");
     }
 
@@ -213,7 +212,12 @@ mod tests {
         fetch(
             &mut store,
             "a",
-            vec![item("a", 1, 10), item("a", 2, 10), item("a", 3, 10), item("a", 4, 10)],
+            vec![
+                item("a", 1, 10),
+                item("a", 2, 10),
+                item("a", 3, 10),
+                item("a", 4, 10),
+            ],
         );
         age_all(&store);
         // The feed now lists item 4 (still old) and a new one: 1, 2 and 3 have left it.
@@ -267,8 +271,16 @@ mod tests {
     #[test]
     fn max_items_keeps_each_feeds_newest_and_every_unread_or_starred_one() {
         let mut store = Store::in_memory().expect("store");
-        fetch(&mut store, "a", (1..=6).map(|n| item("a", n, 10 - i64::from(n))).collect());
-        fetch(&mut store, "b", (1..=3).map(|n| item("b", n, 10 - i64::from(n))).collect());
+        fetch(
+            &mut store,
+            "a",
+            (1..=6).map(|n| item("a", n, 10 - i64::from(n))).collect(),
+        );
+        fetch(
+            &mut store,
+            "b",
+            (1..=3).map(|n| item("b", n, 10 - i64::from(n))).collect(),
+        );
         age_all(&store);
         fetch(&mut store, "a", vec![item("a", 7, 0)]);
         fetch(&mut store, "b", vec![item("b", 4, 0)]);
