@@ -7,7 +7,8 @@
 //! what the reader sees; the time herald first saw it would make a newly added feed's old items
 //! young. Either way, an item the feed still lists is never deleted: the next refresh would bring
 //! it back unread. `seen_at`, written by every fetch that lists the item, tells which those are:
-//! the items of a feed's latest listing share its greatest `seen_at`.
+//! the items of a feed's latest listing share its greatest `seen_at`. (It counts in seconds: an
+//! item dropped by a fetch in the same second as the one before waits for a later fetch.)
 
 use rusqlite::{Transaction, TransactionBehavior};
 

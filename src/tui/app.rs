@@ -713,6 +713,12 @@ async fn refresh(ctx: &Context, tx: &UnboundedSender<Msg>) -> Result<Refreshed, 
 /// usual state offline) are only counted: `12 feeds, 0 new; 3 unreachable`.
 pub fn summary(report: &crate::refresh::RefreshReport) -> String {
     let mut s = format!("{} feeds, {} new", report.feeds, report.new_items);
+    if report.unsubscribed_items > 0 {
+        s.push_str(&format!(
+            "; {} items of removed feeds deleted",
+            report.unsubscribed_items
+        ));
+    }
     let (unreachable, failed): (Vec<_>, Vec<_>) =
         report.errors.iter().partition(|f| f.unreachable());
     if let Some(first) = failed.first() {
@@ -725,12 +731,6 @@ pub fn summary(report: &crate::refresh::RefreshReport) -> String {
     }
     if !unreachable.is_empty() {
         s.push_str(&format!("; {} unreachable", unreachable.len()));
-    }
-    if report.unsubscribed_items > 0 {
-        s.push_str(&format!(
-            "; {} items of removed feeds deleted",
-            report.unsubscribed_items
-        ));
     }
     if !report.errors.is_empty() {
         s.push_str(" (t groups by feed to see which)");
@@ -850,11 +850,10 @@ mod tests {
             summary(&report),
             "3 feeds, 7 new; 2 unreachable (t groups by feed to see which)"
         );
-        report.errors.clear();
         report.unsubscribed_items = 380;
         assert_eq!(
             summary(&report),
-            "3 feeds, 7 new; 380 items of removed feeds deleted"
+            "3 feeds, 7 new; 380 items of removed feeds deleted; 2 unreachable (t groups by feed to see which)"
         );
     }
 }
