@@ -62,6 +62,50 @@ pub struct Config {
     pub sources: crate::sites::SourcesConfig,
     /// How articles are shown.
     pub display: DisplayConfig,
+    /// How much disk the caches of recordings, speech and pictures may take.
+    pub cache: CacheConfig,
+    /// How long read items are kept.
+    pub retention: RetentionConfig,
+}
+
+/// `[cache]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CacheConfig {
+    /// Megabytes (MiB) the audio, speech and image caches may take together; 0: no limit.
+    pub max_mb: u64,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        CacheConfig { max_mb: 500 }
+    }
+}
+
+impl CacheConfig {
+    /// The limit in bytes; `None` when there is none.
+    pub fn limit_bytes(&self) -> Option<u64> {
+        (self.max_mb > 0).then(|| self.max_mb.saturating_mul(1024 * 1024))
+    }
+}
+
+/// `[retention]`. Unread and starred items are always kept.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Read items dated more than this many days ago are deleted; 0: kept forever.
+    pub keep_days: u32,
+    /// Read items of a feed beyond its newest this many are deleted; 0: no limit.
+    pub max_items: u32,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            keep_days: 90,
+            max_items: 0,
+        }
+    }
 }
 
 /// `[display]`.
@@ -275,6 +319,24 @@ mod tests {
         let e =
             Config::parse("[[feeds]]\nurl = \"hn:jobs\"\n", "s.toml").expect_err("no such list");
         assert!(e.to_string().contains("hn:top"), "{e}");
+    }
+
+    #[test]
+    fn limits_tables() {
+        let c = Config::parse("", "l.toml").expect("empty config");
+        assert_eq!(c.cache.limit_bytes(), Some(500 * 1024 * 1024));
+        assert_eq!((c.retention.keep_days, c.retention.max_items), (90, 0));
+        let c = Config::parse(
+            "[cache]\nmax_mb = 0\n\n[retention]\nkeep_days = 7\nmax_items = 200\n",
+            "l.toml",
+        )
+        .expect("valid limits");
+        assert_eq!(c.cache.limit_bytes(), None);
+        assert_eq!((c.retention.keep_days, c.retention.max_items), (7, 200));
+        let e = Config::parse("[retention]\nkeep = 7\n", "l.toml").expect_err("unknown key");
+        assert!(e.to_string().starts_with("l.toml:2:"), "{e}");
+        let e = Config::parse("[cache]\nmax_mb = -1\n", "l.toml").expect_err("negative");
+        assert!(e.to_string().starts_with("l.toml:2:"), "{e}");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub mod article;
 pub mod audio;
 pub mod browser;
+pub mod cache;
 pub mod cache_key;
 pub mod commands;
 pub mod comments;

@@ -89,6 +89,16 @@ enum Command {
     },
     /// Print the subscriptions as OPML.
     Export,
+    /// Show the size of each cache (audio, speech, images) and of the database.
+    Cache {
+        /// Trim now: the caches to [cache] max_mb, and from the database the items of feeds no
+        /// longer in the config and the read items past [retention].
+        #[arg(long)]
+        trim: bool,
+        /// Print JSON (see README).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() {
@@ -162,6 +172,7 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, CommandError> {
         }
         Command::Import { file } => commands::import(ctx, &file, &mut out)?,
         Command::Export => commands::export(ctx, &mut out)?,
+        Command::Cache { trim, json } => commands::cache(ctx, trim, json, &mut out)?,
     };
     out.flush()?;
     Ok(code)

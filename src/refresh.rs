@@ -22,6 +22,10 @@ pub struct RefreshReport {
     pub refreshed: usize,
     /// Feeds that failed, in config order.
     pub errors: Vec<FeedFailure>,
+    /// Items deleted because their feed is no longer in the config.
+    pub unsubscribed_items: usize,
+    /// Read items deleted as older than `[retention]` allows.
+    pub expired_items: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -136,6 +140,9 @@ pub async fn refresh(
         store.write_feed(states[index].id, &FeedUpdate::Failed(reason.clone()))?;
         failures.push((index, reason));
     }
+    // Limits: what the config no longer subscribes to, and read items past [retention].
+    report.unsubscribed_items = store.delete_unsubscribed(&urls)?;
+    report.expired_items = store.expire_items(&config.retention, chrono::Utc::now().timestamp())?;
     failures.sort_by_key(|(index, _)| *index);
     report.errors = failures
         .into_iter()

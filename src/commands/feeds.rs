@@ -19,12 +19,25 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, C
             crate::sanitize::line(reason)
         ))?;
     }
-    out.line(&format!(
+    let mut summary = format!(
         "{} feeds, {} new items, {} errors",
         report.feeds,
         report.new_items,
         report.errors.len()
-    ))?;
+    );
+    if report.unsubscribed_items > 0 {
+        summary.push_str(&format!(
+            "; {} items of feeds no longer subscribed deleted",
+            report.unsubscribed_items
+        ));
+    }
+    if report.expired_items > 0 {
+        summary.push_str(&format!(
+            "; {} old read items deleted",
+            report.expired_items
+        ));
+    }
+    out.line(&summary)?;
     if report.feeds == 0 {
         eprintln!(
             "herald: no subscriptions in {}; add [[feeds]] url = \"...\" there or run `herald import FILE`",

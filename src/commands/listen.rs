@@ -11,6 +11,7 @@ use super::reading::{load_article, saved_article};
 use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out};
 use crate::audio::player::{self, PlayerHandle};
 use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, probe, stream};
+use crate::cache::{Pin, Trimmer};
 use crate::model::Narration;
 use crate::narration::{playback, tts};
 use crate::store::CacheKind;
@@ -108,6 +109,7 @@ pub fn listen<W: Write>(
     let speech_cache = ctx.paths.cache.join("speech");
     std::fs::create_dir_all(&audio_cache)?;
     let failed = |e: &dyn std::fmt::Display| CommandError::Failed(e.to_string());
+    let trimmer = Trimmer::start(&ctx.paths.cache, ctx.config.cache.limit_bytes());
 
     if let Some(path) = &args.out {
         let (length, what) = match &recording {
@@ -150,6 +152,7 @@ pub fn listen<W: Write>(
             path.display(),
             format_time(Some(length))
         ))?;
+        trimmer.finish();
         return Ok(EXIT_OK);
     }
 
@@ -166,10 +169,15 @@ pub fn listen<W: Write>(
         part: None,
         first: 0,
         synthesis: None,
+        cache: trimmer.clone(),
+        playing: None,
     };
     match &recording {
         Some(n) => {
             let track = playback::recording_track(n, &audio_cache);
+            if let Track::Remote { cache, .. } = &track {
+                session.playing = Some(trimmer.pin(cache));
+            }
             session.player.send(Command::Load(track));
             if (args.speed - 1.0).abs() > f32::EPSILON {
                 session.player.send(Command::Speed(args.speed));
@@ -184,6 +192,7 @@ pub fn listen<W: Write>(
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     let _raw = if interactive { RawMode::enter() } else { None };
     let code = session.run(interactive, &parts, ctx, &speech_cache, out)?;
+    trimmer.finish();
     Ok(code)
 }
 
@@ -201,6 +210,9 @@ struct Session {
     first: usize,
     /// Kept alive while its parts play: dropping it stops synthesis.
     synthesis: Option<tts::Synthesis>,
+    cache: Trimmer,
+    /// What plays, kept from being trimmed.
+    playing: Option<Pin>,
 }
 
 impl Session {
@@ -221,6 +233,8 @@ impl Session {
         )
         .map_err(|e| CommandError::Failed(e.to_string()))?;
         self.player.send(Command::Load(Track::Speech(feed)));
+        self.playing = Some(self.cache.pin(synthesis.dir()));
+        self.cache.added();
         self.synthesis = Some(synthesis);
         self.first = first;
         Ok(())

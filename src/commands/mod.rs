@@ -1,10 +1,12 @@
 //! The CLI's subcommands, as library functions that write to any output: `main.rs` only parses
 //! arguments and calls these.
 
+mod cache;
 mod feeds;
 mod listen;
 mod reading;
 
+pub use cache::cache;
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 pub use listen::{ListenArgs, listen, parse_time, recording_length};
 pub use reading::{

@@ -13,6 +13,7 @@ use crate::source::feed::FeedItem;
 
 mod pages;
 mod repair;
+mod retention;
 pub mod worker;
 
 pub use repair::{FileId, is_corrupt};
@@ -68,6 +69,11 @@ CREATE TABLE salvaged_marks (
     starred INTEGER NOT NULL,
     PRIMARY KEY (feed_url, key)
 );
+"#,
+    r#"
+-- When a fetch of its feed last listed the item (unix seconds): retention keeps what the feed
+-- still lists (see retention.rs).
+ALTER TABLE items ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
@@ -524,9 +530,9 @@ fn write_update(
             // An item seen before keeps its flags and first-seen time; its text may have changed.
             let mut upsert = tx.prepare_cached(
                 "INSERT INTO items (feed_id, key, link, title, author, published, sort_time, summary,
-                    content, comments_url, comments_feed, audio_url, audio_type)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13)
-                 ON CONFLICT (feed_id, key) DO UPDATE SET link = excluded.link,
+                    content, comments_url, comments_feed, audio_url, audio_type, seen_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, COALESCE(?7, ?14), ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                 ON CONFLICT (feed_id, key) DO UPDATE SET seen_at = ?14, link = excluded.link,
                     title = excluded.title, author = excluded.author, published = excluded.published,
                     summary = excluded.summary, content = excluded.content,
                     comments_url = excluded.comments_url, comments_feed = excluded.comments_feed,

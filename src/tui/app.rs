@@ -330,6 +330,12 @@ struct Effects {
     speech: Option<(Synthesis, usize)>,
     /// Every write of the app goes through it, in order.
     store: StoreWorker,
+    /// Keeps the caches within `[cache] max_mb`, off the loop.
+    cache: crate::cache::Trimmer,
+    /// The recording or narration last put on the player: not trimmed while it may play.
+    playing: Option<crate::cache::Pin>,
+    /// The open article's pictures: not trimmed while they are on screen.
+    on_screen: Vec<crate::cache::Pin>,
 }
 
 impl Effects {
@@ -341,7 +347,6 @@ impl Effects {
     ) -> Effects {
         Effects {
             store,
-            ctx,
             tx,
             article: None,
             layout: None,
@@ -352,6 +357,10 @@ impl Effects {
             image_loads: Vec::new(),
             player: Device::Closed,
             speech: None,
+            cache: crate::cache::Trimmer::start(&ctx.paths.cache, ctx.config.cache.limit_bytes()),
+            playing: None,
+            on_screen: Vec::new(),
+            ctx,
         }
     }
 
@@ -361,6 +370,7 @@ impl Effects {
                 for load in self.image_loads.drain(..) {
                     load.abort();
                 }
+                self.on_screen.clear();
                 let pictures = self.picker.is_some();
                 let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
                 replace(
@@ -453,13 +463,16 @@ impl Effects {
                     return;
                 };
                 self.image_loads.retain(|load| !load.is_finished());
-                let (ctx, tx) = (Arc::clone(&self.ctx), self.tx.clone());
+                let kept = super::images::cache_path(&self.ctx.paths.cache, &url);
+                self.on_screen.push(self.cache.pin(&kept));
+                let (ctx, tx, cache) = (Arc::clone(&self.ctx), self.tx.clone(), self.cache.clone());
                 self.image_loads.push(tokio::spawn(async move {
                     let result =
                         super::images::load(&ctx.net, &ctx.paths.cache, picker, &url, cols, rows)
                             .await;
-                    if let Err(e) = &result {
-                        log::info!("image {url}: {e}");
+                    match &result {
+                        Ok(_) => cache.added(),
+                        Err(e) => log::info!("image {url}: {e}"),
                     }
                     let _ = tx.send(Msg::ImageLoaded { id, url, result });
                 }));
@@ -484,7 +497,13 @@ impl Effects {
                     return;
                 }
                 self.speech = None;
-                self.load(playback::recording_track(&narration, &audio));
+                let track = playback::recording_track(&narration, &audio);
+                self.playing = match &track {
+                    Track::Remote { cache, .. } => Some(self.cache.pin(cache)),
+                    _ => None,
+                };
+                self.cache.added();
+                self.load(track);
             }
             Effect::StartSpeech {
                 parts,
@@ -501,6 +520,8 @@ impl Effects {
                     &cache,
                 ) {
                     Ok((synthesis, feed)) => {
+                        self.playing = Some(self.cache.pin(synthesis.dir()));
+                        self.cache.added();
                         self.speech = Some((synthesis, first));
                         self.load(Track::Speech(feed));
                     }
@@ -735,6 +756,12 @@ async fn refresh(
 /// usual state offline) are only counted: `12 feeds, 0 new; 3 unreachable`.
 pub fn summary(report: &crate::refresh::RefreshReport) -> String {
     let mut s = format!("{} feeds, {} new", report.feeds, report.new_items);
+    if report.unsubscribed_items > 0 {
+        s.push_str(&format!(
+            "; {} items of removed feeds deleted",
+            report.unsubscribed_items
+        ));
+    }
     let (unreachable, failed): (Vec<_>, Vec<_>) =
         report.errors.iter().partition(|f| f.unreachable());
     if let Some(first) = failed.first() {
@@ -843,6 +870,8 @@ mod tests {
             new_items: 7,
             refreshed: 2,
             errors: Vec::new(),
+            unsubscribed_items: 0,
+            expired_items: 0,
         };
         assert_eq!(summary(&report), "3 feeds, 7 new");
         report.errors = vec![failure("Gazette", "timed out"), failure("Post", "HTTP 404")];
@@ -863,6 +892,11 @@ mod tests {
         assert_eq!(
             summary(&report),
             "3 feeds, 7 new; 2 unreachable (t groups by feed to see which)"
+        );
+        report.unsubscribed_items = 380;
+        assert_eq!(
+            summary(&report),
+            "3 feeds, 7 new; 380 items of removed feeds deleted; 2 unreachable (t groups by feed to see which)"
         );
     }
 }
