@@ -178,6 +178,8 @@ impl Store {
         // WAL: readers never wait for the writer, and a kill mid-write loses nothing committed.
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // A large write leaves a large journal behind; it is cut back at the next checkpoint.
+        conn.pragma_update(None, "journal_size_limit", 16 * 1024 * 1024)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         let mut store = Store { conn };
         store.migrate()?;
