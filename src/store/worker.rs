@@ -135,8 +135,14 @@ impl Worker {
             }
             StoreCommand::LoadHeadlines => self.reload(),
             StoreCommand::Check => {
-                if let Err(e) = self.store.check() {
-                    self.repair(&e);
+                // On a connection of its own, whose page cache goes with it: the check reads
+                // every page once, and the app's memory should not keep them.
+                let checked = Store::open_at(&super::db_path(&self.data_dir))
+                    .and_then(|store| store.check());
+                match checked {
+                    Err(e) if is_corrupt(&e) => self.repair(&e),
+                    Err(e) => log::warn!("store: the check could not run: {e}"),
+                    Ok(()) => {}
                 }
             }
             StoreCommand::Repair { broken, why } => {
