@@ -574,11 +574,7 @@ fn speech_parts_play_in_order_as_they_arrive() {
     let (tx, rx) = mpsc::channel();
     let (h, _out) = start(1.0);
     tx.send(parts[0].clone()).expect("send");
-    h.send(Command::Load(Track::Speech(SpeechFeed {
-        parts: 3,
-        first: 0,
-        rx,
-    })));
+    h.send(Command::Load(Track::Speech(SpeechFeed::new(3, 0, rx))));
     wait_state(&h, PlayState::Playing);
     let (_, total, part0) = next_position(&h);
     assert_eq!(
@@ -638,11 +634,7 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     let (h, out) = start(1.0);
     tx.send(parts[0].clone()).expect("send");
     tx.send(parts[1].clone()).expect("send");
-    h.send(Command::Load(Track::Speech(SpeechFeed {
-        parts: 3,
-        first: 0,
-        rx,
-    })));
+    h.send(Command::Load(Track::Speech(SpeechFeed::new(3, 0, rx))));
     wait_state(&h, PlayState::Playing);
     h.send(Command::SeekTo(Duration::from_millis(1300)));
     wait_for(

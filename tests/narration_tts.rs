@@ -44,12 +44,16 @@ fn command(args: &[&str]) -> NarrationConfig {
     }
 }
 
-/// Every part the feed sends, until it closes.
+/// Every part the feed sends, until it closes, as a listener that reaches each part as soon
+/// as it arrives (synthesis only runs a little ahead of the listener).
 fn collect(feed: &herald::audio::SpeechFeed) -> Vec<SpeechPart> {
     let mut got = Vec::new();
     loop {
         match feed.rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(p) => got.push(p),
+            Ok(p) => {
+                feed.report(p.index, false);
+                got.push(p);
+            }
             Err(RecvTimeoutError::Disconnected) => return got,
             Err(RecvTimeoutError::Timeout) => panic!("no part within a minute"),
         }

@@ -221,6 +221,8 @@ impl Session {
         )
         .map_err(|e| CommandError::Failed(e.to_string()))?;
         self.player.send(Command::Load(Track::Speech(feed)));
+        // The player lets go of the previous feed on this load; the discarding waits for that.
+        let _ = playback::replace_speech(self.synthesis.take(), &synthesis);
         self.synthesis = Some(synthesis);
         self.first = first;
         Ok(())

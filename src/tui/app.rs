@@ -442,8 +442,10 @@ impl Effects {
                     &cache,
                 ) {
                     Ok((synthesis, feed)) => {
-                        self.speech = Some((synthesis, first));
                         self.load(Track::Speech(feed));
+                        let previous = self.speech.take().map(|(s, _)| s);
+                        let _ = playback::replace_speech(previous, &synthesis);
+                        self.speech = Some((synthesis, first));
                     }
                     Err(e) => self.failed(e.to_string()),
                 }
