@@ -93,7 +93,9 @@ fn article_html(title: &str, min_bytes: usize) -> String {
     while html.len() < min_bytes {
         html.push_str("<p>");
         for _ in 0..3 + next(4) {
-            let words: Vec<&str> = (0..8 + next(13)).map(|_| WORDS[next(WORDS.len())]).collect();
+            let words: Vec<&str> = (0..8 + next(13))
+                .map(|_| WORDS[next(WORDS.len())])
+                .collect();
             let sentence = words.join(" ");
             let mut chars = sentence.chars();
             let first = chars.next().map(|c| c.to_ascii_uppercase()).unwrap_or(' ');
@@ -150,8 +152,8 @@ impl PacedOutput {
             while !s.load(Ordering::SeqCst) {
                 let due = started.elapsed().as_secs_f64() * pace;
                 while pulled < due {
-                    let per_sec = f64::from(out.sample_rate().get())
-                        * f64::from(out.channels().get());
+                    let per_sec =
+                        f64::from(out.sample_rate().get()) * f64::from(out.channels().get());
                     if out.next().is_none() {
                         break;
                     }
@@ -197,7 +199,11 @@ fn cache_size(dir: &Path) -> CacheSize {
         return size;
     };
     for folder in folders.flatten() {
-        for file in std::fs::read_dir(folder.path()).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(folder.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
             let name = file.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') || !name.ends_with(".wav") {
                 continue;
@@ -453,12 +459,81 @@ fn a_seek_past_what_is_made_plays_on_from_there() {
         }
         _ => false,
     });
-    assert!(reached > part, "playback stopped at part {part} after the seek");
+    assert!(
+        reached > part,
+        "playback stopped at part {part} after the seek"
+    );
     let later = cache_size(&cache);
     assert!(
         later.parts > made.parts,
         "{made:?} -> {later:?}: nothing made after the seek"
     );
     drop(player);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The same through `herald listen --tts` in a terminal, on ALSA paced by the test: the pause
+/// key stops synthesis there too. The pause here is 10 s of wall-clock time.
+#[test]
+fn listen_tts_in_a_terminal_makes_nothing_while_paused() {
+    use common::pty::{PacedAlsa, Pty, listen_times, screen_text};
+    if !have_espeak() {
+        return;
+    }
+    let html = article_html("A very long read about the regional budget", 1_000_000);
+    let body = html.into_bytes();
+    let server = common::TestServer::start(move |_, _| {
+        (
+            200,
+            vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+            body.clone(),
+        )
+    });
+    let dir = common::temp_dir("lookahead-listen");
+    common::write_config(&dir, &[], "");
+    let cache = dir.join("data/cache/speech");
+    let device = PacedAlsa::new(&dir, 1_000_000);
+    let url = server.url("/news/long-read.html");
+    let mut pty = Pty::herald(&dir, &device.conf, &["listen", "--tts", &url], &[], 100, 5);
+    let elapsed = |s: &vt100::Screen| listen_times(s).map(|(e, _)| e);
+    pty.wait_until("ten seconds of speech", |s| {
+        elapsed(s).is_some_and(|e| e >= Duration::from_secs(10))
+    });
+    pty.press(" ");
+    let screen = pty.wait_for("⏸ Listen to the article");
+    let paused_at = elapsed(&screen).expect("a position");
+    let before = cache_size(&cache);
+    std::thread::sleep(Duration::from_secs(10));
+    let after = cache_size(&cache);
+    eprintln!(
+        "listen --tts paused at {paused_at:?} for 10 s: {} parts / {:.1} MB -> {} parts / {:.1} MB",
+        before.parts,
+        mb(before.bytes),
+        after.parts,
+        mb(after.bytes)
+    );
+    assert!(
+        after.parts <= before.parts + 2 && mb(after.bytes) - mb(before.bytes) <= 20.0,
+        "synthesis went on while paused: {before:?} -> {after:?}"
+    );
+    assert!(
+        after.speech_secs
+            <= paused_at.as_secs_f64() + AHEAD.as_secs_f64() + 3.0 * after.longest_secs + 1.0,
+        "{after:?} made for a listener at {paused_at:?}"
+    );
+    let from = pty.raw().len();
+    pty.press(" ");
+    pty.wait_until("the position to pass the pause by 20 s", |s| {
+        elapsed(s).is_some_and(|e| e >= paused_at + Duration::from_secs(20))
+    });
+    let since = String::from_utf8_lossy(&pty.raw()[from..]).into_owned();
+    assert!(
+        !since.contains("… Listen to the article"),
+        "playing on waited for speech:\n{}",
+        screen_text(&pty.screen())
+    );
+    pty.press("q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status}");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -552,7 +552,11 @@ fn wav_names(dir: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
-    names.sort_by_key(|n| n.trim_end_matches(".wav").parse::<usize>().unwrap_or(usize::MAX));
+    names.sort_by_key(|n| {
+        n.trim_end_matches(".wav")
+            .parse::<usize>()
+            .unwrap_or(usize::MAX)
+    });
     names
 }
 
@@ -574,7 +578,10 @@ fn until_waiting(feed: &herald::audio::SpeechFeed, part: usize, got: &mut Vec<Sp
         timeline.set(p.index, p.duration);
     }
     // Measuring the parts before `first` sends nothing: only `Speak` brings a part.
-    while matches!(next_step(feed.first, &handed, &timeline, at), Step::Speak(_)) {
+    while matches!(
+        next_step(feed.first, &handed, &timeline, at),
+        Step::Speak(_)
+    ) {
         let p = feed
             .rx
             .recv_timeout(Duration::from_secs(60))
@@ -643,13 +650,17 @@ fn a_speed_change_deletes_the_parts_made_ahead_at_the_old_speed() {
     drop(old_feed);
     let same_feed = same.take_feed().expect("feed");
     until_waiting(&same_feed, 1, &mut Vec::new());
-    assert!(wav_names(&old_dir).len() > last, "{:?}", wav_names(&old_dir));
+    assert!(
+        wav_names(&old_dir).len() > last,
+        "{:?}",
+        wav_names(&old_dir)
+    );
 
     // Faster, from the part being spoken: the parts after it at the old speed go, once the
     // player has let go of them; the ones heard stay.
     let mut faster = tts::start(parts12(), 1, &espeak(), 1.25, &cache).expect("start");
-    let discarding = herald::narration::playback::replace_speech(Some(same), &faster)
-        .expect("another folder");
+    let discarding =
+        herald::narration::playback::replace_speech(Some(same), &faster).expect("another folder");
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         wav_names(&old_dir).len() > 2,
@@ -693,7 +704,10 @@ fn writing_a_wav_keeps_no_second_copy_in_the_cache() {
     );
     let total = timeline.total().expect("complete").as_secs_f64();
     let written = wav_duration(&out).as_secs_f64();
-    assert!((written - total).abs() < 0.001, "{written} s, timeline {total} s");
+    assert!(
+        (written - total).abs() < 0.001,
+        "{written} s, timeline {total} s"
+    );
 
     // Parts already cached (played before) are read, not made again.
     let mut s = tts::start(parts3(), 0, &config, 1.0, &cache).expect("start");
@@ -703,5 +717,8 @@ fn writing_a_wav_keeps_no_second_copy_in_the_cache() {
     let second = tts::synthesize_to_wav(&parts3(), &config, 1.0, &cache, &again).expect("wav");
     assert_eq!(count_lines(&counter), 6, "the engine ran again");
     assert_eq!(second, timeline);
-    assert_eq!(std::fs::read(&again).expect("wav"), std::fs::read(&out).expect("wav"));
+    assert_eq!(
+        std::fs::read(&again).expect("wav"),
+        std::fs::read(&out).expect("wav")
+    );
 }

@@ -51,6 +51,8 @@ pub struct SpeechFeed {
 }
 
 impl SpeechFeed {
+    /// A feed whose listener starts at part `first`, playing; dropping the feed (or the
+    /// reporting end taken by [`SpeechFeed::into_parts`]) tells the synthesizer nobody listens.
     pub fn new(
         parts: usize,
         first: usize,
@@ -75,12 +77,7 @@ impl SpeechFeed {
     }
 
     /// The receiving end and the listener's reporting end, apart.
-    pub fn into_parts(
-        self,
-    ) -> (
-        std::sync::mpsc::Receiver<SpeechPart>,
-        listening::Listener,
-    ) {
+    pub fn into_parts(self) -> (std::sync::mpsc::Receiver<SpeechPart>, listening::Listener) {
         (self.rx, self.listener)
     }
 }

@@ -577,7 +577,12 @@ impl Job {
     /// would make it fail.
     fn discard_ahead(&self, handed: &[bool], listening: &Listening) {
         let at = listening.wait_until_for(RELEASE_WAIT, |at| at.gone);
-        for (i, _) in handed.iter().enumerate().skip(at.part + 1).filter(|(_, h)| **h) {
+        for (i, _) in handed
+            .iter()
+            .enumerate()
+            .skip(at.part + 1)
+            .filter(|(_, h)| **h)
+        {
             let path = self.path_of(i);
             if let Err(e) = std::fs::remove_file(&path)
                 && e.kind() != std::io::ErrorKind::NotFound
