@@ -574,11 +574,7 @@ fn speech_parts_play_in_order_as_they_arrive() {
     let (tx, rx) = mpsc::channel();
     let (h, _out) = start(1.0);
     tx.send(parts[0].clone()).expect("send");
-    h.send(Command::Load(Track::Speech(SpeechFeed {
-        parts: 3,
-        first: 0,
-        rx,
-    })));
+    h.send(Command::Load(Track::Speech(SpeechFeed::new(3, 0, rx))));
     wait_state(&h, PlayState::Playing);
     let (_, total, part0) = next_position(&h);
     assert_eq!(
@@ -638,11 +634,7 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     let (h, out) = start(1.0);
     tx.send(parts[0].clone()).expect("send");
     tx.send(parts[1].clone()).expect("send");
-    h.send(Command::Load(Track::Speech(SpeechFeed {
-        parts: 3,
-        first: 0,
-        rx,
-    })));
+    h.send(Command::Load(Track::Speech(SpeechFeed::new(3, 0, rx))));
     wait_state(&h, PlayState::Playing);
     h.send(Command::SeekTo(Duration::from_millis(1300)));
     wait_for(
@@ -679,6 +671,38 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     );
     let seen = wait_for(&h, 10, |e| *e == PlayerEvent::Ended);
     assert!(seen.iter().any(|e| matches!(e, PlayerEvent::Position { total: Some(t), .. } if *t == Duration::from_secs(3))));
+}
+
+/// The player tells the synthesizer where the listener is: the part being spoken (or waited
+/// for), paused or not, and that it let go of the narration.
+#[test]
+fn speech_playback_reports_the_listeners_part_and_pause() {
+    let dir = common::temp_dir("audio-speech-listener");
+    let parts = [
+        part(&dir, 0, 300.0, 0.6),
+        part(&dir, 1, 500.0, 0.6),
+        part(&dir, 2, 700.0, 0.6),
+    ];
+    let (tx, rx) = mpsc::channel();
+    let (h, _out) = start(1.0);
+    let feed = SpeechFeed::new(3, 0, rx);
+    let watch = feed.watch();
+    tx.send(parts[0].clone()).expect("send");
+    h.send(Command::Load(Track::Speech(feed)));
+    wait_state(&h, PlayState::Playing);
+    let within = Duration::from_secs(5);
+    let at = watch.wait_until_for(within, |at| at.part == 0);
+    assert_eq!((at.part, at.paused, at.gone), (0, false, false));
+    h.send(Command::Pause);
+    assert!(watch.wait_until_for(within, |at| at.paused).paused);
+    tx.send(parts[1].clone()).expect("send");
+    h.send(Command::Play);
+    assert!(!watch.wait_until_for(within, |at| !at.paused).paused);
+    assert_eq!(watch.wait_until_for(within, |at| at.part == 1).part, 1);
+    tx.send(parts[2].clone()).expect("send");
+    assert_eq!(watch.wait_until_for(within, |at| at.part == 2).part, 2);
+    wait_for(&h, 10, |e| *e == PlayerEvent::Ended);
+    assert!(watch.wait_until_for(within, |at| at.gone).gone);
 }
 
 #[test]

@@ -44,12 +44,16 @@ fn command(args: &[&str]) -> NarrationConfig {
     }
 }
 
-/// Every part the feed sends, until it closes.
+/// Every part the feed sends, until it closes, as a listener that reaches each part as soon
+/// as it arrives (synthesis only runs a little ahead of the listener).
 fn collect(feed: &herald::audio::SpeechFeed) -> Vec<SpeechPart> {
     let mut got = Vec::new();
     loop {
         match feed.rx.recv_timeout(Duration::from_secs(60)) {
-            Ok(p) => got.push(p),
+            Ok(p) => {
+                feed.report(p.index, false);
+                got.push(p);
+            }
             Err(RecvTimeoutError::Disconnected) => return got,
             Err(RecvTimeoutError::Timeout) => panic!("no part within a minute"),
         }
@@ -529,4 +533,192 @@ fn first_part_is_ready_at_once() {
     assert_eq!(cached.len(), 14);
     assert_eq!(cached[0], first);
     assert!(all_cached < Duration::from_millis(500), "{all_cached:?}");
+}
+
+/// Twelve paragraphs of about ten seconds each.
+fn parts12() -> Vec<String> {
+    let sentence = "The ferry to the island runs twice a day in winter and four times in summer,";
+    (0..12)
+        .map(|i| format!("Paragraph {i}. {sentence} {sentence} and the timetable is posted."))
+        .collect()
+}
+
+fn wav_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".wav"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort_by_key(|n| {
+        n.trim_end_matches(".wav")
+            .parse::<usize>()
+            .unwrap_or(usize::MAX)
+    });
+    names
+}
+
+/// Takes the parts a listener stopped at `part` gets before synthesis waits for it to move on,
+/// adding them to `got` (the parts received before).
+fn until_waiting(feed: &herald::audio::SpeechFeed, part: usize, got: &mut Vec<SpeechPart>) {
+    use herald::audio::listening::ListenerAt;
+    use herald::narration::Timeline;
+    use herald::narration::lookahead::{Step, next_step};
+    feed.report(part, false);
+    let at = ListenerAt {
+        part,
+        paused: false,
+        gone: false,
+    };
+    let (mut handed, mut timeline) = (vec![false; feed.parts], Timeline::new(feed.parts));
+    for p in got.iter() {
+        handed[p.index] = true;
+        timeline.set(p.index, p.duration);
+    }
+    // Measuring the parts before `first` sends nothing: only `Speak` brings a part.
+    while matches!(
+        next_step(feed.first, &handed, &timeline, at),
+        Step::Speak(_)
+    ) {
+        let p = feed
+            .rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a part within a minute");
+        handed[p.index] = true;
+        timeline.set(p.index, p.duration);
+        got.push(p);
+    }
+}
+
+#[test]
+fn synthesis_waits_for_the_listener_and_resumes_when_it_moves() {
+    if !have("espeak-ng") {
+        return;
+    }
+    let dir = common::temp_dir("tts-wait");
+    let mut s = tts::start(parts12(), 0, &espeak(), 1.0, &dir).expect("start");
+    let feed = s.take_feed().expect("feed");
+    let mut ahead = Vec::new();
+    until_waiting(&feed, 0, &mut ahead);
+    let last = ahead.last().expect("parts").index;
+    assert!(
+        (2..11).contains(&last),
+        "parts up to {last} made for a listener at part 0"
+    );
+    // The look-ahead is full: nothing more comes until the listener moves.
+    assert!(
+        feed.rx.recv_timeout(Duration::from_secs(2)).is_err(),
+        "synthesis went on"
+    );
+    assert_eq!(wav_names(s.dir()).len(), last + 1);
+    // At the last part made, but paused: still nothing.
+    feed.report(last, true);
+    assert!(feed.rx.recv_timeout(Duration::from_secs(1)).is_err());
+    // Playing on: the next part comes.
+    feed.report(last, false);
+    let next = feed
+        .rx
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the next part");
+    assert_eq!(next.index, last + 1);
+    drop(feed);
+    assert!(matches!(s.wait(), Err(TtsError::Stopped)));
+}
+
+#[test]
+fn a_speed_change_deletes_the_parts_made_ahead_at_the_old_speed() {
+    if !have("espeak-ng") {
+        return;
+    }
+    let dir = common::temp_dir("tts-speed-change");
+    let cache = dir.join("speech");
+    let mut old = tts::start(parts12(), 0, &espeak(), 1.0, &cache).expect("start");
+    let old_feed = old.take_feed().expect("feed");
+    let mut ahead = Vec::new();
+    until_waiting(&old_feed, 0, &mut ahead);
+    until_waiting(&old_feed, 1, &mut ahead);
+    let last = ahead.last().expect("parts").index;
+    assert!(last > 2, "parts up to {last}");
+    let old_dir = old.dir().to_path_buf();
+    assert_eq!(wav_names(&old_dir).len(), last + 1);
+
+    // The same speed from another paragraph: the same folder, nothing deleted.
+    let mut same = tts::start(parts12(), 1, &espeak(), 1.0, &cache).expect("start");
+    assert!(herald::narration::playback::replace_speech(Some(old), &same).is_none());
+    drop(old_feed);
+    let same_feed = same.take_feed().expect("feed");
+    until_waiting(&same_feed, 1, &mut Vec::new());
+    assert!(
+        wav_names(&old_dir).len() > last,
+        "{:?}",
+        wav_names(&old_dir)
+    );
+
+    // Faster, from the part being spoken: the parts after it at the old speed go, once the
+    // player has let go of them; the ones heard stay.
+    let mut faster = tts::start(parts12(), 1, &espeak(), 1.25, &cache).expect("start");
+    let discarding =
+        herald::narration::playback::replace_speech(Some(same), &faster).expect("another folder");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        wav_names(&old_dir).len() > 2,
+        "deleted while the player still held the feed"
+    );
+    drop(same_feed);
+    discarding.wait();
+    assert_eq!(wav_names(&old_dir), ["0.wav", "1.wav"]);
+    let faster_feed = faster.take_feed().expect("feed");
+    let mut made = Vec::new();
+    until_waiting(&faster_feed, 1, &mut made);
+    assert_eq!(made.first().map(|p| p.index), Some(1));
+    assert_ne!(faster.dir(), old_dir.as_path());
+    assert_eq!(wav_names(faster.dir()).len(), made.len());
+}
+
+#[test]
+fn writing_a_wav_keeps_no_second_copy_in_the_cache() {
+    if !have("espeak-ng") {
+        return;
+    }
+    let dir = common::temp_dir("tts-out");
+    let counter = dir.join("runs.txt");
+    let script = format!(
+        "echo run >> '{}'; exec espeak-ng --stdout -s {{rate}}",
+        counter.display()
+    );
+    let config = command(&["sh", "-c", &script]);
+    let cache = dir.join("speech");
+    let out = dir.join("all.wav");
+    let timeline = tts::synthesize_to_wav(&parts3(), &config, 1.0, &cache, &out).expect("wav");
+    assert_eq!(count_lines(&counter), 3);
+    let folders: Vec<_> = std::fs::read_dir(&cache)
+        .expect("cache")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(
+        folders.iter().all(|f| wav_names(f).is_empty()),
+        "parts kept in the cache: {folders:?}"
+    );
+    let total = timeline.total().expect("complete").as_secs_f64();
+    let written = wav_duration(&out).as_secs_f64();
+    assert!(
+        (written - total).abs() < 0.001,
+        "{written} s, timeline {total} s"
+    );
+
+    // Parts already cached (played before) are read, not made again.
+    let mut s = tts::start(parts3(), 0, &config, 1.0, &cache).expect("start");
+    collect(&s.take_feed().expect("feed"));
+    assert_eq!(count_lines(&counter), 6);
+    let again = dir.join("again.wav");
+    let second = tts::synthesize_to_wav(&parts3(), &config, 1.0, &cache, &again).expect("wav");
+    assert_eq!(count_lines(&counter), 6, "the engine ran again");
+    assert_eq!(second, timeline);
+    assert_eq!(
+        std::fs::read(&again).expect("wav"),
+        std::fs::read(&out).expect("wav")
+    );
 }

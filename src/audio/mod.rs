@@ -1,6 +1,7 @@
 //! Listening: the player thread that owns the output device, the tracks it plays, and the
 //! messages in and out. Nothing outside this module touches rodio.
 
+pub mod listening;
 pub mod player;
 pub mod probe;
 pub mod stream;
@@ -37,7 +38,8 @@ pub struct SpeechPart {
     pub duration: Duration,
 }
 
-/// Parts of a narration as they are synthesized, first part first.
+/// Parts of a narration as they are synthesized, first part first. Whoever plays them reports
+/// where the listener is ([`SpeechFeed::report`]): the synthesizer stays just ahead of that.
 #[derive(Debug)]
 pub struct SpeechFeed {
     /// How many parts the narration has in all.
@@ -45,6 +47,39 @@ pub struct SpeechFeed {
     /// Playback starts at this part (a reader choosing a paragraph).
     pub first: usize,
     pub rx: std::sync::mpsc::Receiver<SpeechPart>,
+    listener: listening::Listener,
+}
+
+impl SpeechFeed {
+    /// A feed whose listener starts at part `first`, playing; dropping the feed (or the
+    /// reporting end taken by [`SpeechFeed::into_parts`]) tells the synthesizer nobody listens.
+    pub fn new(
+        parts: usize,
+        first: usize,
+        rx: std::sync::mpsc::Receiver<SpeechPart>,
+    ) -> SpeechFeed {
+        SpeechFeed {
+            parts,
+            first,
+            rx,
+            listener: listening::Listener::new(first),
+        }
+    }
+
+    /// The listener's place, for the synthesizer to wait on.
+    pub fn watch(&self) -> std::sync::Arc<listening::Listening> {
+        self.listener.watch()
+    }
+
+    /// The listener is at `part` (the one being spoken, or the next to be), paused or not.
+    pub fn report(&self, part: usize, paused: bool) {
+        self.listener.report(part, paused);
+    }
+
+    /// The receiving end and the listener's reporting end, apart.
+    pub fn into_parts(self) -> (std::sync::mpsc::Receiver<SpeechPart>, listening::Listener) {
+        (self.rx, self.listener)
+    }
 }
 
 /// Commands to the player thread.

@@ -9,7 +9,8 @@
 //! part of this playback and are ignored if they arrive). A seek lands in the part that holds the
 //! target time and plays on from there; a seek past the parts synthesized so far lands at the
 //! start of the next part to come and waits for it (state `Loading`), because where the target
-//! falls inside parts of unknown length cannot be known.
+//! falls inside parts of unknown length cannot be known. The player tells the synthesizer which
+//! part the listener is at and whether it is paused, so that speech is made just ahead of it.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -20,6 +21,7 @@ use std::time::{Duration, Instant};
 use rodio::Source;
 use rodio::source::{SeekError, TrackPosition};
 
+use super::listening::Listener;
 use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
 use crate::net::Net;
 
@@ -292,6 +294,8 @@ struct Recording {
 struct Speech {
     /// `None` once the synthesizer has hung up.
     rx: Option<Receiver<SpeechPart>>,
+    /// Tells the synthesizer where the listener is; dropping it lets go of the narration.
+    listener: Listener,
     parts: usize,
     first: usize,
     /// Indexed by part number.
@@ -306,15 +310,25 @@ struct Speech {
 
 impl Speech {
     fn new(feed: SpeechFeed) -> Speech {
+        let (parts, first) = (feed.parts, feed.first.min(feed.parts));
+        let (rx, listener) = feed.into_parts();
         Speech {
-            rx: Some(feed.rx),
-            parts: feed.parts,
-            first: feed.first.min(feed.parts),
-            arrived: vec![None; feed.parts],
+            rx: Some(rx),
+            listener,
+            parts,
+            first,
+            arrived: vec![None; parts],
             queued: Vec::new(),
-            next: feed.first.min(feed.parts),
+            next: first,
             pending_offset: None,
         }
+    }
+
+    /// Tells the synthesizer which part the listener is at (the number of parts once all are
+    /// heard); it wakes only when that or `paused` changes.
+    fn report_listener(&self, paused: bool) {
+        let part = self.position().1.unwrap_or(self.parts);
+        self.listener.report(part, paused);
     }
 
     /// Takes in the parts that have arrived.
@@ -768,6 +782,9 @@ impl Engine {
             Current::Recording(_) if self.player.empty() => self.finish(),
             Current::Speech(_) => {
                 self.feed_speech();
+                if let Current::Speech(s) = &self.current {
+                    s.report_listener(self.paused);
+                }
                 if let Current::Speech(s) = &self.current
                     && self.player.empty()
                 {

@@ -235,6 +235,8 @@ impl Session {
         self.player.send(Command::Load(Track::Speech(feed)));
         self.playing = Some(self.cache.pin(synthesis.dir()));
         self.cache.added();
+        // The player lets go of the previous feed on this load; the discarding waits for that.
+        let _ = playback::replace_speech(self.synthesis.take(), &synthesis);
         self.synthesis = Some(synthesis);
         self.first = first;
         Ok(())

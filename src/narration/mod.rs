@@ -2,6 +2,7 @@
 //! herald can play), or speech synthesized from its text ([`tts`]) with its [`timeline`].
 
 mod discover;
+pub mod lookahead;
 pub mod playback;
 pub mod timeline;
 pub mod tts;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::timeline::Timeline;
-use super::tts::{self, NarrationConfig, Synthesis, TtsError};
+use super::tts::{self, Discarding, NarrationConfig, Synthesis, TtsError};
 use crate::audio::{SpeechFeed, Track};
 use crate::model::Narration;
 
@@ -60,6 +60,15 @@ pub fn start_speech(
     let mut synthesis = tts::start(parts, first, config, speed, cache)?;
     let feed = synthesis.take_feed().ok_or(TtsError::Stopped)?;
     Ok((synthesis, feed))
+}
+
+/// What becomes of `previous` when `next` replaces it: when `next` speaks from another folder
+/// of the cache (another speed, or another text), the parts `previous` made ahead of its
+/// listener will never be heard and are deleted once the player lets go of them; from the same
+/// folder, `next` may hand them over again, so they stay.
+pub fn replace_speech(previous: Option<Synthesis>, next: &Synthesis) -> Option<Discarding> {
+    let previous = previous?;
+    (previous.dir() != next.dir()).then(|| previous.discard_ahead())
 }
 
 /// Speech started from part `first` counts time from there: the position and length in the

@@ -1,6 +1,6 @@
 //! Narration synthesized offline: the article's title, then each paragraph, spoken by an
-//! engine (espeak-ng, flite, or any command that writes WAV), one part at a time, ahead of
-//! playback, into a cache on disk.
+//! engine (espeak-ng, flite, or any command that writes WAV), one part at a time, just ahead of
+//! the listener (see [`super::lookahead`]), into a cache on disk.
 //!
 //! Cache layout: `cache_dir/<key>/<index>.wav`, where `<key>` is 32 hex digits hashing the
 //! article's cleaned text (every part, in order), the engine (with its command line for
@@ -19,7 +19,9 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::lookahead::{self, Step};
 use super::timeline::Timeline;
+use crate::audio::listening::Listening;
 use crate::audio::wav::{self, WavInfo, WavWriter};
 use crate::audio::{SpeechFeed, SpeechPart};
 use crate::sanitize;
@@ -164,16 +166,34 @@ pub fn article_parts(article: &crate::article::Article) -> Vec<String> {
         .collect()
 }
 
-/// A narration being synthesized. Hand [`Synthesis::take_feed`] to the player; dropping the
-/// `Synthesis`, or the player closing the feed, stops the synthesis after the part in hand
-/// (a running engine is killed).
+/// A narration being synthesized. Hand [`Synthesis::take_feed`] to the player, which reports
+/// where the listener is; synthesis keeps just ahead of that. Dropping the `Synthesis`, or the
+/// player letting go of the feed, stops the synthesis (a running engine is killed).
 pub struct Synthesis {
     feed: Option<SpeechFeed>,
     timeline: Arc<Mutex<Timeline>>,
     outcome: Arc<Mutex<Outcome>>,
     stop: Arc<AtomicBool>,
+    /// Set by [`Synthesis::discard_ahead`]: the parts handed over beyond the listener go.
+    discard: Arc<AtomicBool>,
+    listening: Arc<Listening>,
     handle: Option<JoinHandle<()>>,
     dir: PathBuf,
+}
+
+/// A synthesis deleting the parts it made ahead of the listener; see
+/// [`Synthesis::discard_ahead`].
+#[derive(Debug)]
+pub struct Discarding(Option<JoinHandle<()>>);
+
+impl Discarding {
+    /// Waits until the files are deleted.
+    pub fn wait(mut self) {
+        if let Some(h) = self.0.take() {
+            // The worker never panics on purpose; there is nothing to report either way.
+            let _ = h.join();
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -227,8 +247,19 @@ impl Synthesis {
         }
     }
 
-    /// Waits for every part (including those before `first`, synthesized last to complete
-    /// the timeline) and returns the whole timeline.
+    /// Stops, and once the player has let go of the feed (at most [`RELEASE_WAIT`] later),
+    /// deletes the parts handed over beyond the one the listener was at: for narration made
+    /// again at another speed, whose look-ahead at the old speed will never be heard.
+    pub fn discard_ahead(mut self) -> Discarding {
+        self.discard.store(true, Ordering::SeqCst);
+        let handle = self.handle.take();
+        drop(self);
+        Discarding(handle)
+    }
+
+    /// Waits for the synthesis to end and returns the whole timeline: every part from `first`
+    /// is made as the listener reaches it (the feed's [`SpeechFeed::report`]), then the parts
+    /// before `first` are measured.
     pub fn wait(mut self) -> Result<Timeline, TtsError> {
         if let Some(h) = self.handle.take() {
             // The worker never panics on purpose; a panic is reported as a stopped synthesis.
@@ -245,17 +276,24 @@ impl Synthesis {
 impl Drop for Synthesis {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        self.listening.wake();
     }
 }
+
+/// How long a discarding synthesis waits for the player to let go of the feed before it
+/// deletes the parts anyway.
+pub const RELEASE_WAIT: Duration = Duration::from_secs(5);
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Starts synthesizing `parts` (the title, then each paragraph) from part `first` on, in
-/// order, each part sent on the feed as soon as it is ready. Once the last part is sent, the
-/// parts before `first` are synthesized too (not sent) so that the timeline becomes complete.
-/// `speed` (0.5 to 3.0) multiplies the engine's rate. Fails at once when the engine is missing.
+/// order, each part sent on the feed as soon as it is ready, just ahead of the listener the
+/// feed reports. Lengths of parts already in the cache are known at once; the parts before
+/// `first` are measured (not kept) once the look-ahead is full, so the timeline becomes
+/// complete. `speed` (0.5 to 3.0) multiplies the engine's rate. Fails at once when the engine
+/// is missing.
 pub fn start(
     parts: Vec<String>,
     first: usize,
@@ -270,39 +308,51 @@ pub fn start(
         )));
     }
     let stop = Arc::new(AtomicBool::new(false));
+    let discard = Arc::new(AtomicBool::new(false));
     let mut job = Job::new(&parts, config, speed, cache_dir, Arc::clone(&stop))?;
     let n = parts.len();
     let (tx, rx) = mpsc::channel();
+    let feed = SpeechFeed::new(n, first, rx);
+    let listening = feed.watch();
     let timeline = Arc::new(Mutex::new(Timeline::new(n)));
     let outcome = Arc::new(Mutex::new(Outcome::Running));
     let dir = job.dir.clone();
-    let (t, o) = (Arc::clone(&timeline), Arc::clone(&outcome));
+    let (t, o, l, d) = (
+        Arc::clone(&timeline),
+        Arc::clone(&outcome),
+        Arc::clone(&listening),
+        Arc::clone(&discard),
+    );
     let handle = std::thread::Builder::new()
         .name("herald-tts".to_string())
         .spawn(move || {
-            let result = job.run(first, &t, &tx);
+            let mut handed = vec![false; n];
+            let result = job.run(first, &t, &tx, &l, &mut handed);
             *lock(&o) = result;
+            drop(tx);
+            if d.load(Ordering::SeqCst) {
+                job.discard_ahead(&handed, &l);
+            }
         })
         .map_err(|err| TtsError::Cache {
             path: dir.clone(),
             err,
         })?;
     Ok(Synthesis {
-        feed: Some(SpeechFeed {
-            parts: n,
-            first,
-            rx,
-        }),
+        feed: Some(feed),
         timeline,
         outcome,
         stop,
+        discard,
+        listening,
         handle: Some(handle),
         dir,
     })
 }
 
-/// The whole narration as one WAV at `out` (the parts in order, in the engine's format),
-/// using and filling the same cache as [`start`]. Returns the timeline of the parts.
+/// The whole narration as one WAV at `out` (the parts in order, in the engine's format).
+/// Parts already in the cache of [`start`] are read from it; the others are written straight
+/// to `out`, not kept (the file is the copy). Returns the timeline of the parts.
 pub fn synthesize_to_wav(
     parts: &[String],
     config: &NarrationConfig,
@@ -318,43 +368,30 @@ pub fn synthesize_to_wav(
         Arc::new(AtomicBool::new(false)),
     )?;
     let mut timeline = Timeline::new(parts.len());
-    let mut files = Vec::with_capacity(parts.len());
-    for i in 0..parts.len() {
-        let p = job.part(i)?;
-        timeline.set(i, p.duration);
-        files.push(p.path);
-    }
     let out_err = |err| TtsError::Cache {
         path: out.to_path_buf(),
         err,
     };
     let mut writer: Option<WavWriter<std::fs::File>> = None;
-    for path in &files {
-        let bytes = std::fs::read(path).map_err(|err| TtsError::Cache {
-            path: path.clone(),
-            err,
-        })?;
-        let info = wav::read_info(&bytes).map_err(|e| TtsError::Cache {
-            path: path.clone(),
-            err: std::io::Error::other(e.to_string()),
-        })?;
+    for i in 0..parts.len() {
+        let audio = job.audio(i)?;
         let w = match &mut writer {
             Some(w) => w,
-            None => writer
-                .insert(WavWriter::create(out, info.sample_rate, info.channels).map_err(out_err)?),
+            None => writer.insert(
+                WavWriter::create(out, audio.sample_rate, audio.channels).map_err(out_err)?,
+            ),
         };
-        if (info.sample_rate, info.channels, info.bits_per_sample)
-            != (w.sample_rate(), w.channels(), 16)
-        {
+        if (audio.sample_rate, audio.channels) != (w.sample_rate(), w.channels()) {
             return Err(TtsError::Invalid(format!(
                 "the engine wrote parts in different formats ({} Hz, {} channels, then {} Hz, {} channels); they cannot be joined",
                 w.sample_rate(),
                 w.channels(),
-                info.sample_rate,
-                info.channels
+                audio.sample_rate,
+                audio.channels
             )));
         }
-        w.write_i16(&samples_i16(&bytes, &info)).map_err(out_err)?;
+        w.write_i16(&audio.samples).map_err(out_err)?;
+        timeline.set(i, audio.duration());
     }
     match writer {
         Some(w) => {
@@ -368,6 +405,21 @@ pub fn synthesize_to_wav(
         }
     }
     Ok(timeline)
+}
+
+/// One part's sound, in memory: 16-bit samples, interleaved.
+struct PartAudio {
+    sample_rate: u32,
+    channels: u16,
+    samples: Vec<i16>,
+}
+
+impl PartAudio {
+    /// Its length, as [`WavWriter::finish`] reports it for the same samples.
+    fn duration(&self) -> Duration {
+        let frames = self.samples.len() as u64 / u64::from(self.channels.max(1));
+        Duration::from_secs_f64(frames as f64 / f64::from(self.sample_rate.max(1)))
+    }
 }
 
 /// Everything needed to make (or find) one part.
@@ -468,29 +520,76 @@ impl Job {
         })
     }
 
-    /// Sends `first..` on the feed, then completes the timeline with `..first`.
+    /// Sends `first..` on the feed as the listener's look-ahead needs them, and measures
+    /// `..first`, until every length is known or the synthesis is stopped. `handed` marks the
+    /// parts sent.
     fn run(
         &mut self,
         first: usize,
         timeline: &Mutex<Timeline>,
         tx: &Sender<SpeechPart>,
+        listening: &Listening,
+        handed: &mut [bool],
     ) -> Outcome {
-        let n = self.texts.len();
-        for i in (first..n).chain(0..first.min(n)) {
-            if self.stop.load(Ordering::SeqCst) {
-                return Outcome::Stopped;
-            }
-            let part = match self.part(i) {
-                Ok(p) => p,
-                Err(TtsError::Stopped) => return Outcome::Stopped,
-                Err(e) => return Outcome::Failed(e),
-            };
-            lock(timeline).set(i, part.duration);
-            if i >= first && tx.send(part).is_err() {
-                return Outcome::Stopped; // the player closed the feed
+        {
+            // Lengths of parts already cached are free: the clock knows them at once.
+            let mut t = lock(timeline);
+            for i in 0..self.texts.len() {
+                if let Some((_, duration)) = cached(&self.path_of(i)) {
+                    t.set(i, duration);
+                }
             }
         }
-        Outcome::Done
+        loop {
+            let at = listening.get();
+            if self.stop.load(Ordering::SeqCst) || at.gone {
+                return Outcome::Stopped;
+            }
+            let step = lookahead::next_step(first, handed, &lock(timeline), at);
+            let done = match step {
+                Step::Speak(i) => self.part(i).map(|part| {
+                    lock(timeline).set(i, part.duration);
+                    handed[i] = true;
+                    // A closed feed means the player let go: nothing more is needed.
+                    tx.send(part).is_err()
+                }),
+                Step::Measure(i) => self.audio(i).map(|audio| {
+                    lock(timeline).set(i, audio.duration());
+                    false
+                }),
+                Step::Wait => {
+                    let stop = &self.stop;
+                    listening.wait_until(|now| *now != at || stop.load(Ordering::SeqCst));
+                    Ok(false)
+                }
+                Step::Done => return Outcome::Done,
+            };
+            match done {
+                Ok(false) => {}
+                Ok(true) | Err(TtsError::Stopped) => return Outcome::Stopped,
+                Err(e) => return Outcome::Failed(e),
+            }
+        }
+    }
+
+    /// Deletes the parts handed over beyond the one the listener was at, once the player has
+    /// let go of them (or after [`RELEASE_WAIT`]): deleting a part the player is about to open
+    /// would make it fail.
+    fn discard_ahead(&self, handed: &[bool], listening: &Listening) {
+        let at = listening.wait_until_for(RELEASE_WAIT, |at| at.gone);
+        for (i, _) in handed
+            .iter()
+            .enumerate()
+            .skip(at.part + 1)
+            .filter(|(_, h)| **h)
+        {
+            let path = self.path_of(i);
+            if let Err(e) = std::fs::remove_file(&path)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                log::warn!("speech cache: cannot delete {}: {e}", path.display());
+            }
+        }
     }
 
     fn path_of(&self, index: usize) -> PathBuf {
@@ -508,17 +607,47 @@ impl Job {
                 duration,
             });
         }
+        let audio = self.render(index)?;
+        let duration = self.store(&path, &audio)?;
+        Ok(SpeechPart {
+            index,
+            path,
+            duration,
+        })
+    }
+
+    /// Part `index`'s sound: read from the cache when it is there, else synthesized (and not
+    /// stored).
+    fn audio(&mut self, index: usize) -> Result<PartAudio, TtsError> {
+        let path = self.path_of(index);
+        if cached(&path).is_some()
+            && let Ok(bytes) = std::fs::read(&path)
+            && let Ok(info) = wav::read_info(&bytes)
+        {
+            self.format.get_or_insert((info.sample_rate, info.channels));
+            return Ok(PartAudio {
+                sample_rate: info.sample_rate,
+                channels: info.channels,
+                samples: samples_i16(&bytes, &info),
+            });
+        }
+        self.render(index)
+    }
+
+    /// Synthesizes part `index`; an empty part is a short silence.
+    fn render(&mut self, index: usize) -> Result<PartAudio, TtsError> {
         let text = self.texts.get(index).cloned().unwrap_or_default();
         let spoken = if text.is_empty() {
             None
         } else {
             self.synthesize(index, &text)?
         };
-        let (info, samples) = match spoken {
-            Some((bytes, info)) => {
-                let samples = samples_i16(&bytes, &info);
-                (info, samples)
-            }
+        let audio = match spoken {
+            Some((bytes, info)) => PartAudio {
+                sample_rate: info.sample_rate,
+                channels: info.channels,
+                samples: samples_i16(&bytes, &info),
+            },
             None => {
                 // Nothing to say: silence in the engine's format, learnt from a full stop if
                 // no part has shown it yet.
@@ -534,36 +663,28 @@ impl Job {
                         })?,
                 };
                 let frames = (u64::from(rate) * EMPTY_PART.as_millis() as u64 / 1000) as usize;
-                let samples = vec![0i16; frames * usize::from(channels)];
-                let info = WavInfo {
+                PartAudio {
                     sample_rate: rate,
                     channels,
-                    bits_per_sample: 16,
-                    data_offset: 0,
-                    data_len: samples.len() * 2,
-                };
-                (info, samples)
+                    samples: vec![0i16; frames * usize::from(channels)],
+                }
             }
         };
-        self.format.get_or_insert((info.sample_rate, info.channels));
-        let duration = self.store(&path, &info, &samples)?;
-        Ok(SpeechPart {
-            index,
-            path,
-            duration,
-        })
+        self.format
+            .get_or_insert((audio.sample_rate, audio.channels));
+        Ok(audio)
     }
 
     /// Writes a part under a temporary name, then renames it into place.
-    fn store(&self, path: &Path, info: &WavInfo, samples: &[i16]) -> Result<Duration, TtsError> {
+    fn store(&self, path: &Path, audio: &PartAudio) -> Result<Duration, TtsError> {
         let tmp = self.temp_path("wav");
         let cache_err = |err| TtsError::Cache {
             path: path.to_path_buf(),
             err,
         };
-        let result = WavWriter::create(&tmp, info.sample_rate, info.channels)
+        let result = WavWriter::create(&tmp, audio.sample_rate, audio.channels)
             .and_then(|mut w| {
-                w.write_i16(samples)?;
+                w.write_i16(&audio.samples)?;
                 w.finish()
             })
             .and_then(|d| std::fs::rename(&tmp, path).map(|()| d));

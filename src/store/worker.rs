@@ -137,8 +137,8 @@ impl Worker {
             StoreCommand::Check => {
                 // On a connection of its own, whose page cache goes with it: the check reads
                 // every page once, and the app's memory should not keep them.
-                let checked = Store::open_at(&super::db_path(&self.data_dir))
-                    .and_then(|store| store.check());
+                let checked =
+                    Store::open_at(&super::db_path(&self.data_dir)).and_then(|store| store.check());
                 match checked {
                     Err(e) if is_corrupt(&e) => self.repair(&e),
                     Err(e) => log::warn!("store: the check could not run: {e}"),

@@ -522,8 +522,10 @@ impl Effects {
                     Ok((synthesis, feed)) => {
                         self.playing = Some(self.cache.pin(synthesis.dir()));
                         self.cache.added();
-                        self.speech = Some((synthesis, first));
                         self.load(Track::Speech(feed));
+                        let previous = self.speech.take().map(|(s, _)| s);
+                        let _ = playback::replace_speech(previous, &synthesis);
+                        self.speech = Some((synthesis, first));
                     }
                     Err(e) => self.failed(e.to_string()),
                 }
