@@ -138,7 +138,11 @@ impl Worker {
                 // On a connection of its own, whose page cache goes with it: the check reads
                 // every page once, and the app's memory should not keep them.
                 let checked =
-                    Store::open_at(&super::db_path(&self.data_dir)).and_then(|store| store.check());
+                    Store::open_at(&super::db_path(&self.data_dir)).and_then(|store| {
+                        // Each page is read once: a cache would only hold memory.
+                        store.conn.pragma_update(None, "cache_size", -64)?;
+                        store.check()
+                    });
                 match checked {
                     Err(e) if is_corrupt(&e) => self.repair(&e),
                     Err(e) => log::warn!("store: the check could not run: {e}"),
@@ -192,18 +196,25 @@ impl Worker {
     fn reload(&mut self) {
         // Before reading: a change committed while reading is seen at the next look.
         self.seen_version = self.store.data_version().ok();
-        self.seen_list = self.store.list_fingerprint().ok();
         self.last_reload = Some(Instant::now());
+        // The list and its fingerprint from one snapshot; the list is sent before the
+        // fingerprint's scan so that it is not kept waiting.
+        let snapshot = self.store.conn.execute_batch("BEGIN");
         let list = self
             .store
             .headlines(&self.subscribed, &HeadlineQuery::default());
         if let Err(e) = &list
             && is_corrupt(e)
         {
+            let _ = self.store.conn.execute_batch("ROLLBACK");
             self.repair(e);
             return;
         }
         (self.events)(StoreEvent::Headlines(list.map_err(|e| e.to_string())));
+        self.seen_list = self.store.list_fingerprint().ok();
+        if snapshot.is_ok() {
+            let _ = self.store.conn.execute_batch("COMMIT");
+        }
     }
 
     fn repair(&mut self, why: &StoreError) {
