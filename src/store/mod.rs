@@ -14,6 +14,7 @@ use crate::source::feed::FeedItem;
 mod pages;
 mod repair;
 mod retention;
+mod watch;
 pub mod worker;
 
 pub use repair::{FileId, is_corrupt};

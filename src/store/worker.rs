@@ -8,8 +8,14 @@ use std::time::{Duration, Instant};
 use super::{FileId, HeadlineQuery, ListFingerprint, Store, StoreError, is_corrupt};
 use crate::model::Headline;
 
-/// How often the database is asked whether another connection committed something.
+/// How often the database is asked whether another connection committed something, where
+/// the system cannot say when its files change.
 const WATCH_EVERY: Duration = Duration::from_millis(400);
+/// After being told of a write, how long a commit may take to become visible: a writer
+/// appends to the journal (which is watched) before it publishes the commit in shared memory
+/// (which cannot be).
+const SETTLE: Duration = Duration::from_millis(300);
+const SETTLE_EVERY: Duration = Duration::from_millis(50);
 /// Reloads for other processes' changes are at most this frequent: a refresh elsewhere
 /// commits once per feed.
 const RELOAD_GAP: Duration = Duration::from_millis(1000);
@@ -33,6 +39,8 @@ pub enum StoreCommand {
         broken: Option<FileId>,
         why: String,
     },
+    /// The database's files changed on disk: another process may have committed.
+    Look,
     /// End the thread, once what was sent before is done.
     Finish,
 }
@@ -64,6 +72,8 @@ impl StoreWorker {
         events: impl Fn(StoreEvent) + Send + 'static,
     ) -> std::io::Result<StoreWorker> {
         let (tx, rx) = channel();
+        let told = tx.clone();
+        let told = super::watch::spawn(&data_dir, move || told.send(StoreCommand::Look).is_ok());
         let mut worker = Worker {
             store,
             data_dir,
@@ -72,6 +82,8 @@ impl StoreWorker {
             seen_version: None,
             seen_list: None,
             last_reload: None,
+            told,
+            look_until: None,
         };
         let thread = std::thread::Builder::new()
             .name("herald-store".to_string())
@@ -98,6 +110,13 @@ impl StoreWorker {
     }
 }
 
+/// What a look at the store found.
+enum Look {
+    TooSoon,
+    Unchanged,
+    Reloaded,
+}
+
 struct Worker {
     store: Store,
     data_dir: PathBuf,
@@ -107,19 +126,52 @@ struct Worker {
     seen_version: Option<i64>,
     seen_list: Option<ListFingerprint>,
     last_reload: Option<Instant>,
+    /// Changes on disk are told ([`StoreCommand::Look`]): no need to ask from time to time.
+    told: bool,
+    /// A change was told and is looked for until this time (reloads are spaced out, and a
+    /// commit shows a little after its write).
+    look_until: Option<Instant>,
 }
 
 impl Worker {
     fn run(&mut self, rx: Receiver<StoreCommand>) {
         self.seen_version = self.store.data_version().ok();
         loop {
-            match rx.recv_timeout(WATCH_EVERY) {
+            let wait = if !self.told {
+                Some(WATCH_EVERY)
+            } else if self.look_until.is_some() {
+                let gap = self
+                    .last_reload
+                    .map_or(Duration::ZERO, |at| RELOAD_GAP.saturating_sub(at.elapsed()));
+                Some(gap.max(SETTLE_EVERY))
+            } else {
+                None
+            };
+            let received = match wait {
+                Some(wait) => rx.recv_timeout(wait),
+                // Nothing to do until told: an idle app is not woken.
+                None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match received {
                 Ok(StoreCommand::Finish) => return,
+                Ok(StoreCommand::Look) => {
+                    let until = Instant::now() + SETTLE;
+                    self.look_until = Some(self.look_until.map_or(until, |u| u.max(until)));
+                }
                 Ok(command) => self.handle(command),
                 Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return,
             }
-            self.watch();
+            if !self.told {
+                self.watch();
+            } else if let Some(until) = self.look_until {
+                match self.watch() {
+                    Look::Reloaded => self.look_until = None,
+                    Look::TooSoon => {}
+                    Look::Unchanged if Instant::now() >= until => self.look_until = None,
+                    Look::Unchanged => {}
+                }
+            }
         }
     }
 
@@ -137,12 +189,11 @@ impl Worker {
             StoreCommand::Check => {
                 // On a connection of its own, whose page cache goes with it: the check reads
                 // every page once, and the app's memory should not keep them.
-                let checked =
-                    Store::open_at(&super::db_path(&self.data_dir)).and_then(|store| {
-                        // Each page is read once: a cache would only hold memory.
-                        store.conn.pragma_update(None, "cache_size", -64)?;
-                        store.check()
-                    });
+                let checked = Store::open_at(&super::db_path(&self.data_dir)).and_then(|store| {
+                    // Each page is read once: a cache would only hold memory.
+                    store.conn.pragma_update(None, "cache_size", -64)?;
+                    store.check()
+                });
                 match checked {
                     Err(e) if is_corrupt(&e) => self.repair(&e),
                     Err(e) => log::warn!("store: the check could not run: {e}"),
@@ -154,7 +205,7 @@ impl Worker {
                     self.repair(&StoreError::Corrupt(why));
                 }
             }
-            StoreCommand::Finish => {}
+            StoreCommand::Look | StoreCommand::Finish => {}
         }
     }
 
@@ -174,9 +225,9 @@ impl Worker {
     }
 
     /// Another connection committed since the list was read: read it again.
-    fn watch(&mut self) {
+    fn watch(&mut self) -> Look {
         if self.last_reload.is_some_and(|at| at.elapsed() < RELOAD_GAP) {
-            return;
+            return Look::TooSoon;
         }
         let changed = self.store.data_version().and_then(|version| {
             if Some(version) == self.seen_version {
@@ -186,11 +237,15 @@ impl Worker {
             Ok(Some(self.store.list_fingerprint()?) != self.seen_list)
         });
         match changed {
-            Ok(true) => self.reload(),
+            Ok(true) => {
+                self.reload();
+                return Look::Reloaded;
+            }
             Ok(false) => {}
             Err(e) if is_corrupt(&e) => self.repair(&e),
             Err(e) => log::warn!("store: {e}"),
         }
+        Look::Unchanged
     }
 
     fn reload(&mut self) {
