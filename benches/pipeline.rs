@@ -61,7 +61,10 @@ fn narration(c: &mut Criterion) {
             let _ = std::fs::remove_dir_all(&cold);
             let mut s = tts::start(parts.clone(), 0, &config, 1.0, &cold).expect("start");
             let feed = s.take_feed().expect("feed");
-            let first = feed.rx.recv_timeout(Duration::from_secs(10)).expect("part 0");
+            let first = feed
+                .rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("part 0");
             black_box(first);
             // Dropping the synthesis stops the engine: only the first part is timed.
         })

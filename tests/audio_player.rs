@@ -113,7 +113,11 @@ impl Output {
         let until = self.secs() + secs;
         let deadline = Instant::now() + Duration::from_secs(20);
         while self.secs() < until {
-            assert!(Instant::now() < deadline, "output stalled at {}", self.secs());
+            assert!(
+                Instant::now() < deadline,
+                "output stalled at {}",
+                self.secs()
+            );
             std::thread::sleep(Duration::from_millis(5));
         }
     }
