@@ -295,14 +295,14 @@ struct Peak {
 }
 
 impl Peak {
-    /// Counts one request in on each of `peaks` for 300 ms, long enough for the others the
+    /// Counts one request in on each of `peaks` for `hold`, long enough for the others the
     /// limits let through to arrive meanwhile.
-    fn hold(peaks: &[&Peak]) {
+    fn hold(peaks: &[&Peak], hold: Duration) {
         for peak in peaks {
             let now = peak.now.fetch_add(1, Ordering::SeqCst) + 1;
             peak.most.fetch_max(now, Ordering::SeqCst);
         }
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(hold);
         for peak in peaks {
             peak.now.fetch_sub(1, Ordering::SeqCst);
         }
@@ -313,10 +313,11 @@ impl Peak {
     }
 }
 
-/// A host serving `/feed/N.xml`, counting its own requests and those of every host together.
-fn counted_host(own: Arc<Peak>, all: Arc<Peak>) -> TestServer {
+/// A host serving `/feed/N.xml`, counting its own requests and those of every host together,
+/// each held for `hold`.
+fn counted_host(own: Arc<Peak>, all: Arc<Peak>, hold: Duration) -> TestServer {
     TestServer::start(move |path, _| {
-        Peak::hold(&[&own, &all]);
+        Peak::hold(&[&own, &all], hold);
         match path.strip_prefix("/feed/") {
             Some(_) => (200, vec![], rss(1)),
             None => (404, vec![], Vec::new()),
@@ -330,7 +331,7 @@ fn refresh_fetches_four_feeds_per_host_at_once_and_no_more_than_the_global_limit
     let hosts: Vec<(Arc<Peak>, TestServer)> = (0..3)
         .map(|_| {
             let own = Arc::new(Peak::default());
-            let server = counted_host(own.clone(), all.clone());
+            let server = counted_host(own.clone(), all.clone(), Duration::from_millis(300));
             (own, server)
         })
         .collect();
@@ -356,7 +357,7 @@ fn refresh_fetches_four_feeds_per_host_at_once_and_no_more_than_the_global_limit
     // A global limit below the hosts' sum holds them all to it.
     let (global, dir) = (Arc::new(Peak::default()), temp_dir("limits-global"));
     let hosts: Vec<TestServer> = (0..3)
-        .map(|_| counted_host(Arc::default(), global.clone()))
+        .map(|_| counted_host(Arc::default(), global.clone(), Duration::from_millis(300)))
         .collect();
     let feeds: Vec<String> = hosts
         .iter()
@@ -366,6 +367,28 @@ fn refresh_fetches_four_feeds_per_host_at_once_and_no_more_than_the_global_limit
     let out = herald(&dir, &["refresh"]);
     assert!(out.status.success(), "{}", stdout(&out));
     assert_eq!(global.most(), 6, "peak requests with concurrency = 6");
+}
+
+#[test]
+fn refresh_fetches_at_most_128_feeds_at_once_by_default() {
+    // 33 hosts of 4 feeds: 132 feeds the per-host limit would let through together.
+    let global = Arc::new(Peak::default());
+    let hosts: Vec<TestServer> = (0..33)
+        .map(|_| counted_host(Arc::default(), global.clone(), Duration::from_secs(1)))
+        .collect();
+    let feeds: Vec<String> = hosts
+        .iter()
+        .flat_map(|server| (0..4).map(|i| server.url(&format!("/feed/{i}.xml"))))
+        .collect();
+    let dir = temp_dir("limits-default-global");
+    write_config(&dir, &feeds, "");
+    let out = herald(&dir, &["refresh"]);
+    assert!(
+        stdout(&out).starts_with("132 feeds, 132 new items, 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(global.most(), 128, "peak requests over all hosts");
 }
 
 #[test]
@@ -390,7 +413,7 @@ fn a_hacker_news_listing_fetches_eight_items_at_once() {
         else {
             return (404, vec![], Vec::new());
         };
-        Peak::hold(&[&counted]);
+        Peak::hold(&[&counted], Duration::from_millis(300));
         json(serde_json::json!({
             "id": id, "type": "story", "by": "ada", "time": 1_790_000_000 + id,
             "title": format!("Story {id}"), "url": format!("http://example.org/{id}"),
