@@ -293,8 +293,7 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     );
     let times = |s: &vt100::Screen| listen_times(s).unwrap_or((Duration::ZERO, None));
     let screen = pty.wait_until("twelve seconds played", |s| {
-        screen_text(s).contains("▶ Listen to the article")
-            && times(s).0 >= Duration::from_secs(12)
+        screen_text(s).contains("▶ Listen to the article") && times(s).0 >= Duration::from_secs(12)
     });
     assert_eq!(times(&screen).1, Some(Duration::from_secs(300)));
 
@@ -303,7 +302,9 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     let paused = pty.wait_for("⏸ Listen to the article");
     let at = times(&paused).0;
     pty.press("\x1b[C");
-    pty.wait_until("ten seconds on", |s| times(s).0 == at + Duration::from_secs(10));
+    pty.wait_until("ten seconds on", |s| {
+        times(s).0 == at + Duration::from_secs(10)
+    });
     pty.press("\x1b[D");
     pty.press("\x1b[D");
     let back = pty.wait_until("ten seconds back", |s| {
@@ -325,10 +326,9 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     pty.press("[");
     // At normal speed the bar names no speed: `… 0:12 / 5:00  vol 90%`.
     pty.wait_until("normal speed", |s| {
-        screen_text(s).lines().any(|l| {
-            l.contains("Listen to the article")
-                && l.ends_with(" / 5:00  vol 90%")
-        })
+        screen_text(s)
+            .lines()
+            .any(|l| l.contains("Listen to the article") && l.ends_with(" / 5:00  vol 90%"))
     });
 
     // Space plays on from where it was.

@@ -299,7 +299,10 @@ fn o_opens_the_headline_or_article_and_a_count_opens_that_link_in_browser() {
     let browser = dir.join("browser.sh");
     std::fs::write(
         &browser,
-        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", record.display()),
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            record.display()
+        ),
     )
     .expect("write");
     std::fs::set_permissions(
