@@ -297,18 +297,22 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     });
     assert_eq!(times(&screen).1, Some(Duration::from_secs(300)));
 
-    // Space pauses; while paused the arrows move the position by ten seconds.
+    // Space pauses; while paused the arrows move the position by ten seconds. The bar may
+    // show ⏸ a moment before the position the pause reports, so the exact figure is taken
+    // after the first seek: paused, nothing else moves it.
     pty.press(" ");
     let paused = pty.wait_for("⏸ Listen to the article");
     let at = times(&paused).0;
     pty.press("\x1b[C");
-    pty.wait_until("ten seconds on", |s| {
-        times(s).0 == at + Duration::from_secs(10)
-    });
+    let on = times(&pty.wait_until("ten seconds on", |s| {
+        times(s).0 >= at + Duration::from_secs(10)
+    }))
+    .0;
+    assert!(on <= at + Duration::from_secs(11), "{at:?} -> {on:?}");
     pty.press("\x1b[D");
     pty.press("\x1b[D");
-    let back = pty.wait_until("ten seconds back", |s| {
-        times(s).0 == at - Duration::from_secs(10)
+    let back = pty.wait_until("twenty seconds back", |s| {
+        times(s).0 == on - Duration::from_secs(20)
     });
     assert!(screen_text(&back).contains("⏸ Listen to the article"));
 
@@ -335,7 +339,7 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     pty.press(" ");
     pty.wait_until("playing on", |s| {
         screen_text(s).contains("▶ Listen to the article")
-            && times(s).0 > at - Duration::from_secs(10)
+            && times(s).0 > on - Duration::from_secs(20)
     });
     pty.press("q");
     let status = pty.wait_exit();

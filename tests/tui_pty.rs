@@ -322,7 +322,7 @@ fn o_opens_the_headline_or_article_and_a_count_opens_that_link_in_browser() {
     );
     pty.wait_for("Three piers");
     pty.press("o");
-    assert_eq!(opened(&record, 1), [article_url.clone()]);
+    assert_eq!(opened(&record, 1), std::slice::from_ref(&article_url));
 
     pty.press("\r");
     pty.wait_for("east pier");
