@@ -484,8 +484,8 @@ fn refresh_fails_when_every_feed_fails_and_succeeds_when_one_answers() {
     );
 }
 
-/// The schema as the first two versions created it, word for word.
-const SCHEMA_V2: &str = r#"
+/// The schema as version 1 created it, word for word.
+const SCHEMA_V1: &str = r#"
 CREATE TABLE feeds (
     id INTEGER PRIMARY KEY,
     url TEXT NOT NULL UNIQUE,
@@ -519,6 +519,11 @@ CREATE INDEX items_by_time ON items (sort_time DESC);
 CREATE INDEX items_by_link ON items (link);
 CREATE TABLE articles (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
 CREATE TABLE comments (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+PRAGMA user_version = 1;
+"#;
+
+/// What version 2 added.
+const SCHEMA_V2: &str = r#"
 CREATE TABLE recordings (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
 PRAGMA user_version = 2;
 "#;
@@ -529,15 +534,28 @@ fn user_version(db: &rusqlite::Connection) -> i64 {
 }
 
 #[test]
+fn a_database_of_schema_version_1_is_migrated_keeping_its_marks() {
+    migrated_keeps_marks(&[SCHEMA_V1], "migrate-v1");
+}
+
+#[test]
 fn a_database_of_schema_version_2_is_migrated_keeping_its_marks() {
+    migrated_keeps_marks(&[SCHEMA_V1, SCHEMA_V2], "migrate-v2");
+}
+
+/// A database made by `schema`, with one item read and starred and a saved article, opened by
+/// herald and refreshed.
+fn migrated_keeps_marks(schema: &[&str], name: &str) {
     let server = TestServer::start(|_, _| (200, vec![], rss(3)));
     let feed = server.url("/f.xml");
-    let dir = temp_dir("migrate-v2");
+    let dir = temp_dir(name);
     write_config(&dir, std::slice::from_ref(&feed), "");
     std::fs::create_dir_all(dir.join("data")).expect("mkdir");
     {
         let db = rusqlite::Connection::open(dir.join("data/herald.db")).expect("create");
-        db.execute_batch(SCHEMA_V2).expect("old schema");
+        for sql in schema {
+            db.execute_batch(sql).expect("old schema");
+        }
         db.execute(
             "INSERT INTO feeds (id, url, title) VALUES (1, ?1, 'Test feed')",
             [&feed],
@@ -569,7 +587,7 @@ fn a_database_of_schema_version_2_is_migrated_keeping_its_marks() {
         stdout(&out)
     );
 
-    let fresh = temp_dir("migrate-fresh");
+    let fresh = temp_dir(&format!("{name}-fresh"));
     write_config(&fresh, std::slice::from_ref(&feed), "");
     assert!(herald(&fresh, &["refresh"]).status.success());
     let current = user_version(
@@ -579,6 +597,15 @@ fn a_database_of_schema_version_2_is_migrated_keeping_its_marks() {
     let db = rusqlite::Connection::open(dir.join("data/herald.db")).expect("open");
     assert!(current > 2, "schema version {current}");
     assert_eq!(user_version(&db), current);
+    // What the later versions add is there.
+    for sql in [
+        "SELECT COUNT(*) FROM recordings",
+        "SELECT COUNT(*) FROM salvaged_marks",
+        "SELECT COUNT(*) FROM items WHERE seen_at > 0",
+    ] {
+        db.query_row(sql, [], |r| r.get::<_, i64>(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
     let marks: Vec<(String, i64, i64)> = db
         .prepare("SELECT key, read, starred FROM items ORDER BY key")
         .and_then(|mut s| {
