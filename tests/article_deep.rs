@@ -1,7 +1,6 @@
-//! A hostile page of 100 000 nested `<div>`s: no stack overflow, quick, bounded memory. In its
-//! own test binary so the process's peak memory is this test's alone.
-
-use std::time::{Duration, Instant};
+//! A hostile page of 100 000 nested `<div>`s: no stack overflow, bounded memory (its time is
+//! measured by `cargo bench --bench pipeline`). In its own test binary so the process's peak
+//! memory is this test's alone.
 
 use herald::article::Article;
 use url::Url;
@@ -23,14 +22,11 @@ fn hundred_thousand_nested_divs() {
         "</div>".repeat(n)
     );
     let url = Url::parse("http://example.com/deep").expect("url");
-    let start = Instant::now();
     let article = Article::from_page(&html, &url).expect("the text is still found");
     let lines = article.render(80).lines;
-    let took = start.elapsed();
     assert_eq!(article.paragraphs, ["deep"]);
     assert!(lines.iter().any(|l| l.text() == "deep"));
-    println!("took {took:?}, peak RSS {:?} MB", peak_rss_mb());
-    assert!(took < Duration::from_secs(2), "took {took:?}");
+    println!("peak RSS {:?} MB", peak_rss_mb());
     if let Some(mb) = peak_rss_mb() {
         assert!(mb < 150, "peak RSS {mb} MB");
     }

@@ -97,17 +97,24 @@ fn the_reference_recording_plays_to_the_end_and_writes_a_wav() {
     assert!(want > Duration::from_secs(60), "{want:?}");
     let got = wav_duration(&wav);
     assert!(within_one_percent(got, want), "WAV {got:?}, mp3 {want:?}");
-    // The player's total, shown at the end, is the recording's length.
-    let total = last
-        .split(" / ")
-        .nth(1)
-        .and_then(|t| t.split_whitespace().next())
-        .and_then(|t| herald::commands::parse_time(t).ok())
-        .unwrap_or_else(|| panic!("no total in {last:?}"));
+    // The player's total, shown at the end, is the recording's length, and the elapsed time
+    // has reached it: the whole recording played.
+    let (elapsed, total) = last
+        .split_once(" / ")
+        .and_then(|(before, after)| {
+            let elapsed = before.split_whitespace().last()?;
+            let total = after.split_whitespace().next()?;
+            Some((
+                herald::commands::parse_time(elapsed).ok()?,
+                herald::commands::parse_time(total).ok()?,
+            ))
+        })
+        .unwrap_or_else(|| panic!("no elapsed / total in {last:?}"));
     assert!(
         (total.as_secs_f64() - want.as_secs_f64()).abs() <= 1.5,
         "{last} vs {want:?}"
     );
+    assert_eq!(elapsed, total, "{last}");
 }
 
 #[test]
@@ -233,4 +240,111 @@ fn bad_recordings_give_a_reason_not_a_panic() {
             String::from_utf8_lossy(&written.stderr)
         );
     }
+}
+
+/// A mono 16-bit WAV of `secs` seconds of a quiet tone.
+fn tone_wav(path: &Path, secs: u32) {
+    const RATE: u32 = 8000;
+    let samples = RATE * secs;
+    let mut bytes = Vec::with_capacity(44 + 2 * samples as usize);
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36 + 2 * samples).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    bytes.extend_from_slice(&16u32.to_le_bytes());
+    bytes.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    bytes.extend_from_slice(&1u16.to_le_bytes()); // mono
+    bytes.extend_from_slice(&RATE.to_le_bytes());
+    bytes.extend_from_slice(&(RATE * 2).to_le_bytes());
+    bytes.extend_from_slice(&2u16.to_le_bytes());
+    bytes.extend_from_slice(&16u16.to_le_bytes());
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&(2 * samples).to_le_bytes());
+    for i in 0..samples {
+        let t = i as f32 / RATE as f32;
+        let s = (2000.0 * (2.0 * std::f32::consts::PI * 440.0 * t).sin()) as i16;
+        bytes.extend_from_slice(&s.to_le_bytes());
+    }
+    std::fs::write(path, bytes).expect("write the WAV");
+}
+
+#[test]
+fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
+    use common::pty::{PacedAlsa, Pty, listen_times, screen_text};
+    let dir = temp_dir("listen-keys");
+    write_config(&dir, &[], "");
+    tone_wav(&dir.join("talk.wav"), 300);
+    let page = dir.join("talk.html");
+    std::fs::write(
+        &page,
+        "<html><head><title>Harbour talk</title></head><body><article><h1>Harbour talk</h1>\
+         <p>The harbour master talks about the winter timetable and the new pier.</p>\
+         <audio src=\"talk.wav\"></audio></article></body></html>",
+    )
+    .expect("write the page");
+    // Several times real time: the test waits for positions, never for the clock.
+    let device = PacedAlsa::new(&dir, 2_000_000);
+    let mut pty = Pty::herald(
+        &dir,
+        &device.conf,
+        &["listen", &page.display().to_string()],
+        &[],
+        100,
+        5,
+    );
+    let times = |s: &vt100::Screen| listen_times(s).unwrap_or((Duration::ZERO, None));
+    let screen = pty.wait_until("twelve seconds played", |s| {
+        screen_text(s).contains("▶ Listen to the article") && times(s).0 >= Duration::from_secs(12)
+    });
+    assert_eq!(times(&screen).1, Some(Duration::from_secs(300)));
+
+    // Space pauses; while paused the arrows move the position by ten seconds. The bar may
+    // show ⏸ a moment before the position the pause reports, so the exact figure is taken
+    // after the first seek: paused, nothing else moves it.
+    pty.press(" ");
+    let paused = pty.wait_for("⏸ Listen to the article");
+    let at = times(&paused).0;
+    pty.press("\x1b[C");
+    let on = times(&pty.wait_until("ten seconds on", |s| {
+        times(s).0 >= at + Duration::from_secs(10)
+    }))
+    .0;
+    assert!(on <= at + Duration::from_secs(11), "{at:?} -> {on:?}");
+    pty.press("\x1b[D");
+    pty.press("\x1b[D");
+    let back = pty.wait_until("twenty seconds back", |s| {
+        times(s).0 == on - Duration::from_secs(20)
+    });
+    assert!(screen_text(&back).contains("⏸ Listen to the article"));
+
+    // Volume in steps of 10%, speed through its steps and back.
+    pty.press("+");
+    pty.wait_for("vol 110%");
+    pty.press("--");
+    pty.wait_for("vol 90%");
+    pty.press("]");
+    pty.wait_for("1.10x");
+    pty.press("]");
+    pty.wait_for("1.25x");
+    pty.press("[");
+    pty.wait_for("1.10x");
+    pty.press("[");
+    // At normal speed the bar names no speed: `… 0:12 / 5:00  vol 90%`.
+    pty.wait_until("normal speed", |s| {
+        screen_text(s)
+            .lines()
+            .any(|l| l.contains("Listen to the article") && l.ends_with(" / 5:00  vol 90%"))
+    });
+
+    // Space plays on from where it was.
+    pty.press(" ");
+    pty.wait_until("playing on", |s| {
+        screen_text(s).contains("▶ Listen to the article")
+            && times(s).0 > on - Duration::from_secs(20)
+    });
+    pty.press("q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status}\n{}", pty.text());
+    let last = pty.text();
+    assert!(last.contains("Listen to the article"), "{last}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

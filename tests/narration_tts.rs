@@ -485,9 +485,10 @@ fn flite_works_when_present() {
     assert!(e.to_string().contains("no voice \"nosuchvoice\""), "{e}");
 }
 
-/// The timings the report quotes: a 14-part, ~630-word article.
+/// A 14-part, ~630-word article narrated whole, then again from the cache. How soon the first
+/// part is ready is measured by `cargo bench --bench pipeline`; here only nothing may hang.
 #[test]
-fn first_part_is_ready_at_once() {
+fn a_long_article_is_narrated_whole_then_from_the_cache() {
     if !have("espeak-ng") {
         return;
     }
@@ -501,38 +502,28 @@ fn first_part_is_ready_at_once() {
     let words: usize = parts.iter().map(|p| p.split_whitespace().count()).sum();
     assert!((600..=700).contains(&words), "{words} words");
 
-    let dir = common::temp_dir("tts-timing");
-    let started = Instant::now();
+    let dir = common::temp_dir("tts-long");
     let mut s = tts::start(parts.clone(), 0, &espeak(), 1.0, &dir).expect("start");
     let feed = s.take_feed().expect("feed");
     let first = feed
         .rx
         .recv_timeout(Duration::from_secs(10))
         .expect("part 0");
-    let to_first = started.elapsed();
+    feed.report(0, false);
     let rest = collect(&feed);
-    let all = started.elapsed();
     let timeline = s.wait().expect("complete");
     assert_eq!(first.index, 0);
     assert_eq!(rest.len(), 13);
     let audio = timeline.total().expect("known");
-    eprintln!(
-        "{words} words, 14 parts: first part after {to_first:?}, all after {all:?}, {audio:?} of speech"
-    );
-    // espeak-ng takes ~30 ms for a title; a loaded CI machine gets a generous margin.
-    assert!(to_first < Duration::from_millis(500), "{to_first:?}");
     assert!(audio > Duration::from_secs(120) && audio < Duration::from_secs(400));
 
-    // From the cache, every part is there at once.
-    let started = Instant::now();
+    // From the cache: the same parts.
     let mut s = tts::start(parts, 0, &espeak(), 1.0, &dir).expect("start");
     let feed = s.take_feed().expect("feed");
     let cached = collect(&feed);
-    let all_cached = started.elapsed();
-    eprintln!("from the cache: all 14 parts after {all_cached:?}");
     assert_eq!(cached.len(), 14);
     assert_eq!(cached[0], first);
-    assert!(all_cached < Duration::from_millis(500), "{all_cached:?}");
+    assert_eq!(cached[1..], rest[..]);
 }
 
 /// Twelve paragraphs of about ten seconds each.

@@ -123,3 +123,58 @@ fn the_feed_text_stands_in_for_a_page_that_cannot_be_fetched() {
         "{err}"
     );
 }
+
+#[test]
+fn read_width_40_fits_every_line_in_40_columns() {
+    let dir = temp_dir("read-width");
+    write_config(&dir, &[], "");
+    let page = "<html><head><title>Harbour news</title>\
+        <meta property=\"og:site_name\" content=\"The Harbour Times of the Northern Isles\">\
+        <meta property=\"article:published_time\" content=\"2026-11-19T11:30:00Z\">\
+        </head><body><article>\
+        <h1>A headline long enough that it has to be wrapped over several lines</h1>\
+        <p class=\"byline\">By Ada Lane and Sam Ortiz</p>\
+        <p>The harbour was calm at dawn, and the first ferries left on time for the islands.</p>\
+        <p>Pneumonoultramicroscopicsilicovolcanoconiosisandthensomemoreletters is one word.</p>\
+        <p>The timetable is at https://example.org/timetables/winter/2026/ferries-and-buses.pdf \
+        for anyone who asks.</p>\
+        <ul><li>An item in a list that runs on for longer than forty columns, at least.</li></ul>\
+        <blockquote><p>A quotation that is indented and also longer than the width.</p></blockquote>\
+        <p>Accents — élégant, naïve, façade — count one column each, as they show.</p>\
+        </article></body></html>";
+    let path = dir.join("page.html");
+    std::fs::write(&path, page).expect("write page");
+    let out = herald(
+        &dir,
+        &["read", "--width", "40", &path.display().to_string()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = stdout(&out);
+    for line in text.lines() {
+        let columns = unicode_width::UnicodeWidthStr::width(line);
+        assert!(columns <= 40, "{columns} columns: {line:?}\n{text}");
+    }
+    // Nothing was cut to fit: every word is there.
+    let words: Vec<&str> = text.split_whitespace().collect();
+    for word in [
+        "headline",
+        "lines",
+        "Ortiz",
+        "Isles",
+        "islands.",
+        "Pneumonoultramicroscopicsilicovolcanoconiosisandthensomemoreletters",
+        "least.",
+        "width.",
+        "façade",
+    ] {
+        let joined = text.replace('\n', "");
+        assert!(
+            words.contains(&word) || joined.contains(word),
+            "{word} missing:\n{text}"
+        );
+    }
+}

@@ -2,6 +2,10 @@
 
 mod common;
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
 use common::*;
 
 fn rss(items: usize) -> Vec<u8> {
@@ -281,4 +285,357 @@ fn import_and_export_subscriptions() {
         "{}",
         stdout(&again)
     );
+}
+
+/// Requests a server is answering at once, and the most it answered at once.
+#[derive(Default)]
+struct Peak {
+    now: AtomicUsize,
+    most: AtomicUsize,
+}
+
+impl Peak {
+    /// Counts one request in on each of `peaks` for `hold`, long enough for the others the
+    /// limits let through to arrive meanwhile.
+    fn hold(peaks: &[&Peak], hold: Duration) {
+        for peak in peaks {
+            let now = peak.now.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.most.fetch_max(now, Ordering::SeqCst);
+        }
+        std::thread::sleep(hold);
+        for peak in peaks {
+            peak.now.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    fn most(&self) -> usize {
+        self.most.load(Ordering::SeqCst)
+    }
+}
+
+/// A host serving `/feed/N.xml`, counting its own requests and those of every host together,
+/// each held for `hold`.
+fn counted_host(own: Arc<Peak>, all: Arc<Peak>, hold: Duration) -> TestServer {
+    TestServer::start(move |path, _| {
+        Peak::hold(&[&own, &all], hold);
+        match path.strip_prefix("/feed/") {
+            Some(_) => (200, vec![], rss(1)),
+            None => (404, vec![], Vec::new()),
+        }
+    })
+}
+
+#[test]
+fn refresh_fetches_four_feeds_per_host_at_once_and_no_more_than_the_global_limit() {
+    let all = Arc::new(Peak::default());
+    let hosts: Vec<(Arc<Peak>, TestServer)> = (0..3)
+        .map(|_| {
+            let own = Arc::new(Peak::default());
+            let server = counted_host(own.clone(), all.clone(), Duration::from_millis(300));
+            (own, server)
+        })
+        .collect();
+    let feeds: Vec<String> = hosts
+        .iter()
+        .flat_map(|(_, server)| (0..10).map(|i| server.url(&format!("/feed/{i}.xml"))))
+        .collect();
+
+    // The defaults: 4 per host, the global limit (128) far away.
+    let dir = temp_dir("limits-per-host");
+    write_config(&dir, &feeds, "");
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("30 feeds, 30 new items, 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+    let per_host: Vec<usize> = hosts.iter().map(|(peak, _)| peak.most()).collect();
+    assert_eq!(per_host, [4, 4, 4], "peak requests per host");
+    assert_eq!(all.most(), 12, "all hosts together");
+
+    // A global limit below the hosts' sum holds them all to it.
+    let (global, dir) = (Arc::new(Peak::default()), temp_dir("limits-global"));
+    let hosts: Vec<TestServer> = (0..3)
+        .map(|_| counted_host(Arc::default(), global.clone(), Duration::from_millis(300)))
+        .collect();
+    let feeds: Vec<String> = hosts
+        .iter()
+        .flat_map(|server| (0..4).map(|i| server.url(&format!("/feed/{i}.xml"))))
+        .collect();
+    write_config(&dir, &feeds, "[refresh]\nconcurrency = 6\n");
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert_eq!(global.most(), 6, "peak requests with concurrency = 6");
+}
+
+#[test]
+fn refresh_fetches_at_most_128_feeds_at_once_by_default() {
+    // 33 hosts of 4 feeds: 132 feeds the per-host limit would let through together.
+    let global = Arc::new(Peak::default());
+    let hosts: Vec<TestServer> = (0..33)
+        .map(|_| counted_host(Arc::default(), global.clone(), Duration::from_secs(1)))
+        .collect();
+    let feeds: Vec<String> = hosts
+        .iter()
+        .flat_map(|server| (0..4).map(|i| server.url(&format!("/feed/{i}.xml"))))
+        .collect();
+    let dir = temp_dir("limits-default-global");
+    write_config(&dir, &feeds, "");
+    let out = herald(&dir, &["refresh"]);
+    assert!(
+        stdout(&out).starts_with("132 feeds, 132 new items, 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(global.most(), 128, "peak requests over all hosts");
+}
+
+#[test]
+fn a_hacker_news_listing_fetches_eight_items_at_once() {
+    let peak = Arc::new(Peak::default());
+    let counted = peak.clone();
+    let server = TestServer::start(move |path, _| {
+        let json = |v: serde_json::Value| {
+            (
+                200,
+                vec![("Content-Type".into(), "application/json".into())],
+                v.to_string().into_bytes(),
+            )
+        };
+        if path == "/v0/topstories.json" {
+            return json(serde_json::json!((1..=40).collect::<Vec<u64>>()));
+        }
+        let Some(id) = path
+            .strip_prefix("/v0/item/")
+            .and_then(|p| p.strip_suffix(".json"))
+            .and_then(|id| id.parse::<u64>().ok())
+        else {
+            return (404, vec![], Vec::new());
+        };
+        Peak::hold(&[&counted], Duration::from_millis(300));
+        json(serde_json::json!({
+            "id": id, "type": "story", "by": "ada", "time": 1_790_000_000 + id,
+            "title": format!("Story {id}"), "url": format!("http://example.org/{id}"),
+            "score": 1, "descendants": 0
+        }))
+    });
+    let dir = temp_dir("limits-hn");
+    write_config(
+        &dir,
+        &["hn:top".to_string()],
+        &format!(
+            "[sources.hackernews]\nfirebase = \"{}\"\nalgolia = \"\"\n",
+            server.url("/v0")
+        ),
+    );
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    // The first page: 30 of the 40 stories.
+    assert!(
+        stdout(&out).starts_with("1 feeds, 30 new items, 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(peak.most(), 8, "peak item requests");
+}
+
+#[test]
+fn refresh_fails_when_every_feed_fails_and_succeeds_when_one_answers() {
+    let server = TestServer::start(|path, _| match path {
+        "/good.xml" => (200, vec![], rss(2)),
+        _ => (500, vec![], b"broken".to_vec()),
+    });
+    let closed = TestServer::start(|_, _| (200, vec![], Vec::new()));
+    closed.stop();
+    let (broken, offline) = (server.url("/broken.xml"), closed.url("/feed.xml"));
+
+    let dir = temp_dir("refresh-all-fail");
+    write_config(&dir, &[broken.clone(), offline.clone()], "");
+    let out = herald(&dir, &["refresh"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let summary = text.lines().last().unwrap_or_default();
+    assert!(
+        summary.starts_with("2 feeds, 0 new items, 2 errors"),
+        "{text}"
+    );
+    // One line for each failure, naming the feed.
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains(&broken) && l.contains("500")),
+        "{text}"
+    );
+    assert!(text.lines().any(|l| l.contains(&offline)), "{text}");
+
+    let dir = temp_dir("refresh-one-answers");
+    write_config(&dir, &[broken, server.url("/good.xml")], "");
+    let out = herald(&dir, &["refresh"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .starts_with("2 feeds, 2 new items, 1 errors"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// The schema as version 1 created it, word for word.
+const SCHEMA_V1: &str = r#"
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL UNIQUE,
+    feed_url TEXT,
+    title TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    last_error TEXT,
+    refreshed_at INTEGER
+);
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY,
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    link TEXT,
+    title TEXT NOT NULL,
+    author TEXT,
+    published TEXT,
+    sort_time INTEGER NOT NULL,
+    summary TEXT,
+    content TEXT,
+    comments_url TEXT,
+    comments_feed TEXT,
+    audio_url TEXT,
+    audio_type TEXT,
+    read INTEGER NOT NULL DEFAULT 0,
+    starred INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (feed_id, key)
+);
+CREATE INDEX items_by_time ON items (sort_time DESC);
+CREATE INDEX items_by_link ON items (link);
+CREATE TABLE articles (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+CREATE TABLE comments (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+PRAGMA user_version = 1;
+"#;
+
+/// What version 2 added.
+const SCHEMA_V2: &str = r#"
+CREATE TABLE recordings (url TEXT PRIMARY KEY, json TEXT NOT NULL, fetched_at INTEGER NOT NULL);
+PRAGMA user_version = 2;
+"#;
+
+fn user_version(db: &rusqlite::Connection) -> i64 {
+    db.pragma_query_value(None, "user_version", |r| r.get(0))
+        .expect("user_version")
+}
+
+#[test]
+fn a_database_of_schema_version_1_is_migrated_keeping_its_marks() {
+    migrated_keeps_marks(&[SCHEMA_V1], "migrate-v1");
+}
+
+#[test]
+fn a_database_of_schema_version_2_is_migrated_keeping_its_marks() {
+    migrated_keeps_marks(&[SCHEMA_V1, SCHEMA_V2], "migrate-v2");
+}
+
+/// A database made by `schema`, with one item read and starred and a saved article, opened by
+/// herald and refreshed.
+fn migrated_keeps_marks(schema: &[&str], name: &str) {
+    let server = TestServer::start(|_, _| (200, vec![], rss(3)));
+    let feed = server.url("/f.xml");
+    let dir = temp_dir(name);
+    write_config(&dir, std::slice::from_ref(&feed), "");
+    std::fs::create_dir_all(dir.join("data")).expect("mkdir");
+    {
+        let db = rusqlite::Connection::open(dir.join("data/herald.db")).expect("create");
+        for sql in schema {
+            db.execute_batch(sql).expect("old schema");
+        }
+        db.execute(
+            "INSERT INTO feeds (id, url, title) VALUES (1, ?1, 'Test feed')",
+            [&feed],
+        )
+        .expect("feed");
+        db.execute_batch(
+            "INSERT INTO items (feed_id, key, link, title, published, sort_time, read, starred)
+               VALUES (1, 'g0', 'http://example.org/0', 'Item 0', '2026-10-01T10:00:00Z',
+                       1790848800, 1, 1),
+                      (1, 'g1', 'http://example.org/1', 'Item 1', '2026-10-02T10:00:00Z',
+                       1790935200, 0, 0);
+             INSERT INTO articles (url, json, fetched_at)
+               VALUES ('http://example.org/0', '{\"saved\":true}', 1790848900);",
+        )
+        .expect("items");
+    }
+
+    let out = herald(&dir, &["refresh"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        stdout(&out),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Only the item the old database did not hold is new.
+    assert!(
+        stdout(&out).starts_with("1 feeds, 1 new items, 0 errors"),
+        "{}",
+        stdout(&out)
+    );
+
+    let fresh = temp_dir(&format!("{name}-fresh"));
+    write_config(&fresh, std::slice::from_ref(&feed), "");
+    assert!(herald(&fresh, &["refresh"]).status.success());
+    let current = user_version(
+        &rusqlite::Connection::open(fresh.join("data/herald.db")).expect("fresh database"),
+    );
+
+    let db = rusqlite::Connection::open(dir.join("data/herald.db")).expect("open");
+    assert!(current > 2, "schema version {current}");
+    assert_eq!(user_version(&db), current);
+    // What the later versions add is there.
+    for sql in [
+        "SELECT COUNT(*) FROM recordings",
+        "SELECT COUNT(*) FROM salvaged_marks",
+        "SELECT COUNT(*) FROM items WHERE seen_at > 0",
+    ] {
+        db.query_row(sql, [], |r| r.get::<_, i64>(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    let marks: Vec<(String, i64, i64)> = db
+        .prepare("SELECT key, read, starred FROM items ORDER BY key")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect()
+        })
+        .expect("items");
+    assert_eq!(
+        marks,
+        [
+            ("g0".to_string(), 1, 1),
+            ("g1".to_string(), 0, 0),
+            ("g2".to_string(), 0, 0)
+        ]
+    );
+    let saved: String = db
+        .query_row(
+            "SELECT json FROM articles WHERE url = 'http://example.org/0'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the saved article is still there");
+    assert_eq!(saved, "{\"saved\":true}");
+    // The marks show where a reader sees them.
+    let starred = stdout(&herald(&dir, &["headlines", "--json"]));
+    let list: serde_json::Value = serde_json::from_str(&starred).expect("headlines JSON");
+    let item0 = list
+        .as_array()
+        .and_then(|items| items.iter().find(|h| h["title"] == "Item 0"))
+        .unwrap_or_else(|| panic!("Item 0 listed: {starred}"));
+    assert_eq!(item0["read"], true, "{item0}");
+    assert_eq!(item0["starred"], true, "{item0}");
 }

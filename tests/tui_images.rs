@@ -4,6 +4,7 @@
 mod common;
 
 use std::io::Cursor;
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 use common::pty::{Pty, alsa_none, find, screen_text};
@@ -68,6 +69,9 @@ fn pictures_show_as_half_blocks_in_place_and_scrolling_does_not_wait_for_them() 
     // The feed names the article by its address on this server, known once it has started.
     let article_url = std::sync::Arc::new(std::sync::OnceLock::<String>::new());
     let article_in = article_url.clone();
+    // The picture is held back until the test has seen the view scroll.
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let gate_in = gate.clone();
     let server = TestServer::start(move |path, _| match path {
         "/feed.xml" => (
             200,
@@ -87,8 +91,12 @@ fn pictures_show_as_half_blocks_in_place_and_scrolling_does_not_wait_for_them() 
             page.clone().into_bytes(),
         ),
         "/harbour.png" => {
-            // Slow on purpose: the reader scrolls meanwhile.
-            std::thread::sleep(Duration::from_secs(3));
+            let (open, opened) = &*gate_in;
+            let guard = open.lock().expect("gate");
+            // The limit only keeps a failing test from hanging.
+            let _ = opened
+                .wait_timeout_while(guard, Duration::from_secs(60), |open| !*open)
+                .expect("gate");
             (
                 200,
                 vec![("Content-Type".into(), "image/png".into())],
@@ -123,6 +131,8 @@ fn pictures_show_as_half_blocks_in_place_and_scrolling_does_not_wait_for_them() 
         screen_text(&scrolled)
     );
     assert!(screen_text(&scrolled).contains("loading image: The harbour at dawn…"));
+    *gate.0.lock().expect("gate") = true;
+    gate.1.notify_all();
 
     // Then the picture, in half-blocks, between its paragraphs.
     let shown = pty.wait_until("the picture in half-blocks", |s| {

@@ -244,3 +244,103 @@ fn keys_come_from_the_config_and_conflicts_are_reported_at_start() {
         stdout(&out)
     );
 }
+
+/// The lines a `$BROWSER` script has recorded, once there are `n` of them.
+fn opened(path: &std::path::Path, n: usize) -> Vec<String> {
+    let deadline = Instant::now() + common::pty::PATIENCE;
+    loop {
+        let lines: Vec<String> = std::fs::read_to_string(path)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        if lines.len() >= n {
+            return lines;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the browser was started {} times, not {n}: {lines:?}",
+            lines.len()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn o_opens_the_headline_or_article_and_a_count_opens_that_link_in_browser() {
+    let dir = temp_dir("tui-browser");
+    let article = dir.join("article.html");
+    std::fs::write(
+        &article,
+        "<html><head><title>Three piers</title></head><body><article><h1>Three piers</h1>\
+         <p>The <a href=\"https://example.org/north\">north pier</a> opens at six, the \
+         <a href=\"https://example.org/south\">south pier</a> at seven, and the \
+         <a href=\"https://example.org/east?day=mon&amp;time=8\">east pier</a> at eight.</p>\
+         </article></body></html>",
+    )
+    .expect("write");
+    let feed = dir.join("feed.xml");
+    let article_url = format!("file://{}", article.display());
+    std::fs::write(
+        &feed,
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Pier News</title>\
+             <link>file://{d}/</link><description>d</description><item>\
+             <title>Three piers</title><link>{article_url}</link><guid>p1</guid></item>\
+             </channel></rss>",
+            d = dir.display()
+        ),
+    )
+    .expect("write");
+    write_config(&dir, &[feed.display().to_string()], "");
+    assert!(herald(&dir, &["refresh"]).status.success());
+    // A browser that records what it was asked to open, one line each.
+    let record = dir.join("opened.txt");
+    let browser = dir.join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n",
+            record.display()
+        ),
+    )
+    .expect("write");
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let browser_env = browser.display().to_string();
+
+    let mut pty = Pty::herald(
+        &dir,
+        &alsa_none(&dir),
+        &[],
+        &[("BROWSER", &browser_env)],
+        100,
+        30,
+    );
+    pty.wait_for("Three piers");
+    pty.press("o");
+    assert_eq!(opened(&record, 1), std::slice::from_ref(&article_url));
+
+    pty.press("\r");
+    pty.wait_for("east pier");
+    pty.press("o");
+    assert_eq!(opened(&record, 2)[1], article_url);
+    pty.press("3o");
+    assert_eq!(
+        opened(&record, 3)[2],
+        "https://example.org/east?day=mon&time=8"
+    );
+    pty.press("1o");
+    assert_eq!(opened(&record, 4)[3], "https://example.org/north");
+    // A link the article does not have: said, and no browser.
+    pty.press("9o");
+    pty.wait_for("no link [9]: this article has 3");
+    pty.press("q");
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    assert_eq!(opened(&record, 4).len(), 4);
+    let _ = std::fs::remove_dir_all(&dir);
+}

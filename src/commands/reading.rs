@@ -66,11 +66,15 @@ pub async fn read<W: Write>(
         write_json(out, &value)?;
         return Ok(EXIT_OK);
     }
-    out.line(if article.title.is_empty() {
+    let width = width.max(20);
+    let title = if article.title.is_empty() {
         &article.url
     } else {
         &article.title
-    })?;
+    };
+    for line in wrap(title, width) {
+        out.line(&line)?;
+    }
     let meta: Vec<String> = [
         article.byline.as_ref().map(|b| format!("By {b}")),
         article.published.as_deref().map(display_date),
@@ -80,7 +84,9 @@ pub async fn read<W: Write>(
     .flatten()
     .collect();
     if !meta.is_empty() {
-        out.line(&meta.join(" · "))?;
+        for line in wrap(&meta.join(" · "), width) {
+            out.line(&line)?;
+        }
     }
     out.line("")?;
     for line in &lines {

@@ -525,12 +525,17 @@ mod tests {
 
     #[test]
     fn corpus_deleted_and_continue_stubs() {
-        let Some(file) = corpus_files().into_iter().find(|f| {
-            f.to_string_lossy()
-                .contains("test_replace__on_direct_comment")
-        }) else {
-            return;
-        };
+        let files = corpus_files();
+        if files.is_empty() {
+            return; // corpus_files failed under CI=true, or said why it skipped
+        }
+        let file = files
+            .into_iter()
+            .find(|f| {
+                f.to_string_lossy()
+                    .contains("test_replace__on_direct_comment")
+            })
+            .expect("the corpus holds test_replace__on_direct_comment");
         let thread = parse_thread(&std::fs::read(file).expect("read")).expect("parses");
         let deleted: Vec<&Comment> = thread
             .comments

@@ -11,7 +11,8 @@ pub fn headline(id: i64, title: &str, narrated: bool) -> Headline {
         title: title.to_string(),
         link: Some(format!("https://gazette.example/{id}")),
         author: None,
-        published: Some(format!("2026-11-{:02}T08:{:02}:00Z", 10 + id, id)),
+        // Newest first, as the store lists them: item 1 is the latest.
+        published: Some(format!("2026-11-{:02}T08:{:02}:00Z", 12 - id, id)),
         read: id % 3 == 0,
         starred: false,
         comments_url: None,
