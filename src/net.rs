@@ -511,8 +511,14 @@ mod tests {
             (NetError::TooLarge(1), FailureKind::TooLarge),
             (NetError::Status(500), FailureKind::HttpStatus(500)),
             (NetError::Status(404), FailureKind::HttpStatus(404)),
-            (NetError::TooManyRedirects(10), FailureKind::TooManyRedirects),
-            (NetError::Connect("refused".into()), FailureKind::Unreachable),
+            (
+                NetError::TooManyRedirects(10),
+                FailureKind::TooManyRedirects,
+            ),
+            (
+                NetError::Connect("refused".into()),
+                FailureKind::Unreachable,
+            ),
             (NetError::Transfer("reset".into()), FailureKind::Transfer),
             (
                 NetError::File {
@@ -533,8 +539,11 @@ mod tests {
             .and_then(|l| l.local_addr())
             .expect("free port")
             .port();
-        let err = fetch(&NetConfig::default(), &format!("http://127.0.0.1:{port}/feed"))
-            .expect_err("nobody listens");
+        let err = fetch(
+            &NetConfig::default(),
+            &format!("http://127.0.0.1:{port}/feed"),
+        )
+        .expect_err("nobody listens");
         assert!(matches!(err, NetError::Connect(_)), "{err:?}");
         assert_eq!(err.kind(), FailureKind::Unreachable);
     }
@@ -552,7 +561,8 @@ mod tests {
 
     #[test]
     fn an_error_status_is_an_http_status_failure() {
-        let reply = b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        let reply =
+            b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
         let err = fetch(&NetConfig::default(), &server(Some(reply.to_vec()))).expect_err("500");
         assert_eq!(err.kind(), FailureKind::HttpStatus(500), "{err}");
     }

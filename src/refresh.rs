@@ -251,7 +251,9 @@ async fn interpret(
                     r.validators,
                 );
             }
-            Ok(_) => last_error = Failure::new(FailureKind::NotAFeed, format!("{link} is not a feed")),
+            Ok(_) => {
+                last_error = Failure::new(FailureKind::NotAFeed, format!("{link} is not a feed"))
+            }
             Err(e) => last_error = Failure::from(e).reworded(|e| format!("{link}: {e}")),
         }
     }
@@ -297,14 +299,16 @@ mod tests {
             // The words do not decide: a site's prefix or wording cannot hide the kind.
             reason: "Reddit: could not load http://x/: could not connect".into(),
         };
-        let mut report = RefreshReport::default();
-        report.errors = vec![
-            failure(FailureKind::Unreachable),
-            failure(FailureKind::Timeout),
-            failure(FailureKind::HttpStatus(503)),
-            failure(FailureKind::Unreachable),
-            failure(FailureKind::NotAFeed),
-        ];
+        let report = RefreshReport {
+            errors: vec![
+                failure(FailureKind::Unreachable),
+                failure(FailureKind::Timeout),
+                failure(FailureKind::HttpStatus(503)),
+                failure(FailureKind::Unreachable),
+                failure(FailureKind::NotAFeed),
+            ],
+            ..RefreshReport::default()
+        };
         assert_eq!(report.unreachable(), 2);
         assert!(!report.errors[1].unreachable());
     }

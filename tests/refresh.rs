@@ -153,8 +153,9 @@ fn offline_a_subreddit_a_lobsters_page_and_hn_top_count_as_unreachable() {
         ("hn:top", "Hacker News"),
     ] {
         assert!(
-            text.lines().any(|l| l.starts_with(&format!("{feed}: {site}: "))
-                && l.contains("could not connect")),
+            text.lines()
+                .any(|l| l.starts_with(&format!("{feed}: {site}: "))
+                    && l.contains("could not connect")),
             "{feed} says why:\n{text}"
         );
     }
@@ -191,7 +192,9 @@ fn a_closed_port_is_unreachable_a_500_and_a_page_without_a_feed_are_not() {
     );
     assert!(text.contains(&format!("{broken}: HTTP 500\n")), "{text}");
     assert!(
-        text.contains(&format!("{page}: not a feed, and the page links to no feed")),
+        text.contains(&format!(
+            "{page}: not a feed, and the page links to no feed"
+        )),
         "{text}"
     );
 
@@ -208,7 +211,12 @@ fn a_closed_port_is_unreachable_a_500_and_a_page_without_a_feed_are_not() {
         .enable_all()
         .build()
         .expect("a tokio runtime starts")
-        .block_on(herald::refresh::refresh(&net, &mut store, &config, &|_, _| {}))
+        .block_on(herald::refresh::refresh(
+            &net,
+            &mut store,
+            &config,
+            &|_, _| {},
+        ))
         .expect("refresh");
     let kinds: Vec<(&str, FailureKind)> = report
         .errors

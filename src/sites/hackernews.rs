@@ -90,11 +90,7 @@ fn no_item(id: u64) -> Failure {
 
 /// Fetches the items `ids` from Firebase, at most [`CONCURRENT_FETCHES`] at once, in the order
 /// given; an item that does not exist is `Ok(None)`.
-async fn fetch_items(
-    net: &Net,
-    firebase: &str,
-    ids: &[u64],
-) -> Vec<Result<Option<Item>, Failure>> {
+async fn fetch_items(net: &Net, firebase: &str, ids: &[u64]) -> Vec<Result<Option<Item>, Failure>> {
     let slots = Arc::new(Semaphore::new(CONCURRENT_FETCHES));
     let mut tasks = tokio::task::JoinSet::new();
     for (index, id) in ids.iter().enumerate() {

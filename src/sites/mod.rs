@@ -323,7 +323,9 @@ pub async fn story(
     match discussion {
         Discussion::HackerNews(id) => hackernews::story(net, &config.hackernews, *id).await,
         Discussion::Reddit { .. } => unsupported("Reddit: reading a post is not supported yet"),
-        Discussion::Lobsters { .. } => unsupported("Lobsters: reading a story is not supported yet"),
+        Discussion::Lobsters { .. } => {
+            unsupported("Lobsters: reading a story is not supported yet")
+        }
     }
 }
 

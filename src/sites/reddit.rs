@@ -21,11 +21,7 @@ const SITE: &str = "Reddit";
 const MORE_CHILDREN_PER_REQUEST: usize = 100;
 
 /// The posts of `subreddit` (`rust`, `r/rust`, or `rust+programming`; empty for the front page).
-pub async fn headlines(
-    net: &Net,
-    base: &str,
-    subreddit: &str,
-) -> Result<Vec<FeedItem>, Failure> {
+pub async fn headlines(net: &Net, base: &str, subreddit: &str) -> Result<Vec<FeedItem>, Failure> {
     let url = listing_url(base, subreddit)?;
     let body = fetch(net, SITE, &url).await?;
     parse_listing(&body, base).map_err(|e| parse_failure(SITE, &url, &e))
