@@ -387,6 +387,41 @@ fn comment(
 mod tests {
     use super::*;
 
+    /// The story list answers, then the network goes: the stories' failure is unreachable too.
+    #[test]
+    fn stories_lost_to_a_network_gone_midway_are_unreachable() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let firebase = format!("http://{}/v0", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            if let Ok((mut conn, _)) = listener.accept() {
+                // Closed before the list is sent, so every item request finds nobody.
+                drop(listener);
+                let mut request = [0u8; 4096];
+                let _ = conn.read(&mut request);
+                let body = "[1,2,3]";
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let config = HackerNewsConfig {
+            firebase,
+            algolia: None,
+        };
+        let net = Net::new(&crate::net::NetConfig::default()).expect("client");
+        let err = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(headlines(&net, &config, HnList::Top))
+            .expect_err("no story can be read");
+        assert!(err.reason.contains("none of the 3 stories"), "{err}");
+        assert_eq!(err.kind, FailureKind::Unreachable, "{err}");
+    }
+
     #[test]
     fn story_headline_has_points_comments_and_site() {
         let item: Item = serde_json::from_str(
