@@ -6,6 +6,9 @@
 pub enum FailureKind {
     /// No connection could be made: no network, no such host, nobody listening.
     Unreachable,
+    /// The server was reached, but no secure connection could be made with it (a certificate
+    /// it cannot prove, or no TLS at all).
+    Tls,
     /// The server did not answer in time.
     Timeout,
     /// The server answered with this status instead of the document.

@@ -61,6 +61,8 @@ pub enum NetError {
     TooManyRedirects(usize),
     #[error("could not connect: {0}")]
     Connect(String),
+    #[error("no secure connection: {0}")]
+    Tls(String),
     #[error("{0}")]
     Transfer(String),
     #[error("could not read {path}: {err}")]
@@ -77,6 +79,7 @@ impl NetError {
             NetError::Status(status) => FailureKind::HttpStatus(*status),
             NetError::TooManyRedirects(_) => FailureKind::TooManyRedirects,
             NetError::Connect(_) => FailureKind::Unreachable,
+            NetError::Tls(_) => FailureKind::Tls,
             NetError::Transfer(_) => FailureKind::Transfer,
             NetError::File { .. } => FailureKind::File,
         }
@@ -306,17 +309,35 @@ impl Net {
         }
         let mut msg = e.to_string();
         let mut source = std::error::Error::source(&e);
+        let mut invalid_data = false;
         // reqwest's top line is generic; the root cause says what happened.
         while let Some(s) = source {
             msg = s.to_string();
+            invalid_data |= s
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(is_invalid_data);
             source = s.source();
         }
-        if e.is_connect() {
+        // The TLS handshake is part of connecting, but a server that answers it wrongly (a bad
+        // certificate, not TLS at all) was reached: rustls says so as invalid data.
+        if e.is_connect() && invalid_data {
+            NetError::Tls(msg)
+        } else if e.is_connect() {
             NetError::Connect(msg)
         } else {
             NetError::Transfer(msg)
         }
     }
+}
+
+/// Whether an I/O error is, or wraps, invalid data (io errors nest: hyper wraps the TLS
+/// layer's, and an io error's `source` skips the one it wraps).
+fn is_invalid_data(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::InvalidData
+        || error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .is_some_and(is_invalid_data)
 }
 
 /// Decodes a document: the charset from a BOM, then the HTTP header, then the XML declaration or
@@ -519,6 +540,7 @@ mod tests {
                 NetError::Connect("refused".into()),
                 FailureKind::Unreachable,
             ),
+            (NetError::Tls("bad certificate".into()), FailureKind::Tls),
             (NetError::Transfer("reset".into()), FailureKind::Transfer),
             (
                 NetError::File {
@@ -546,6 +568,15 @@ mod tests {
         .expect_err("nobody listens");
         assert!(matches!(err, NetError::Connect(_)), "{err:?}");
         assert_eq!(err.kind(), FailureKind::Unreachable);
+    }
+
+    #[test]
+    fn a_server_that_does_not_speak_tls_is_reached_not_unreachable() {
+        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+        let url = server(Some(reply.to_vec())).replace("http://", "https://");
+        let err = fetch(&NetConfig::default(), &url).expect_err("no TLS");
+        assert!(matches!(err, NetError::Tls(_)), "{err:?}");
+        assert_eq!(err.kind(), FailureKind::Tls);
     }
 
     #[test]
