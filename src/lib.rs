@@ -13,6 +13,7 @@ pub mod commands;
 pub mod comments;
 pub mod config;
 pub mod demo;
+pub mod failure;
 pub mod html;
 pub mod logging;
 pub mod model;

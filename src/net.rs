@@ -8,6 +8,8 @@ use encoding_rs::Encoding;
 use reqwest::header::{CONTENT_TYPE, ETAG, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED};
 use url::Url;
 
+use crate::failure::FailureKind;
+
 pub const USER_AGENT: &str = concat!("herald/", env!("CARGO_PKG_VERSION"));
 
 /// Network settings; `config.toml`'s `[network]` table.
@@ -59,10 +61,29 @@ pub enum NetError {
     TooManyRedirects(usize),
     #[error("could not connect: {0}")]
     Connect(String),
+    #[error("no secure connection: {0}")]
+    Tls(String),
     #[error("{0}")]
     Transfer(String),
     #[error("could not read {path}: {err}")]
     File { path: String, err: std::io::Error },
+}
+
+impl NetError {
+    /// What kind of failure this is, for counting and deciding; the text is for people.
+    pub fn kind(&self) -> FailureKind {
+        match self {
+            NetError::BadTarget(_) => FailureKind::BadAddress,
+            NetError::Timeout(_) => FailureKind::Timeout,
+            NetError::TooLarge(_) => FailureKind::TooLarge,
+            NetError::Status(status) => FailureKind::HttpStatus(*status),
+            NetError::TooManyRedirects(_) => FailureKind::TooManyRedirects,
+            NetError::Connect(_) => FailureKind::Unreachable,
+            NetError::Tls(_) => FailureKind::Tls,
+            NetError::Transfer(_) => FailureKind::Transfer,
+            NetError::File { .. } => FailureKind::File,
+        }
+    }
 }
 
 /// HTTP validators kept per feed so an unchanged feed costs a 304.
@@ -288,17 +309,35 @@ impl Net {
         }
         let mut msg = e.to_string();
         let mut source = std::error::Error::source(&e);
+        let mut invalid_data = false;
         // reqwest's top line is generic; the root cause says what happened.
         while let Some(s) = source {
             msg = s.to_string();
+            invalid_data |= s
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(is_invalid_data);
             source = s.source();
         }
-        if e.is_connect() {
+        // The TLS handshake is part of connecting, but a server that answers it wrongly (a bad
+        // certificate, not TLS at all) was reached: rustls says so as invalid data.
+        if e.is_connect() && invalid_data {
+            NetError::Tls(msg)
+        } else if e.is_connect() {
             NetError::Connect(msg)
         } else {
             NetError::Transfer(msg)
         }
     }
+}
+
+/// Whether an I/O error is, or wraps, invalid data (io errors nest: hyper wraps the TLS
+/// layer's, and an io error's `source` skips the one it wraps).
+fn is_invalid_data(error: &std::io::Error) -> bool {
+    error.kind() == std::io::ErrorKind::InvalidData
+        || error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<std::io::Error>())
+            .is_some_and(is_invalid_data)
 }
 
 /// Decodes a document: the charset from a BOM, then the HTTP header, then the XML declaration or
@@ -451,6 +490,125 @@ mod tests {
             .map(|c| c as u32 as u8)
             .collect::<Vec<u8>>();
         assert!(decode_text(&body, None).contains("résumé"));
+    }
+
+    /// A loopback server that answers each connection with `reply` (nothing when `None`: it
+    /// holds the connection open without a word).
+    fn server(reply: Option<Vec<u8>>) -> String {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let addr = listener.local_addr().expect("address");
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for mut conn in listener.incoming().flatten() {
+                let mut request = [0u8; 4096];
+                let _ = conn.read(&mut request);
+                match &reply {
+                    Some(bytes) => {
+                        let _ = conn.write_all(bytes);
+                    }
+                    None => held.push(conn),
+                }
+            }
+        });
+        format!("http://{addr}/feed")
+    }
+
+    fn fetch(config: &NetConfig, url: &str) -> Result<Response, NetError> {
+        let net = Net::new(config).expect("client");
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(net.get(url, Limit::Feed))
+    }
+
+    #[test]
+    fn every_net_error_has_its_kind() {
+        let io = || std::io::Error::from(std::io::ErrorKind::NotFound);
+        let cases = [
+            (NetError::BadTarget("x".into()), FailureKind::BadAddress),
+            (NetError::Timeout(3.0), FailureKind::Timeout),
+            (NetError::TooLarge(1), FailureKind::TooLarge),
+            (NetError::Status(500), FailureKind::HttpStatus(500)),
+            (NetError::Status(404), FailureKind::HttpStatus(404)),
+            (
+                NetError::TooManyRedirects(10),
+                FailureKind::TooManyRedirects,
+            ),
+            (
+                NetError::Connect("refused".into()),
+                FailureKind::Unreachable,
+            ),
+            (NetError::Tls("bad certificate".into()), FailureKind::Tls),
+            (NetError::Transfer("reset".into()), FailureKind::Transfer),
+            (
+                NetError::File {
+                    path: "/x".into(),
+                    err: io(),
+                },
+                FailureKind::File,
+            ),
+        ];
+        for (error, kind) in cases {
+            assert_eq!(error.kind(), kind, "{error}");
+        }
+    }
+
+    #[test]
+    fn a_closed_port_is_unreachable() {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let err = fetch(
+            &NetConfig::default(),
+            &format!("http://127.0.0.1:{port}/feed"),
+        )
+        .expect_err("nobody listens");
+        assert!(matches!(err, NetError::Connect(_)), "{err:?}");
+        assert_eq!(err.kind(), FailureKind::Unreachable);
+    }
+
+    #[test]
+    fn a_server_that_does_not_speak_tls_is_reached_not_unreachable() {
+        let reply = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok";
+        let url = server(Some(reply.to_vec())).replace("http://", "https://");
+        let err = fetch(&NetConfig::default(), &url).expect_err("no TLS");
+        assert!(matches!(err, NetError::Tls(_)), "{err:?}");
+        assert_eq!(err.kind(), FailureKind::Tls);
+    }
+
+    #[test]
+    fn a_server_that_never_answers_is_a_timeout_not_unreachable() {
+        let config = NetConfig {
+            timeout_secs: 0.3,
+            ..NetConfig::default()
+        };
+        let err = fetch(&config, &server(None)).expect_err("no answer");
+        assert!(matches!(err, NetError::Timeout(_)), "{err:?}");
+        assert_eq!(err.kind(), FailureKind::Timeout);
+    }
+
+    #[test]
+    fn an_error_status_is_an_http_status_failure() {
+        let reply =
+            b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n";
+        let err = fetch(&NetConfig::default(), &server(Some(reply.to_vec()))).expect_err("500");
+        assert_eq!(err.kind(), FailureKind::HttpStatus(500), "{err}");
+    }
+
+    #[test]
+    fn a_body_over_the_cap_is_too_large() {
+        let config = NetConfig {
+            max_feed_bytes: 1000,
+            ..NetConfig::default()
+        };
+        let mut reply =
+            b"HTTP/1.1 200 OK\r\ncontent-length: 5000\r\nconnection: close\r\n\r\n".to_vec();
+        reply.extend(std::iter::repeat_n(b'x', 5000));
+        let err = fetch(&config, &server(Some(reply))).expect_err("over the cap");
+        assert_eq!(err.kind(), FailureKind::TooLarge, "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::Config;
+use crate::failure::{Failure, FailureKind};
 use crate::net::{Fetched, Limit, Net, Target};
 use crate::source::{discover, feed};
 use crate::store::{FeedState, FeedUpdate, Store, StoreError};
@@ -34,6 +35,8 @@ pub struct FeedFailure {
     pub name: String,
     /// The subscribed URL.
     pub url: String,
+    pub kind: FailureKind,
+    /// What happened, for display.
     pub reason: String,
 }
 
@@ -41,12 +44,14 @@ impl FeedFailure {
     /// The network could not be reached at all (no route, no name, refused): the usual
     /// state of a machine offline, worth less noise than a feed that answers wrongly.
     pub fn unreachable(&self) -> bool {
-        // A discussion site's reasons start with its name: "Hacker News: could not connect…".
-        let reason = ["Hacker News: ", "Reddit: ", "Lobsters: "]
-            .iter()
-            .find_map(|site| self.reason.strip_prefix(site))
-            .unwrap_or(&self.reason);
-        reason.starts_with("could not connect")
+        self.kind == FailureKind::Unreachable
+    }
+}
+
+impl RefreshReport {
+    /// How many feeds failed because they could not be reached at all.
+    pub fn unreachable(&self) -> usize {
+        self.errors.iter().filter(|f| f.unreachable()).count()
     }
 }
 
@@ -113,7 +118,7 @@ pub async fn refresh(
         ..RefreshReport::default()
     };
     // Results are written as they arrive, overlapping the slower feeds' downloads.
-    let mut failures: Vec<(usize, String)> = Vec::new();
+    let mut failures: Vec<(usize, Failure)> = Vec::new();
     let mut answered = vec![false; total];
     let mut done = 0;
     while let Some(joined) = tasks.join_next().await {
@@ -125,7 +130,7 @@ pub async fn refresh(
         };
         answered[index] = true;
         match &update {
-            FeedUpdate::Failed(reason) => failures.push((index, reason.clone())),
+            FeedUpdate::Failed(failure) => failures.push((index, failure.clone())),
             _ => report.refreshed += 1,
         }
         report.new_items += store.write_feed(states[index].id, &update)?;
@@ -136,9 +141,12 @@ pub async fn refresh(
         .filter(|(_, a)| !**a)
         .map(|(i, _)| i)
     {
-        let reason = "refresh of this feed failed unexpectedly".to_string();
-        store.write_feed(states[index].id, &FeedUpdate::Failed(reason.clone()))?;
-        failures.push((index, reason));
+        let failure = Failure::new(
+            FailureKind::Internal,
+            "refresh of this feed failed unexpectedly",
+        );
+        store.write_feed(states[index].id, &FeedUpdate::Failed(failure.clone()))?;
+        failures.push((index, failure));
     }
     // Limits: what the config no longer subscribes to, and read items past [retention].
     report.unsubscribed_items = store.delete_unsubscribed(&urls)?;
@@ -146,10 +154,11 @@ pub async fn refresh(
     failures.sort_by_key(|(index, _)| *index);
     report.errors = failures
         .into_iter()
-        .map(|(index, reason)| FeedFailure {
+        .map(|(index, failure)| FeedFailure {
             name: feed_name(config, &states[index]),
             url: states[index].url.clone(),
-            reason,
+            kind: failure.kind,
+            reason: failure.reason,
         })
         .collect();
     Ok(report)
@@ -179,7 +188,7 @@ async fn site_update(
             validators: crate::net::Validators::default(),
             items,
         },
-        Err(reason) => FeedUpdate::Failed(reason),
+        Err(failure) => FeedUpdate::Failed(failure),
     }
 }
 
@@ -204,7 +213,7 @@ async fn interpret(
     let resp = match downloaded {
         Ok(Fetched::NotModified) => return FeedUpdate::NotModified,
         Ok(Fetched::Fresh(r)) => r,
-        Err(e) => return FeedUpdate::Failed(e.to_string()),
+        Err(e) => return FeedUpdate::Failed(e.into()),
     };
     let discovered = state.feed_url.clone();
     if feed::looks_like_feed(&resp.body) {
@@ -224,12 +233,13 @@ async fn interpret(
             Ok(f) if !f.items.is_empty() || f.title.is_some() => {
                 fresh(f, discovered, resp.validators)
             }
-            _ => FeedUpdate::Failed(
-                "not a feed, and the page links to no feed (no <link rel=\"alternate\">)".into(),
-            ),
+            _ => FeedUpdate::Failed(Failure::new(
+                FailureKind::NotAFeed,
+                "not a feed, and the page links to no feed (no <link rel=\"alternate\">)",
+            )),
         };
     }
-    let mut last_error = String::new();
+    let mut last_error = Failure::new(FailureKind::NotAFeed, "");
     for link in links.iter().take(3) {
         match net.get(link.as_str(), Limit::Feed).await {
             Ok(r) if feed::looks_like_feed(&r.body) => {
@@ -241,11 +251,13 @@ async fn interpret(
                     r.validators,
                 );
             }
-            Ok(_) => last_error = format!("{link} is not a feed"),
-            Err(e) => last_error = format!("{link}: {e}"),
+            Ok(_) => {
+                last_error = Failure::new(FailureKind::NotAFeed, format!("{link} is not a feed"))
+            }
+            Err(e) => last_error = Failure::from(e).reworded(|e| format!("{link}: {e}")),
         }
     }
-    FeedUpdate::Failed(format!("the page's feed could not be read: {last_error}"))
+    FeedUpdate::Failed(last_error.reworded(|e| format!("the page's feed could not be read: {e}")))
 }
 
 fn parsed(
@@ -257,7 +269,7 @@ fn parsed(
 ) -> FeedUpdate {
     match feed::parse(body, content_type, url) {
         Ok(f) => fresh(f, feed_url, validators),
-        Err(e) => FeedUpdate::Failed(e.to_string()),
+        Err(e) => FeedUpdate::Failed(Failure::new(FailureKind::Parse, e.to_string())),
     }
 }
 
@@ -279,15 +291,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_site_that_cannot_be_reached_is_unreachable() {
-        let failure = |reason: &str| FeedFailure {
+    fn only_unreachable_failures_count_as_unreachable() {
+        let failure = |kind| FeedFailure {
             name: "n".into(),
             url: "hn:top".into(),
-            reason: reason.into(),
+            kind,
+            // The words do not decide: a site's prefix or wording cannot hide the kind.
+            reason: "Reddit: could not load http://x/: could not connect".into(),
         };
-        assert!(failure("could not connect: refused").unreachable());
-        assert!(failure("Hacker News: could not connect: refused from http://x/").unreachable());
-        assert!(!failure("Hacker News: HTTP 503 from http://x/topstories.json").unreachable());
-        assert!(!failure("HTTP 404").unreachable());
+        let report = RefreshReport {
+            errors: vec![
+                failure(FailureKind::Unreachable),
+                failure(FailureKind::Timeout),
+                failure(FailureKind::HttpStatus(503)),
+                failure(FailureKind::Unreachable),
+                failure(FailureKind::NotAFeed),
+            ],
+            ..RefreshReport::default()
+        };
+        assert_eq!(report.unreachable(), 2);
+        assert!(!report.errors[1].unreachable());
     }
 }

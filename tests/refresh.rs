@@ -133,8 +133,109 @@ fn size_cap_counts_the_decompressed_body() {
         text.contains("bomb.xml: response larger than the 16 MB limit"),
         "{text}"
     );
-    assert!(text.ends_with("2 feeds, 2 new items, 1 errors\n"), "{text}");
+    assert!(
+        text.ends_with("2 feeds, 2 new items, 1 errors (0 unreachable)\n"),
+        "{text}"
+    );
     assert!(out.status.success());
+}
+
+#[test]
+fn offline_a_subreddit_a_lobsters_page_and_hn_top_count_as_unreachable() {
+    let dir = temp_dir("offline-sites");
+    subscribe_to_offline_sites(&dir);
+    let out = herald(&dir, &["refresh"]);
+    let text = stdout(&out);
+    assert_eq!(
+        text.lines().last(),
+        Some("3 feeds, 0 new items, 3 errors (3 unreachable)"),
+        "{text}"
+    );
+    for (feed, site) in [
+        ("https://www.reddit.com/r/rust", "Reddit"),
+        ("https://lobste.rs/", "Lobsters"),
+        ("hn:top", "Hacker News"),
+    ] {
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&format!("{feed}: {site}: "))
+                    && l.contains("could not connect")),
+            "{feed} says why:\n{text}"
+        );
+    }
+    assert_eq!(out.status.code(), Some(1), "nothing refreshed: {text}");
+}
+
+/// A feed on a closed port, one answering 500 and a page that names no feed: only the first
+/// is unreachable, and each failure has its kind.
+#[test]
+fn a_closed_port_is_unreachable_a_500_and_a_page_without_a_feed_are_not() {
+    let server = TestServer::start(|path, _| match path {
+        "/broken.xml" => (500, vec![], b"oops".to_vec()),
+        "/page.html" => (
+            200,
+            vec![("Content-Type".into(), "text/html".into())],
+            b"<html><head><title>A shop</title></head><body><p>No news here.</p></body></html>"
+                .to_vec(),
+        ),
+        _ => (404, vec![], Vec::new()),
+    });
+    let closed = format!("http://127.0.0.1:{}/feed.xml", free_port());
+    let broken = server.url("/broken.xml");
+    let page = server.url("/page.html");
+    let feeds = [closed.clone(), broken.clone(), page.clone()];
+    let dir = temp_dir("failure-kinds");
+    write_config(&dir, &feeds, "");
+
+    let out = herald(&dir, &["refresh"]);
+    let text = stdout(&out);
+    assert_eq!(
+        text.lines().last(),
+        Some("3 feeds, 0 new items, 3 errors (1 unreachable)"),
+        "{text}"
+    );
+    assert!(text.contains(&format!("{broken}: HTTP 500\n")), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{page}: not a feed, and the page links to no feed"
+        )),
+        "{text}"
+    );
+
+    use herald::failure::FailureKind;
+    let config = herald::config::Config::parse(
+        &std::fs::read_to_string(dir.join("config.toml")).expect("config"),
+        "config.toml",
+    )
+    .expect("a valid config");
+    let net = herald::net::Net::new(&config.network).expect("the HTTP client starts");
+    let (mut store, _) =
+        herald::store::Store::open(&dir.join("library-data")).expect("the store opens");
+    let report = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime starts")
+        .block_on(herald::refresh::refresh(
+            &net,
+            &mut store,
+            &config,
+            &|_, _| {},
+        ))
+        .expect("refresh");
+    let kinds: Vec<(&str, FailureKind)> = report
+        .errors
+        .iter()
+        .map(|f| (f.url.as_str(), f.kind))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (closed.as_str(), FailureKind::Unreachable),
+            (broken.as_str(), FailureKind::HttpStatus(500)),
+            (page.as_str(), FailureKind::NotAFeed),
+        ]
+    );
+    assert_eq!(report.unreachable(), 1);
 }
 
 #[test]

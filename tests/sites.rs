@@ -7,6 +7,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{Reply, TestServer, herald, stdout, temp_dir, write_config};
+use herald::failure::FailureKind;
 use herald::model::{Comment, CommentKind, CommentSource};
 use herald::net::{Net, NetConfig};
 use herald::sites::{LobstersListing, lobsters, reddit};
@@ -313,8 +314,9 @@ fn reddit_listing_and_an_error_a_person_can_act_on() {
         let err = reddit::headlines(&net, &base, "busy")
             .await
             .expect_err("429");
+        assert_eq!(err.kind, FailureKind::HttpStatus(429));
         assert_eq!(
-            err,
+            err.reason,
             format!(
                 "Reddit: HTTP 429 from {base}/r/busy.json?raw_json=1: too many requests; try again later"
             )
@@ -424,8 +426,9 @@ fn lobsters_story_threaded_and_listings() {
         let err = lobsters::headlines(&net, &base, &LobstersListing::Newest)
             .await
             .expect_err("404");
+        assert_eq!(err.kind, FailureKind::HttpStatus(404));
         assert_eq!(
-            err,
+            err.reason,
             format!("Lobsters: HTTP 404 from {base}/newest.json: not found")
         );
     });

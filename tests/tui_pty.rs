@@ -89,6 +89,24 @@ fn headlines_open_an_article_and_q_restores_the_terminal() {
 }
 
 #[test]
+fn offline_the_status_line_counts_the_discussion_sites_as_unreachable() {
+    let dir = temp_dir("tui-offline-sites");
+    subscribe_to_offline_sites(&dir);
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 120, 30);
+    pty.wait_for("Headlines");
+    pty.press("r");
+    let screen = pty.wait_for("3 unreachable");
+    let text = common::pty::screen_text(&screen);
+    assert!(
+        text.contains("3 feeds, 0 new; 3 unreachable (t groups by feed to see which)"),
+        "only counted, none named as failed:\n{text}"
+    );
+    assert!(!text.contains("failed:"), "{text}");
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+}
+
+#[test]
 fn without_a_terminal_the_app_says_so() {
     let dir = temp_dir("tui-no-tty");
     write_config(&dir, &[], "");

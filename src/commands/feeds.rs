@@ -25,6 +25,10 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, C
         report.new_items,
         report.errors.len()
     );
+    // Offline, every feed fails alike; counted apart, the other failures stand out.
+    if !report.errors.is_empty() {
+        summary.push_str(&format!(" ({} unreachable)", report.unreachable()));
+    }
     if report.unsubscribed_items > 0 {
         summary.push_str(&format!(
             "; {} items of feeds no longer subscribed deleted",

@@ -193,7 +193,7 @@ async fn site_article(
                         "{target}: {reason}; showing the copy saved when it was last read"
                     )),
                 )),
-                None => Err(CommandError::Failed(reason)),
+                None => Err(CommandError::Failed(reason.reason)),
             };
         }
     };
@@ -317,7 +317,7 @@ pub async fn more_replies(
             children,
         )
         .await
-        .map_err(CommandError::Failed),
+        .map_err(|failure| CommandError::Failed(failure.reason)),
         _ => Err(CommandError::Failed(format!(
             "{target}: only a Reddit discussion has replies to load"
         ))),
@@ -334,7 +334,7 @@ pub async fn fetch_comments(
     let discussion = discussion_of(ctx, &store, target);
     if let Some(discussion) = discussion {
         let fetched = crate::sites::thread(&ctx.net, &ctx.config.sources, &discussion).await;
-        return saved_or(&store, target, fetched);
+        return saved_or(&store, target, fetched.map_err(|failure| failure.reason));
     }
     let fetched = match fetch_page(ctx, target).await {
         Ok(page) => {

@@ -11,6 +11,7 @@ use url::Url;
 
 use super::{HackerNewsConfig, HnList, Story};
 use crate::comments::text::markup_text;
+use crate::failure::{Failure, FailureKind};
 use crate::model::{Comment, CommentKind, CommentSource, CommentThread};
 use crate::net::{Limit, Net};
 use crate::sanitize;
@@ -66,21 +67,30 @@ fn endpoint(base: &str, path: &str) -> String {
 }
 
 /// Downloads and decodes `url`; errors name the site and the URL.
-async fn get_json<T: DeserializeOwned>(net: &Net, url: &str) -> Result<T, String> {
-    let response = net
-        .get(url, Limit::Feed)
-        .await
-        .map_err(|e| sanitize::line(&format!("Hacker News: {e} from {url}")))?;
+async fn get_json<T: DeserializeOwned>(net: &Net, url: &str) -> Result<T, Failure> {
+    let response = net.get(url, Limit::Feed).await.map_err(|e| {
+        Failure::from(e).reworded(|e| sanitize::line(&format!("Hacker News: {e} from {url}")))
+    })?;
     serde_json::from_slice(&response.body).map_err(|e| {
-        sanitize::line(&format!(
-            "Hacker News: {url} did not answer with the expected JSON ({e})"
-        ))
+        Failure::new(
+            FailureKind::Parse,
+            sanitize::line(&format!(
+                "Hacker News: {url} did not answer with the expected JSON ({e})"
+            )),
+        )
     })
 }
 
+fn no_item(id: u64) -> Failure {
+    Failure::new(
+        FailureKind::Missing,
+        format!("Hacker News: there is no item {id}"),
+    )
+}
+
 /// Fetches the items `ids` from Firebase, at most [`CONCURRENT_FETCHES`] at once, in the order
-/// given; an item that fails or does not exist is `None`.
-async fn fetch_items(net: &Net, firebase: &str, ids: &[u64]) -> Vec<Option<Item>> {
+/// given; an item that does not exist is `Ok(None)`.
+async fn fetch_items(net: &Net, firebase: &str, ids: &[u64]) -> Vec<Result<Option<Item>, Failure>> {
     let slots = Arc::new(Semaphore::new(CONCURRENT_FETCHES));
     let mut tasks = tokio::task::JoinSet::new();
     for (index, id) in ids.iter().enumerate() {
@@ -89,11 +99,10 @@ async fn fetch_items(net: &Net, firebase: &str, ids: &[u64]) -> Vec<Option<Item>
         let url = endpoint(firebase, &format!("item/{id}.json"));
         tasks.spawn(async move {
             let _slot = slots.acquire_owned().await;
-            let item: Result<Option<Item>, String> = get_json(&net, &url).await;
-            (index, item.ok().flatten())
+            (index, get_json(&net, &url).await)
         });
     }
-    let mut items = vec![None; ids.len()];
+    let mut items: Vec<Result<Option<Item>, Failure>> = vec![Ok(None); ids.len()];
     while let Some(joined) = tasks.join_next().await {
         if let Ok((index, item)) = joined {
             items[index] = item;
@@ -107,19 +116,28 @@ pub async fn headlines(
     net: &Net,
     config: &HackerNewsConfig,
     list: HnList,
-) -> Result<Vec<FeedItem>, String> {
+) -> Result<Vec<FeedItem>, Failure> {
     let url = endpoint(&config.firebase, &format!("{}stories.json", list.name()));
     let mut ids: Vec<u64> = get_json(net, &url).await?;
     ids.truncate(MAX_STORIES);
     let items = fetch_items(net, &config.firebase, &ids).await;
-    if !ids.is_empty() && items.iter().all(Option::is_none) {
-        return Err(format!(
-            "Hacker News: none of the {} stories of {url} could be read",
-            ids.len()
+    if !ids.is_empty() && !items.iter().any(|i| matches!(i, Ok(Some(_)))) {
+        // Offline halfway through is still offline: the first item's failure says which.
+        let kind = items
+            .iter()
+            .find_map(|i| i.as_ref().err())
+            .map_or(FailureKind::Missing, |f| f.kind);
+        return Err(Failure::new(
+            kind,
+            format!(
+                "Hacker News: none of the {} stories of {url} could be read",
+                ids.len()
+            ),
         ));
     }
     Ok(items
         .into_iter()
+        .flatten()
         .flatten()
         .filter(|i| !i.deleted && !i.dead)
         .filter_map(story_item)
@@ -193,10 +211,10 @@ fn web_link(s: &str) -> Option<Url> {
 }
 
 /// The post of discussion `id`: what it links to, or its own text.
-pub async fn story(net: &Net, config: &HackerNewsConfig, id: u64) -> Result<Story, String> {
+pub async fn story(net: &Net, config: &HackerNewsConfig, id: u64) -> Result<Story, Failure> {
     let url = endpoint(&config.firebase, &format!("item/{id}.json"));
     let item: Option<Item> = get_json(net, &url).await?;
-    let item = item.ok_or_else(|| format!("Hacker News: there is no item {id}"))?;
+    let item = item.ok_or_else(|| no_item(id))?;
     Ok(Story {
         title: sanitize::line(item.title.as_deref().unwrap_or_default()),
         link: item.url.as_deref().and_then(web_link).map(String::from),
@@ -216,7 +234,7 @@ pub async fn thread(
     net: &Net,
     config: &HackerNewsConfig,
     id: u64,
-) -> Result<CommentThread, String> {
+) -> Result<CommentThread, Failure> {
     if let Some(algolia) = config.algolia() {
         let url = endpoint(algolia, &format!("items/{id}"));
         match get_json::<AlgoliaItem>(net, &url).await {
@@ -281,17 +299,17 @@ fn normalize_date(s: &str) -> Option<String> {
 
 /// Firebase's items, fetched level by level (each level's items at once, bounded) and then
 /// laid out in the site's order: each comment's replies in its `kids` order, right after it.
-async fn from_firebase(net: &Net, firebase: &str, id: u64) -> Result<CommentThread, String> {
+async fn from_firebase(net: &Net, firebase: &str, id: u64) -> Result<CommentThread, Failure> {
     let url = endpoint(firebase, &format!("item/{id}.json"));
     let story: Option<Item> = get_json(net, &url).await?;
-    let story = story.ok_or_else(|| format!("Hacker News: there is no item {id}"))?;
+    let story = story.ok_or_else(|| no_item(id))?;
     let mut found: HashMap<u64, Item> = HashMap::new();
     let mut level = story.kids.clone();
     while !level.is_empty() && found.len() < MAX_FIREBASE_COMMENTS {
         level.truncate(MAX_FIREBASE_COMMENTS - found.len());
         let items = fetch_items(net, firebase, &level).await;
         level = Vec::new();
-        for item in items.into_iter().flatten() {
+        for item in items.into_iter().flatten().flatten() {
             if found.contains_key(&item.id) {
                 continue; // a cycle in hostile data
             }
@@ -368,6 +386,41 @@ fn comment(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The story list answers, then the network goes: the stories' failure is unreachable too.
+    #[test]
+    fn stories_lost_to_a_network_gone_midway_are_unreachable() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let firebase = format!("http://{}/v0", listener.local_addr().expect("address"));
+        std::thread::spawn(move || {
+            if let Ok((mut conn, _)) = listener.accept() {
+                // Closed before the list is sent, so every item request finds nobody.
+                drop(listener);
+                let mut request = [0u8; 4096];
+                let _ = conn.read(&mut request);
+                let body = "[1,2,3]";
+                let _ = write!(
+                    conn,
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        let config = HackerNewsConfig {
+            firebase,
+            algolia: None,
+        };
+        let net = Net::new(&crate::net::NetConfig::default()).expect("client");
+        let err = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime")
+            .block_on(headlines(&net, &config, HnList::Top))
+            .expect_err("no story can be read");
+        assert!(err.reason.contains("none of the 3 stories"), "{err}");
+        assert_eq!(err.kind, FailureKind::Unreachable, "{err}");
+    }
 
     #[test]
     fn story_headline_has_points_comments_and_site() {

@@ -8,8 +8,9 @@ use serde_json::Value;
 use url::Url;
 
 use super::LobstersListing;
-use super::reddit::{count_of, fetch, trim_base};
+use super::reddit::{count_of, fetch, parse_failure, trim_base};
 use crate::comments::text::{Ids, markup_text};
+use crate::failure::{Failure, FailureKind};
 use crate::model::{Comment, CommentKind, CommentSource, CommentThread};
 use crate::net::Net;
 use crate::sanitize;
@@ -21,28 +22,31 @@ pub async fn headlines(
     net: &Net,
     base: &str,
     listing: &LobstersListing,
-) -> Result<Vec<FeedItem>, String> {
+) -> Result<Vec<FeedItem>, Failure> {
     let url = listing_url(base, listing)?;
     let body = fetch(net, SITE, &url).await?;
-    parse_listing(&body, base).map_err(|e| format!("{SITE}: {url}: {e}"))
+    parse_listing(&body, base).map_err(|e| parse_failure(SITE, &url, &e))
 }
 
 /// The comments of story `short_id`.
-pub async fn thread(net: &Net, base: &str, short_id: &str) -> Result<CommentThread, String> {
+pub async fn thread(net: &Net, base: &str, short_id: &str) -> Result<CommentThread, Failure> {
     let short_id = short_id.trim();
     if !is_short_id(short_id) {
-        return Err(format!(
-            "{SITE}: \"{}\" is not a story id (letters and digits)",
-            sanitize::line(short_id)
+        return Err(Failure::new(
+            FailureKind::BadAddress,
+            format!(
+                "{SITE}: \"{}\" is not a story id (letters and digits)",
+                sanitize::line(short_id)
+            ),
         ));
     }
     let url = format!("{}/s/{short_id}.json", trim_base(base));
     let body = fetch(net, SITE, &url).await?;
-    parse_thread(&body).map_err(|e| format!("{SITE}: {url}: {e}"))
+    parse_thread(&body).map_err(|e| parse_failure(SITE, &url, &e))
 }
 
 /// `<base>/hottest.json`, `/newest.json` or `/t/<tag>.json`.
-pub fn listing_url(base: &str, listing: &LobstersListing) -> Result<String, String> {
+pub fn listing_url(base: &str, listing: &LobstersListing) -> Result<String, Failure> {
     let base = trim_base(base);
     match listing {
         LobstersListing::Hottest => Ok(format!("{base}/hottest.json")),
@@ -57,9 +61,12 @@ pub fn listing_url(base: &str, listing: &LobstersListing) -> Result<String, Stri
             if valid {
                 Ok(format!("{base}/t/{tag}.json"))
             } else {
-                Err(format!(
-                    "{SITE}: \"{}\" is not a tag (letters, digits, - and _)",
-                    sanitize::line(tag)
+                Err(Failure::new(
+                    FailureKind::BadAddress,
+                    format!(
+                        "{SITE}: \"{}\" is not a tag (letters, digits, - and _)",
+                        sanitize::line(tag)
+                    ),
                 ))
             }
         }

@@ -10,6 +10,7 @@ pub mod reddit;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::failure::{Failure, FailureKind};
 use crate::model::CommentThread;
 use crate::net::Net;
 use crate::source::feed::FeedItem;
@@ -285,7 +286,7 @@ pub async fn items(
     net: &Net,
     config: &SourcesConfig,
     listing: &Listing,
-) -> Result<Vec<FeedItem>, String> {
+) -> Result<Vec<FeedItem>, Failure> {
     match listing {
         Listing::HackerNews(list) => hackernews::headlines(net, &config.hackernews, *list).await,
         Listing::Reddit { subreddit } => {
@@ -300,7 +301,7 @@ pub async fn thread(
     net: &Net,
     config: &SourcesConfig,
     discussion: &Discussion,
-) -> Result<CommentThread, String> {
+) -> Result<CommentThread, Failure> {
     match discussion {
         Discussion::HackerNews(id) => hackernews::thread(net, &config.hackernews, *id).await,
         Discussion::Reddit { permalink } => {
@@ -317,11 +318,14 @@ pub async fn story(
     net: &Net,
     config: &SourcesConfig,
     discussion: &Discussion,
-) -> Result<Story, String> {
+) -> Result<Story, Failure> {
+    let unsupported = |reason: &str| Err(Failure::new(FailureKind::Unsupported, reason));
     match discussion {
         Discussion::HackerNews(id) => hackernews::story(net, &config.hackernews, *id).await,
-        Discussion::Reddit { .. } => Err("Reddit: reading a post is not supported yet".into()),
-        Discussion::Lobsters { .. } => Err("Lobsters: reading a story is not supported yet".into()),
+        Discussion::Reddit { .. } => unsupported("Reddit: reading a post is not supported yet"),
+        Discussion::Lobsters { .. } => {
+            unsupported("Lobsters: reading a story is not supported yet")
+        }
     }
 }
 

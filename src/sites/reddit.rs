@@ -9,6 +9,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::comments::text::{Ids, markup_text};
+use crate::failure::{Failure, FailureKind};
 use crate::model::{Comment, CommentKind, CommentSource, CommentThread};
 use crate::net::{Limit, Net, NetError};
 use crate::sanitize;
@@ -20,21 +21,21 @@ const SITE: &str = "Reddit";
 const MORE_CHILDREN_PER_REQUEST: usize = 100;
 
 /// The posts of `subreddit` (`rust`, `r/rust`, or `rust+programming`; empty for the front page).
-pub async fn headlines(net: &Net, base: &str, subreddit: &str) -> Result<Vec<FeedItem>, String> {
+pub async fn headlines(net: &Net, base: &str, subreddit: &str) -> Result<Vec<FeedItem>, Failure> {
     let url = listing_url(base, subreddit)?;
     let body = fetch(net, SITE, &url).await?;
-    parse_listing(&body, base).map_err(|e| format!("{SITE}: {url}: {e}"))
+    parse_listing(&body, base).map_err(|e| parse_failure(SITE, &url, &e))
 }
 
 /// The comments of the post at `permalink` (`/r/x/comments/abc/title/`, or the full URL).
-pub async fn thread(net: &Net, base: &str, permalink: &str) -> Result<CommentThread, String> {
+pub async fn thread(net: &Net, base: &str, permalink: &str) -> Result<CommentThread, Failure> {
     let url = format!(
         "{}{}.json?raw_json=1",
         trim_base(base),
         post_path(permalink)?
     );
     let body = fetch(net, SITE, &url).await?;
-    parse_thread(&body).map_err(|e| format!("{SITE}: {url}: {e}"))
+    parse_thread(&body).map_err(|e| parse_failure(SITE, &url, &e))
 }
 
 /// The comments a `more` stub names (its `children`), in display order.
@@ -49,9 +50,13 @@ pub async fn more(
     base: &str,
     permalink: &str,
     children: &[String],
-) -> Result<Vec<Comment>, String> {
-    let post = post_id(permalink)
-        .ok_or_else(|| format!("{SITE}: no post id in {}", sanitize::line(permalink)))?;
+) -> Result<Vec<Comment>, Failure> {
+    let post = post_id(permalink).ok_or_else(|| {
+        Failure::new(
+            FailureKind::BadAddress,
+            format!("{SITE}: no post id in {}", sanitize::line(permalink)),
+        )
+    })?;
     let mut ids = Ids::default();
     let mut comments = Vec::new();
     let wanted: Vec<&str> = children
@@ -60,9 +65,12 @@ pub async fn more(
         .filter(|id| is_reddit_id(id))
         .collect();
     if wanted.is_empty() {
-        return Err(format!(
-            "{SITE}: this stub names no replies to load; a \"continue this thread\" stub loads \
-             as the thread of its parent comment"
+        return Err(Failure::new(
+            FailureKind::BadAddress,
+            format!(
+                "{SITE}: this stub names no replies to load; a \"continue this thread\" stub \
+                 loads as the thread of its parent comment"
+            ),
         ));
     }
     for batch in wanted.chunks(MORE_CHILDREN_PER_REQUEST) {
@@ -72,14 +80,15 @@ pub async fn more(
             batch.join(",")
         );
         let body = fetch(net, SITE, &url).await?;
-        let things = more_children_things(&body).map_err(|e| format!("{SITE}: {url}: {e}"))?;
+        let things = more_children_things(&body)
+            .map_err(|f| f.reworded(|e| format!("{SITE}: {}: {e}", sanitize::line(&url))))?;
         comments.extend(things.iter().filter_map(|t| flat_comment(t, &mut ids)));
     }
     Ok(thread_relative(comments))
 }
 
 /// `<base>/r/<subreddit>.json`, or `<base>/hot.json` for the front page.
-pub fn listing_url(base: &str, subreddit: &str) -> Result<String, String> {
+pub fn listing_url(base: &str, subreddit: &str) -> Result<String, Failure> {
     let name = subreddit.trim().trim_matches('/');
     let name = name
         .strip_prefix("r/")
@@ -94,9 +103,12 @@ pub fn listing_url(base: &str, subreddit: &str) -> Result<String, String> {
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '+')
     {
-        return Err(format!(
-            "{SITE}: \"{}\" is not a subreddit name (letters, digits and _ only)",
-            sanitize::line(name)
+        return Err(Failure::new(
+            FailureKind::BadAddress,
+            format!(
+                "{SITE}: \"{}\" is not a subreddit name (letters, digits and _ only)",
+                sanitize::line(name)
+            ),
         ));
     }
     Ok(format!("{}/r/{name}.json?raw_json=1", trim_base(base)))
@@ -148,7 +160,7 @@ pub fn parse_thread(json: &[u8]) -> Result<CommentThread, String> {
 
 /// A `morechildren` answer (`json.data.things`) as comments in display order, depths relative
 /// to the list as [`more`] describes.
-pub fn parse_more_children(json: &[u8]) -> Result<Vec<Comment>, String> {
+pub fn parse_more_children(json: &[u8]) -> Result<Vec<Comment>, Failure> {
     let things = more_children_things(json)?;
     let mut ids = Ids::default();
     let comments = things
@@ -158,18 +170,25 @@ pub fn parse_more_children(json: &[u8]) -> Result<Vec<Comment>, String> {
     Ok(thread_relative(comments))
 }
 
-fn more_children_things(json: &[u8]) -> Result<Vec<Value>, String> {
-    let mut value: Value = serde_json::from_slice(json).map_err(|e| format!("not JSON ({e})"))?;
+fn more_children_things(json: &[u8]) -> Result<Vec<Value>, Failure> {
+    let mut value: Value = serde_json::from_slice(json)
+        .map_err(|e| Failure::new(FailureKind::Parse, format!("not JSON ({e})")))?;
     if let Some(errors) = value["json"]["errors"].as_array().filter(|e| !e.is_empty()) {
         let said: Vec<String> = errors
             .iter()
             .map(|e| sanitize::line(&e.to_string()))
             .collect();
-        return Err(format!("Reddit refused: {}", said.join("; ")));
+        return Err(Failure::new(
+            FailureKind::Refused,
+            format!("Reddit refused: {}", said.join("; ")),
+        ));
     }
     match value["json"]["data"]["things"].take() {
         Value::Array(things) => Ok(things),
-        _ => Err("not a morechildren answer (no json.data.things)".into()),
+        _ => Err(Failure::new(
+            FailureKind::Parse,
+            "not a morechildren answer (no json.data.things)",
+        )),
     }
 }
 
@@ -326,7 +345,7 @@ pub(super) fn count_of(n: i64, one: &str, many: &str) -> String {
 }
 
 /// A post's path without the trailing slash, from its permalink or full URL.
-fn post_path(permalink: &str) -> Result<String, String> {
+fn post_path(permalink: &str) -> Result<String, Failure> {
     let permalink = permalink.trim();
     let path = match Url::parse(permalink) {
         Ok(url) => url.path().to_string(),
@@ -335,9 +354,12 @@ fn post_path(permalink: &str) -> Result<String, String> {
     let path = path.trim_end_matches('/');
     let path = path.strip_suffix(".json").unwrap_or(path);
     if !path.starts_with('/') || post_id(path).is_none() {
-        return Err(format!(
-            "{SITE}: \"{}\" is not a post's permalink (/r/<subreddit>/comments/<id>/…)",
-            sanitize::line(permalink)
+        return Err(Failure::new(
+            FailureKind::BadAddress,
+            format!(
+                "{SITE}: \"{}\" is not a post's permalink (/r/<subreddit>/comments/<id>/…)",
+                sanitize::line(permalink)
+            ),
         ));
     }
     Ok(path.to_string())
@@ -405,14 +427,22 @@ pub(super) fn trim_base(base: &str) -> &str {
 }
 
 /// The body at `url`, or an error a person can act on.
-pub(super) async fn fetch(net: &Net, site: &str, url: &str) -> Result<Vec<u8>, String> {
+pub(super) async fn fetch(net: &Net, site: &str, url: &str) -> Result<Vec<u8>, Failure> {
     net.get(url, Limit::Feed)
         .await
         .map(|response| response.body)
-        .map_err(|e| fetch_error(site, url, &e))
+        .map_err(|e| Failure::new(e.kind(), fetch_error(site, url, &e)))
 }
 
-pub(super) fn fetch_error(site: &str, url: &str, err: &NetError) -> String {
+/// An answer that is not what the site's API gives.
+pub(super) fn parse_failure(site: &str, url: &str, err: &str) -> Failure {
+    Failure::new(
+        FailureKind::Parse,
+        format!("{site}: {}: {err}", sanitize::line(url)),
+    )
+}
+
+fn fetch_error(site: &str, url: &str, err: &NetError) -> String {
     let url = sanitize::line(url);
     match err {
         NetError::Status(status) => {
@@ -634,7 +664,8 @@ mod tests {
         );
         let refused = br#"{"json": {"errors": [["RATELIMIT", "slow down", "ratelimit"]]}}"#;
         let err = parse_more_children(refused).expect_err("refused");
-        assert!(err.contains("RATELIMIT"), "{err}");
+        assert_eq!(err.kind, FailureKind::Refused);
+        assert!(err.reason.contains("RATELIMIT"), "{err}");
     }
 
     #[test]
@@ -718,7 +749,7 @@ mod tests {
                 &[],
             ))
             .expect_err("nothing to load");
-        assert!(err.contains("continue this thread"), "{err}");
+        assert!(err.reason.contains("continue this thread"), "{err}");
     }
 
     #[test]

@@ -119,7 +119,8 @@ pub enum FeedUpdate {
         validators: Validators,
         items: Vec<FeedItem>,
     },
-    Failed(String),
+    /// The kind counts in summaries; `last_error` keeps the reason, for people.
+    Failed(crate::failure::Failure),
 }
 
 /// Filters for [`Store::headlines`].
@@ -509,9 +510,9 @@ fn write_update(
             .execute(params![feed_id, now])?;
             Ok(0)
         }
-        FeedUpdate::Failed(reason) => {
+        FeedUpdate::Failed(failure) => {
             tx.prepare_cached("UPDATE feeds SET last_error = ?2 WHERE id = ?1")?
-                .execute(params![feed_id, reason])?;
+                .execute(params![feed_id, failure.reason])?;
             Ok(0)
         }
         FeedUpdate::Fresh {

@@ -740,13 +740,19 @@ async fn refresh(
         .await
         .map_err(|e| (e, store.file_id()))?;
     log::info!(
-        "refresh: {} feeds, {} new, {} failed",
+        "refresh: {} feeds, {} new, {} failed, {} of them unreachable",
         report.feeds,
         report.new_items,
-        report.errors.len()
+        report.errors.len(),
+        report.unreachable()
     );
     for failure in &report.errors {
-        log::info!("refresh: {}: {}", failure.name, failure.reason);
+        log::info!(
+            "refresh: {}: {} ({:?})",
+            failure.name,
+            failure.reason,
+            failure.kind
+        );
     }
     Ok(Refreshed {
         summary: summary(&report),
@@ -833,6 +839,7 @@ fn restore() {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::failure::FailureKind;
     use crate::refresh::FeedFailure;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEvent};
 
@@ -862,9 +869,10 @@ mod tests {
 
     #[test]
     fn the_refresh_summary_names_the_first_failure_and_counts_the_unreachable() {
-        let failure = |name: &str, reason: &str| FeedFailure {
+        let failure = |name: &str, kind: FailureKind, reason: &str| FeedFailure {
             name: name.into(),
             url: format!("https://{name}.example/feed"),
+            kind,
             reason: reason.into(),
         };
         let mut report = crate::refresh::RefreshReport {
@@ -876,7 +884,10 @@ mod tests {
             expired_items: 0,
         };
         assert_eq!(summary(&report), "3 feeds, 7 new");
-        report.errors = vec![failure("Gazette", "timed out"), failure("Post", "HTTP 404")];
+        report.errors = vec![
+            failure("Gazette", FailureKind::Timeout, "timed out"),
+            failure("Post", FailureKind::HttpStatus(404), "HTTP 404"),
+        ];
         assert_eq!(
             summary(&report),
             "3 feeds, 7 new; 2 failed: Gazette: timed out (t groups by feed to see which)"
@@ -884,11 +895,13 @@ mod tests {
         report.errors = vec![
             failure(
                 "Wire",
+                FailureKind::Unreachable,
                 "could not connect: dns error: failed to lookup address",
             ),
             failure(
-                "Daily",
-                "could not connect: dns error: failed to lookup address",
+                "Subreddit",
+                FailureKind::Unreachable,
+                "Reddit: could not load http://h/r/rust.json: could not connect: refused",
             ),
         ];
         assert_eq!(

@@ -2057,6 +2057,7 @@ mod tests {
                 failures: vec![FeedFailure {
                     name: "The Harbour Gazette".into(),
                     url: "https://gazette.example/feed".into(),
+                    kind: crate::failure::FailureKind::Unreachable,
                     reason: "could not connect: \u{1b}[31mrefused".into(),
                 }],
             })),
@@ -2074,6 +2075,7 @@ mod tests {
                 failures: vec![FeedFailure {
                     name: "Wire".into(),
                     url: "https://wire.example/feed".into(),
+                    kind: crate::failure::FailureKind::Unreachable,
                     reason: "could not connect: no route".into(),
                 }],
             })),

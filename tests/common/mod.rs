@@ -125,6 +125,24 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
+/// Subscriptions to a subreddit, a Lobsters page and `hn:top`, their sites' APIs at a loopback
+/// port nobody listens on: what they are on a machine offline.
+pub fn subscribe_to_offline_sites(dir: &Path) {
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    write_config(
+        dir,
+        &[
+            "https://www.reddit.com/r/rust".into(),
+            "https://lobste.rs/".into(),
+            "hn:top".into(),
+        ],
+        &format!(
+            "[sources.hackernews]\nfirebase = \"{closed}/v0\"\nalgolia = \"\"\n\n\
+             [sources.reddit]\nbase = \"{closed}\"\n\n[sources.lobsters]\nbase = \"{closed}\"\n"
+        ),
+    );
+}
+
 /// A request as a [`TestServer`] saw it.
 #[derive(Debug, Clone)]
 pub struct SeenRequest {
