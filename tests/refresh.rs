@@ -282,3 +282,69 @@ fn import_and_export_subscriptions() {
         stdout(&again)
     );
 }
+
+/// An RSS feed of `titles`, the first dated latest; `None` dates leave `pubDate` out.
+fn titled_rss(titles: &[(&str, Option<u8>)]) -> Vec<u8> {
+    let mut s = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>");
+    for (i, (title, day)) in titles.iter().enumerate() {
+        let date = day
+            .map(|d| format!("<pubDate>Thu, {d:02} Oct 2026 10:00:00 +0000</pubDate>"))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "<item><title>{title}</title><link>http://example.org/{i}</link><guid>{title}</guid>{date}</item>"
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s.into_bytes()
+}
+
+#[test]
+fn headlines_line_titles_up_by_display_column() {
+    let server = TestServer::start(|path, _| match path {
+        "/ja.xml" => (
+            200,
+            vec![],
+            titled_rss(&[("東京の新しい駅が開業", Some(3)), ("Tokyo ferry resumes", Some(1))]),
+        ),
+        _ => (
+            200,
+            vec![],
+            titled_rss(&[("Quay lanes approved", Some(2)), ("Undated notice", None)]),
+        ),
+    });
+    let dir = temp_dir("widths");
+    write_config(
+        &dir,
+        &[],
+        &format!(
+            "[[feeds]]\nurl = \"{}\"\nname = \"日本語ニュース\"\n\n[[feeds]]\nurl = \"{}\"\nname = \"Big Desk\"\n",
+            server.url("/ja.xml"),
+            server.url("/big.xml")
+        ),
+    );
+    assert!(herald(&dir, &["refresh"]).status.success());
+    let out = herald(&dir, &["headlines"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    let column = |title: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.contains(title))
+            .unwrap_or_else(|| panic!("{title} not listed:\n{text}"));
+        herald::width::of(&line[..line.find(title).unwrap_or_default()])
+    };
+    let titles = [
+        "東京の新しい駅が開業",
+        "Tokyo ferry resumes",
+        "Quay lanes approved",
+        "Undated notice",
+    ];
+    let columns: Vec<usize> = titles.iter().map(|t| column(t)).collect();
+    // Mark, date, the widest name (`日本語ニュース`, 14 columns), two spaces between each.
+    assert_eq!(columns, [2 + 16 + 2 + 14 + 2; 4], "{text}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.contains("Big Desk        Quay lanes approved"),
+        "the Latin name is padded to the Japanese one's 14 columns:\n{text}"
+    );
+}
