@@ -1709,7 +1709,7 @@ mod tests {
             .expect("rendered")
             .lines
             .iter()
-            .map(|l| l.text().chars().count())
+            .map(|l| crate::width::of(&l.text()))
             .max();
         assert!(widest.is_some_and(|w| w <= s.article_width()));
     }
