@@ -205,7 +205,7 @@ fn search_matches_stand_out() {
         .enumerate()
         .find(|(_, l)| l.contains("forty"))
         .expect("the word shows");
-    let x = line[..line.find("forty").expect("found")].chars().count();
+    let x = crate::width::of(&line[..line.find("forty").expect("found")]);
     let cell = &buffer[(x as u16, y as u16)];
     assert!(
         cell.modifier.contains(ratatui::style::Modifier::REVERSED),
@@ -384,5 +384,30 @@ fn the_article_keeps_a_column_before_its_right_border() {
                 assert_eq!(cells.get(pane - 2), Some(&" "), "{line:?}\n{text}");
             }
         }
+    }
+}
+
+#[test]
+fn the_player_bar_fits_a_wide_title_and_its_gauge_starts_where_clicks_expect() {
+    for size in SIZES {
+        let mut s = app(size);
+        s.player = crate::tui::state::PlayerSnapshot {
+            state: PlayState::Playing,
+            pos: Duration::from_secs(62),
+            total: Some(Duration::from_secs(252)),
+            title: "港口渡轮将从十二月一日起每四十分钟一班以取代夏季的半小时班次".repeat(3),
+            item: Some(1),
+            ..Default::default()
+        };
+        let text = screen(&s);
+        let bar = text.lines().nth(usize::from(size.1) - 2).expect("player row");
+        assert!(bar.starts_with("▶ 港口渡轮"), "{bar}");
+        assert!(bar.contains('…') && bar.contains("1:02 / 4:12"), "{bar}");
+        // The gauge reaches the last column, and starts where hit-testing puts it.
+        assert_eq!(crate::width::of(bar), usize::from(size.0), "{bar}");
+        let (start, cols) = super::player_bar::gauge(&s, usize::from(size.0));
+        let gauge_at = bar.find(['━', '─']).expect("a gauge");
+        assert_eq!(crate::width::of(&bar[..gauge_at]), start, "{bar}");
+        assert_eq!(crate::width::of(&bar[gauge_at..]), cols, "{bar}");
     }
 }
