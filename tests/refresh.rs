@@ -285,7 +285,8 @@ fn import_and_export_subscriptions() {
 
 /// An RSS feed of `titles`, the first dated latest; `None` dates leave `pubDate` out.
 fn titled_rss(titles: &[(&str, Option<u8>)]) -> Vec<u8> {
-    let mut s = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>");
+    let mut s =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>");
     for (i, (title, day)) in titles.iter().enumerate() {
         let date = day
             .map(|d| format!("<pubDate>Thu, {d:02} Oct 2026 10:00:00 +0000</pubDate>"))
@@ -304,7 +305,10 @@ fn headlines_line_titles_up_by_display_column() {
         "/ja.xml" => (
             200,
             vec![],
-            titled_rss(&[("東京の新しい駅が開業", Some(3)), ("Tokyo ferry resumes", Some(1))]),
+            titled_rss(&[
+                ("東京の新しい駅が開業", Some(3)),
+                ("Tokyo ferry resumes", Some(1)),
+            ]),
         ),
         _ => (
             200,

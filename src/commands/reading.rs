@@ -400,7 +400,9 @@ fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::
         let mark = if c.author == mark.trim() { "" } else { mark };
         out.line(&format!("{indent}{}{date}{mark}", c.author))?;
         for paragraph in c.text.lines() {
-            for line in crate::width::wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30)) {
+            for line in
+                crate::width::wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30))
+            {
                 out.line(format!("{indent}  {line}").trim_end())?;
             }
         }

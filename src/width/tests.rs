@@ -55,7 +55,10 @@ fn pad_fills_to_the_columns() {
 fn cut_splits_by_columns() {
     assert_eq!(cut("abcdefg", 3), ["abc", "def", "g"]);
     assert_eq!(cut("日本語ニュース", 5), ["日本", "語ニ", "ュー", "ス"]);
-    assert_eq!(cut("e\u{301}e\u{301}e\u{301}", 2), ["e\u{301}e\u{301}", "e\u{301}"]);
+    assert_eq!(
+        cut("e\u{301}e\u{301}e\u{301}", 2),
+        ["e\u{301}e\u{301}", "e\u{301}"]
+    );
     // Too narrow for one wide character: it gets a piece anyway.
     assert_eq!(cut("日本", 1), ["日", "本"]);
     assert_eq!(cut("", 4), [""]);
@@ -108,17 +111,17 @@ fn punctuation_stays_with_its_word() {
 
 #[test]
 fn latin_words_among_chinese_stay_whole() {
-    assert_eq!(
-        wrap("使用Rust语言编写", 8),
-        ["使用Rust", "语言编写"]
-    );
+    assert_eq!(wrap("使用Rust语言编写", 8), ["使用Rust", "语言编写"]);
 }
 
 #[test]
 fn breaks_are_marked_between_ideographs_only() {
     assert_eq!(mark_breaks(None, "plain text"), "plain text");
     assert!(matches!(mark_breaks(None, "plain text"), Cow::Borrowed(_)));
-    assert_eq!(mark_breaks(None, "新闻报道"), "新\u{200B}闻\u{200B}报\u{200B}道");
+    assert_eq!(
+        mark_breaks(None, "新闻报道"),
+        "新\u{200B}闻\u{200B}报\u{200B}道"
+    );
     // The text before sets whether its first character may start a line.
     assert_eq!(mark_breaks(Some('新'), "闻"), "\u{200B}闻");
     assert_eq!(mark_breaks(Some('新'), "。"), "。");

@@ -170,9 +170,7 @@ fn listen_parts(state: &AppState, open: &OpenItem, width: usize) -> (String, f64
         Some(total) if !total.is_zero() => pos.as_secs_f64() / total.as_secs_f64(),
         _ => 0.0,
     };
-    let cols = width
-        .saturating_sub(crate::width::of(&text))
-        .min(GAUGE_MAX);
+    let cols = width.saturating_sub(crate::width::of(&text)).min(GAUGE_MAX);
     // Too narrow for a useful gauge: the time alone.
     let cols = if cols < 5 { 0 } else { cols };
     (text, ratio, cols)

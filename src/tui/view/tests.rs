@@ -284,7 +284,11 @@ fn feeds_named_in_two_scripts(size: (u16, u16)) -> AppState {
     let mut latin = testdata::headline(2, "Council approves new cycle lanes along the quay", false);
     latin.feed = "Big Desk".into();
     latin.feed_url = "https://bigdesk.example/feed".into();
-    let mut chinese = testdata::headline(3, "港口渡轮将从十二月一日起每四十分钟一班以取代夏季的半小时班次", true);
+    let mut chinese = testdata::headline(
+        3,
+        "港口渡轮将从十二月一日起每四十分钟一班以取代夏季的半小时班次",
+        true,
+    );
     chinese.feed = "日本語ニュース".into();
     chinese.feed_url = "https://nihongo.example/feed".into();
     AppState::new(vec![japanese, latin, chinese], size)
@@ -377,7 +381,12 @@ fn the_article_keeps_a_column_before_its_right_border() {
             for line in text.lines().skip(1).take(usize::from(size.1) - 4) {
                 let cells: Vec<&str> = line
                     .graphemes(true)
-                    .flat_map(|g| std::iter::once(g).chain(std::iter::repeat_n("", crate::width::of(g).saturating_sub(1))))
+                    .flat_map(|g| {
+                        std::iter::once(g).chain(std::iter::repeat_n(
+                            "",
+                            crate::width::of(g).saturating_sub(1),
+                        ))
+                    })
                     .collect();
                 // The border's column, and the blank one before it.
                 assert_eq!(cells.get(pane - 1), Some(&"│"), "{line:?}\n{text}");
@@ -400,7 +409,10 @@ fn the_player_bar_fits_a_wide_title_and_its_gauge_starts_where_clicks_expect() {
             ..Default::default()
         };
         let text = screen(&s);
-        let bar = text.lines().nth(usize::from(size.1) - 2).expect("player row");
+        let bar = text
+            .lines()
+            .nth(usize::from(size.1) - 2)
+            .expect("player row");
         assert!(bar.starts_with("▶ 港口渡轮"), "{bar}");
         assert!(bar.contains('…') && bar.contains("1:02 / 4:12"), "{bar}");
         // The gauge reaches the last column, and starts where hit-testing puts it.
