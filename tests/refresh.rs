@@ -317,33 +317,39 @@ fn headlines_line_titles_up_by_display_column() {
         ),
     });
     let dir = temp_dir("widths");
-    write_config(
-        &dir,
-        &[],
-        &format!(
-            "[[feeds]]\nurl = \"{}\"\nname = \"日本語ニュース\"\n\n[[feeds]]\nurl = \"{}\"\nname = \"Big Desk\"\n",
-            server.url("/ja.xml"),
-            server.url("/big.xml")
-        ),
-    );
+    let name_feeds = |japanese: &str, latin: &str| {
+        write_config(
+            &dir,
+            &[],
+            &format!(
+                "[[feeds]]\nurl = \"{}\"\nname = \"{japanese}\"\n\n[[feeds]]\nurl = \"{}\"\nname = \"{latin}\"\n",
+                server.url("/ja.xml"),
+                server.url("/big.xml")
+            ),
+        )
+    };
+    name_feeds("日本語ニュース", "Big Desk");
     assert!(herald(&dir, &["refresh"]).status.success());
-    let out = herald(&dir, &["headlines"]);
-    assert!(out.status.success());
-    let text = stdout(&out);
-    let column = |title: &str| {
+    let list = || {
+        let out = herald(&dir, &["headlines"]);
+        assert!(out.status.success());
+        stdout(&out)
+    };
+    let column = |text: &str, title: &str| {
         let line = text
             .lines()
             .find(|l| l.contains(title))
             .unwrap_or_else(|| panic!("{title} not listed:\n{text}"));
         herald::width::of(&line[..line.find(title).unwrap_or_default()])
     };
+    let text = list();
     let titles = [
         "東京の新しい駅が開業",
         "Tokyo ferry resumes",
         "Quay lanes approved",
         "Undated notice",
     ];
-    let columns: Vec<usize> = titles.iter().map(|t| column(t)).collect();
+    let columns: Vec<usize> = titles.iter().map(|t| column(&text, t)).collect();
     // Mark, date, the widest name (`日本語ニュース`, 14 columns), two spaces between each.
     assert_eq!(columns, [2 + 16 + 2 + 14 + 2; 4], "{text}");
     assert_eq!(text.lines().count(), 4, "{text}");
@@ -351,4 +357,11 @@ fn headlines_line_titles_up_by_display_column() {
         text.contains("Big Desk        Quay lanes approved"),
         "the Latin name is padded to the Japanese one's 14 columns:\n{text}"
     );
+
+    // A name too long for the column is cut, in columns: 11 wide characters and `…`.
+    name_feeds("日本語ニュース日本語ニュース東京", "Big Desk");
+    let text = list();
+    let columns: Vec<usize> = titles.iter().map(|t| column(&text, t)).collect();
+    assert_eq!(columns, [2 + 16 + 2 + 24 + 2; 4], "{text}");
+    assert!(text.contains("  日本語ニュース日本語ニ…   東京"), "{text}");
 }

@@ -374,10 +374,11 @@ fn the_article_keeps_a_column_before_its_right_border() {
     for size in SIZES {
         for s in [opened(size, true), chinese_article(size)] {
             let text = screen(&s);
-            let pane = match s.wide() {
-                true => usize::from(crate::tui::state::article_columns(size.0)),
-                false => usize::from(size.0),
-            };
+            let pane = usize::from(if s.wide() {
+                crate::tui::state::article_columns(size.0)
+            } else {
+                size.0
+            });
             for line in text.lines().skip(1).take(usize::from(size.1) - 4) {
                 let cells: Vec<&str> = line
                     .graphemes(true)
