@@ -11,6 +11,10 @@ fn wide_characters_take_two_columns_and_marks_none() {
     // `e` + COMBINING ACUTE ACCENT, `n` + COMBINING TILDE.
     assert_eq!(of("cafe\u{301} man\u{303}ana"), 11);
     assert_eq!(of("a\u{200B}b"), 2);
+    // A skin tone joins the emoji before it; a selector asks for the emoji's wide form.
+    assert_eq!(of("👍🏽"), 2);
+    assert_eq!(of("\u{2764}\u{FE0F}"), 2);
+    assert_eq!(of("● Nov 11 08:01 日本語"), 21);
     assert_eq!(of(""), 0);
 }
 
