@@ -26,3 +26,4 @@ pub mod source;
 pub mod store;
 pub mod subscriptions;
 pub mod tui;
+pub mod width;

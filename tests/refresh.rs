@@ -739,4 +739,85 @@ fn migrated_keeps_marks(schema: &[&str], name: &str) {
         .unwrap_or_else(|| panic!("Item 0 listed: {starred}"));
     assert_eq!(item0["read"], true, "{item0}");
     assert_eq!(item0["starred"], true, "{item0}");
+/// An RSS feed of `titles`, the first dated latest; `None` dates leave `pubDate` out.
+fn titled_rss(titles: &[(&str, Option<u8>)]) -> Vec<u8> {
+    let mut s =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>");
+    for (i, (title, day)) in titles.iter().enumerate() {
+        let date = day
+            .map(|d| format!("<pubDate>Thu, {d:02} Oct 2026 10:00:00 +0000</pubDate>"))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "<item><title>{title}</title><link>http://example.org/{i}</link><guid>{title}</guid>{date}</item>"
+        ));
+    }
+    s.push_str("</channel></rss>");
+    s.into_bytes()
+}
+
+#[test]
+fn headlines_line_titles_up_by_display_column() {
+    let server = TestServer::start(|path, _| match path {
+        "/ja.xml" => (
+            200,
+            vec![],
+            titled_rss(&[
+                ("東京の新しい駅が開業", Some(3)),
+                ("Tokyo ferry resumes", Some(1)),
+            ]),
+        ),
+        _ => (
+            200,
+            vec![],
+            titled_rss(&[("Quay lanes approved", Some(2)), ("Undated notice", None)]),
+        ),
+    });
+    let dir = temp_dir("widths");
+    let name_feeds = |japanese: &str, latin: &str| {
+        write_config(
+            &dir,
+            &[],
+            &format!(
+                "[[feeds]]\nurl = \"{}\"\nname = \"{japanese}\"\n\n[[feeds]]\nurl = \"{}\"\nname = \"{latin}\"\n",
+                server.url("/ja.xml"),
+                server.url("/big.xml")
+            ),
+        )
+    };
+    name_feeds("日本語ニュース", "Big Desk");
+    assert!(herald(&dir, &["refresh"]).status.success());
+    let list = || {
+        let out = herald(&dir, &["headlines"]);
+        assert!(out.status.success());
+        stdout(&out)
+    };
+    let column = |text: &str, title: &str| {
+        let line = text
+            .lines()
+            .find(|l| l.contains(title))
+            .unwrap_or_else(|| panic!("{title} not listed:\n{text}"));
+        herald::width::of(&line[..line.find(title).unwrap_or_default()])
+    };
+    let text = list();
+    let titles = [
+        "東京の新しい駅が開業",
+        "Tokyo ferry resumes",
+        "Quay lanes approved",
+        "Undated notice",
+    ];
+    let columns: Vec<usize> = titles.iter().map(|t| column(&text, t)).collect();
+    // Mark, date, the widest name (`日本語ニュース`, 14 columns), two spaces between each.
+    assert_eq!(columns, [2 + 16 + 2 + 14 + 2; 4], "{text}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.contains("Big Desk        Quay lanes approved"),
+        "the Latin name is padded to the Japanese one's 14 columns:\n{text}"
+    );
+
+    // A name too long for the column is cut, in columns: 11 wide characters and `…`.
+    name_feeds("日本語ニュース日本語ニュース東京", "Big Desk");
+    let text = list();
+    let columns: Vec<usize> = titles.iter().map(|t| column(&text, t)).collect();
+    assert_eq!(columns, [2 + 16 + 2 + 24 + 2; 4], "{text}");
+    assert!(text.contains("  日本語ニュース日本語ニ…   東京"), "{text}");
 }

@@ -203,7 +203,7 @@ mod tests {
             "{all}"
         );
         assert!(
-            r.lines.iter().all(|l| l.text().chars().count() <= 40),
+            r.lines.iter().all(|l| crate::width::of(&l.text()) <= 40),
             "{all}"
         );
 
@@ -339,5 +339,47 @@ mod tests {
                 .iter()
                 .any(|l| l.block == Some(2) && l.text().contains("Oslo"))
         );
+    }
+
+    #[test]
+    fn chinese_breaks_between_characters_across_inline_tags_but_not_in_pre() {
+        let html = "<p>港口 渡轮公司<b>周一</b>表示，从十二月一日起，渡轮将每四十分钟一班。</p>\
+            <pre>港口渡轮公司周一表示从十二月一日起</pre>";
+        let a = Article::from_feed_content("t", html, &url(), None, None).expect("article");
+        // Narration and search read the text as written.
+        assert_eq!(
+            a.paragraphs[0],
+            "港口 渡轮公司周一表示，从十二月一日起，渡轮将每四十分钟一班。"
+        );
+        let r = a.render(16);
+        let lines: Vec<String> = r.lines.iter().map(StyledLine::text).collect();
+        let text: Vec<&str> = r
+            .lines
+            .iter()
+            .zip(&lines)
+            .filter(|(l, _)| l.block == Some(0))
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "港口 渡轮公司周",
+                "一表示，从十二月",
+                "一日起，渡轮将每",
+                "四十分钟一班。"
+            ],
+            "{lines:?}"
+        );
+        // The break marks never reach the screen.
+        assert!(lines.iter().all(|l| !l.contains(crate::width::BREAK)));
+        // Preformatted text is cut only where it overflows, as before.
+        let pre: Vec<&str> = r
+            .lines
+            .iter()
+            .zip(&lines)
+            .filter(|(l, _)| l.block == Some(1))
+            .map(|(_, t)| t.as_str())
+            .collect();
+        assert_eq!(pre, ["港口渡轮公司周一", "表示从十二月一日", "起"]);
     }
 }

@@ -549,7 +549,14 @@ impl Walker<'_> {
                 *idx = Some(i);
             }
         }
-        escape(&mut self.html, t, false);
+        // html2text breaks lines only at spaces and zero-width spaces: text in scripts without
+        // spaces gets the latter where a line may break, or a long run would go whole to the
+        // next line.
+        let t_marked = match self.whole {
+            Some(Kind::Pre) => std::borrow::Cow::Borrowed(t),
+            _ => crate::width::mark_breaks(self.text.chars().next_back(), t),
+        };
+        escape(&mut self.html, &t_marked, false);
         self.text.push_str(t);
     }
 
@@ -664,10 +671,9 @@ pub(crate) fn render(seg: &Segmented, width: usize, pictures: bool) -> Rendered 
             };
             let text = format!("[{}] {link}", i + 1);
             // URLs have no spaces to wrap at: cut them at the width.
-            let chars: Vec<char> = text.chars().collect();
-            for chunk in chars.chunks(width.max(MIN_WIDTH)) {
+            for piece in crate::width::cut(&text, width.max(MIN_WIDTH)) {
                 let span = Span {
-                    text: chunk.iter().collect(),
+                    text: piece.to_string(),
                     style,
                 };
                 lines.push(StyledLine {
@@ -729,9 +735,9 @@ fn render_block(
         String::new()
     };
     let first_prefix = format!("{indent}{marker}{hang}");
-    let cont_prefix = " ".repeat(first_prefix.chars().count());
+    let cont_prefix = " ".repeat(crate::width::of(&first_prefix));
     let inner = width
-        .saturating_sub(quote.chars().count() + cont_prefix.chars().count())
+        .saturating_sub(crate::width::of(&quote) + cont_prefix.len())
         .max(MIN_WIDTH);
 
     let heading = match block.kind {

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out, write_json};
 use crate::store::HeadlineQuery;
-use crate::subscriptions;
+use crate::{sanitize, subscriptions, width};
 
 pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
     let mut store = ctx.store()?;
@@ -108,18 +108,32 @@ pub fn headlines<W: Write>(
         write_json(out, &list)?;
         return Ok(EXIT_OK);
     }
-    for h in &list {
+    // Titles line up in a column after the widest feed name (measured in terminal columns).
+    let names: Vec<String> = list.iter().map(|h| sanitize::line(&h.feed)).collect();
+    let source = names
+        .iter()
+        .map(|n| width::of(n))
+        .max()
+        .unwrap_or(0)
+        .min(SOURCE_MAX);
+    for (h, name) in list.iter().zip(&names) {
         let mark = if h.read { ' ' } else { '●' };
-        let date = h
-            .published
-            .as_deref()
-            .map(short_date)
-            .unwrap_or_else(|| " ".repeat(16));
+        let date = h.published.as_deref().map(short_date).unwrap_or_default();
         let listen = if h.narration.is_some() { " ♪" } else { "" };
-        out.line(&format!("{mark} {date}  {}  {}{listen}", h.feed, h.title))?;
+        out.line(&format!(
+            "{mark} {}  {}  {}{listen}",
+            width::pad(&date, DATE),
+            width::pad(name, source),
+            sanitize::line(&h.title)
+        ))?;
     }
     Ok(EXIT_OK)
 }
+
+/// Columns of `2026-10-01 14:00`.
+const DATE: usize = 16;
+/// Feed names wider than this are cut, so that one long name does not push every title away.
+const SOURCE_MAX: usize = 24;
 
 /// `2026-10-01T14:00:00+00:00` -> `2026-10-01 14:00`.
 fn short_date(rfc3339: &str) -> String {
@@ -129,7 +143,7 @@ fn short_date(rfc3339: &str) -> String {
                 .format("%Y-%m-%d %H:%M")
                 .to_string()
         })
-        .unwrap_or_else(|_| rfc3339.chars().take(16).collect())
+        .unwrap_or_else(|_| width::fit(rfc3339, DATE).into_owned())
 }
 
 pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<i32, CommandError> {

@@ -11,7 +11,7 @@ pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 pub use listen::{ListenArgs, listen, parse_time, recording_length};
 pub use reading::{
     comments, display_date, fetch_article, fetch_comments, more_replies, read, saved_article,
-    saved_comments, wrap,
+    saved_comments,
 };
 
 use std::io::Write;

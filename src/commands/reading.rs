@@ -406,7 +406,9 @@ fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::
         let mark = if c.author == mark.trim() { "" } else { mark };
         out.line(&format!("{indent}{}{date}{mark}", c.author))?;
         for paragraph in c.text.lines() {
-            for line in wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30)) {
+            for line in
+                crate::width::wrap(paragraph, WIDTH.saturating_sub(indent.len() + 2).max(30))
+            {
                 out.line(format!("{indent}  {line}").trim_end())?;
             }
         }
@@ -415,25 +417,6 @@ fn print_thread<W: Write>(thread: &CommentThread, out: &mut Out<W>) -> std::io::
 }
 
 const WIDTH: usize = 80;
-
-/// Greedy word wrap; a word longer than `width` gets a line of its own.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
 
 /// ISO 8601 dates read as `2026-11-19 11:30`; anything else is shown as the site gave it.
 pub fn display_date(date: &str) -> String {

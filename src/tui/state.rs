@@ -279,6 +279,8 @@ pub const ARTICLE_HEADER: u16 = 4;
 pub const FOOTER: u16 = 2;
 /// Columns left of the article's text, where the spoken paragraph is marked.
 pub const GUTTER: u16 = 2;
+/// Columns kept clear between the article's text and the pane's right border.
+pub const ARTICLE_MARGIN: u16 = 1;
 /// Columns left of the comments, where the selected one is marked.
 pub const COMMENTS_MARGIN: u16 = 1;
 /// Deeper replies are indented no further.
@@ -478,14 +480,14 @@ impl AppState {
     }
 
     /// The width the article's text is laid out for: inside its border, after the gutter that
-    /// marks the paragraph being spoken.
+    /// marks the paragraph being spoken, and short of the margin before the right border.
     pub fn article_width(&self) -> usize {
         let cols = if self.wide() {
             article_columns(self.size.0)
         } else {
             self.size.0
         };
-        usize::from(cols.saturating_sub(2 + GUTTER)).max(20)
+        usize::from(cols.saturating_sub(2 + GUTTER + ARTICLE_MARGIN)).max(20)
     }
 
     /// The width of the comments' text (inside their border).
@@ -601,7 +603,7 @@ pub fn layout_comments(
                     text: String::new(),
                 });
             }
-            for line in crate::commands::wrap(paragraph, text_width) {
+            for line in crate::width::wrap(paragraph, text_width) {
                 rows.push(CommentRow {
                     comment: i,
                     kind: CommentRowKind::Text,

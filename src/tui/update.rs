@@ -1278,7 +1278,7 @@ mod tests {
             effects.as_slice(),
             [
                 Effect::SetRead { id: 2, read: true },
-                Effect::LoadArticle { id: 2, url: a, width: 76 },
+                Effect::LoadArticle { id: 2, url: a, width: 75 },
                 Effect::LoadComments { id: 2, url: c },
             ] if a == "https://gazette.example/2" && c == a
         ));
@@ -1709,7 +1709,7 @@ mod tests {
             .expect("rendered")
             .lines
             .iter()
-            .map(|l| l.text().chars().count())
+            .map(|l| crate::width::of(&l.text()))
             .max();
         assert!(widest.is_some_and(|w| w <= s.article_width()));
     }

@@ -383,7 +383,7 @@ pub fn find(screen: &vt100::Screen, needle: &str) -> Option<(u16, u16)> {
     (0..rows.get()).find_map(|r| {
         let text = row_text(screen, r, 0, cols.get());
         text.find(needle)
-            .map(|byte| (r, text[..byte].chars().count() as u16))
+            .map(|byte| (r, herald::width::of(&text[..byte]) as u16))
     })
 }
 

@@ -15,7 +15,7 @@ use crate::audio::{PlayState, format_time};
 use crate::commands::display_date;
 use crate::tui::images::ImageState;
 use crate::tui::search;
-use crate::tui::state::{AppState, GUTTER, Loadable, OpenItem};
+use crate::tui::state::{ARTICLE_MARGIN, AppState, GUTTER, Loadable, OpenItem};
 use crate::tui::theme::Theme;
 
 /// The listen bar's gauge is at most this wide.
@@ -30,7 +30,7 @@ pub(super) fn draw(
 ) {
     let theme = &state.theme;
     let block = pane(" Article ".to_string(), focused, state);
-    let inner = block.inner(area);
+    let inner = text_area(block.inner(area));
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
     let bold = Style::default().add_modifier(Modifier::BOLD);
@@ -92,6 +92,14 @@ pub(super) fn draw(
             ..first_row
         };
         draw_images(frame, body, rendered, open, theme);
+    }
+}
+
+/// Where the pane's text goes inside its border: all of it but the margin on the right.
+fn text_area(inner: Rect) -> Rect {
+    Rect {
+        width: inner.width.saturating_sub(ARTICLE_MARGIN),
+        ..inner
     }
 }
 
@@ -162,9 +170,7 @@ fn listen_parts(state: &AppState, open: &OpenItem, width: usize) -> (String, f64
         Some(total) if !total.is_zero() => pos.as_secs_f64() / total.as_secs_f64(),
         _ => 0.0,
     };
-    let cols = width
-        .saturating_sub(Span::raw(text.as_str()).width())
-        .min(GAUGE_MAX);
+    let cols = width.saturating_sub(crate::width::of(&text)).min(GAUGE_MAX);
     // Too narrow for a useful gauge: the time alone.
     let cols = if cols < 5 { 0 } else { cols };
     (text, ratio, cols)
@@ -182,10 +188,12 @@ fn listen_bar(state: &AppState, open: &OpenItem, width: usize) -> Line<'static> 
     Line::from(spans)
 }
 
-/// Where the listen bar's gauge starts (in columns from the pane's inner edge) and its width.
-pub(super) fn listen_gauge(state: &AppState, open: &OpenItem, width: usize) -> (usize, usize) {
+/// Where the listen bar's gauge starts (in columns from the pane's inner edge) and its width,
+/// in a pane `inner` inside its border.
+pub(super) fn listen_gauge(state: &AppState, open: &OpenItem, inner: Rect) -> (usize, usize) {
+    let width = usize::from(text_area(inner).width);
     let (text, _, cols) = listen_parts(state, open, width);
-    (Span::raw(text).width(), cols)
+    (crate::width::of(&text), cols)
 }
 
 /// What the gutter shows beside a line.

@@ -11,9 +11,12 @@ use super::{fit, highlight, pane};
 use crate::model::Headline;
 use crate::tui::search;
 use crate::tui::state::{AppState, Focus, Group, Grouping, Row};
+use crate::width;
 
 /// Columns given to the feed's name.
 const SOURCE: usize = 16;
+/// Columns given to the time.
+const TIME: usize = 12;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let unread = state.unread();
@@ -94,10 +97,10 @@ fn headline(
     let source = if state.grouping == Grouping::ByFeed {
         String::new()
     } else {
-        format!("{:<SOURCE$} ", fit(&h.feed, SOURCE))
+        format!("{} ", width::pad(&h.feed, SOURCE))
     };
-    let prefix = format!("{indent}{mark} {time:<12} {source}");
-    let fixed = prefix.chars().count() + narration.chars().count();
+    let prefix = format!("{indent}{mark} {} {source}", width::pad(&time, TIME));
+    let fixed = width::of(&prefix) + width::of(narration);
     let title = fit(&h.title, width.saturating_sub(fixed));
     let mut base = Style::default();
     if !h.read {
@@ -108,7 +111,7 @@ fn headline(
     }
     let mut spans = vec![Span::styled(prefix, base)];
     spans.extend(highlight(&title, needle, base, base.patch(theme.matched)));
-    let pad = width.saturating_sub(fixed + title.chars().count());
+    let pad = width.saturating_sub(fixed + width::of(&title));
     spans.push(Span::styled(
         format!("{narration}{}", " ".repeat(pad)),
         base,
@@ -120,5 +123,5 @@ fn headline(
 fn short_time(date: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(date)
         .map(|d| d.format("%b %d %H:%M").to_string())
-        .unwrap_or_else(|_| fit(date, 12))
+        .unwrap_or_else(|_| fit(date, TIME))
 }

@@ -15,6 +15,9 @@ const MOUSE: &[(&str, &str)] = &[
     ("bar click", "play / pause; on a gauge: seek"),
 ];
 
+/// Columns given to the keys.
+const KEYS: usize = 10;
+
 fn lines(state: &AppState) -> Vec<Line<'static>> {
     state
         .keymap
@@ -22,8 +25,14 @@ fn lines(state: &AppState) -> Vec<Line<'static>> {
         .into_iter()
         .map(|(keys, help)| (keys, help.to_string()))
         .chain(MOUSE.iter().map(|(k, h)| (k.to_string(), h.to_string())))
-        .map(|(keys, help)| Line::raw(format!(" {keys:<10} {help}")))
+        .map(|(keys, help)| Line::raw(format!(" {} {help}", keys_column(&keys))))
         .collect()
+}
+
+/// The keys in their column; keys bound to more than it holds push the help to the right.
+fn keys_column(keys: &str) -> String {
+    let fill = KEYS.saturating_sub(crate::width::of(keys));
+    format!("{keys}{}", " ".repeat(fill))
 }
 
 /// How many lines help has.

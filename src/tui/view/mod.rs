@@ -158,7 +158,7 @@ pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
         let body = inner(pane);
         // The listen bar is the header's third row.
         if y == body.y + 2 && inside(body) && open.article.loaded().is_some() {
-            let (start, cols) = article::listen_gauge(state, open, usize::from(body.width));
+            let (start, cols) = article::listen_gauge(state, open, body);
             return match gauge_ratio(x - body.x, start, cols) {
                 Some(ratio) => Hit::ListenGauge(ratio),
                 None => Hit::ListenBar,
@@ -207,14 +207,9 @@ fn pane(title: String, focused: bool, state: &AppState) -> Block<'static> {
     Block::bordered().title(title).border_style(style)
 }
 
-/// The first `width` characters of `s`, with `…` when cut.
+/// `s` in at most `width` columns, with `…` when cut.
 fn fit(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    crate::width::fit(s, width).into_owned()
 }
 
 /// `text` in `base` style, the search's matches of `needle` (case-folded) in `matched` style.

@@ -57,13 +57,13 @@ fn parts(state: &AppState, width: usize) -> (String, f64, usize) {
     if (p.volume - 1.0).abs() > 0.01 {
         tail.push_str(&format!("vol {:.0}%  ", p.volume * 100.0));
     }
-    let rest = width.saturating_sub(2 + tail.chars().count());
+    let rest = width.saturating_sub(2 + crate::width::of(&tail));
     let cols = (rest / 3).min(GAUGE_MAX);
     let title = fit(&p.title, rest - cols);
     let ratio = match p.total {
         Some(total) if !total.is_zero() => (p.pos.as_secs_f64() / total.as_secs_f64()).min(1.0),
         _ => 0.0,
     };
-    let pad = " ".repeat(rest - cols - title.chars().count());
+    let pad = " ".repeat(rest - cols - crate::width::of(&title));
     (format!("{} {title}{pad}{tail}", mark(p.state)), ratio, cols)
 }

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -203,7 +205,7 @@ fn search_matches_stand_out() {
         .enumerate()
         .find(|(_, l)| l.contains("forty"))
         .expect("the word shows");
-    let x = line[..line.find("forty").expect("found")].chars().count();
+    let x = crate::width::of(&line[..line.find("forty").expect("found")]);
     let cell = &buffer[(x as u16, y as u16)];
     assert!(
         cell.modifier.contains(ratatui::style::Modifier::REVERSED),
@@ -261,4 +263,164 @@ fn nothing_cached_says_how_to_fetch() {
     let s = AppState::new(Vec::new(), (80, 24));
     let text = screen(&s);
     assert!(text.contains("No headlines yet. Press r to fetch your feeds."));
+}
+
+/// The display column where `needle` starts on the line of `screen` that shows it.
+fn column_of(screen: &str, needle: &str) -> usize {
+    let line = screen
+        .lines()
+        .find(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("{needle} not on screen:\n{screen}"));
+    let at = line.find(needle).unwrap_or_default();
+    crate::width::of(&line[..at])
+}
+
+/// Two feeds, one named in Japanese, one in Latin letters, and a title in Chinese too long
+/// for the row.
+fn feeds_named_in_two_scripts(size: (u16, u16)) -> AppState {
+    let mut japanese = testdata::headline(1, "Ferry timetable changes for the winter season", true);
+    japanese.feed = "日本語ニュース".into();
+    japanese.feed_url = "https://nihongo.example/feed".into();
+    let mut latin = testdata::headline(2, "Council approves new cycle lanes along the quay", false);
+    latin.feed = "Big Desk".into();
+    latin.feed_url = "https://bigdesk.example/feed".into();
+    let mut chinese = testdata::headline(
+        3,
+        "港口渡轮将从十二月一日起每四十分钟一班以取代夏季的半小时班次",
+        true,
+    );
+    chinese.feed = "日本語ニュース".into();
+    chinese.feed_url = "https://nihongo.example/feed".into();
+    AppState::new(vec![japanese, latin, chinese], size)
+}
+
+#[test]
+fn titles_line_up_whatever_the_script_of_the_feed_name() {
+    for size in SIZES {
+        let s = feeds_named_in_two_scripts(size);
+        let text = screen(&s);
+        let japanese = column_of(&text, "Ferry timetable");
+        let latin = column_of(&text, "Council approves");
+        let chinese = column_of(&text, "港口渡轮");
+        assert_eq!(japanese, latin, "{text}");
+        assert_eq!(chinese, latin, "{text}");
+        // Border, mark, time, the feed's 16 columns.
+        assert_eq!(latin, 1 + 2 + 13 + 17, "{text}");
+        // Every row fills the pane exactly: the right border stays in its column.
+        for line in text.lines().skip(1).take(3) {
+            assert_eq!(crate::width::of(line), usize::from(size.0), "{line:?}");
+        }
+        check("two_scripts", &s);
+    }
+}
+
+const CHINESE: &str = "<p>港口 渡轮公司周一表示，从十二月一日起，渡轮将每四十分钟一班，取代夏季每半小时一班的服务。\
+七点以前出行的通勤者不会受到影响：早班船保持现有时间。完整的时刻表张贴在两个码头。</p>\
+<p>Fewer passengers travel in the dark months（冬季乘客较少）, and the operator wants to service one \
+of its two boats before spring.</p>";
+
+fn chinese_article(size: (u16, u16)) -> AppState {
+    let mut s = app(size);
+    update(&mut s, Msg::Key(Action::Open));
+    let url = url::Url::parse("https://gazette.example/1").unwrap_or_else(|e| panic!("{e}"));
+    let article = crate::article::Article::from_feed_content(
+        "渡轮冬季时刻表",
+        CHINESE,
+        &url,
+        Some("Ada Marsh"),
+        Some("2026-11-11T08:01:00Z"),
+    )
+    .unwrap_or_else(|e| panic!("test article: {e}"));
+    update(
+        &mut s,
+        Msg::ArticleLoaded {
+            id: 1,
+            result: Ok(Box::new(article)),
+            notice: None,
+            layout: None,
+        },
+    );
+    s
+}
+
+#[test]
+fn a_chinese_paragraph_fills_its_lines() {
+    for size in SIZES {
+        let s = chinese_article(size);
+        let width = s.article_width();
+        let open = s.open.as_ref().expect("open");
+        let rendered = open.rendered.as_ref().expect("laid out");
+        let first: Vec<String> = rendered
+            .lines
+            .iter()
+            .filter(|l| l.block == Some(0))
+            .map(|l| l.text())
+            .collect();
+        assert!(first.len() > 1, "{first:?}");
+        // The long run after `港口 ` starts beside it instead of leaving it alone on a line.
+        assert!(first[0].starts_with("港口 渡轮"), "{first:?}");
+        for line in &first[..first.len() - 1] {
+            let w = crate::width::of(line);
+            // A wide character or a punctuation mark kept off the next line's start may leave
+            // at most two columns.
+            assert!(w <= width && w + 2 >= width, "{w} of {width}: {first:?}");
+        }
+        check("chinese", &s);
+    }
+}
+
+#[test]
+fn the_article_keeps_a_column_before_its_right_border() {
+    for size in SIZES {
+        for s in [opened(size, true), chinese_article(size)] {
+            let text = screen(&s);
+            let pane = usize::from(if s.wide() {
+                crate::tui::state::article_columns(size.0)
+            } else {
+                size.0
+            });
+            for line in text.lines().skip(1).take(usize::from(size.1) - 4) {
+                let cells: Vec<&str> = line
+                    .graphemes(true)
+                    .flat_map(|g| {
+                        std::iter::once(g).chain(std::iter::repeat_n(
+                            "",
+                            crate::width::of(g).saturating_sub(1),
+                        ))
+                    })
+                    .collect();
+                // The border's column, and the blank one before it.
+                assert_eq!(cells.get(pane - 1), Some(&"│"), "{line:?}\n{text}");
+                assert_eq!(cells.get(pane - 2), Some(&" "), "{line:?}\n{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_player_bar_fits_a_wide_title_and_its_gauge_starts_where_clicks_expect() {
+    for size in SIZES {
+        let mut s = app(size);
+        s.player = crate::tui::state::PlayerSnapshot {
+            state: PlayState::Playing,
+            pos: Duration::from_secs(62),
+            total: Some(Duration::from_secs(252)),
+            title: "港口渡轮将从十二月一日起每四十分钟一班以取代夏季的半小时班次".repeat(3),
+            item: Some(1),
+            ..Default::default()
+        };
+        let text = screen(&s);
+        let bar = text
+            .lines()
+            .nth(usize::from(size.1) - 2)
+            .expect("player row");
+        assert!(bar.starts_with("▶ 港口渡轮"), "{bar}");
+        assert!(bar.contains('…') && bar.contains("1:02 / 4:12"), "{bar}");
+        // The gauge reaches the last column, and starts where hit-testing puts it.
+        assert_eq!(crate::width::of(bar), usize::from(size.0), "{bar}");
+        let (start, cols) = super::player_bar::gauge(&s, usize::from(size.0));
+        let gauge_at = bar.find(['━', '─']).expect("a gauge");
+        assert_eq!(crate::width::of(&bar[..gauge_at]), start, "{bar}");
+        assert_eq!(crate::width::of(&bar[gauge_at..]), cols, "{bar}");
+    }
 }
