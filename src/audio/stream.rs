@@ -298,19 +298,30 @@ fn hint_of(url_or_path: &str) -> Option<String> {
 
 /// A decoder over a local file, with its byte length so it can seek.
 pub fn decode_file(path: &Path) -> Result<Decoder<BufReader<File>>, AudioError> {
-    let mut file = File::open(path)
+    let file = File::open(path)
         .map_err(|e| AudioError::Decode(format!("cannot open {}: {e}", path.display())))?;
-    let head = read_head(&mut file)?;
+    let len = file.metadata()?.len();
+    let hint = hint_of(&path.to_string_lossy());
+    decode_seekable(BufReader::new(file), len, hint.as_deref())
+}
+
+/// A decoder over a whole recording of `byte_len` bytes that can seek (a file, or bytes in
+/// memory), once its first bytes show it may be audio. `hint` is its extension.
+pub fn decode_seekable<R: Read + Seek + Send + Sync + 'static>(
+    mut reader: R,
+    byte_len: u64,
+    hint: Option<&str>,
+) -> Result<Decoder<R>, AudioError> {
+    let head = read_head(&mut reader)?;
     if let Some(e) = sniff(&head) {
         return Err(e);
     }
-    let len = file.metadata()?.len();
     let mut builder = Decoder::builder()
-        .with_data(BufReader::new(file))
-        .with_byte_len(len)
+        .with_data(reader)
+        .with_byte_len(byte_len)
         .with_seekable(true);
-    if let Some(ext) = hint_of(&path.to_string_lossy()) {
-        builder = builder.with_hint(&ext);
+    if let Some(ext) = hint {
+        builder = builder.with_hint(ext);
     }
     builder.build().map_err(decoder_error)
 }
