@@ -26,7 +26,7 @@ mod tests {
     #[test]
     fn a_panic_inside_is_caught_and_the_shield_lifted() {
         assert!(!super::active());
-        assert_eq!(super::run(|| super::active()), Some(true));
+        assert_eq!(super::run(super::active), Some(true));
         assert_eq!(super::run(|| -> u8 { panic!("hostile input") }), None);
         assert!(!super::active());
     }
