@@ -1,6 +1,7 @@
 //! RSS 0.9x/1.0/2.0, Atom and JSON Feed, parsed by feed-rs into sanitized items.
 
 use feed_rs::model::{FeedType, LinkTarget};
+use quick_xml::events::Event;
 use url::Url;
 
 use super::json_feed;
@@ -95,7 +96,8 @@ pub fn parse_raw(
     let utf8 = if is_json(&text) {
         json_feed::conform(&text).unwrap_or(text).into_bytes()
     } else {
-        let xml = normalize_root(strip_declarations(&space_out_addresses(&text)));
+        // Declarations last: rewriting the root tag can change where quoted values end.
+        let xml = strip_declarations(&normalize_root(space_out_addresses(&text).into_owned()));
         if is_empty_rss(&xml) {
             return Ok(None);
         }
@@ -191,54 +193,46 @@ fn find_root(xml: &str) -> Option<usize> {
     }
 }
 
-/// Removes every XML declaration outside comments and CDATA sections. One in the prolog may
-/// name an encoding the text no longer has (herald hands feed-rs UTF-8), and quick-xml panics on
-/// one that names an encoding anywhere later.
-fn strip_declarations(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(lt) = rest.find('<') {
-        out.push_str(&rest[..lt]);
-        rest = &rest[lt..];
-        // The end of the markup that starts here, as quick-xml reads it.
-        let end = if rest.starts_with("<!--") {
-            rest.find("-->").map(|e| e + 3)
-        } else if rest.starts_with("<![CDATA[") {
-            rest.find("]]>").map(|e| e + 3)
-        } else if rest.starts_with("<?") {
-            rest.find("?>").map(|e| e + 2)
-        } else {
-            tag_end(rest)
-        };
-        let Some(end) = end else { break };
-        if !is_declaration(&rest[..end]) {
-            out.push_str(&rest[..end]);
+/// Removes every XML declaration, wherever quick-xml (feed-rs's reader) finds one. One in the
+/// prolog may name an encoding the text no longer has (herald hands feed-rs UTF-8), and one
+/// that names an encoding anywhere later makes quick-xml panic. quick-xml itself finds them, so
+/// comments, CDATA sections and quoted values are read exactly as feed-rs will read them.
+fn strip_declarations(xml: &str) -> String {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().expand_empty_elements = true;
+    reader.config_mut().trim_text(false);
+    let mut declarations = Vec::new();
+    loop {
+        let start = reader.buffer_position();
+        match reader.read_event() {
+            Ok(Event::Decl(_)) => declarations.push((start, reader.buffer_position())),
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            // feed-rs stops at an error, though it may read an event or two beyond it: reading
+            // on finds the declarations there too.
+            Err(_) if reader.buffer_position() > start => {}
+            Err(_) => break,
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
+    if declarations.is_empty() {
+        return xml.to_string();
+    }
+    let mut out = String::with_capacity(xml.len());
+    let mut from = 0;
+    for (start, end) in declarations {
+        let (start, end) = (to_index(start), to_index(end));
+        // Positions are at `<` and after `>`, always character boundaries.
+        if let (Some(kept), true) = (xml.get(from..start), xml.is_char_boundary(end)) {
+            out.push_str(kept);
+            from = end;
+        }
+    }
+    out.push_str(xml.get(from..).unwrap_or_default());
     out
 }
 
-/// `<?xml?>` or `<?xml ` followed by anything: what quick-xml takes for a declaration.
-fn is_declaration(markup: &str) -> bool {
-    markup
-        .strip_prefix("<?xml")
-        .is_some_and(|r| r.starts_with("?>") || r.starts_with(|c: char| c.is_ascii_whitespace()))
-}
-
-/// The length of a tag (or `<!DOCTYPE ...>`) up to its `>`, skipping quoted values.
-fn tag_end(tag: &str) -> Option<usize> {
-    let mut quote = None;
-    for (i, c) in tag.char_indices() {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
+fn to_index(position: u64) -> usize {
+    usize::try_from(position).unwrap_or(usize::MAX)
 }
 
 /// feed-rs panics on an author (`<author>`, `dc:creator`, a JSON Feed name) holding an email
