@@ -54,3 +54,10 @@ fn replay(target: &str, run: fn(&[u8])) -> usize {
 fn feed_inputs_the_fuzzer_found() {
     assert_eq!(replay("feed", entries::feed), 9);
 }
+
+/// A Reddit `morechildren` answer that is a number or a list, not an object (indexing it to
+/// write panicked). The list is a reduction of the 280 KB comments page the fuzzer sent.
+#[test]
+fn comments_inputs_the_fuzzer_found() {
+    assert_eq!(replay("comments", entries::comments), 2);
+}
