@@ -323,7 +323,20 @@ pub fn decode_seekable<R: Read + Seek + Send + Sync + 'static>(
     if let Some(ext) = hint {
         builder = builder.with_hint(ext);
     }
-    builder.build().map_err(decoder_error)
+    build(builder)
+}
+
+/// Builds the decoder, shielded: symphonia 0.5's raw AAC (ADTS) reader panics estimating the
+/// length of a short stream or one whose first frame lies past its middle, and probing takes
+/// any bytes with an ADTS sync word for such a stream.
+fn build<R: Read + Seek + Send + Sync + 'static>(
+    builder: rodio::decoder::DecoderBuilder<R>,
+) -> Result<Decoder<R>, AudioError> {
+    crate::shield::run(|| builder.build())
+        .ok_or_else(|| {
+            AudioError::Decode("the audio is damaged: the decoder gave up on it".into())
+        })?
+        .map_err(decoder_error)
 }
 
 /// A decoder over a remote recording. Blocks until the first bytes arrive: call it off the
@@ -353,7 +366,7 @@ pub fn decode_remote(
     if let Some(t) = &audio.content_type {
         builder = builder.with_mime_type(t);
     }
-    builder.build().map_err(decoder_error)
+    build(builder)
 }
 
 /// Decodes a recording to 16-bit PCM WAV at `out` (written beside it, then renamed); returns
