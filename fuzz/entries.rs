@@ -170,16 +170,18 @@ pub fn config(data: &[u8]) {
 }
 
 /// Audio probing: the checks and decoder a recording's length is read with, over bytes in
-/// memory, then the first samples decoded. Building the decoder is shielded (symphonia 0.5's
-/// ADTS reader panics on some streams, see `decode_seekable`): a panic contained there is the
-/// documented outcome, an error for that recording, so only others reach the fuzzer.
+/// memory, then the first samples decoded. Building and decoding are shielded (symphonia 0.5's
+/// ADTS reader and AAC decoder panic on some data, see `decode_seekable` and `Shielded`): a
+/// panic contained there is the documented outcome, a damaged recording, so only others reach
+/// the fuzzer.
 pub fn audio_probe(data: &[u8]) {
     let_contained_panics_pass();
     let len = data.len() as u64;
     let reader = std::io::Cursor::new(data.to_vec());
-    if let Ok(mut decoder) = herald::audio::stream::decode_seekable(reader, len, None) {
+    if let Ok(decoder) = herald::audio::stream::decode_seekable(reader, len, None) {
         let _ = rodio::Source::total_duration(&decoder);
-        for _ in (&mut decoder).take(4096) {}
+        // As the player and `listen --out` pull samples: through the shield.
+        for _ in herald::audio::stream::Shielded::new(decoder).take(4096) {}
     }
 }
 

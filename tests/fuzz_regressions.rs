@@ -82,12 +82,13 @@ fn comments_inputs_the_fuzzer_found() {
 }
 
 /// Streams symphonia 0.5 takes for raw AAC (ADTS) whose length estimate panics (a step of 0,
-/// or a subtraction below 0): contained, they are a damaged recording.
+/// or a subtraction below 0), and AAC frames its decoder indexes past a table on (reduced by
+/// libFuzzer from 150 and 300 KB inputs): contained, they are a damaged recording.
 #[test]
 fn audio_probe_inputs_the_fuzzer_found() {
     assert_eq!(
         replay_allowing_contained("audio_probe", entries::audio_probe),
-        3
+        5
     );
     let data = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -369,6 +369,73 @@ pub fn decode_remote(
     build(builder)
 }
 
+/// A decoded recording whose decoder may panic on damaged data (symphonia 0.5's AAC decoder
+/// indexes past its tables on some frames): the recording ends where the decoder gave up, and
+/// the thread pulling samples (the audio output's, or `listen --out`) lives on.
+pub struct Shielded<S> {
+    inner: S,
+    gave_up: bool,
+}
+
+impl<S> Shielded<S> {
+    pub fn new(inner: S) -> Shielded<S> {
+        Shielded {
+            inner,
+            gave_up: false,
+        }
+    }
+}
+
+impl<S: Iterator> Iterator for Shielded<S> {
+    type Item = S::Item;
+
+    fn next(&mut self) -> Option<S::Item> {
+        if self.gave_up {
+            return None;
+        }
+        let sample = crate::shield::run(|| self.inner.next());
+        if sample.is_none() {
+            log::warn!("the audio decoder gave up on damaged data; the recording ends there");
+            self.gave_up = true;
+        }
+        sample.flatten()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.inner.size_hint().1)
+    }
+}
+
+impl<S: Source> Source for Shielded<S> {
+    fn current_span_len(&self) -> Option<usize> {
+        self.inner.current_span_len()
+    }
+
+    fn channels(&self) -> rodio::ChannelCount {
+        self.inner.channels()
+    }
+
+    fn sample_rate(&self) -> rodio::SampleRate {
+        self.inner.sample_rate()
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        self.inner.total_duration()
+    }
+
+    fn try_seek(&mut self, pos: Duration) -> Result<(), rodio::source::SeekError> {
+        match crate::shield::run(|| self.inner.try_seek(pos)) {
+            Some(result) => result,
+            None => {
+                self.gave_up = true;
+                Err(rodio::source::SeekError::NotSupported {
+                    underlying_source: "a damaged recording",
+                })
+            }
+        }
+    }
+}
+
 /// Decodes a recording to 16-bit PCM WAV at `out` (written beside it, then renamed); returns
 /// the length written. Needs no audio device.
 pub fn decode_to_wav(input: &Path, out: &Path) -> Result<Duration, AudioError> {
@@ -377,7 +444,7 @@ pub fn decode_to_wav(input: &Path, out: &Path) -> Result<Duration, AudioError> {
     let rate = decoder.sample_rate();
     // rodio's UniformSourceIterator yields nothing for some mp3s (LAME, 22.05 kHz mono); the
     // decoder's own samples are used, in the first span's format.
-    let samples = decoder;
+    let samples = Shielded::new(decoder);
     let partial = partial_path(out);
     let written = (|| {
         let mut writer = WavWriter::create(&partial, rate.get(), channels.get())?;
