@@ -21,6 +21,7 @@ pub mod narration;
 pub mod net;
 pub mod refresh;
 pub mod sanitize;
+pub mod shield;
 pub mod sites;
 pub mod source;
 pub mod store;

@@ -739,6 +739,8 @@ fn migrated_keeps_marks(schema: &[&str], name: &str) {
         .unwrap_or_else(|| panic!("Item 0 listed: {starred}"));
     assert_eq!(item0["read"], true, "{item0}");
     assert_eq!(item0["starred"], true, "{item0}");
+}
+
 /// An RSS feed of `titles`, the first dated latest; `None` dates leave `pubDate` out.
 fn titled_rss(titles: &[(&str, Option<u8>)]) -> Vec<u8> {
     let mut s =

@@ -207,9 +207,10 @@ impl PosCell {
     }
 }
 
-/// A source that publishes its own position (in its own time, so speed does not change it).
+/// A source that publishes its own position (in its own time, so speed does not change it),
+/// shielded from its decoder's panics.
 struct Tracked<S> {
-    inner: TrackPosition<S>,
+    inner: TrackPosition<stream::Shielded<S>>,
     cell: Arc<PosCell>,
     countdown: u32,
 }
@@ -220,7 +221,7 @@ const PUBLISH_EVERY: u32 = 64;
 impl<S: Source> Tracked<S> {
     fn new(source: S, cell: Arc<PosCell>) -> Tracked<S> {
         Tracked {
-            inner: source.track_position(),
+            inner: stream::Shielded::new(source).track_position(),
             cell,
             countdown: 0,
         }

@@ -298,21 +298,45 @@ fn hint_of(url_or_path: &str) -> Option<String> {
 
 /// A decoder over a local file, with its byte length so it can seek.
 pub fn decode_file(path: &Path) -> Result<Decoder<BufReader<File>>, AudioError> {
-    let mut file = File::open(path)
+    let file = File::open(path)
         .map_err(|e| AudioError::Decode(format!("cannot open {}: {e}", path.display())))?;
-    let head = read_head(&mut file)?;
+    let len = file.metadata()?.len();
+    let hint = hint_of(&path.to_string_lossy());
+    decode_seekable(BufReader::new(file), len, hint.as_deref())
+}
+
+/// A decoder over a whole recording of `byte_len` bytes that can seek (a file, or bytes in
+/// memory), once its first bytes show it may be audio. `hint` is its extension.
+pub fn decode_seekable<R: Read + Seek + Send + Sync + 'static>(
+    mut reader: R,
+    byte_len: u64,
+    hint: Option<&str>,
+) -> Result<Decoder<R>, AudioError> {
+    let head = read_head(&mut reader)?;
     if let Some(e) = sniff(&head) {
         return Err(e);
     }
-    let len = file.metadata()?.len();
     let mut builder = Decoder::builder()
-        .with_data(BufReader::new(file))
-        .with_byte_len(len)
+        .with_data(reader)
+        .with_byte_len(byte_len)
         .with_seekable(true);
-    if let Some(ext) = hint_of(&path.to_string_lossy()) {
-        builder = builder.with_hint(&ext);
+    if let Some(ext) = hint {
+        builder = builder.with_hint(ext);
     }
-    builder.build().map_err(decoder_error)
+    build(builder)
+}
+
+/// Builds the decoder, shielded: symphonia 0.5's raw AAC (ADTS) reader panics estimating the
+/// length of a short stream or one whose first frame lies past its middle, and probing takes
+/// any bytes with an ADTS sync word for such a stream.
+fn build<R: Read + Seek + Send + Sync + 'static>(
+    builder: rodio::decoder::DecoderBuilder<R>,
+) -> Result<Decoder<R>, AudioError> {
+    crate::shield::run(|| builder.build())
+        .ok_or_else(|| {
+            AudioError::Decode("the audio is damaged: the decoder gave up on it".into())
+        })?
+        .map_err(decoder_error)
 }
 
 /// A decoder over a remote recording. Blocks until the first bytes arrive: call it off the
@@ -342,7 +366,74 @@ pub fn decode_remote(
     if let Some(t) = &audio.content_type {
         builder = builder.with_mime_type(t);
     }
-    builder.build().map_err(decoder_error)
+    build(builder)
+}
+
+/// A decoded recording whose decoder may panic on damaged data (symphonia 0.5's AAC decoder
+/// indexes past its tables on some frames): the recording ends where the decoder gave up, and
+/// the thread pulling samples (the audio output's, or `listen --out`) lives on.
+pub struct Shielded<S> {
+    inner: S,
+    gave_up: bool,
+}
+
+impl<S> Shielded<S> {
+    pub fn new(inner: S) -> Shielded<S> {
+        Shielded {
+            inner,
+            gave_up: false,
+        }
+    }
+}
+
+impl<S: Iterator> Iterator for Shielded<S> {
+    type Item = S::Item;
+
+    fn next(&mut self) -> Option<S::Item> {
+        if self.gave_up {
+            return None;
+        }
+        let sample = crate::shield::run(|| self.inner.next());
+        if sample.is_none() {
+            log::warn!("the audio decoder gave up on damaged data; the recording ends there");
+            self.gave_up = true;
+        }
+        sample.flatten()
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (0, self.inner.size_hint().1)
+    }
+}
+
+impl<S: Source> Source for Shielded<S> {
+    fn current_span_len(&self) -> Option<usize> {
+        self.inner.current_span_len()
+    }
+
+    fn channels(&self) -> rodio::ChannelCount {
+        self.inner.channels()
+    }
+
+    fn sample_rate(&self) -> rodio::SampleRate {
+        self.inner.sample_rate()
+    }
+
+    fn total_duration(&self) -> Option<Duration> {
+        self.inner.total_duration()
+    }
+
+    fn try_seek(&mut self, pos: Duration) -> Result<(), rodio::source::SeekError> {
+        match crate::shield::run(|| self.inner.try_seek(pos)) {
+            Some(result) => result,
+            None => {
+                self.gave_up = true;
+                Err(rodio::source::SeekError::NotSupported {
+                    underlying_source: "a damaged recording",
+                })
+            }
+        }
+    }
 }
 
 /// Decodes a recording to 16-bit PCM WAV at `out` (written beside it, then renamed); returns
@@ -353,7 +444,7 @@ pub fn decode_to_wav(input: &Path, out: &Path) -> Result<Duration, AudioError> {
     let rate = decoder.sample_rate();
     // rodio's UniformSourceIterator yields nothing for some mp3s (LAME, 22.05 kHz mono); the
     // decoder's own samples are used, in the first span's format.
-    let samples = decoder;
+    let samples = Shielded::new(decoder);
     let partial = partial_path(out);
     let written = (|| {
         let mut writer = WavWriter::create(&partial, rate.get(), channels.get())?;

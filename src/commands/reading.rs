@@ -72,7 +72,7 @@ pub async fn read<W: Write>(
     } else {
         &article.title
     };
-    for line in wrap(title, width) {
+    for line in crate::width::wrap(title, width) {
         out.line(&line)?;
     }
     let meta: Vec<String> = [
@@ -84,7 +84,7 @@ pub async fn read<W: Write>(
     .flatten()
     .collect();
     if !meta.is_empty() {
-        for line in wrap(&meta.join(" · "), width) {
+        for line in crate::width::wrap(&meta.join(" · "), width) {
             out.line(&line)?;
         }
     }

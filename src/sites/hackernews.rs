@@ -237,13 +237,31 @@ pub async fn thread(
 ) -> Result<CommentThread, Failure> {
     if let Some(algolia) = config.algolia() {
         let url = endpoint(algolia, &format!("items/{id}"));
-        match get_json::<AlgoliaItem>(net, &url).await {
-            Ok(root) if root.id == id => return Ok(from_algolia(root)),
-            Ok(_) => log::info!("Hacker News: {url} answered for another item"),
-            Err(reason) => log::info!("{reason}; reading the comments from Firebase"),
+        let answer = net
+            .get(&url, Limit::Feed)
+            .await
+            .map_err(|e| format!("{e} from {url}"))
+            .and_then(|response| algolia_thread(&response.body, id));
+        match answer {
+            Ok(thread) => return Ok(thread),
+            Err(reason) => log::info!(
+                "{}; reading the comments from Firebase",
+                sanitize::line(&format!("Hacker News: {reason}"))
+            ),
         }
     }
     from_firebase(net, &config.firebase, id).await
+}
+
+/// The comments of story `id` from Algolia's answer for it (its items API), flattened into
+/// display order; an error says why the answer cannot be used.
+pub fn algolia_thread(json: &[u8], id: u64) -> Result<CommentThread, String> {
+    let root: AlgoliaItem = serde_json::from_slice(json)
+        .map_err(|e| format!("Algolia did not answer with the expected JSON ({e})"))?;
+    if root.id != id {
+        return Err(format!("Algolia answered for item {}, not {id}", root.id));
+    }
+    Ok(from_algolia(root))
 }
 
 fn thread_of(comments: Vec<Comment>) -> CommentThread {

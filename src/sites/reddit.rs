@@ -183,8 +183,14 @@ fn more_children_things(json: &[u8]) -> Result<Vec<Value>, Failure> {
             format!("Reddit refused: {}", said.join("; ")),
         ));
     }
-    match value["json"]["data"]["things"].take() {
-        Value::Array(things) => Ok(things),
+    // `get_mut`, not indexing: `value[..]` on something other than an object panics.
+    let things = value
+        .get_mut("json")
+        .and_then(|j| j.get_mut("data"))
+        .and_then(|d| d.get_mut("things"))
+        .map(Value::take);
+    match things {
+        Some(Value::Array(things)) => Ok(things),
         _ => Err(Failure::new(
             FailureKind::Parse,
             "not a morechildren answer (no json.data.things)",

@@ -1,6 +1,7 @@
 //! RSS 0.9x/1.0/2.0, Atom and JSON Feed, parsed by feed-rs into sanitized items.
 
 use feed_rs::model::{FeedType, LinkTarget};
+use quick_xml::events::Event;
 use url::Url;
 
 use super::json_feed;
@@ -95,7 +96,8 @@ pub fn parse_raw(
     let utf8 = if is_json(&text) {
         json_feed::conform(&text).unwrap_or(text).into_bytes()
     } else {
-        let xml = normalize_root(strip_declaration(&text));
+        // Declarations last: rewriting the root tag can change where quoted values end.
+        let xml = strip_declarations(&normalize_root(space_out_addresses(&text).into_owned()));
         if is_empty_rss(&xml) {
             return Ok(None);
         }
@@ -115,12 +117,10 @@ pub fn parse_raw(
         })
         .build();
     // A parser bug on hostile input must cost one feed, not the whole refresh.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        parser.parse(utf8.as_slice())
-    }))
-    .map_err(|_| FeedError::Invalid("the feed parser gave up on this document".into()))?
-    .map(Some)
-    .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))
+    crate::shield::run(|| parser.parse(utf8.as_slice()))
+        .ok_or_else(|| FeedError::Invalid("the feed parser gave up on this document".into()))?
+        .map(Some)
+        .map_err(|e| FeedError::Invalid(sanitize::line(&e.to_string())))
 }
 
 fn is_json(text: &str) -> bool {
@@ -155,11 +155,13 @@ fn normalize_root(mut xml: String) -> String {
     }
     let without_version = match tag.find("version=") {
         Some(v) => {
-            let quote = tag[v + 8..].chars().next().unwrap_or('"');
-            let end = tag[v + 9..]
-                .find(quote)
-                .map_or(tag.len(), |e| v + 9 + e + 1);
-            format!("{}{}", &tag[..v], &tag[end..])
+            let value = &tag[v + "version=".len()..];
+            // Quoted up to the closing quote; unquoted (ill-formed) up to the next space.
+            let len = match value.chars().next() {
+                Some(q @ ('"' | '\'')) => value[1..].find(q).map_or(value.len(), |e| e + 2),
+                _ => value.find(char::is_whitespace).unwrap_or(value.len()),
+            };
+            format!("{}{}", &tag[..v], &value[len..])
         }
         None => tag.to_string(),
     };
@@ -191,30 +193,93 @@ fn find_root(xml: &str) -> Option<usize> {
     }
 }
 
-/// Removes XML declarations from the prolog (an ill-formed file may have one after a comment,
-/// which quick-xml would otherwise act on too late).
-fn strip_declaration(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
+/// Removes every XML declaration, wherever quick-xml (feed-rs's reader) finds one. One in the
+/// prolog may name an encoding the text no longer has (herald hands feed-rs UTF-8), and one
+/// that names an encoding anywhere later makes quick-xml panic. quick-xml itself finds them, so
+/// comments, CDATA sections and quoted values are read exactly as feed-rs will read them.
+fn strip_declarations(xml: &str) -> String {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    reader.config_mut().expand_empty_elements = true;
+    reader.config_mut().trim_text(false);
+    let mut declarations = Vec::new();
     loop {
-        let trimmed = rest.trim_start();
-        out.push_str(&rest[..rest.len() - trimmed.len()]);
-        rest = trimmed;
-        let end = if rest.starts_with("<?") {
-            rest.find("?>").map(|i| i + 2)
-        } else if rest.starts_with("<!--") {
-            rest.find("-->").map(|i| i + 3)
-        } else {
-            None
-        };
-        let Some(end) = end else { break };
-        if !rest.starts_with("<?xml") {
-            out.push_str(&rest[..end]);
+        let start = reader.buffer_position();
+        match reader.read_event() {
+            Ok(Event::Decl(_)) => declarations.push((start, reader.buffer_position())),
+            Ok(Event::Eof) => break,
+            Ok(_) => {}
+            // feed-rs stops at an error, though it may read an event or two beyond it: reading
+            // on finds the declarations there too.
+            Err(_) if reader.buffer_position() > start => {}
+            Err(_) => break,
         }
-        rest = &rest[end..];
     }
-    out.push_str(rest);
+    if declarations.is_empty() {
+        return xml.to_string();
+    }
+    let mut out = String::with_capacity(xml.len());
+    let mut from = 0;
+    for (start, end) in declarations {
+        let (start, end) = (to_index(start), to_index(end));
+        // Positions are at `<` and after `>`, always character boundaries.
+        if let (Some(kept), true) = (xml.get(from..start), xml.is_char_boundary(end)) {
+            out.push_str(kept);
+            from = end;
+        }
+    }
+    out.push_str(xml.get(from..).unwrap_or_default());
     out
+}
+
+fn to_index(position: u64) -> usize {
+    usize::try_from(position).unwrap_or(usize::MAX)
+}
+
+/// feed-rs panics on an author (`<author>`, `dc:creator`, a JSON Feed name) holding an email
+/// address right next to a character of more than one byte, as in `Ann «ann@example.org»`.
+/// A space there keeps the text and spares the feed: the address is a run of ASCII characters
+/// around an `@`, and a space is put between it and a non-ASCII character, or a character
+/// reference (`&...;`) that may stand for one.
+pub(crate) fn space_out_addresses(text: &str) -> std::borrow::Cow<'_, str> {
+    let is_part = |c: char| c.is_ascii_graphic() && c != '&' && c != ';';
+    let needs_space_before = |c: char| !c.is_ascii() || c == ';';
+    let needs_space_after = |c: char| !c.is_ascii() || c == '&';
+    let mut inserts = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        let start = text[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !is_part(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = text[at..]
+            .char_indices()
+            .find(|&(_, c)| !is_part(c))
+            .map_or(text.len(), |(i, _)| at + i);
+        if text[..start]
+            .chars()
+            .next_back()
+            .is_some_and(needs_space_before)
+        {
+            inserts.push(start);
+        }
+        if text[end..].chars().next().is_some_and(needs_space_after) {
+            inserts.push(end);
+        }
+    }
+    if inserts.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    inserts.sort_unstable();
+    inserts.dedup();
+    let mut out = String::with_capacity(text.len() + inserts.len());
+    let mut from = 0;
+    for i in inserts {
+        out.push_str(&text[from..i]);
+        out.push(' ');
+        from = i;
+    }
+    out.push_str(&text[from..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// `json`: the entry is a JSON Feed item, whose attachments feed-rs gives as links with a type
@@ -464,6 +529,80 @@ mod tests {
         let json = r#"{"version":"https://jsonfeed.org/version/1","title":"J","items":[{"id":"a","content_html":"<rss>"}]}"#;
         let f = parse(json.as_bytes(), None, &base()).expect("parses");
         assert_eq!(f.items.len(), 1);
+    }
+
+    #[test]
+    fn a_declaration_past_the_prolog_is_dropped_outside_cdata() {
+        let xml = r#"<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>
+<?xml version="1.0" encoding="ISO-8859-1"?><item><title>a</title>
+<description><![CDATA[<pre><?xml version="1.0" encoding="ISO-8859-1"?></pre>]]></description></item>
+<!-- <?xml encoding="koi8-r"?> --><item><title>b</title></item></channel></rss>"#;
+        let f = parse_raw(xml.as_bytes(), None, &base())
+            .expect("parses")
+            .expect("a feed");
+        assert_eq!(f.entries.len(), 2);
+        let summary = f.entries[0].summary.as_ref().map(|s| s.content.as_str());
+        assert!(
+            summary.is_some_and(|s| s.contains("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>")),
+            "{summary:?}"
+        );
+        assert_eq!(
+            strip_declarations(
+                r#"<a x="<?xml version='1.0'?>"><?xml-stylesheet href="s"?><?xml ?></a>"#
+            ),
+            r#"<a x="<?xml version='1.0'?>"><?xml-stylesheet href="s"?></a>"#
+        );
+    }
+
+    #[test]
+    fn a_version_attribute_of_any_shape_is_replaced() {
+        for tag in [
+            "<rss version=\u{ff}\"x\">",
+            "<rss version=ÿ>",
+            "<rss version=\"0.94\">",
+            "<rss version='é'>",
+            "<rss version=\"",
+        ] {
+            let xml = format!(
+                "{tag}<channel><title>T</title><item><title>a</title></item></channel></rss>"
+            );
+            let _ = parse(xml.as_bytes(), None, &base());
+        }
+        let xml = "<rss version=\"0.94\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><item><title>a</title></item></channel></rss>";
+        let f = parse(xml.as_bytes(), None, &base()).expect("parses");
+        assert_eq!(f.items.len(), 1);
+    }
+
+    #[test]
+    fn authors_with_an_address_beside_any_character_parse() {
+        let authors = [
+            "Ann «ann@example.org»",
+            "Ann &#171;ann@example.org&#187;",
+            "«ann@example.org» Ann Example",
+            "Ann ‹mailto:ann@example.org›",
+            "ann@example.org",
+        ];
+        for author in authors {
+            let xml = format!(
+                "<rss version=\"2.0\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><channel><managingEditor>{author}</managingEditor>\
+                 <item><title>a</title><author>{author}</author><dc:creator>{author}</dc:creator></item></channel></rss>"
+            );
+            let f = parse(xml.as_bytes(), None, &base()).expect(author);
+            assert_eq!(f.items.len(), 1, "{author}");
+            let json = serde_json::json!({
+                "version": "https://jsonfeed.org/version/1.1", "title": "J",
+                "authors": [{"name": author}], "items": [{"id": "a", "author": author}]
+            });
+            let f = parse(json.to_string().as_bytes(), None, &base()).expect(author);
+            assert_eq!(f.items.len(), 1, "{author}");
+        }
+        assert_eq!(space_out_addresses("Ann «a@b.org»"), "Ann « a@b.org »");
+        assert_eq!(
+            space_out_addresses("x &#171;a@b.org&#187;"),
+            "x &#171; a@b.org &#187;"
+        );
+        assert_eq!(space_out_addresses("a@b.org, c@d.org"), "a@b.org, c@d.org");
+        assert_eq!(space_out_addresses("é@é"), "é @ é");
     }
 
     #[test]

@@ -154,20 +154,20 @@ fn conform_authors(obj: &mut Map<String, Value>) {
 }
 
 fn person(value: Value) -> Option<Value> {
-    match value {
-        Value::String(name) => {
-            let mut p = Map::new();
-            p.insert("name".into(), Value::String(name));
-            Some(Value::Object(p))
-        }
+    let mut p = match value {
+        Value::String(name) => Map::from_iter([("name".to_string(), Value::String(name))]),
         Value::Object(mut p) => {
             optional_string(&mut p, "name");
             optional_string(&mut p, "url");
             optional_string(&mut p, "avatar");
-            Some(Value::Object(p))
+            p
         }
-        _ => None,
+        _ => return None,
+    };
+    if let Some(Value::String(name)) = p.get_mut("name") {
+        *name = super::feed::space_out_addresses(name).into_owned();
     }
+    Some(Value::Object(p))
 }
 
 /// Keeps `key` only as a string: a number or boolean becomes its text, anything else goes.
