@@ -143,6 +143,27 @@ pub struct HeadlineCounts {
     pub unread: usize,
 }
 
+/// Switches the database to WAL. SQLite answers a switch that meets another process's lock
+/// with SQLITE_BUSY at once, not through the busy handler (two herald processes creating a new
+/// database at once), so this waits as the busy timeout would.
+fn use_wal(conn: &Connection) -> Result<(), StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        let mode: Result<String, _> =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0));
+        match mode {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
 impl Store {
     /// Opens (or creates) the database under `data_dir`. A database that will not open is moved
     /// aside and rebuilt; the returned notice tells the user so. Subscriptions live in the config,
@@ -178,7 +199,7 @@ impl Store {
         // First, so that switching to WAL waits for another process instead of failing.
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL: readers never wait for the writer, and a kill mid-write loses nothing committed.
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        use_wal(&conn)?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         // A large write leaves a large journal behind; it is cut back at the next checkpoint.
         conn.pragma_update(None, "journal_size_limit", 16 * 1024 * 1024)?;
