@@ -80,13 +80,21 @@ pub fn cut(s: &str, width: usize) -> Vec<&str> {
 
 /// Greedy wrap into lines of at most `width` columns. Lines break at whitespace, and between
 /// characters of scripts written without spaces (Chinese, Japanese, Korean); a word with no
-/// such place that is wider than `width` gets a line of its own.
+/// such place that is wider than `width` starts a line and is cut by columns, so that no line
+/// is wider than `width` (a clipped pane would lose the rest of a long link).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     let mut used = 0;
     for word in text.split_whitespace() {
-        for (i, piece) in pieces(word).enumerate() {
+        let pieces = pieces(word).flat_map(|p| {
+            if of(p) > width {
+                cut(p, width)
+            } else {
+                vec![p]
+            }
+        });
+        for (i, piece) in pieces.enumerate() {
             let w = of(piece);
             let mut gap = usize::from(i == 0 && !line.is_empty());
             if !line.is_empty() && used + gap + w > width {

@@ -79,11 +79,12 @@ fn wrap_counts_columns() {
     // Wide emoji take two columns.
     assert_eq!(wrap("🎉🎉 🎉🎉 🎉🎉", 10), ["🎉🎉 🎉🎉", "🎉🎉"]);
     assert_eq!(wrap("", 10), [""]);
-    // A word wider than the line gets a line of its own.
+    // A word wider than the line is cut into lines of the width, starting a line of its own.
     assert_eq!(
         wrap("see https://example.org/a/long/path now", 12),
-        ["see", "https://example.org/a/long/path", "now"]
+        ["see", "https://exam", "ple.org/a/lo", "ng/path now"]
     );
+    assert_eq!(wrap("ab 🎉🎉🎉", 3), ["ab", "🎉", "🎉", "🎉"]);
 }
 
 #[test]
