@@ -69,6 +69,7 @@ impl Store {
         }
         let mut store = Store::open_at(&path)?;
         let kept = salvage_marks(&aside, &mut store);
+        forget_old_asides(data_dir);
         log::warn!(
             "store: {} damaged ({why}); moved to {}, {kept} marks kept",
             path.display(),
@@ -261,6 +262,64 @@ fn read_by_rowid<T>(
     out
 }
 
+/// Damaged databases kept for a person to look at; older ones are deleted, so that a disk
+/// that keeps damaging the file does not fill up with copies of it.
+const ASIDES_KEPT: usize = 2;
+
+fn forget_old_asides(data_dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(data_dir) else {
+        return;
+    };
+    let names: Vec<String> = entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .collect();
+    for name in asides_to_forget(&names, ASIDES_KEPT) {
+        match std::fs::remove_file(data_dir.join(&name)) {
+            Ok(()) => log::info!("store: deleted the old damaged copy {name}"),
+            Err(e) => log::warn!("store: could not delete the old damaged copy {name}: {e}"),
+        }
+    }
+}
+
+/// Of the files in a data directory, those of damaged copies beyond the `keep` newest (each
+/// with its journal). The names carry the time they were moved aside, so they sort by it.
+fn asides_to_forget(names: &[String], keep: usize) -> Vec<String> {
+    const PREFIX: &str = "herald.db.broken-";
+    let copy = |name: &str| -> Option<(String, u32)> {
+        let stamp = name.strip_prefix(PREFIX)?;
+        let stamp = stamp
+            .strip_suffix("-wal")
+            .or_else(|| stamp.strip_suffix("-shm"))
+            .unwrap_or(stamp);
+        // `YYYYmmdd-HHMMSS` and, for a second copy within one second, `-N`.
+        let (time, rest) = (stamp.get(..15)?, stamp.get(15..)?);
+        let mut shape = time.bytes().enumerate();
+        if !shape.all(|(i, b)| {
+            if i == 8 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        }) {
+            return None;
+        }
+        let n = match rest {
+            "" => 1,
+            _ => rest.strip_prefix('-')?.parse().ok()?,
+        };
+        Some((time.to_string(), n))
+    };
+    let mut copies: Vec<(String, u32)> = names.iter().filter_map(|n| copy(n)).collect();
+    copies.sort_unstable();
+    copies.dedup();
+    let old = &copies[..copies.len().saturating_sub(keep)];
+    names
+        .iter()
+        .filter(|n| copy(n).is_some_and(|c| old.contains(&c)))
+        .cloned()
+        .collect()
+}
+
 fn aside_name(path: &Path) -> PathBuf {
     let stamp = chrono::Utc::now().format("%Y%m%d-%H%M%S");
     let mut aside = PathBuf::from(format!("{}.broken-{stamp}", path.display()));
@@ -292,5 +351,44 @@ impl RepairLock {
             return Err(StoreError::Aside(std::io::Error::last_os_error()));
         }
         Ok(RepairLock { _file: file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::asides_to_forget;
+
+    #[test]
+    fn only_the_newest_damaged_copies_are_kept_with_their_journals() {
+        let names: Vec<String> = [
+            "herald.db",
+            "herald.db-wal",
+            "herald.db.broken-20261101-100000",
+            "herald.db.broken-20261101-100000-wal",
+            "herald.db.broken-20261101-100000-shm",
+            "herald.db.broken-20261101-100000-2",
+            "herald.db.broken-20261101-100000-2-wal",
+            "herald.db.broken-20261102-090000",
+            "herald.db.broken-20261203-080000",
+            "herald.db.broken-20261203-080000-shm",
+            "herald.db.broken-notes",
+            "herald.db.broken-2026é1101-100000",
+            "herald.log",
+        ]
+        .map(String::from)
+        .into();
+        let mut gone = asides_to_forget(&names, 2);
+        gone.sort();
+        assert_eq!(
+            gone,
+            [
+                "herald.db.broken-20261101-100000",
+                "herald.db.broken-20261101-100000-2",
+                "herald.db.broken-20261101-100000-2-wal",
+                "herald.db.broken-20261101-100000-shm",
+                "herald.db.broken-20261101-100000-wal",
+            ]
+        );
+        assert!(asides_to_forget(&names[..4], 2).is_empty());
     }
 }
