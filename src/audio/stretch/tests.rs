@@ -7,6 +7,8 @@ use rodio::buffer::SamplesBuffer;
 use super::{SpeedControl, Stretched};
 
 const RATE: u32 = 48_000;
+const STEREO: NonZero<u16> = NonZero::new(2).expect("two channels");
+const RATE_HZ: NonZero<u32> = NonZero::new(RATE).expect("a rate");
 
 /// A voice-like sound: a 110 Hz buzz rich in harmonics, its loudness rising and falling four
 /// times a second like syllables, the same in both channels.
@@ -26,11 +28,7 @@ fn voice(seconds: f32, f0: f32) -> Vec<f32> {
 }
 
 fn source(samples: Vec<f32>) -> SamplesBuffer {
-    SamplesBuffer::new(
-        NonZero::new(2).unwrap(),
-        NonZero::new(RATE).unwrap(),
-        samples,
-    )
+    SamplesBuffer::new(STEREO, RATE_HZ, samples)
 }
 
 /// The median fundamental of the left channel, by autocorrelation over 40 ms windows, looking
@@ -122,7 +120,9 @@ fn a_seek_goes_to_the_recordings_own_second() {
     let input = voice(3.0, 110.0);
     let mut stretched = Stretched::new(source(input), SpeedControl::new(1.5));
     let _: Vec<f32> = stretched.by_ref().take(RATE as usize).collect();
-    stretched.try_seek(Duration::from_secs(2)).unwrap();
+    stretched
+        .try_seek(Duration::from_secs(2))
+        .expect("a buffer seeks");
     let rest: Vec<f32> = stretched.collect();
     // One second of the recording left, heard in two thirds of a second.
     let expected = RATE as f32 / 1.5;
