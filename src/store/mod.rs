@@ -11,6 +11,7 @@ use crate::model::{Headline, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
+pub mod listening;
 mod pages;
 mod repair;
 mod retention;
@@ -75,6 +76,25 @@ CREATE TABLE salvaged_marks (
 -- When a fetch of its feed last listed the item (unix seconds): retention keeps what the feed
 -- still lists (see retention.rs).
 ALTER TABLE items ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
+"#,
+    r#"
+-- Listening (see listening.rs): where the listener stopped in each article, by its link; the
+-- queue in order; which items were heard to their end.
+CREATE TABLE listen_positions (
+    url TEXT PRIMARY KEY,
+    recording TEXT,                    -- the recording heard, or NULL for synthesized speech
+    part INTEGER,                      -- of synthesized speech
+    position_ms INTEGER NOT NULL,
+    length_ms INTEGER,
+    listened INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+);
+CREATE TABLE listen_queue (
+    slot INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL UNIQUE REFERENCES items(id) ON DELETE CASCADE,
+    current INTEGER NOT NULL DEFAULT 0
+);
+ALTER TABLE items ADD COLUMN listened INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 

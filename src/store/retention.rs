@@ -110,7 +110,7 @@ fn forget_saved(tx: &Transaction, gone: &Gone) -> Result<(), StoreError> {
     }
     let links: Vec<&str> = gone.iter().filter_map(|(l, _)| l.as_deref()).collect();
     let links = json(&links)?;
-    for table in ["articles", "comments"] {
+    for table in ["articles", "comments", "listen_positions"] {
         tx.execute(
             &format!(
                 "DELETE FROM {table} WHERE url IN (SELECT value FROM json_each(?1))
