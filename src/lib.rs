@@ -17,6 +17,7 @@ pub mod failure;
 pub mod html;
 pub mod logging;
 pub mod model;
+pub mod mpris;
 pub mod narration;
 pub mod net;
 pub mod refresh;
