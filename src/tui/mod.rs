@@ -7,12 +7,15 @@ pub mod app;
 pub mod images;
 pub mod keymap;
 mod mouse;
+pub mod screen;
 mod search;
 pub mod state;
 pub mod theme;
 pub mod update;
 pub mod view;
 
+#[cfg(test)]
+mod layering_tests;
 #[cfg(test)]
 mod testdata;
 

@@ -375,7 +375,7 @@ fn the_article_keeps_a_column_before_its_right_border() {
         for s in [opened(size, true), chinese_article(size)] {
             let text = screen(&s);
             let pane = usize::from(if s.wide() {
-                crate::tui::state::article_columns(size.0)
+                crate::tui::screen::article_columns(size.0)
             } else {
                 size.0
             });
