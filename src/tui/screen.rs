@@ -2,7 +2,7 @@
 //! page sizes of scrolling and the mouse's hit-testing all read it here, so moving a row
 //! moves it for all three.
 
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::widgets::Block;
 
 /// Below this width the comments replace the article instead of sitting beside it.
@@ -104,20 +104,38 @@ impl ArticlePane {
 impl Screen {
     /// The screen of a terminal whose area is `area`.
     pub fn new(area: Rect) -> Screen {
-        let [body, player, status] = Layout::vertical([
-            Constraint::Min(1),
-            Constraint::Length(FOOTER - 1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        // The footer's rows at the bottom, the rest above (worked out by hand: this runs for
+        // every page size asked, and ratatui's layout solver is not cached here).
+        // On a terminal too short for all, the body keeps a row, then the player bar.
+        let body = Rect {
+            height: area.height.saturating_sub(FOOTER).max(area.height.min(1)),
+            ..area
+        };
+        let below = area.height - body.height;
+        let player = Rect {
+            y: body.bottom(),
+            height: below.min(FOOTER - 1),
+            ..area
+        };
+        let status = Rect {
+            y: player.bottom(),
+            height: below - player.height,
+            ..area
+        };
         let wide = area.width >= WIDE;
         let (article, comments) = if wide {
-            let [left, right] = Layout::horizontal([
-                Constraint::Length(article_columns(body.width)),
-                Constraint::Min(1),
-            ])
-            .areas(body);
-            (left, right)
+            let left = article_columns(body.width);
+            (
+                Rect {
+                    width: left,
+                    ..body
+                },
+                Rect {
+                    x: body.x + left,
+                    width: body.width - left,
+                    ..body
+                },
+            )
         } else {
             (body, body)
         };
@@ -210,6 +228,43 @@ mod tests {
         assert_eq!(wide.comments.x, 96);
         assert_eq!(wide.article_width(), 96 - 2 - 2 - 1);
         assert_eq!(wide.comments_width(), 64 - 2 - 1);
+    }
+
+    /// Worked out by hand, they are what ratatui's solver gives for the same constraints (as
+    /// the screen was laid out before), so nothing drawn moves.
+    #[test]
+    fn the_rectangles_are_those_ratatui_s_layout_makes() {
+        use ratatui::layout::{Constraint, Layout};
+        for height in 0..40 {
+            for width in (0..8).chain(78..82).chain(115..250) {
+                let area = Rect::new(3, 2, width, height);
+                let screen = Screen::new(area);
+                let [body, player, status] = Layout::vertical([
+                    Constraint::Min(1),
+                    Constraint::Length(FOOTER - 1),
+                    Constraint::Length(1),
+                ])
+                .areas(area);
+                let at = (width, height);
+                assert_eq!(
+                    (screen.body, screen.player, screen.status),
+                    (body, player, status),
+                    "{at:?}"
+                );
+                if width >= WIDE {
+                    let [left, right] = Layout::horizontal([
+                        Constraint::Length(article_columns(body.width)),
+                        Constraint::Min(1),
+                    ])
+                    .areas(body);
+                    assert_eq!(
+                        (screen.article.pane, screen.comments),
+                        (left, right),
+                        "{at:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
