@@ -18,14 +18,13 @@ pub const COMMENTS_MARGIN: u16 = 1;
 /// The article's text is laid out no narrower than this, however narrow the pane.
 const MIN_ARTICLE_WIDTH: usize = 20;
 
-/// Which panes the body of the screen shows.
+/// What the body of the screen is showing: the list, or the open article or its comments
+/// (which a wide screen shows side by side).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shown {
     List,
     Article,
     Comments,
-    /// The article with its comments beside it (on a wide screen).
-    ArticleAndComments,
 }
 
 /// The rectangles of one terminal size. The article's and the comments' are where they are
@@ -162,9 +161,11 @@ impl Screen {
     pub fn panes(&self, shown: Shown) -> (Option<Rect>, Option<Rect>, Option<Rect>) {
         match shown {
             Shown::List => (Some(self.body), None, None),
+            Shown::Article | Shown::Comments if self.wide => {
+                (None, Some(self.article.pane), Some(self.comments))
+            }
             Shown::Article => (None, Some(self.article.pane), None),
             Shown::Comments => (None, None, Some(self.comments)),
-            Shown::ArticleAndComments => (None, Some(self.article.pane), Some(self.comments)),
         }
     }
 

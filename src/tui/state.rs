@@ -476,13 +476,11 @@ impl AppState {
         Screen::of_size(self.size)
     }
 
-    /// Which panes show: the list, or the open article and/or its comments.
+    /// What the body of the screen shows: the list, or the open article or its comments.
     pub fn shown(&self) -> Shown {
-        let reading = matches!(self.showing(), Focus::Article | Focus::Comments);
-        match &self.open {
-            Some(_) if reading && self.wide() => Shown::ArticleAndComments,
-            Some(_) if reading && self.showing() == Focus::Comments => Shown::Comments,
-            Some(_) if reading => Shown::Article,
+        match (&self.open, self.showing()) {
+            (Some(_), Focus::Article) => Shown::Article,
+            (Some(_), Focus::Comments) => Shown::Comments,
             _ => Shown::List,
         }
     }
