@@ -34,7 +34,8 @@ pub(super) fn draw(
     let width = usize::from(geometry.text.width);
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let title = Line::from(Span::styled(fit(&open.title, width), bold));
-    frame.render_widget(title, geometry.title);
+    // Each header row is a paragraph of one line: a line's style covers only its text.
+    frame.render_widget(Paragraph::new(title), geometry.title);
     // Below the title, what is said while the article loads or when it failed.
     let below_title = Rect {
         y: geometry.byline.y,
@@ -68,8 +69,9 @@ pub(super) fn draw(
     .flatten()
     .collect();
     let meta = Line::styled(fit(&meta.join(" · "), width), theme.meta);
-    frame.render_widget(meta, geometry.byline);
-    frame.render_widget(listen_bar(state, open, width), geometry.listen);
+    frame.render_widget(Paragraph::new(meta), geometry.byline);
+    let listen = Paragraph::new(listen_bar(state, open, width));
+    frame.render_widget(listen, geometry.listen);
     let Some(rendered) = &open.rendered else {
         return;
     };
