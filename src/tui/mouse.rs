@@ -75,3 +75,51 @@ fn click(state: &AppState, target: Hit) -> Pointer {
         Hit::Nothing => Pointer::Nothing,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::KeyModifiers;
+
+    use super::*;
+    use crate::tui::testdata;
+
+    fn event(kind: MouseEventKind, column: u16, row: u16) -> MouseEvent {
+        MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        }
+    }
+
+    #[test]
+    fn a_click_asks_for_what_is_under_it_and_changes_nothing_itself() {
+        let mut s = AppState::new(testdata::headlines(), (80, 24));
+        let before = s.clone();
+        let left = MouseEventKind::Down(MouseButton::Left);
+        // Row 1 is the selected headline (inside the border), row 2 the next one.
+        assert_eq!(
+            pointer(&s, event(left, 5, 1)),
+            Some(Pointer::Key {
+                pane: Focus::Headlines,
+                action: Action::Open
+            })
+        );
+        assert_eq!(
+            pointer(&s, event(left, 5, 2)),
+            Some(Pointer::SelectHeadline(1))
+        );
+        assert_eq!(
+            pointer(&s, event(MouseEventKind::ScrollDown, 5, 2)),
+            Some(Pointer::Scroll {
+                pane: Focus::Headlines,
+                rows: WHEEL_ROWS
+            })
+        );
+        assert_eq!(pointer(&s, event(left, 5, 22)), Some(Pointer::TogglePlayer));
+        assert_eq!(pointer(&s, event(MouseEventKind::Moved, 5, 2)), None);
+        assert_eq!(s, before);
+        s.focus = Focus::Help;
+        assert_eq!(pointer(&s, event(left, 5, 2)), None);
+    }
+}
