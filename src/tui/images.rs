@@ -1,5 +1,5 @@
-//! An article's pictures: which to load (those in view or about to be), and loading one off
-//! the loop: fetched once through the one HTTP client, kept on disk, decoded and encoded for the
+//! An article's pictures, loaded off the loop (`update` says which: those in view or about to
+//! be): fetched once through the one HTTP client, kept on disk, decoded and encoded for the
 //! terminal on a blocking thread. The loop only ever sees the finished picture or its failure.
 
 use std::collections::HashMap;
@@ -12,8 +12,6 @@ use ratatui_image::Resize;
 use ratatui_image::picker::Picker;
 use ratatui_image::sliced::SlicedProtocol;
 
-use super::state::AppState;
-use super::update::Effect;
 use crate::config::ImagesMode;
 use crate::net::{Limit, Net};
 
@@ -52,42 +50,6 @@ pub enum ImageState {
 
 /// The open article's pictures by URL.
 pub type Images = HashMap<String, ImageState>;
-
-/// Pictures this many screens below the view are loaded already, so that scrolling down
-/// finds them ready.
-const LOOKAHEAD_SCREENS: usize = 1;
-
-/// Loads for the pictures of the open article that are in view or about to be and not yet
-/// asked for; each is marked loading, so it is asked for once.
-pub fn wanted(state: &mut AppState) -> Vec<Effect> {
-    if !state.pictures {
-        return Vec::new();
-    }
-    let rows = state.article_rows();
-    let cols = state.article_width();
-    let Some(open) = state.open.as_mut() else {
-        return Vec::new();
-    };
-    let Some(rendered) = &open.rendered else {
-        return Vec::new();
-    };
-    let top = open.scroll;
-    let bottom = open.scroll + rows * (1 + LOOKAHEAD_SCREENS);
-    let mut effects = Vec::new();
-    for image in &rendered.images {
-        let visible = image.line < bottom && image.line + image.rows > top;
-        if visible && !open.images.contains_key(&image.url) {
-            open.images.insert(image.url.clone(), ImageState::Loading);
-            effects.push(Effect::LoadImage {
-                id: open.id,
-                url: image.url.clone(),
-                cols: u16::try_from(cols).unwrap_or(u16::MAX),
-                rows: u16::try_from(image.rows).unwrap_or(u16::MAX),
-            });
-        }
-    }
-    effects
-}
 
 /// The picker for `mode`, made before anything else reads the terminal: asking the terminal
 /// which graphics it has means reading its answer from stdin. A terminal that does not answer
@@ -226,8 +188,9 @@ mod tests {
     use super::*;
     use crate::article::{Article, IMAGE_ROWS};
     use crate::tui::keymap::Action;
+    use crate::tui::state::AppState;
     use crate::tui::testdata;
-    use crate::tui::update::{Msg, update};
+    use crate::tui::update::{Effect, Msg, update};
 
     /// A `w` x `h` PNG of red and blue stripes 10 pixels high, half a cell of half-blocks at
     /// their natural size: every cell holds both colours, so every one is drawn as `▀` or `▄`.

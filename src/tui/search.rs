@@ -2,13 +2,12 @@
 //! and feed names, the article's lines, or the comments), wrapping at the end.
 
 use super::state::{AppState, Focus, Row};
-use super::update::{relayout_comments, select_row, show_comment};
 
 /// Moves to the next (or previous) match of `state.search.query` and says where it is.
 pub fn step(state: &mut AppState, forward: bool) {
     let needle = fold_case(&state.search.query);
     let query = state.search.query.clone();
-    let found = match state.screen() {
+    let found = match state.showing() {
         Focus::Headlines | Focus::Help => headlines(state, &needle, forward),
         Focus::Article => article(state, &needle, forward),
         Focus::Comments => comments(state, &needle, forward),
@@ -79,7 +78,7 @@ fn headlines(state: &mut AppState, needle: &str, forward: bool) -> Option<(usize
         .map(|(i, _)| i)
         .collect();
     let (row, n, total) = next_of(&hits, state.selected, forward)?;
-    select_row(state, row, true);
+    state.select_row(row, true);
     Some((n, total))
 }
 
@@ -130,10 +129,10 @@ fn comments(state: &mut AppState, needle: &str, forward: bool) -> Option<(usize,
         for f in hidden_by {
             open.folded.remove(&f);
         }
-        relayout_comments(open, width);
+        open.relayout_comments(width);
     }
     open.comment_selected = comment;
-    show_comment(open, rows);
+    open.show_comment(rows);
     Some((n, total))
 }
 

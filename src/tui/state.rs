@@ -10,6 +10,7 @@ use crate::store::HeadlineCounts;
 
 use super::images::Images;
 use super::keymap::Keymap;
+use super::screen::{Screen, Shown};
 use super::theme::Theme;
 
 /// Which pane takes the keys.
@@ -138,6 +139,53 @@ impl OpenItem {
             chosen: None,
             recording_total: None,
             images: Images::new(),
+        }
+    }
+
+    /// The comment rows for the pane's `width`, folds applied, the selection kept in view.
+    pub fn relayout_comments(&mut self, width: usize) {
+        self.comments_width = width;
+        self.comment_rows = match &self.comments {
+            Loadable::Loaded(thread) => layout_comments(thread, &self.folded, width),
+            _ => Vec::new(),
+        };
+        self.comments_scroll = self
+            .comments_scroll
+            .min(self.comment_rows.len().saturating_sub(1));
+    }
+
+    /// Scrolls the comments (a pane of `rows` rows) so the selected one shows, header first.
+    pub fn show_comment(&mut self, rows: usize) {
+        let Some((first, last)) = self.comment_span(self.comment_selected) else {
+            return;
+        };
+        if first < self.comments_scroll {
+            self.comments_scroll = first;
+        } else if last >= self.comments_scroll + rows {
+            self.comments_scroll = first.max((last + 1).saturating_sub(rows)).min(first);
+            // A comment taller than the pane shows from its start.
+            if last + 1 - first > rows {
+                self.comments_scroll = first;
+            }
+        }
+    }
+
+    /// After a page or a jump: the selection moves to the first comment whose header shows.
+    pub fn select_first_visible_comment(&mut self, rows: usize) {
+        let top = self.comments_scroll;
+        let visible = |c: usize| {
+            self.comment_span(c)
+                .is_some_and(|(first, last)| last >= top && first < top + rows)
+        };
+        if visible(self.comment_selected) {
+            return;
+        }
+        if let Some(row) = self.comment_rows[top.min(self.comment_rows.len())..]
+            .iter()
+            .take(rows)
+            .find(|r| r.kind == CommentRowKind::Header)
+        {
+            self.comment_selected = row.comment;
         }
     }
 
@@ -271,18 +319,6 @@ pub struct AppState {
     pub quit: bool,
 }
 
-/// Below this width the comments replace the article instead of sitting beside it.
-pub const WIDE: u16 = 120;
-/// Rows above the body in the article pane: title, byline, listen bar, blank.
-pub const ARTICLE_HEADER: u16 = 4;
-/// Rows below every screen: the player bar and the status line.
-pub const FOOTER: u16 = 2;
-/// Columns left of the article's text, where the spoken paragraph is marked.
-pub const GUTTER: u16 = 2;
-/// Columns kept clear between the article's text and the pane's right border.
-pub const ARTICLE_MARGIN: u16 = 1;
-/// Columns left of the comments, where the selected one is marked.
-pub const COMMENTS_MARGIN: u16 = 1;
 /// Deeper replies are indented no further.
 pub const MAX_INDENT: usize = 6;
 
@@ -435,9 +471,81 @@ impl AppState {
         self.selected_index().and_then(|i| self.headlines.get(i))
     }
 
+    /// Where everything is on the terminal, for drawing, scrolling and the mouse.
+    pub fn screen(&self) -> Screen {
+        Screen::of_size(self.size)
+    }
+
+    /// What the body of the screen shows: the list, or the open article or its comments.
+    pub fn shown(&self) -> Shown {
+        match (&self.open, self.showing()) {
+            (Some(_), Focus::Article) => Shown::Article,
+            (Some(_), Focus::Comments) => Shown::Comments,
+            _ => Shown::List,
+        }
+    }
+
     /// Rows the headline list shows.
     pub fn list_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(FOOTER + 2)).max(1)
+        self.screen().list_rows()
+    }
+
+    /// Moves the selection or scrolls the focused pane; `isize::MIN`/`MAX` go to either end.
+    pub fn move_by(&mut self, delta: isize) {
+        let screen = self.screen();
+        let (rows, comments_rows) = (screen.article_rows(), screen.comments_rows());
+        let step = |at: usize, len: usize| -> usize {
+            let last = len.saturating_sub(1);
+            match delta {
+                isize::MIN => 0,
+                isize::MAX => last,
+                d => at.saturating_add_signed(d).min(last),
+            }
+        };
+        match self.focus {
+            Focus::Headlines => {
+                let target = step(self.selected, self.rows.len());
+                self.select_row(target, delta >= 0);
+            }
+            Focus::Article => {
+                if let Some(open) = self.open.as_mut() {
+                    let lines = open.rendered.as_ref().map_or(0, |r| r.lines.len());
+                    open.scroll = step(open.scroll, lines.saturating_sub(rows) + 1);
+                    open.follow = false;
+                }
+            }
+            Focus::Comments => {
+                if let Some(open) = self.open.as_mut() {
+                    let lines = open.comment_rows.len();
+                    open.comments_scroll = step(
+                        open.comments_scroll,
+                        lines.saturating_sub(comments_rows) + 1,
+                    );
+                    open.select_first_visible_comment(comments_rows);
+                }
+            }
+            Focus::Help => {}
+        }
+    }
+
+    /// Selects row `target` of the list, or the nearest headline in the direction of travel
+    /// when it is a group's header.
+    pub fn select_row(&mut self, target: usize, downwards: bool) {
+        let is_headline = |i: usize| matches!(self.rows.get(i), Some(Row::Headline(_)));
+        let found = if downwards {
+            (target..self.rows.len())
+                .find(|&i| is_headline(i))
+                .or_else(|| (0..target).rev().find(|&i| is_headline(i)))
+        } else {
+            (0..=target.min(self.rows.len().saturating_sub(1)))
+                .rev()
+                .find(|&i| is_headline(i))
+                .or_else(|| (target..self.rows.len()).find(|&i| is_headline(i)))
+        };
+        if let Some(i) = found {
+            self.selected = i;
+        }
+        self.keep_selection_visible();
     }
 
     /// Scrolls the list just enough that the selection shows.
@@ -456,7 +564,7 @@ impl AppState {
     }
 
     /// The first page of a list of `counts.total` headlines; the whole list follows as
-    /// [`Msg::HeadlinesLoaded`](super::Msg::HeadlinesLoaded).
+    /// `Msg::HeadlinesLoaded`.
     pub fn first_page(page: Vec<Headline>, counts: HeadlineCounts, size: (u16, u16)) -> AppState {
         let mut state = AppState::new(page, size);
         if counts.total > state.headlines.len() {
@@ -476,57 +584,36 @@ impl AppState {
 
     /// Comments sit beside the article.
     pub fn wide(&self) -> bool {
-        self.size.0 >= WIDE
+        self.screen().wide
     }
 
-    /// The width the article's text is laid out for: inside its border, after the gutter that
-    /// marks the paragraph being spoken, and short of the margin before the right border.
+    /// The width the article's text is laid out for.
     pub fn article_width(&self) -> usize {
-        let cols = if self.wide() {
-            article_columns(self.size.0)
-        } else {
-            self.size.0
-        };
-        usize::from(cols.saturating_sub(2 + GUTTER + ARTICLE_MARGIN)).max(20)
+        self.screen().article_width()
     }
 
-    /// The width of the comments' text (inside their border).
+    /// The width of the comments' text.
     pub fn comments_width(&self) -> usize {
-        let cols = if self.wide() {
-            self.size.0 - article_columns(self.size.0)
-        } else {
-            self.size.0
-        };
-        usize::from(cols.saturating_sub(2 + COMMENTS_MARGIN))
+        self.screen().comments_width()
     }
 
     /// How many rows the comments pane shows.
     pub fn comments_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(FOOTER + 2).max(1))
+        self.screen().comments_rows()
     }
 
     /// How many body lines the article pane shows.
     pub fn article_rows(&self) -> usize {
-        usize::from(
-            self.size
-                .1
-                .saturating_sub(FOOTER + ARTICLE_HEADER + 2)
-                .max(1),
-        )
+        self.screen().article_rows()
     }
 
-    /// The screen behind the help overlay, or the focus itself.
-    pub fn screen(&self) -> Focus {
+    /// The pane behind the help overlay, or the focused one.
+    pub fn showing(&self) -> Focus {
         match self.focus {
             Focus::Help => self.before_help,
             f => f,
         }
     }
-}
-
-/// Columns of the article pane when the comments sit beside it (the rest is theirs).
-pub fn article_columns(total: u16) -> u16 {
-    total.saturating_mul(3) / 5
 }
 
 /// The thread laid out in rows of at most `width` columns; the replies of folded comments

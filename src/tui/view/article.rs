@@ -14,8 +14,9 @@ use crate::article::{self, StyledLine};
 use crate::audio::{PlayState, format_time};
 use crate::commands::display_date;
 use crate::tui::images::ImageState;
+use crate::tui::screen::{ArticlePane, GUTTER};
 use crate::tui::search;
-use crate::tui::state::{ARTICLE_MARGIN, AppState, GUTTER, Loadable, OpenItem};
+use crate::tui::state::{AppState, Loadable, OpenItem};
 use crate::tui::theme::Theme;
 
 /// The listen bar's gauge is at most this wide.
@@ -23,84 +24,87 @@ const GAUGE_MAX: usize = 30;
 
 pub(super) fn draw(
     frame: &mut Frame,
-    area: Rect,
+    geometry: &ArticlePane,
     state: &AppState,
     open: &OpenItem,
     focused: bool,
 ) {
     let theme = &state.theme;
-    let block = pane(" Article ".to_string(), focused, state);
-    let inner = text_area(block.inner(area));
-    frame.render_widget(block, area);
-    let width = usize::from(inner.width);
+    frame.render_widget(pane(" Article ".to_string(), focused, state), geometry.pane);
+    let width = usize::from(geometry.text.width);
     let bold = Style::default().add_modifier(Modifier::BOLD);
-    let mut lines = vec![Line::from(Span::styled(fit(&open.title, width), bold))];
-    // The laid-out body, the first row it is drawn on and how many rows it has.
-    let mut body = None;
-    match &open.article {
+    let title = Line::from(Span::styled(fit(&open.title, width), bold));
+    // Each header row is a paragraph of one line: a line's style covers only its text.
+    frame.render_widget(Paragraph::new(title), geometry.title);
+    // Below the title, what is said while the article loads or when it failed.
+    let below_title = Rect {
+        y: geometry.byline.y,
+        height: geometry.text.bottom().saturating_sub(geometry.byline.y),
+        ..geometry.text
+    };
+    let a = match &open.article {
         Loadable::Loading => {
-            lines.push(Line::raw(""));
-            lines.push(Line::raw("Loading the article…"));
-        }
-        Loadable::Failed(reason) => {
-            lines.push(Line::raw(""));
-            lines.push(Line::styled("Could not load the article:", theme.error));
-            lines.push(Line::raw(reason.as_str()));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            let lines = vec![Line::raw(""), Line::raw("Loading the article…")];
+            frame.render_widget(Paragraph::new(lines), below_title);
             return;
         }
-        Loadable::Loaded(a) => {
-            let meta: Vec<String> = [
-                a.byline.as_ref().map(|b| format!("By {b}")),
-                a.published.as_deref().map(display_date),
-                a.site_name.clone(),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            lines.push(Line::styled(fit(&meta.join(" · "), width), theme.meta));
-            lines.push(listen_bar(state, open, width));
-            lines.push(Line::raw(""));
-            if let Some(rendered) = &open.rendered {
-                let spoken = state
-                    .player
-                    .paragraph()
-                    .filter(|_| state.player.item == Some(open.id));
-                let needle = search::fold_case(&state.search.query);
-                let rows = usize::from(inner.height).saturating_sub(lines.len());
-                let header = u16::try_from(lines.len()).unwrap_or(u16::MAX);
-                body = Some((rendered, inner.rows().nth(usize::from(header)), rows));
-                lines.extend(rendered.lines.iter().skip(open.scroll).take(rows).map(|l| {
-                    let mark = if spoken.is_some() && l.block == spoken {
-                        Mark::Spoken
-                    } else if open.chosen.is_some() && l.block == open.chosen {
-                        Mark::Chosen
-                    } else {
-                        Mark::None
-                    };
-                    body_line(l, mark, theme, &needle)
-                }));
-            }
+        Loadable::Failed(reason) => {
+            let lines = vec![
+                Line::raw(""),
+                Line::styled("Could not load the article:", theme.error),
+                Line::raw(reason.as_str()),
+            ];
+            let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+            frame.render_widget(text, below_title);
+            return;
         }
-    }
-    frame.render_widget(Paragraph::new(lines), inner);
-    if let Some((rendered, Some(first_row), rows)) = body {
-        let body = Rect {
-            x: first_row.x + GUTTER,
-            width: first_row.width.saturating_sub(GUTTER),
-            height: u16::try_from(rows).unwrap_or(u16::MAX),
-            ..first_row
-        };
-        draw_images(frame, body, rendered, open, theme);
-    }
-}
-
-/// Where the pane's text goes inside its border: all of it but the margin on the right.
-fn text_area(inner: Rect) -> Rect {
-    Rect {
-        width: inner.width.saturating_sub(ARTICLE_MARGIN),
-        ..inner
-    }
+        Loadable::Loaded(a) => a,
+    };
+    let meta: Vec<String> = [
+        a.byline.as_ref().map(|b| format!("By {b}")),
+        a.published.as_deref().map(display_date),
+        a.site_name.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let meta = Line::styled(fit(&meta.join(" · "), width), theme.meta);
+    frame.render_widget(Paragraph::new(meta), geometry.byline);
+    let listen = Paragraph::new(listen_bar(state, open, width));
+    frame.render_widget(listen, geometry.listen);
+    let Some(rendered) = &open.rendered else {
+        return;
+    };
+    let spoken = state
+        .player
+        .paragraph()
+        .filter(|_| state.player.item == Some(open.id));
+    let needle = search::fold_case(&state.search.query);
+    let rows = usize::from(geometry.body.height);
+    let lines: Vec<Line> = rendered
+        .lines
+        .iter()
+        .skip(open.scroll)
+        .take(rows)
+        .map(|l| {
+            let mark = if spoken.is_some() && l.block == spoken {
+                Mark::Spoken
+            } else if open.chosen.is_some() && l.block == open.chosen {
+                Mark::Chosen
+            } else {
+                Mark::None
+            };
+            body_line(l, mark, theme, &needle)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), geometry.body);
+    // The pictures go right of the gutter.
+    let body = Rect {
+        x: geometry.body.x + GUTTER.min(geometry.body.width),
+        width: geometry.body.width.saturating_sub(GUTTER),
+        ..geometry.body
+    };
+    draw_images(frame, body, rendered, open, theme);
 }
 
 /// Pictures over the rows kept for them, clipped where they are scrolled out; one still
@@ -188,10 +192,14 @@ fn listen_bar(state: &AppState, open: &OpenItem, width: usize) -> Line<'static> 
     Line::from(spans)
 }
 
-/// Where the listen bar's gauge starts (in columns from the pane's inner edge) and its width,
-/// in a pane `inner` inside its border.
-pub(super) fn listen_gauge(state: &AppState, open: &OpenItem, inner: Rect) -> (usize, usize) {
-    let width = usize::from(text_area(inner).width);
+/// Where the listen bar's gauge starts (in columns from the inside of the pane's border) and
+/// its width.
+pub(super) fn listen_gauge(
+    state: &AppState,
+    open: &OpenItem,
+    pane: &ArticlePane,
+) -> (usize, usize) {
+    let width = usize::from(pane.text.width);
     let (text, _, cols) = listen_parts(state, open, width);
     (crate::width::of(&text), cols)
 }

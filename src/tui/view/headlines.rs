@@ -27,7 +27,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     };
     let block = pane(
         format!(" Headlines{grouping} ({unread} unread) "),
-        state.screen() == Focus::Headlines,
+        state.showing() == Focus::Headlines,
         state,
     );
     let inner = block.inner(area);

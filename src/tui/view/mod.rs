@@ -1,5 +1,5 @@
-//! Drawing: reads the state, never changes it, never waits. The layout is computed in one
-//! place ([`areas`]) for drawing and for finding what a mouse click hit ([`hit`]).
+//! Drawing: reads the state, never changes it, never waits. Where each part goes comes from
+//! [`Screen`], which also tells [`hit`] what a mouse click hit.
 
 mod article;
 mod comments;
@@ -10,78 +10,34 @@ mod player_bar;
 mod tests;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::state::{AppState, FOOTER, Focus, article_columns};
+use super::screen::Screen;
+use super::state::{AppState, Focus, Row};
 
 pub use help::rows as help_rows;
 
-/// Where each part of the screen is.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Areas {
-    pub list: Option<Rect>,
-    pub article: Option<Rect>,
-    pub comments: Option<Rect>,
-    pub player: Rect,
-    pub status: Rect,
-}
-
-/// The screen's layout for the state.
-pub fn areas(state: &AppState, screen: Rect) -> Areas {
-    let [body, player, status] = Layout::vertical([
-        Constraint::Min(1),
-        Constraint::Length(FOOTER - 1),
-        Constraint::Length(1),
-    ])
-    .areas(screen);
-    let mut areas = Areas {
-        list: None,
-        article: None,
-        comments: None,
-        player,
-        status,
-    };
-    let reading = matches!(state.screen(), Focus::Article | Focus::Comments);
-    match &state.open {
-        Some(_) if reading && state.wide() => {
-            let [left, right] = Layout::horizontal([
-                Constraint::Length(article_columns(body.width)),
-                Constraint::Min(1),
-            ])
-            .areas(body);
-            areas.article = Some(left);
-            areas.comments = Some(right);
-        }
-        Some(_) if reading && state.screen() == Focus::Comments => areas.comments = Some(body),
-        Some(_) if reading => areas.article = Some(body),
-        _ => areas.list = Some(body),
-    }
-    areas
-}
-
 /// Draws one frame.
 pub fn draw(frame: &mut Frame, state: &AppState) {
-    let areas = areas(state, frame.area());
-    if let Some(area) = areas.list {
+    let screen = Screen::new(frame.area());
+    let (list, article, comments) = screen.panes(state.shown());
+    if let Some(area) = list {
         headlines::draw(frame, area, state);
     }
-    if let (Some(area), Some(open)) = (areas.article, &state.open) {
-        article::draw(frame, area, state, open, state.screen() == Focus::Article);
+    if let (Some(_), Some(open)) = (article, &state.open) {
+        let focused = state.showing() == Focus::Article;
+        article::draw(frame, &screen.article, state, open, focused);
     }
-    if let (Some(area), Some(open)) = (areas.comments, &state.open) {
-        comments::draw(frame, area, state, open, state.screen() == Focus::Comments);
+    if let (Some(area), Some(open)) = (comments, &state.open) {
+        comments::draw(frame, area, state, open, state.showing() == Focus::Comments);
     }
-    player_bar::draw(frame, areas.player, state);
-    frame.render_widget(status_line(state), areas.status);
+    player_bar::draw(frame, screen.player, state);
+    frame.render_widget(status_line(state), screen.status);
     if state.focus == Focus::Help {
-        let body = Rect {
-            height: areas.status.y.saturating_sub(frame.area().y + 1),
-            ..frame.area()
-        };
-        help::draw(frame, body, state);
+        help::draw(frame, screen.help, state);
     }
 }
 
@@ -133,40 +89,41 @@ impl Hit {
 
 /// What is drawn at column `x`, row `y`.
 pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
-    let screen = Rect::new(0, 0, state.size.0, state.size.1);
-    let areas = areas(state, screen);
-    let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+    let screen = state.screen();
+    let (list, article, comments) = screen.panes(state.shown());
+    let at = Position::new(x, y);
+    let inside = |r: Rect| r.contains(at);
     let inner = |r: Rect| Block::bordered().inner(r);
-    if inside(areas.player) {
-        let (start, cols) = player_bar::gauge(state, usize::from(areas.player.width));
-        return match gauge_ratio(x - areas.player.x, start, cols) {
+    if inside(screen.player) {
+        let (start, cols) = player_bar::gauge(state, usize::from(screen.player.width));
+        return match gauge_ratio(x - screen.player.x, start, cols) {
             Some(ratio) => Hit::PlayerGauge(ratio),
             None => Hit::PlayerBar,
         };
     }
-    if let Some(list) = areas.list.filter(|r| inside(*r)) {
+    if let Some(list) = list.filter(|r| inside(*r)) {
         let body = inner(list);
         if inside(body) {
             let row = state.list_offset + usize::from(y - body.y);
-            if matches!(state.rows.get(row), Some(super::state::Row::Headline(_))) {
+            if matches!(state.rows.get(row), Some(Row::Headline(_))) {
                 return Hit::Headline(row);
             }
         }
         return Hit::Pane(Focus::Headlines);
     }
-    if let (Some(pane), Some(open)) = (areas.article.filter(|r| inside(*r)), &state.open) {
-        let body = inner(pane);
-        // The listen bar is the header's third row.
-        if y == body.y + 2 && inside(body) && open.article.loaded().is_some() {
-            let (start, cols) = article::listen_gauge(state, open, body);
-            return match gauge_ratio(x - body.x, start, cols) {
+    if let (Some(_), Some(open)) = (article.filter(|r| inside(*r)), &state.open) {
+        let pane = &screen.article;
+        // Rows are counted across the whole inside of the border, margin and gutter too.
+        let on_row = |r: Rect| r.height > 0 && y >= r.y && y < r.bottom() && inside(pane.inner);
+        if on_row(pane.listen) && open.article.loaded().is_some() {
+            let (start, cols) = article::listen_gauge(state, open, pane);
+            return match gauge_ratio(x - pane.inner.x, start, cols) {
                 Some(ratio) => Hit::ListenGauge(ratio),
                 None => Hit::ListenBar,
             };
         }
-        let header = super::state::ARTICLE_HEADER;
-        if inside(body) && y >= body.y + header {
-            let line = open.scroll + usize::from(y - body.y - header);
+        if on_row(pane.body) {
+            let line = open.scroll + usize::from(y - pane.body.y);
             if let Some(paragraph) = open
                 .rendered
                 .as_ref()
@@ -178,7 +135,7 @@ pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
         }
         return Hit::Pane(Focus::Article);
     }
-    if let (Some(pane), Some(open)) = (areas.comments.filter(|r| inside(*r)), &state.open) {
+    if let (Some(pane), Some(open)) = (comments.filter(|r| inside(*r)), &state.open) {
         let body = inner(pane);
         if inside(body) {
             let row = open.comments_scroll + usize::from(y - body.y);

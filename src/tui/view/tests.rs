@@ -375,7 +375,7 @@ fn the_article_keeps_a_column_before_its_right_border() {
         for s in [opened(size, true), chinese_article(size)] {
             let text = screen(&s);
             let pane = usize::from(if s.wide() {
-                crate::tui::state::article_columns(size.0)
+                crate::tui::screen::article_columns(size.0)
             } else {
                 size.0
             });
@@ -422,5 +422,68 @@ fn the_player_bar_fits_a_wide_title_and_its_gauge_starts_where_clicks_expect() {
         let gauge_at = bar.find(['━', '─']).expect("a gauge");
         assert_eq!(crate::width::of(&bar[..gauge_at]), start, "{bar}");
         assert_eq!(crate::width::of(&bar[gauge_at..]), cols, "{bar}");
+    }
+}
+
+/// The row and column (in cells) where `needle` is drawn, searching rows from the top.
+fn drawn_at(state: &AppState, needle: &str) -> Option<(u16, u16)> {
+    screen(state).lines().enumerate().find_map(|(y, line)| {
+        let at = line.find(needle)?;
+        let x = crate::width::of(&line[..at]);
+        Some((u16::try_from(x).ok()?, u16::try_from(y).ok()?))
+    })
+}
+
+#[test]
+fn clicks_land_on_what_is_drawn_under_them() {
+    use crate::tui::update::Effect;
+    use crossterm::event::{KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+    let click = |column, row| {
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    for size in SIZES {
+        for narrated in [true, false] {
+            let mut s = opened(size, narrated);
+            // The listen bar, wherever drawing puts it, is what a click there plays.
+            let (x, y) = drawn_at(&s, "Listen to the article").expect("a listen bar");
+            assert_eq!(super::hit(&s, x, y), super::Hit::ListenBar, "{size:?}");
+            let effects = update(&mut s, click(x, y));
+            assert!(
+                matches!(
+                    effects.first(),
+                    Some(Effect::PlayRecording { .. } | Effect::StartSpeech { first: 0, .. })
+                ),
+                "{size:?}: {effects:?}"
+            );
+            // The rows above and below it are not the bar.
+            assert_ne!(super::hit(&s, x, y - 1), super::Hit::ListenBar);
+            assert_ne!(super::hit(&s, x, y + 1), super::Hit::ListenBar);
+            // Each paragraph's first line drawn is the paragraph a click there chooses.
+            let open = s.open.as_ref().expect("open");
+            let lines = &open.rendered.as_ref().expect("laid out").lines;
+            let firsts: Vec<(usize, String)> = lines
+                .iter()
+                .enumerate()
+                .filter_map(|(i, l)| l.block.map(|b| (b, i)))
+                .filter(|(b, i)| *i == 0 || lines[i - 1].block != Some(*b))
+                .map(|(b, i)| (b, lines[i].text()))
+                .take(3)
+                .collect();
+            assert!(firsts.len() >= 2, "{firsts:?}");
+            for (block, text) in firsts {
+                let start: String = text.chars().take(20).collect();
+                let (x, y) = drawn_at(&s, &start).expect("the paragraph on screen");
+                assert_eq!(
+                    super::hit(&s, x, y),
+                    super::Hit::Paragraph(block),
+                    "{size:?}: {start}"
+                );
+            }
+        }
     }
 }

@@ -1,0 +1,140 @@
+//! The headline list: opening a headline, marks, the browser, grouping and refreshing.
+
+use crate::model::Headline;
+use crate::sanitize;
+use crate::tui::state::{AppState, Focus, Grouping, Mark, OpenItem};
+
+use super::Effect;
+
+pub(super) fn open_selected(state: &mut AppState) -> Vec<Effect> {
+    let Some(index) = state.selected_index() else {
+        return Vec::new();
+    };
+    let h = &mut state.headlines[index];
+    if state.open.as_ref().is_some_and(|o| o.id == h.id) {
+        state.focus = Focus::Article;
+        return Vec::new();
+    }
+    let Some(url) = h.link.clone() else {
+        state.status = "this headline has no link to open".to_string();
+        return Vec::new();
+    };
+    let (id, title, was_read) = (h.id, h.title.clone(), h.read);
+    h.read = true;
+    let mut effects = Vec::new();
+    if !was_read {
+        effects.push(mark(state, id, Mark::Read(true)));
+        if let Some(counts) = state.loading_rest.as_mut() {
+            counts.unread = counts.unread.saturating_sub(1);
+        }
+    }
+    state.open = Some(OpenItem::new(id, url.clone(), title));
+    state.focus = Focus::Article;
+    if state.grouping != Grouping::Newest {
+        state.regroup();
+    }
+    effects.push(Effect::LoadArticle {
+        id,
+        url: url.clone(),
+        width: state.article_width(),
+    });
+    effects.push(Effect::LoadComments { id, url });
+    effects
+}
+
+/// The headline the keys act on: the selected one in the list, else the one being read.
+fn target_headline(state: &mut AppState) -> Option<&mut Headline> {
+    let index = match state.focus {
+        Focus::Headlines => state.selected_index(),
+        _ => {
+            let id = state.open.as_ref()?.id;
+            state.headlines.iter().position(|h| h.id == id)
+        }
+    }?;
+    state.headlines.get_mut(index)
+}
+
+pub(super) fn toggle_read(state: &mut AppState) -> Vec<Effect> {
+    let Some(h) = target_headline(state) else {
+        return Vec::new();
+    };
+    h.read = !h.read;
+    let (id, read) = (h.id, h.read);
+    state.status = if read { "marked read" } else { "marked unread" }.to_string();
+    if state.grouping != Grouping::Newest {
+        state.regroup();
+    }
+    vec![mark(state, id, Mark::Read(read))]
+}
+
+pub(super) fn toggle_star(state: &mut AppState) -> Vec<Effect> {
+    let Some(h) = target_headline(state) else {
+        return Vec::new();
+    };
+    h.starred = !h.starred;
+    let (id, starred) = (h.id, h.starred);
+    state.status = if starred { "starred" } else { "unstarred" }.to_string();
+    vec![mark(state, id, Mark::Starred(starred))]
+}
+
+/// The effect that saves a mark, remembered until the store's worker says it is saved.
+fn mark(state: &mut AppState, id: i64, mark: Mark) -> Effect {
+    state.unsaved_marks.push_back((id, mark));
+    match mark {
+        Mark::Read(read) => Effect::SetRead { id, read },
+        Mark::Starred(starred) => Effect::SetStarred { id, starred },
+    }
+}
+
+/// `o`: the article in the browser; after a count (`3o`), the article's link 3.
+pub(super) fn open_in_browser(state: &mut AppState) -> Vec<Effect> {
+    let url = match (state.focus, state.count, &state.open) {
+        (Focus::Article | Focus::Comments, Some(n), Some(open)) => {
+            let links = open.rendered.as_ref().map_or(&[][..], |r| &r.links[..]);
+            match n.checked_sub(1).and_then(|i| links.get(i)) {
+                Some(link) => link.clone(),
+                None => {
+                    state.status = format!("no link [{n}]: this article has {}", links.len());
+                    return Vec::new();
+                }
+            }
+        }
+        (Focus::Article | Focus::Comments, None, Some(open)) => open.url.clone(),
+        _ => match state.selected_headline().and_then(|h| h.link.clone()) {
+            Some(link) => link,
+            None => {
+                state.status = "nothing to open".to_string();
+                return Vec::new();
+            }
+        },
+    };
+    state.status = format!("opening {}", sanitize::line(&url));
+    vec![Effect::OpenInBrowser(url)]
+}
+
+/// `t`: newest first, by feed, by tag (when feeds are tagged), and round again.
+pub(super) fn group(state: &mut AppState) {
+    let tagged = state.tags.values().any(|t| !t.is_empty());
+    state.grouping = match state.grouping {
+        Grouping::Newest => Grouping::ByFeed,
+        Grouping::ByFeed if tagged => Grouping::ByTag,
+        _ => Grouping::Newest,
+    };
+    state.regroup();
+    state.status = match state.grouping {
+        Grouping::Newest => "newest first",
+        Grouping::ByFeed => "grouped by feed",
+        Grouping::ByTag => "grouped by tag",
+    }
+    .to_string();
+}
+
+/// `r`: one refresh at a time.
+pub(super) fn refresh(state: &mut AppState) -> Vec<Effect> {
+    if state.refreshing {
+        return Vec::new();
+    }
+    state.refreshing = true;
+    state.status = "refreshing…".to_string();
+    vec![Effect::Refresh]
+}

@@ -1,0 +1,265 @@
+//! The player and speech: play and pause, speaking from a paragraph, speed, volume and
+//! seeking, the player's events, and the article following the paragraph being spoken.
+
+use std::time::Duration;
+
+use crate::audio::{Command, PlayState, PlayerEvent};
+use crate::sanitize;
+use crate::tui::keymap::Action;
+use crate::tui::state::{AppState, Focus, PlayerSnapshot};
+
+use super::Effect;
+
+/// Seconds a seek key moves.
+pub const SEEK_STEP: f64 = 10.0;
+
+/// Space: pause or resume what is loaded, unless the reader is in another article, whose
+/// narration then starts (its recording, or synthesized speech when it has none).
+pub(super) fn toggle_play(state: &mut AppState) -> Vec<Effect> {
+    let reading = match state.focus {
+        Focus::Article | Focus::Comments => state.open.as_ref(),
+        _ => None,
+    };
+    let other_article = reading.filter(|o| state.player.item != Some(o.id));
+    let Some(open) = other_article else {
+        return if state.player.item.is_some() {
+            vec![Effect::Player(Command::Toggle)]
+        } else {
+            state.status = "open an article to listen to it".to_string();
+            Vec::new()
+        };
+    };
+    let Some(article) = open.article.loaded() else {
+        state.status = "the article is still loading".to_string();
+        return Vec::new();
+    };
+    let item = open.id;
+    let speed = state.player.speed;
+    state.player = state
+        .player
+        .starting(item, article.title.clone(), article.narration.is_none());
+    let start = match &article.narration {
+        Some(narration) => Effect::PlayRecording {
+            item,
+            narration: narration.clone(),
+        },
+        None => Effect::StartSpeech {
+            item,
+            parts: crate::narration::article_parts(article),
+            first: 0,
+            speed,
+        },
+    };
+    let mut effects = vec![start];
+    if article.narration.is_some() && (speed - 1.0).abs() > 0.001 {
+        effects.push(Effect::Player(Command::Speed(speed)));
+    }
+    effects.push(Effect::Player(Command::Play));
+    effects
+}
+
+/// `p` in the article: synthesized speech from the paragraph the reader clicked when it is
+/// in view, else from the first paragraph at or below the top of the view (the paragraph's
+/// own words, whether or not the article has a recording).
+pub(super) fn play_from_here(state: &mut AppState) -> Vec<Effect> {
+    if state.focus != Focus::Article {
+        return Vec::new();
+    }
+    let rows = state.article_rows();
+    let Some(open) = state.open.as_ref() else {
+        return Vec::new();
+    };
+    let Some(rendered) = &open.rendered else {
+        state.status = "the article is still loading".to_string();
+        return Vec::new();
+    };
+    let in_view = &rendered.lines[open.scroll.min(rendered.lines.len())..];
+    let chosen = open
+        .chosen
+        .filter(|c| in_view.iter().take(rows).any(|l| l.block == Some(*c)));
+    let Some(paragraph) = chosen.or_else(|| in_view.iter().find_map(|l| l.block)) else {
+        state.status = "no paragraph here to speak".to_string();
+        return Vec::new();
+    };
+    speak_from(state, paragraph)
+}
+
+/// Synthesized speech of the open article from paragraph `paragraph`.
+pub(super) fn speak_from(state: &mut AppState, paragraph: usize) -> Vec<Effect> {
+    let Some(open) = state.open.as_mut() else {
+        return Vec::new();
+    };
+    let Some(article) = open.article.loaded() else {
+        state.status = "the article is still loading".to_string();
+        return Vec::new();
+    };
+    open.follow = true;
+    open.chosen = None;
+    let item = open.id;
+    state.player = state.player.starting(item, article.title.clone(), true);
+    state.status = format!(
+        "speaking from paragraph {} of {}",
+        paragraph + 1,
+        article.paragraphs.len()
+    );
+    vec![
+        Effect::StartSpeech {
+            item,
+            parts: crate::narration::article_parts(article),
+            first: paragraph + 1,
+            speed: state.player.speed,
+        },
+        Effect::Player(Command::Play),
+    ]
+}
+
+/// `[` and `]`: a recording plays faster or slower (its pitch moves with it); speech is made
+/// again from the part being spoken at the engine's new rate, so its pitch stays.
+pub(super) fn change_speed(state: &mut AppState, faster: bool) -> Vec<Effect> {
+    let speed = crate::audio::step_speed(state.player.speed, faster);
+    state.player.speed = speed;
+    state.status = format!("speed {speed:.2}x");
+    let Some(item) = state.player.item else {
+        return Vec::new();
+    };
+    if !state.player.speech {
+        return vec![Effect::Player(Command::Speed(speed))];
+    }
+    let article = state
+        .open
+        .as_ref()
+        .filter(|o| o.id == item)
+        .and_then(|o| o.article.loaded());
+    let Some(article) = article else {
+        state.status = format!(
+            "speed {speed:.2}x from the next narration (open its article to change it now)"
+        );
+        return Vec::new();
+    };
+    let first = state.player.part.unwrap_or(0);
+    let playing = state.player.state != PlayState::Paused;
+    let mut effects = vec![Effect::StartSpeech {
+        item,
+        parts: crate::narration::article_parts(article),
+        first,
+        speed,
+    }];
+    if playing {
+        effects.push(Effect::Player(Command::Play));
+    }
+    effects
+}
+
+/// The seek keys move what is loaded by [`SEEK_STEP`].
+pub(super) fn seek(state: &AppState, action: Action) -> Vec<Effect> {
+    if state.player.item.is_none() {
+        return Vec::new();
+    }
+    let step = if action == Action::SeekBack {
+        -SEEK_STEP
+    } else {
+        SEEK_STEP
+    };
+    vec![Effect::Player(Command::SeekBy(step))]
+}
+
+/// A click on a gauge: that fraction of the narration, as a relative seek (speech counts
+/// time over the whole narration, which only the app knows).
+pub(super) fn seek_to(state: &mut AppState, ratio: f64) -> Vec<Effect> {
+    let Some(total) = state.player.total.filter(|_| state.player.item.is_some()) else {
+        state.status = "nothing to seek in: its length is not known yet".to_string();
+        return Vec::new();
+    };
+    let target = total.as_secs_f64() * ratio.clamp(0.0, 1.0);
+    let delta = target - state.player.pos.as_secs_f64();
+    state.status = format!(
+        "to {}",
+        crate::audio::format_time(Some(Duration::from_secs_f64(target)))
+    );
+    vec![Effect::Player(Command::SeekBy(delta))]
+}
+
+pub(super) fn volume(state: &mut AppState, up: bool) -> Vec<Effect> {
+    let v = state.player.volume + if up { 0.1 } else { -0.1 };
+    state.player.volume = (v.clamp(0.0, 2.0) * 10.0).round() / 10.0;
+    state.status = format!("volume {:.0}%", state.player.volume * 100.0);
+    vec![Effect::Player(Command::Volume(state.player.volume))]
+}
+
+/// The length of an article's recording, learned before it plays.
+pub(super) fn recording_length(state: &mut AppState, item: i64, total: Option<Duration>) {
+    if let Some(open) = state.open.as_mut().filter(|o| o.id == item) {
+        open.recording_total = total;
+        state.dirty = true;
+    }
+}
+
+/// Nothing is loaded after a failed start: the next Space tries again.
+pub(super) fn failed(state: &mut AppState, reason: &str) {
+    state.player = PlayerSnapshot {
+        volume: state.player.volume,
+        speed: state.player.speed,
+        ..Default::default()
+    };
+    state.status = format!("cannot play: {}", sanitize::line(reason));
+    state.dirty = true;
+}
+
+pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) {
+    let p = &mut state.player;
+    match event {
+        PlayerEvent::State(s) => p.state = s,
+        PlayerEvent::Position { pos, total, part } => {
+            let moved = part.is_some() && part != p.part;
+            // Redraw only when what is shown changes: whole seconds, the length, the part.
+            let shown = pos.as_secs() != p.pos.as_secs() || total != p.total || moved;
+            p.pos = pos;
+            p.total = total.or(p.total);
+            p.part = part.or(p.part);
+            if !shown {
+                return;
+            }
+            if moved {
+                follow_speech(state);
+            }
+        }
+        PlayerEvent::Ended => {
+            p.state = PlayState::Stopped;
+            p.part = None;
+        }
+        PlayerEvent::Error(e) => {
+            p.state = PlayState::Stopped;
+            state.status = format!("playback stopped: {}", sanitize::line(&e));
+        }
+    }
+    state.dirty = true;
+}
+
+/// Scrolls the open article to the paragraph being spoken, when it is that article's speech
+/// and the reader has not scrolled away.
+pub(super) fn follow_speech(state: &mut AppState) {
+    let Some(paragraph) = state.player.paragraph() else {
+        return;
+    };
+    let rows = state.article_rows();
+    let Some(open) = state
+        .open
+        .as_mut()
+        .filter(|o| o.follow && state.player.item == Some(o.id))
+    else {
+        return;
+    };
+    let Some(rendered) = &open.rendered else {
+        return;
+    };
+    if let Some(first) = rendered
+        .lines
+        .iter()
+        .position(|l| l.block == Some(paragraph))
+    {
+        // The spoken paragraph a couple of lines below the top, the view never past the end.
+        let last_top = rendered.lines.len().saturating_sub(rows);
+        open.scroll = first.saturating_sub(2).min(last_top);
+    }
+    state.dirty = true;
+}

@@ -1,0 +1,48 @@
+//! The search box's editing, and `n`/`N` looking for the last search again.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::tui::search;
+use crate::tui::state::AppState;
+
+/// `/`: the search box opens, empty.
+pub(super) fn open_box(state: &mut AppState) {
+    state.search.typing = Some(String::new());
+}
+
+/// `n` and `N`: the next or previous match of the last search.
+pub(super) fn again(state: &mut AppState, forward: bool) {
+    if state.search.query.is_empty() {
+        state.status = "nothing searched yet: / searches".to_string();
+    } else {
+        search::step(state, forward);
+    }
+}
+
+/// Typing after `/`: Enter searches, Esc gives up, Backspace and Ctrl-U edit.
+pub(super) fn search_box(state: &mut AppState, key: KeyEvent) {
+    let Some(typing) = state.search.typing.as_mut() else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            state.search.typing = None;
+            state.status.clear();
+        }
+        KeyCode::Enter => {
+            let query = typing.trim().to_string();
+            state.search.typing = None;
+            if !query.is_empty() {
+                state.search.query = query;
+                search::step(state, true);
+            }
+        }
+        KeyCode::Backspace => {
+            typing.pop();
+        }
+        KeyCode::Char('u') if ctrl => typing.clear(),
+        KeyCode::Char(c) if !ctrl && typing.chars().count() < 200 => typing.push(c),
+        _ => {}
+    }
+}

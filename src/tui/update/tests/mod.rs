@@ -1,0 +1,64 @@
+//! `update` driven as the app drives it: messages in, the state and the effects checked.
+
+mod article;
+mod comments;
+mod keys;
+mod list;
+mod mouse;
+mod player;
+mod search;
+
+use std::time::Duration;
+
+use super::*;
+use crate::audio::PlayState;
+use crate::model::CommentKind;
+use crate::tui::state::{Grouping, Loadable};
+use crate::tui::testdata;
+use crossterm::event::MouseEvent;
+
+fn app() -> AppState {
+    AppState::new(testdata::headlines(), (80, 24))
+}
+
+fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
+    update(state, Msg::Key(action))
+}
+
+/// Opens headline `index` and delivers its article and comments.
+fn opened(index: usize, narrated: bool) -> AppState {
+    let mut s = app();
+    s.selected = index;
+    key(&mut s, Action::Open);
+    let id = s.headlines[index].id;
+    testdata::deliver(&mut s, id, narrated);
+    s
+}
+
+fn position(secs: u64, part: Option<usize>) -> Msg {
+    Msg::Player(PlayerEvent::Position {
+        pos: Duration::from_secs(secs),
+        total: Some(Duration::from_secs(252)),
+        part,
+    })
+}
+
+fn type_keys(s: &mut AppState, text: &str) {
+    for c in text.chars() {
+        update(
+            s,
+            Msg::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+        );
+    }
+}
+
+fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
+    update(s, Msg::Input(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn type_and_get(s: &mut AppState, c: char) -> Vec<Effect> {
+    update(
+        s,
+        Msg::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)),
+    )
+}
