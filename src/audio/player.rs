@@ -22,6 +22,7 @@ use rodio::Source;
 use rodio::source::{SeekError, TrackPosition};
 
 use super::listening::Listener;
+use super::stretch::{SpeedControl, Stretched};
 use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
 use crate::net::Net;
 
@@ -290,6 +291,8 @@ struct Opened {
 struct Recording {
     cell: Arc<PosCell>,
     total: Option<Duration>,
+    /// Played faster or slower by time-stretching: the voice keeps its pitch.
+    speed: SpeedControl,
 }
 
 struct Speech {
@@ -548,8 +551,8 @@ impl Engine {
                     1.0
                 };
                 // Narration changes the engine's rate instead: pitch stays natural.
-                if matches!(self.current, Current::Recording(_)) {
-                    self.player.set_speed(self.speed);
+                if let Current::Recording(r) = &self.current {
+                    r.speed.set(self.speed);
                 }
             }
             Command::Volume(v) => {
@@ -687,10 +690,13 @@ impl Engine {
     fn start_recording(&mut self, source: BoxedSource, total_hint: Option<Duration>) {
         let total = source.total_duration().or(total_hint);
         let cell = PosCell::at(Duration::ZERO);
-        self.player.set_speed(self.speed);
+        let speed = SpeedControl::new(self.speed);
+        // rodio's own speed control would resample, raising the pitch with the speed.
+        self.player.set_speed(1.0);
         self.player.set_volume(self.volume);
-        self.player.append(Tracked::new(source, cell.clone()));
-        self.current = Current::Recording(Recording { cell, total });
+        let tracked = Tracked::new(source, cell.clone());
+        self.player.append(Stretched::new(tracked, speed.clone()));
+        self.current = Current::Recording(Recording { cell, total, speed });
         self.resume_as_asked();
         self.report_position();
     }
@@ -739,9 +745,8 @@ impl Engine {
             Current::Recording(r) => {
                 let target = r.total.map_or(target, |t| target.min(t));
                 if !self.player.empty() {
-                    // rodio scales a seek by the speed it applies above our source.
-                    let scaled = target.div_f32(self.player.speed().max(0.01));
-                    if let Err(e) = self.player.try_seek(scaled) {
+                    // rodio plays at 1.0 above the stretcher, so its seek is in the recording's time.
+                    if let Err(e) = self.player.try_seek(target) {
                         self.emit(PlayerEvent::Error(format!(
                             "cannot seek to {}: {}",
                             super::format_time(Some(target)),

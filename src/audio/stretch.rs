@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use rodio::Source;
-use rodio::source::{SeekError, UniformSourceIterator};
+use rodio::source::SeekError;
 
 #[link(name = "sonic")]
 unsafe extern "C" {
@@ -137,63 +137,104 @@ impl SpeedControl {
 /// heard at once and the recording's position stays close to what is heard.
 const CHUNK_FRAMES: usize = 1024;
 
+type Format = (rodio::ChannelCount, rodio::SampleRate);
+
 /// A recording played at the speed of a [`SpeedControl`], its pitch kept. Elapsed time and
 /// seeking stay in the recording's own seconds: only what comes out is shorter or longer.
 pub struct Stretched<S: Source> {
-    /// The recording in one format from start to end, which libsonic needs.
-    inner: UniformSourceIterator<S>,
-    stretcher: Option<Stretcher>,
+    inner: S,
     speed: SpeedControl,
+    /// The stream and the format it was made for; a recording may change format between spans.
+    stretcher: Option<(Stretcher, Format)>,
     applied: f32,
     input: Vec<f32>,
+    /// Stretched samples not yet taken, all of `format`. Kept filled between calls, so that the
+    /// span length and format are known whenever rodio asks (empty only at the end).
     output: Vec<f32>,
     taken: usize,
+    format: Format,
     ended: bool,
 }
 
 impl<S: Source> Stretched<S> {
     pub fn new(source: S, speed: SpeedControl) -> Stretched<S> {
-        let (channels, rate) = (source.channels(), source.sample_rate());
-        Stretched {
-            inner: UniformSourceIterator::new(source, channels, rate),
-            stretcher: Stretcher::new(rate.get(), channels.get()),
+        let format = (source.channels(), source.sample_rate());
+        let mut stretched = Stretched {
+            inner: source,
             speed,
+            stretcher: None,
             applied: f32::NAN,
-            input: Vec::with_capacity(CHUNK_FRAMES * usize::from(channels.get())),
+            input: Vec::new(),
             output: Vec::new(),
             taken: 0,
+            format,
             ended: false,
-        }
+        };
+        stretched.refill();
+        stretched
     }
 
-    /// Stretches the next chunk of the recording; false once everything has come out.
+    /// Stretches the recording until some output is ready; false once everything has come out.
     fn refill(&mut self) -> bool {
-        let channels = usize::from(self.inner.channels().get());
-        let Some(stretcher) = self.stretcher.as_mut() else {
-            return false;
-        };
         self.output.clear();
         self.taken = 0;
         while self.output.is_empty() && !self.ended {
+            // At a span boundary a decoder tells the next span's format only once its first
+            // sample is decoded: take that sample first.
+            let mut first = None;
+            if self.inner.current_span_len() == Some(0) {
+                first = self.inner.next();
+                self.ended = first.is_none();
+            }
+            let format = (self.inner.channels(), self.inner.sample_rate());
+            // A new format: what the stretcher still holds comes out first, in the old one.
+            if let Some((mut old, old_format)) = self.stretcher.take_if(|(_, f)| *f != format) {
+                old.flush();
+                old.read_into(&mut self.output);
+                if !self.output.is_empty() {
+                    self.format = old_format;
+                    return true;
+                }
+            }
+            if self.stretcher.is_none() {
+                let Some(new) = Stretcher::new(format.1.get(), format.0.get()) else {
+                    log::warn!("audio: the time-stretcher ran out of memory; playback ends here");
+                    self.ended = true;
+                    return false;
+                };
+                self.stretcher = Some((new, format));
+                self.applied = f32::NAN;
+            }
+            let Some((stretcher, _)) = self.stretcher.as_mut() else {
+                return false;
+            };
             let speed = self.speed.get();
             if speed != self.applied {
                 stretcher.set_speed(speed);
                 self.applied = speed;
             }
+            // No further than the end of the inner span, after which its format may change.
+            let chunk = CHUNK_FRAMES * usize::from(format.0.get());
+            let taken = usize::from(first.is_some());
+            let wanted = match self.inner.current_span_len() {
+                Some(left) if left > 0 || taken > 0 => (left + taken).min(chunk),
+                _ => chunk,
+            };
             self.input.clear();
-            self.input
-                .extend(self.inner.by_ref().take(CHUNK_FRAMES * channels));
-            if self.input.len() < CHUNK_FRAMES * channels {
-                self.ended = true;
-            }
+            self.input.extend(first);
+            let rest = wanted.saturating_sub(self.input.len());
+            self.input.extend(self.inner.by_ref().take(rest));
+            self.ended |= self.input.len() < wanted;
             if !stretcher.write(&self.input) {
                 log::warn!("audio: the time-stretcher ran out of memory; playback ends here");
+                self.ended = true;
                 return false;
             }
             if self.ended {
                 stretcher.flush();
             }
             stretcher.read_into(&mut self.output);
+            self.format = format;
         }
         !self.output.is_empty()
     }
@@ -203,30 +244,29 @@ impl<S: Source> Iterator for Stretched<S> {
     type Item = rodio::Sample;
 
     fn next(&mut self) -> Option<rodio::Sample> {
-        if self.stretcher.is_none() {
-            return self.inner.next();
-        }
         if self.taken == self.output.len() && !self.refill() {
             return None;
         }
         let sample = self.output.get(self.taken).copied();
         self.taken += 1;
+        if self.taken == self.output.len() {
+            self.refill();
+        }
         sample
     }
 }
 
 impl<S: Source> Source for Stretched<S> {
     fn current_span_len(&self) -> Option<usize> {
-        // One format throughout, as the inner iterator makes it.
-        None
+        Some(self.output.len() - self.taken)
     }
 
     fn channels(&self) -> rodio::ChannelCount {
-        self.inner.channels()
+        self.format.0
     }
 
     fn sample_rate(&self) -> rodio::SampleRate {
-        self.inner.sample_rate()
+        self.format.1
     }
 
     fn total_duration(&self) -> Option<Duration> {
@@ -235,13 +275,10 @@ impl<S: Source> Source for Stretched<S> {
 
     fn try_seek(&mut self, pos: Duration) -> Result<(), SeekError> {
         self.inner.try_seek(pos)?;
-        // What libsonic holds belongs to the old place: start a fresh stream.
-        let (channels, rate) = (self.inner.channels(), self.inner.sample_rate());
-        self.stretcher = Stretcher::new(rate.get(), channels.get());
-        self.applied = f32::NAN;
-        self.output.clear();
-        self.taken = 0;
+        // What the stretcher holds belongs to the old place.
+        self.stretcher = None;
         self.ended = false;
+        self.refill();
         Ok(())
     }
 }
