@@ -136,6 +136,8 @@ pub enum AudioError {
     Fetch(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    #[error("{} is past the end: the recording is {} long", format_time(Some(*from)), format_time(Some(*length)))]
+    PastEnd { from: Duration, length: Duration },
 }
 
 /// The speeds the speed keys step through.

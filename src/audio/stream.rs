@@ -9,6 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rodio::{Decoder, Source};
+
+use super::stretch::{SpeedControl, Stretched};
 use stream_download::http::{Client, HttpStream, HttpStreamError};
 use stream_download::source::SourceStream;
 use stream_download::storage::temp::{TempStorageProvider, tempfile};
@@ -439,12 +441,43 @@ impl<S: Source> Source for Shielded<S> {
 /// Decodes a recording to 16-bit PCM WAV at `out` (written beside it, then renamed); returns
 /// the length written. Needs no audio device.
 pub fn decode_to_wav(input: &Path, out: &Path) -> Result<Duration, AudioError> {
-    let decoder = decode_file(input)?;
+    decode_part_to_wav(input, out, Duration::ZERO, 1.0)
+}
+
+/// [`decode_to_wav`] from `from` on, time-stretched to `speed` (its pitch kept). A `from` past
+/// the end is an error that gives the recording's length.
+pub fn decode_part_to_wav(
+    input: &Path,
+    out: &Path,
+    from: Duration,
+    speed: f32,
+) -> Result<Duration, AudioError> {
+    let mut decoder = decode_file(input)?;
+    if !from.is_zero() {
+        if let Some(length) = decoder.total_duration()
+            && from >= length
+        {
+            return Err(AudioError::PastEnd { from, length });
+        }
+        decoder.try_seek(from).map_err(|e| {
+            AudioError::Decode(format!(
+                "cannot start at {}: {e}",
+                super::format_time(Some(from))
+            ))
+        })?;
+    }
     let channels = decoder.channels();
     let rate = decoder.sample_rate();
     // rodio's UniformSourceIterator yields nothing for some mp3s (LAME, 22.05 kHz mono); the
     // decoder's own samples are used, in the first span's format.
-    let samples = Shielded::new(decoder);
+    let samples: Box<dyn Iterator<Item = f32>> = if speed == 1.0 {
+        Box::new(Shielded::new(decoder))
+    } else {
+        Box::new(Stretched::new(
+            Shielded::new(decoder),
+            SpeedControl::new(speed),
+        ))
+    };
     let partial = partial_path(out);
     let written = (|| {
         let mut writer = WavWriter::create(&partial, rate.get(), channels.get())?;

@@ -111,6 +111,14 @@ pub fn listen<W: Write>(
     let failed = |e: &dyn std::fmt::Display| CommandError::Failed(e.to_string());
     let trimmer = Trimmer::start(&ctx.paths.cache, ctx.config.cache.limit_bytes());
 
+    // A start past the end is a mistake to say at once, not a silent end.
+    if let (Some(from), Some(n), None) = (args.from, &recording, &args.out)
+        && let Some(length) = runtime.block_on(recording_length(ctx, n))
+        && from >= length
+    {
+        return Err(failed(&crate::audio::AudioError::PastEnd { from, length }));
+    }
+
     if let Some(path) = &args.out {
         let (length, what) = match &recording {
             Some(n) => {
@@ -124,21 +132,33 @@ pub fn listen<W: Write>(
                         ))
                         .map_err(|e| failed(&e))?,
                 };
+                let from = args.from.unwrap_or_default();
                 (
-                    stream::decode_to_wav(&file, path).map_err(|e| failed(&e))?,
+                    stream::decode_part_to_wav(&file, path, from, args.speed)
+                        .map_err(|e| failed(&e))?,
                     "the article's recording".to_string(),
                 )
             }
             None => {
+                // Speech is made whole at the speed (by the engine's rate), then cut at `from`.
+                let whole = match args.from {
+                    Some(_) => path.with_extension("whole.wav"),
+                    None => path.clone(),
+                };
                 let timeline = tts::synthesize_to_wav(
                     &parts,
                     &ctx.config.narration,
                     args.speed,
                     &speech_cache,
-                    path,
+                    &whole,
                 )
                 .map_err(|e| failed(&e))?;
-                let total = timeline.total().unwrap_or_default();
+                let mut total = timeline.total().unwrap_or_default();
+                if let Some(from) = args.from {
+                    let cut = stream::decode_part_to_wav(&whole, path, from, 1.0);
+                    let _ = std::fs::remove_file(&whole);
+                    total = cut.map_err(|e| failed(&e))?;
+                }
                 let what = format!(
                     "synthesized speech, {} parts, {:.3} s",
                     timeline.parts(),
