@@ -5,6 +5,7 @@ pub mod listening;
 pub mod player;
 pub mod probe;
 pub mod stream;
+mod tracked;
 pub mod wav;
 
 use std::path::PathBuf;

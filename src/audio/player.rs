@@ -14,32 +14,43 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use rodio::Source;
-use rodio::source::{SeekError, TrackPosition};
 
 use super::listening::Listener;
+use super::tracked::{PosCell, Tracked};
 use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
 use crate::net::Net;
 
-/// How often the thread wakes to check on playback.
+/// How often the thread wakes to check on playback while something plays; with nothing
+/// playing (or paused) it sleeps until a command or an opened recording arrives.
 const TICK: Duration = Duration::from_millis(25);
 /// How often a `Position` goes out while playing.
 const REPORT_EVERY: Duration = Duration::from_millis(200);
 
+/// Where the player's events go, as they happen: called on the player thread (and, for an
+/// output error, on the audio thread).
+pub type EventSink = Arc<dyn Fn(PlayerEvent) + Send + Sync>;
+
+/// What wakes the player thread: a command, or a recording opened off it.
+enum Input {
+    Command(Command),
+    Opened(Opened),
+}
+
 /// The controls of a running player thread. Dropping it ends the thread.
 pub struct PlayerHandle {
-    tx: Sender<Command>,
+    tx: Sender<Input>,
+    /// The events, for a handle made without a sink of its own; empty otherwise.
     events: Receiver<PlayerEvent>,
 }
 
 impl PlayerHandle {
     /// Sends a command; a player thread that has ended ignores it.
     pub fn send(&self, cmd: Command) {
-        let _ = self.tx.send(cmd);
+        let _ = self.tx.send(Input::Command(cmd));
     }
 
     /// Events from the player, in order.
@@ -58,21 +69,53 @@ impl PlayerHandle {
 
 impl Drop for PlayerHandle {
     fn drop(&mut self) {
-        let _ = self.tx.send(Command::Quit);
+        let _ = self.tx.send(Input::Command(Command::Quit));
     }
 }
 
-/// Opens the default output device on a new player thread. Failure is reported here, as one
-/// line; whatever ALSA writes to stderr while trying never reaches the terminal.
-pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
+/// A sink into a channel, read through the handle.
+fn channel_sink() -> (EventSink, Receiver<PlayerEvent>) {
     let (tx, rx) = mpsc::channel();
-    let (ev_tx, ev_rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let sink: EventSink = Arc::new(move |event| {
+        if let Ok(tx) = tx.lock() {
+            let _ = tx.send(event);
+        }
+    });
+    (sink, rx)
+}
+
+/// Opens the default output device on a new player thread, its events read through the
+/// handle. Failure is reported here, as one line; whatever ALSA writes to stderr while trying
+/// never reaches the terminal.
+pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
+    let (sink, events) = channel_sink();
+    open_with(net, sink, events)
+}
+
+/// [`open_default`], its events handed to `sink` as they happen: a caller with a loop of its
+/// own has them pushed into it, and nobody polls.
+pub fn open_default_to(
+    net: &Net,
+    sink: impl Fn(PlayerEvent) + Send + Sync + 'static,
+) -> Result<PlayerHandle, AudioError> {
+    // The handle's own channel stays empty.
+    let (_, events) = mpsc::channel();
+    open_with(net, Arc::new(sink), events)
+}
+
+fn open_with(
+    net: &Net,
+    sink: EventSink,
+    events: Receiver<PlayerEvent>,
+) -> Result<PlayerHandle, AudioError> {
+    let (tx, rx) = mpsc::channel();
     let (ready_tx, ready_rx) = mpsc::sync_channel(1);
-    let net = net.clone();
+    let (net, own_tx) = (net.clone(), tx.clone());
     std::thread::Builder::new()
         .name("herald-player".to_string())
         .spawn(move || {
-            let device = match open_device(ev_tx.clone()) {
+            let device = match open_device(Arc::clone(&sink)) {
                 Ok(d) => d,
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));
@@ -81,11 +124,11 @@ pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
             };
             let player = rodio::Player::connect_new(device.mixer());
             let _ = ready_tx.send(Ok(()));
-            Engine::new(player, ev_tx, net).run(rx);
+            Engine::new(player, sink, net, own_tx).run(rx);
             drop(device);
         })?;
     match ready_rx.recv() {
-        Ok(Ok(())) => Ok(PlayerHandle { tx, events: ev_rx }),
+        Ok(Ok(())) => Ok(PlayerHandle { tx, events }),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(AudioError::NoDevice(
             "the audio thread stopped while opening the device".to_string(),
@@ -97,15 +140,14 @@ pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
 /// samples a test pulls itself.
 pub fn with_player(player: rodio::Player, net: &Net) -> PlayerHandle {
     let (tx, rx) = mpsc::channel();
-    let (ev_tx, ev_rx) = mpsc::channel();
-    let net = net.clone();
-    let engine = Engine::new(player, ev_tx, net);
+    let (sink, events) = channel_sink();
+    let engine = Engine::new(player, sink, net.clone(), tx.clone());
     // Spawning only fails when the system is out of threads; the handle then reports nothing,
     // like a player whose thread has ended.
     let _ = std::thread::Builder::new()
         .name("herald-player".to_string())
         .spawn(move || engine.run(rx));
-    PlayerHandle { tx, events: ev_rx }
+    PlayerHandle { tx, events }
 }
 
 fn one_line(e: &dyn std::fmt::Display) -> String {
@@ -113,13 +155,13 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
     s.lines().next().unwrap_or_default().trim().to_string()
 }
 
-fn open_device(events: Sender<PlayerEvent>) -> Result<rodio::MixerDeviceSink, AudioError> {
+fn open_device(events: EventSink) -> Result<rodio::MixerDeviceSink, AudioError> {
     let _quiet = QuietStderr::new();
     let builder = rodio::DeviceSinkBuilder::from_default_device()
         .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
     let mut device = builder
         .with_error_callback(move |e| {
-            let _ = events.send(PlayerEvent::Error(format!(
+            events(PlayerEvent::Error(format!(
                 "audio output: {}",
                 one_line(&e)
             )));
@@ -174,107 +216,6 @@ impl Drop for QuietStderr {
                 libc::close(saved);
             }
         }
-    }
-}
-
-/// Where one source is, written by the audio thread, read by the player thread.
-#[derive(Debug, Default)]
-struct PosCell {
-    nanos: AtomicU64,
-    started: AtomicBool,
-}
-
-impl PosCell {
-    fn at(pos: Duration) -> Arc<PosCell> {
-        let cell = PosCell::default();
-        cell.set(pos);
-        Arc::new(cell)
-    }
-
-    fn set(&self, pos: Duration) {
-        self.nanos.store(
-            u64::try_from(pos.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-    }
-
-    fn pos(&self) -> Duration {
-        Duration::from_nanos(self.nanos.load(Ordering::Relaxed))
-    }
-
-    fn started(&self) -> bool {
-        self.started.load(Ordering::Relaxed)
-    }
-}
-
-/// A source that publishes its own position (in its own time, so speed does not change it),
-/// shielded from its decoder's panics.
-struct Tracked<S> {
-    inner: TrackPosition<stream::Shielded<S>>,
-    cell: Arc<PosCell>,
-    countdown: u32,
-}
-
-/// Samples between two position updates.
-const PUBLISH_EVERY: u32 = 64;
-
-impl<S: Source> Tracked<S> {
-    fn new(source: S, cell: Arc<PosCell>) -> Tracked<S> {
-        Tracked {
-            inner: stream::Shielded::new(source).track_position(),
-            cell,
-            countdown: 0,
-        }
-    }
-
-    fn publish(&self) {
-        self.cell.set(self.inner.get_pos());
-    }
-}
-
-impl<S: Source> Iterator for Tracked<S> {
-    type Item = S::Item;
-
-    fn next(&mut self) -> Option<S::Item> {
-        let sample = self.inner.next();
-        if sample.is_none() {
-            self.publish();
-        } else if self.countdown == 0 {
-            self.cell.started.store(true, Ordering::Relaxed);
-            self.publish();
-            self.countdown = PUBLISH_EVERY;
-        } else {
-            self.countdown -= 1;
-        }
-        sample
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-
-impl<S: Source> Source for Tracked<S> {
-    fn current_span_len(&self) -> Option<usize> {
-        self.inner.current_span_len()
-    }
-
-    fn channels(&self) -> rodio::ChannelCount {
-        self.inner.channels()
-    }
-
-    fn sample_rate(&self) -> rodio::SampleRate {
-        self.inner.sample_rate()
-    }
-
-    fn total_duration(&self) -> Option<Duration> {
-        self.inner.total_duration()
-    }
-
-    fn try_seek(&mut self, pos: Duration) -> Result<(), SeekError> {
-        let result = self.inner.try_seek(pos);
-        self.publish();
-        result
     }
 }
 
@@ -413,11 +354,11 @@ enum Current {
 
 struct Engine {
     player: rodio::Player,
-    events: Sender<PlayerEvent>,
+    events: EventSink,
     net: Net,
     runtime: Option<tokio::runtime::Runtime>,
-    opened_tx: Sender<Opened>,
-    opened_rx: Receiver<Opened>,
+    /// The thread's own input, for recordings opened off it.
+    opened_tx: Sender<Input>,
     generation: u64,
     state: PlayState,
     paused: bool,
@@ -428,15 +369,13 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(player: rodio::Player, events: Sender<PlayerEvent>, net: Net) -> Engine {
-        let (opened_tx, opened_rx) = mpsc::channel();
+    fn new(player: rodio::Player, events: EventSink, net: Net, opened_tx: Sender<Input>) -> Engine {
         Engine {
             player,
             events,
             net,
             runtime: None,
             opened_tx,
-            opened_rx,
             generation: 0,
             state: PlayState::Stopped,
             paused: false,
@@ -447,11 +386,17 @@ impl Engine {
         }
     }
 
-    fn run(mut self, rx: Receiver<Command>) {
+    fn run(mut self, rx: Receiver<Input>) {
         loop {
-            match rx.recv_timeout(TICK) {
-                Ok(Command::Quit) | Err(RecvTimeoutError::Disconnected) => break,
-                Ok(cmd) => self.command(cmd),
+            let input = if self.needs_ticks() {
+                rx.recv_timeout(TICK)
+            } else {
+                rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            };
+            match input {
+                Ok(Input::Command(Command::Quit)) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(Input::Command(cmd)) => self.command(cmd),
+                Ok(Input::Opened(opened)) => self.opened(opened),
                 Err(RecvTimeoutError::Timeout) => {}
             }
             self.tick();
@@ -461,8 +406,18 @@ impl Engine {
         }
     }
 
+    /// True while something plays (or waits for its next part to play): the end of a track,
+    /// parts arriving and the position are checked every [`TICK`]. Nothing loaded, or paused,
+    /// the thread sleeps until told something.
+    fn needs_ticks(&self) -> bool {
+        match self.current {
+            Current::Nothing | Current::Opening => false,
+            Current::Recording(_) | Current::Speech(_) => !self.paused,
+        }
+    }
+
     fn emit(&self, event: PlayerEvent) {
-        let _ = self.events.send(event);
+        (self.events)(event);
     }
 
     fn set_state(&mut self, state: PlayState) {
@@ -673,11 +628,11 @@ impl Engine {
                     .block_on(stream::open_remote(&client, &url, &cache))
                     .and_then(|audio| stream::decode_remote(audio, &url))
                     .map(|d| Box::new(d) as BoxedSource);
-                let _ = tx.send(Opened {
+                let _ = tx.send(Input::Opened(Opened {
                     generation,
                     result,
                     total_hint,
-                });
+                }));
             });
         if let Err(e) = spawned {
             self.fail(AudioError::Io(e));
@@ -769,16 +724,18 @@ impl Engine {
         self.report_position();
     }
 
-    fn tick(&mut self) {
-        while let Ok(opened) = self.opened_rx.try_recv() {
-            if opened.generation != self.generation || !matches!(self.current, Current::Opening) {
-                continue;
-            }
-            match opened.result {
-                Ok(source) => self.start_recording(source, opened.total_hint),
-                Err(e) => self.fail(e),
-            }
+    /// A recording opened off the thread; one opened for a track since replaced is dropped.
+    fn opened(&mut self, opened: Opened) {
+        if opened.generation != self.generation || !matches!(self.current, Current::Opening) {
+            return;
         }
+        match opened.result {
+            Ok(source) => self.start_recording(source, opened.total_hint),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn tick(&mut self) {
         match &self.current {
             Current::Recording(_) if self.player.empty() => self.finish(),
             Current::Speech(_) => {

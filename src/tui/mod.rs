@@ -16,7 +16,7 @@ pub mod view;
 #[cfg(test)]
 mod testdata;
 
-pub use app::run;
+pub use app::{check_settings, run};
 pub use keymap::{Action, Keymap};
 pub use state::{AppState, Focus, Loadable, OpenItem, PlayerSnapshot};
 pub use update::{Effect, Msg, update};
