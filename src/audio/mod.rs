@@ -1,6 +1,7 @@
 //! Listening: the player thread that owns the output device, the tracks it plays, and the
 //! messages in and out. Nothing outside this module touches rodio.
 
+mod device;
 pub mod listening;
 pub mod player;
 pub mod probe;

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use rodio::Source;
 
+use super::device::open_device;
 use super::listening::Listener;
 use super::tracked::{PosCell, Tracked};
 use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
@@ -124,8 +125,9 @@ fn open_with(
             };
             let player = rodio::Player::connect_new(device.mixer());
             let _ = ready_tx.send(Ok(()));
-            Engine::new(player, sink, net, own_tx).run(rx);
-            drop(device);
+            let mut engine = Engine::new(player, sink, net, own_tx);
+            engine.output = Output::Device(Some(device));
+            engine.run(rx);
         })?;
     match ready_rx.recv() {
         Ok(Ok(())) => Ok(PlayerHandle { tx, events }),
@@ -148,75 +150,6 @@ pub fn with_player(player: rodio::Player, net: &Net) -> PlayerHandle {
         .name("herald-player".to_string())
         .spawn(move || engine.run(rx));
     PlayerHandle { tx, events }
-}
-
-fn one_line(e: &dyn std::fmt::Display) -> String {
-    let s = e.to_string();
-    s.lines().next().unwrap_or_default().trim().to_string()
-}
-
-fn open_device(events: EventSink) -> Result<rodio::MixerDeviceSink, AudioError> {
-    let _quiet = QuietStderr::new();
-    let builder = rodio::DeviceSinkBuilder::from_default_device()
-        .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
-    let mut device = builder
-        .with_error_callback(move |e| {
-            events(PlayerEvent::Error(format!(
-                "audio output: {}",
-                one_line(&e)
-            )));
-        })
-        .open_sink_or_fallback()
-        .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
-    device.log_on_drop(false);
-    Ok(device)
-}
-
-/// Sends fd 2 to /dev/null while it lives (ALSA and cpal write there when no device opens).
-struct QuietStderr {
-    #[cfg(unix)]
-    saved: Option<libc::c_int>,
-}
-
-impl QuietStderr {
-    #[cfg(unix)]
-    fn new() -> QuietStderr {
-        // SAFETY: plain descriptor calls; every descriptor opened here is closed or restored.
-        unsafe {
-            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-            if null < 0 {
-                return QuietStderr { saved: None };
-            }
-            let saved = libc::dup(2);
-            if saved < 0 || libc::dup2(null, 2) < 0 {
-                libc::close(null);
-                if saved >= 0 {
-                    libc::close(saved);
-                }
-                return QuietStderr { saved: None };
-            }
-            libc::close(null);
-            QuietStderr { saved: Some(saved) }
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn new() -> QuietStderr {
-        QuietStderr {}
-    }
-}
-
-impl Drop for QuietStderr {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(saved) = self.saved.take() {
-            // SAFETY: `saved` is the duplicate of fd 2 made in `new`.
-            unsafe {
-                libc::dup2(saved, 2);
-                libc::close(saved);
-            }
-        }
-    }
 }
 
 type BoxedSource = Box<dyn Source + Send>;
@@ -352,8 +285,18 @@ enum Current {
     Speech(Speech),
 }
 
+/// Where the player plays.
+enum Output {
+    /// The default device, open while something is loaded and closed when nothing is, so that
+    /// its audio thread (woken for every period of samples, silence too) sleeps as well.
+    Device(Option<rodio::MixerDeviceSink>),
+    /// A player the caller made and pulls itself.
+    Given,
+}
+
 struct Engine {
     player: rodio::Player,
+    output: Output,
     events: EventSink,
     net: Net,
     runtime: Option<tokio::runtime::Runtime>,
@@ -372,6 +315,7 @@ impl Engine {
     fn new(player: rodio::Player, events: EventSink, net: Net, opened_tx: Sender<Input>) -> Engine {
         Engine {
             player,
+            output: Output::Given,
             events,
             net,
             runtime: None,
@@ -431,6 +375,29 @@ impl Engine {
         self.emit(PlayerEvent::Error(e.to_string()));
         self.current = Current::Nothing;
         self.set_state(PlayState::Stopped);
+        self.close_idle();
+    }
+
+    /// Opens the device again for a new track, when it was closed.
+    fn reopen(&mut self) -> Result<(), AudioError> {
+        if matches!(self.output, Output::Device(None)) {
+            let device = open_device(Arc::clone(&self.events))?;
+            self.player = rodio::Player::connect_new(device.mixer());
+            self.player.set_volume(self.volume);
+            self.output = Output::Device(Some(device));
+        }
+        Ok(())
+    }
+
+    /// Closes the device once nothing is loaded.
+    fn close_idle(&mut self) {
+        if matches!(self.output, Output::Device(Some(_)))
+            && matches!(self.current, Current::Nothing)
+        {
+            // A player on no device: empty, it plays nothing until a track opens one again.
+            self.player = rodio::Player::new().0;
+            self.output = Output::Device(None);
+        }
     }
 
     /// The position, the total and the part being spoken, when something is loaded.
@@ -519,6 +486,7 @@ impl Engine {
                 self.unload();
                 self.paused = false;
                 self.set_state(PlayState::Stopped);
+                self.close_idle();
             }
             Command::Quit => {}
         }
@@ -558,6 +526,9 @@ impl Engine {
         self.unload();
         self.paused = false;
         self.set_state(PlayState::Loading);
+        if let Err(e) = self.reopen() {
+            return self.fail(e);
+        }
         match track {
             Track::File { path, total_hint } => self.load_file(&path, total_hint),
             Track::Remote {
@@ -776,5 +747,6 @@ impl Engine {
         self.paused = false;
         self.emit(PlayerEvent::Ended);
         self.set_state(PlayState::Stopped);
+        self.close_idle();
     }
 }

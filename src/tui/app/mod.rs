@@ -268,7 +268,11 @@ mod tests {
         assert_eq!(config.theme.len(), 13, "{settings}");
         assert_eq!(check_settings(&config), Ok(()));
         let (_, conflicts) = Keymap::from_config(&config.keys).expect("keymap");
-        assert_eq!(conflicts, Vec::<String>::new(), "the defaults, as documented");
+        assert_eq!(
+            conflicts,
+            Vec::<String>::new(),
+            "the defaults, as documented"
+        );
     }
 
     #[test]
