@@ -1,6 +1,8 @@
 //! The player thread: it owns the output and rodio's `Player`, takes [`Command`]s over one
-//! channel and reports [`PlayerEvent`]s over another (a `Position` five times a second while
-//! playing).
+//! channel and hands [`PlayerEvent`]s to a sink as they happen (a `Position` five times a second
+//! while playing): a channel read through the handle, or the caller's own loop. It checks on
+//! playback only while something plays; stopped or paused, it sleeps until told something, and
+//! with nothing loaded the output device is closed too.
 //!
 //! Position is measured on the decoded source itself, below rodio's speed control, so it is the
 //! position in the recording whatever the speed and after any seek. Narration is a timeline of

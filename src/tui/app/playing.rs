@@ -138,8 +138,21 @@ impl Playing {
         }
     }
 
-    /// A command for the player, in order with the starts asked for before it.
+    /// A command for the player, in order with the starts asked for before it. A stop while a
+    /// start is being made ready makes that start stale; of what waited behind it, only the
+    /// settings (volume, speed) still count.
     pub(super) fn command(&mut self, command: Command) {
+        if matches!(command, Command::Stop)
+            && let Some(waited) = self.behind_start.take()
+        {
+            self.generation += 1;
+            for setting in waited
+                .into_iter()
+                .filter(|c| matches!(c, Command::Volume(_) | Command::Speed(_)))
+            {
+                self.send(setting);
+            }
+        }
         match &mut self.behind_start {
             Some(waiting) => waiting.push(command),
             None => self.send(command),
@@ -216,5 +229,106 @@ impl Playing {
             }
             (event, _) => event,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Paths;
+
+    /// A player side on a scratch directory, removed when the test ends.
+    fn playing(
+        name: &str,
+    ) -> (
+        Playing,
+        tokio::sync::mpsc::UnboundedReceiver<Arrival>,
+        Scratch,
+    ) {
+        let dir =
+            std::env::temp_dir().join(format!("herald-playing-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("config.toml"), "").expect("config");
+        let ctx = Context::load(Paths {
+            config: dir.join("config.toml"),
+            config_given: true,
+            data: dir.join("data"),
+            cache: dir.join("data/cache"),
+        })
+        .expect("context");
+        let (inbox, arrivals) = Inbox::new();
+        let cache = Trimmer::start(&dir.join("data/cache"), None);
+        (
+            Playing::new(Arc::new(ctx), inbox, cache),
+            arrivals,
+            Scratch(dir),
+        )
+    }
+
+    struct Scratch(std::path::PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn local(path: &str) -> Result<Started, String> {
+        Ok(Started::Recording(Track::File {
+            path: path.into(),
+            total_hint: None,
+        }))
+    }
+
+    /// The generation of the next start ready, as the blocking thread reports it.
+    async fn ready(arrivals: &mut tokio::sync::mpsc::UnboundedReceiver<Arrival>) -> u64 {
+        match arrivals.recv().await {
+            Some(Arrival::Started { generation, .. }) => generation,
+            _ => panic!("expected a start made ready"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_start_overtaken_by_another_is_dropped_and_commands_wait_for_the_last() {
+        let (mut playing, mut arrivals, _scratch) = playing("overtaken");
+        playing.start(|| local("/a.ogg"));
+        playing.command(Command::Play);
+        playing.start(|| local("/b.ogg"));
+        playing.command(Command::Volume(0.5));
+        let (first, second) = (ready(&mut arrivals).await, ready(&mut arrivals).await);
+        assert_eq!((first, second), (1, 2));
+        playing.started(first, local("/a.ogg"));
+        assert!(
+            matches!(playing.device, Device::Closed),
+            "the stale start loads nothing"
+        );
+        assert!(matches!(
+            playing.behind_start.as_deref(),
+            Some([Command::Play, Command::Volume(_)])
+        ));
+        // The last start fails: it is said, and what waited goes on to the player in order.
+        playing.started(second, Err("no engine".into()));
+        assert!(playing.behind_start.is_none());
+        assert!(matches!(
+            arrivals.try_recv(),
+            Ok(Arrival::Msg(Msg::PlaybackFailed(reason))) if reason == "no engine"
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_stop_makes_the_start_being_made_ready_stale() {
+        let (mut playing, mut arrivals, _scratch) = playing("stopped");
+        playing.start(|| local("/a.ogg"));
+        playing.command(Command::Play);
+        playing.command(Command::Stop);
+        assert!(playing.behind_start.is_none(), "the stop goes out at once");
+        let generation = ready(&mut arrivals).await;
+        playing.started(generation, local("/a.ogg"));
+        assert!(
+            matches!(playing.device, Device::Closed),
+            "nothing loaded after the stop"
+        );
+        assert!(arrivals.try_recv().is_err());
     }
 }
