@@ -7,7 +7,7 @@ use std::sync::Arc;
 use ratatui_image::picker::Picker;
 use tokio::task::JoinHandle;
 
-use super::inbox::Inbox;
+use super::inbox::{Arrival, Inbox};
 use super::playing::Playing;
 use crate::article::Article;
 use crate::model::Narration;
@@ -29,7 +29,7 @@ pub(super) struct Effects {
     picker: Option<Picker>,
     /// Pictures of the open article being loaded; dropped when another article opens.
     image_loads: Vec<JoinHandle<()>>,
-    pub(super) playing: Playing,
+    playing: Playing,
     /// Every write of the app goes through it, in order.
     pub(super) store: StoreWorker,
     /// Keeps the caches within `[cache] max_mb`, off the loop.
@@ -60,6 +60,23 @@ impl Effects {
             cache,
             on_screen: Vec::new(),
             ctx,
+        }
+    }
+
+    /// What arrived, as a message for `update`; the runner's own deliveries (the audio device,
+    /// a start made ready) are taken here.
+    pub(super) fn arrived(&mut self, arrival: Arrival) -> Option<Msg> {
+        match arrival {
+            Arrival::Msg(Msg::Player(event)) => Some(Msg::Player(self.playing.in_narration(event))),
+            Arrival::Msg(msg) => Some(msg),
+            Arrival::DeviceOpened(opened) => {
+                self.playing.device_opened(opened);
+                None
+            }
+            Arrival::Started { generation, result } => {
+                self.playing.started(generation, result);
+                None
+            }
         }
     }
 

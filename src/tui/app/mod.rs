@@ -26,7 +26,8 @@ use crate::reader::{AppError, Context, EXIT_OK};
 use crate::store::worker::{StoreCommand, StoreEvent, StoreWorker};
 use crate::store::{HeadlineCounts, HeadlineQuery, Store, StoreError, is_corrupt};
 use effects::Effects;
-use inbox::{Arrival, Inbox};
+use inbox::Inbox;
+
 /// Headlines read before the first frame: more than any terminal shows at once. The rest of
 /// a long list is read after that frame is drawn.
 const FIRST_PAGE: usize = 200;
@@ -181,19 +182,8 @@ async fn run_loop(
             pending.push(arrival);
         }
         for arrival in pending {
-            let msg = match arrival {
-                Arrival::Msg(Msg::Player(event)) => {
-                    Msg::Player(effects.playing.in_narration(event))
-                }
-                Arrival::Msg(msg) => msg,
-                Arrival::DeviceOpened(opened) => {
-                    effects.playing.device_opened(opened);
-                    continue;
-                }
-                Arrival::Started { generation, result } => {
-                    effects.playing.started(generation, result);
-                    continue;
-                }
+            let Some(msg) = effects.arrived(arrival) else {
+                continue;
             };
             for effect in update(&mut state, msg) {
                 match effect {
