@@ -3,8 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
-use herald::commands::{self, CommandError, Context, HeadlinesArgs, Out};
+use herald::commands::{self, HeadlinesArgs, Out};
 use herald::config::Paths;
+use herald::reader::{AppError, Context};
 
 #[derive(Parser)]
 #[command(
@@ -114,8 +115,9 @@ fn main() {
     std::process::exit(code);
 }
 
-fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
+fn run(paths: Paths, command: Option<Command>) -> Result<i32, AppError> {
     let ctx = Context::load(paths)?;
+    herald::tui::check_settings(&ctx.config).map_err(|e| ctx.config_error(e))?;
     let Some(command) = command else {
         return herald::tui::run(ctx);
     };
@@ -126,7 +128,7 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, CommandError> {
     }
 }
 
-fn run_command(ctx: &Context, command: Command) -> Result<i32, CommandError> {
+fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
     let stdout = std::io::stdout();
     let mut out = Out::new(std::io::BufWriter::new(stdout.lock()));
     let code = match command {
@@ -178,7 +180,7 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, CommandError> {
     Ok(code)
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+fn runtime() -> Result<tokio::runtime::Runtime, AppError> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?)

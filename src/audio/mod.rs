@@ -1,11 +1,13 @@
 //! Listening: the player thread that owns the output device, the tracks it plays, and the
 //! messages in and out. Nothing outside this module touches rodio.
 
+mod device;
 pub mod listening;
 pub mod player;
 pub mod probe;
 pub mod stream;
 pub mod stretch;
+mod tracked;
 pub mod wav;
 
 use std::path::PathBuf;

@@ -1,6 +1,8 @@
 //! The player thread: it owns the output and rodio's `Player`, takes [`Command`]s over one
-//! channel and reports [`PlayerEvent`]s over another (a `Position` five times a second while
-//! playing).
+//! channel and hands [`PlayerEvent`]s to a sink as they happen (a `Position` five times a second
+//! while playing): a channel read through the handle, or the caller's own loop. It checks on
+//! playback only while something plays; stopped or paused, it sleeps until told something, and
+//! with nothing loaded the output device is closed too.
 //!
 //! Position is measured on the decoded source itself, below rodio's speed control, so it is the
 //! position in the recording whatever the speed and after any seek. Narration is a timeline of
@@ -14,33 +16,45 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
 
 use rodio::Source;
-use rodio::source::{SeekError, TrackPosition};
 
+use super::device::open_device;
 use super::listening::Listener;
 use super::stretch::{SpeedControl, Stretched};
+use super::tracked::{PosCell, Tracked};
 use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
 use crate::net::Net;
 
-/// How often the thread wakes to check on playback.
+/// How often the thread wakes to check on playback while something plays; with nothing
+/// playing (or paused) it sleeps until a command or an opened recording arrives.
 const TICK: Duration = Duration::from_millis(25);
 /// How often a `Position` goes out while playing.
 const REPORT_EVERY: Duration = Duration::from_millis(200);
 
+/// Where the player's events go, as they happen: called on the player thread (and, for an
+/// output error, on the audio thread).
+pub type EventSink = Arc<dyn Fn(PlayerEvent) + Send + Sync>;
+
+/// What wakes the player thread: a command, or a recording opened off it.
+enum Input {
+    Command(Command),
+    Opened(Opened),
+}
+
 /// The controls of a running player thread. Dropping it ends the thread.
 pub struct PlayerHandle {
-    tx: Sender<Command>,
+    tx: Sender<Input>,
+    /// The events, for a handle made without a sink of its own; empty otherwise.
     events: Receiver<PlayerEvent>,
 }
 
 impl PlayerHandle {
     /// Sends a command; a player thread that has ended ignores it.
     pub fn send(&self, cmd: Command) {
-        let _ = self.tx.send(cmd);
+        let _ = self.tx.send(Input::Command(cmd));
     }
 
     /// Events from the player, in order.
@@ -59,21 +73,53 @@ impl PlayerHandle {
 
 impl Drop for PlayerHandle {
     fn drop(&mut self) {
-        let _ = self.tx.send(Command::Quit);
+        let _ = self.tx.send(Input::Command(Command::Quit));
     }
 }
 
-/// Opens the default output device on a new player thread. Failure is reported here, as one
-/// line; whatever ALSA writes to stderr while trying never reaches the terminal.
-pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
+/// A sink into a channel, read through the handle.
+fn channel_sink() -> (EventSink, Receiver<PlayerEvent>) {
     let (tx, rx) = mpsc::channel();
-    let (ev_tx, ev_rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let sink: EventSink = Arc::new(move |event| {
+        if let Ok(tx) = tx.lock() {
+            let _ = tx.send(event);
+        }
+    });
+    (sink, rx)
+}
+
+/// Opens the default output device on a new player thread, its events read through the
+/// handle. Failure is reported here, as one line; whatever ALSA writes to stderr while trying
+/// never reaches the terminal.
+pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
+    let (sink, events) = channel_sink();
+    open_with(net, sink, events)
+}
+
+/// [`open_default`], its events handed to `sink` as they happen: a caller with a loop of its
+/// own has them pushed into it, and nobody polls.
+pub fn open_default_to(
+    net: &Net,
+    sink: impl Fn(PlayerEvent) + Send + Sync + 'static,
+) -> Result<PlayerHandle, AudioError> {
+    // The handle's own channel stays empty.
+    let (_, events) = mpsc::channel();
+    open_with(net, Arc::new(sink), events)
+}
+
+fn open_with(
+    net: &Net,
+    sink: EventSink,
+    events: Receiver<PlayerEvent>,
+) -> Result<PlayerHandle, AudioError> {
+    let (tx, rx) = mpsc::channel();
     let (ready_tx, ready_rx) = mpsc::sync_channel(1);
-    let net = net.clone();
+    let (net, own_tx) = (net.clone(), tx.clone());
     std::thread::Builder::new()
         .name("herald-player".to_string())
         .spawn(move || {
-            let device = match open_device(ev_tx.clone()) {
+            let device = match open_device(Arc::clone(&sink)) {
                 Ok(d) => d,
                 Err(e) => {
                     let _ = ready_tx.send(Err(e));
@@ -82,11 +128,12 @@ pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
             };
             let player = rodio::Player::connect_new(device.mixer());
             let _ = ready_tx.send(Ok(()));
-            Engine::new(player, ev_tx, net).run(rx);
-            drop(device);
+            let mut engine = Engine::new(player, sink, net, own_tx);
+            engine.output = Output::Device(Some(device));
+            engine.run(rx);
         })?;
     match ready_rx.recv() {
-        Ok(Ok(())) => Ok(PlayerHandle { tx, events: ev_rx }),
+        Ok(Ok(())) => Ok(PlayerHandle { tx, events }),
         Ok(Err(e)) => Err(e),
         Err(_) => Err(AudioError::NoDevice(
             "the audio thread stopped while opening the device".to_string(),
@@ -98,185 +145,14 @@ pub fn open_default(net: &Net) -> Result<PlayerHandle, AudioError> {
 /// samples a test pulls itself.
 pub fn with_player(player: rodio::Player, net: &Net) -> PlayerHandle {
     let (tx, rx) = mpsc::channel();
-    let (ev_tx, ev_rx) = mpsc::channel();
-    let net = net.clone();
-    let engine = Engine::new(player, ev_tx, net);
+    let (sink, events) = channel_sink();
+    let engine = Engine::new(player, sink, net.clone(), tx.clone());
     // Spawning only fails when the system is out of threads; the handle then reports nothing,
     // like a player whose thread has ended.
     let _ = std::thread::Builder::new()
         .name("herald-player".to_string())
         .spawn(move || engine.run(rx));
-    PlayerHandle { tx, events: ev_rx }
-}
-
-fn one_line(e: &dyn std::fmt::Display) -> String {
-    let s = e.to_string();
-    s.lines().next().unwrap_or_default().trim().to_string()
-}
-
-fn open_device(events: Sender<PlayerEvent>) -> Result<rodio::MixerDeviceSink, AudioError> {
-    let _quiet = QuietStderr::new();
-    let builder = rodio::DeviceSinkBuilder::from_default_device()
-        .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
-    let mut device = builder
-        .with_error_callback(move |e| {
-            let _ = events.send(PlayerEvent::Error(format!(
-                "audio output: {}",
-                one_line(&e)
-            )));
-        })
-        .open_sink_or_fallback()
-        .map_err(|e| AudioError::NoDevice(one_line(&e)))?;
-    device.log_on_drop(false);
-    Ok(device)
-}
-
-/// Sends fd 2 to /dev/null while it lives (ALSA and cpal write there when no device opens).
-struct QuietStderr {
-    #[cfg(unix)]
-    saved: Option<libc::c_int>,
-}
-
-impl QuietStderr {
-    #[cfg(unix)]
-    fn new() -> QuietStderr {
-        // SAFETY: plain descriptor calls; every descriptor opened here is closed or restored.
-        unsafe {
-            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY | libc::O_CLOEXEC);
-            if null < 0 {
-                return QuietStderr { saved: None };
-            }
-            let saved = libc::dup(2);
-            if saved < 0 || libc::dup2(null, 2) < 0 {
-                libc::close(null);
-                if saved >= 0 {
-                    libc::close(saved);
-                }
-                return QuietStderr { saved: None };
-            }
-            libc::close(null);
-            QuietStderr { saved: Some(saved) }
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn new() -> QuietStderr {
-        QuietStderr {}
-    }
-}
-
-impl Drop for QuietStderr {
-    fn drop(&mut self) {
-        #[cfg(unix)]
-        if let Some(saved) = self.saved.take() {
-            // SAFETY: `saved` is the duplicate of fd 2 made in `new`.
-            unsafe {
-                libc::dup2(saved, 2);
-                libc::close(saved);
-            }
-        }
-    }
-}
-
-/// Where one source is, written by the audio thread, read by the player thread.
-#[derive(Debug, Default)]
-struct PosCell {
-    nanos: AtomicU64,
-    started: AtomicBool,
-}
-
-impl PosCell {
-    fn at(pos: Duration) -> Arc<PosCell> {
-        let cell = PosCell::default();
-        cell.set(pos);
-        Arc::new(cell)
-    }
-
-    fn set(&self, pos: Duration) {
-        self.nanos.store(
-            u64::try_from(pos.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-    }
-
-    fn pos(&self) -> Duration {
-        Duration::from_nanos(self.nanos.load(Ordering::Relaxed))
-    }
-
-    fn started(&self) -> bool {
-        self.started.load(Ordering::Relaxed)
-    }
-}
-
-/// A source that publishes its own position (in its own time, so speed does not change it),
-/// shielded from its decoder's panics.
-struct Tracked<S> {
-    inner: TrackPosition<stream::Shielded<S>>,
-    cell: Arc<PosCell>,
-    countdown: u32,
-}
-
-/// Samples between two position updates.
-const PUBLISH_EVERY: u32 = 64;
-
-impl<S: Source> Tracked<S> {
-    fn new(source: S, cell: Arc<PosCell>) -> Tracked<S> {
-        Tracked {
-            inner: stream::Shielded::new(source).track_position(),
-            cell,
-            countdown: 0,
-        }
-    }
-
-    fn publish(&self) {
-        self.cell.set(self.inner.get_pos());
-    }
-}
-
-impl<S: Source> Iterator for Tracked<S> {
-    type Item = S::Item;
-
-    fn next(&mut self) -> Option<S::Item> {
-        let sample = self.inner.next();
-        if sample.is_none() {
-            self.publish();
-        } else if self.countdown == 0 {
-            self.cell.started.store(true, Ordering::Relaxed);
-            self.publish();
-            self.countdown = PUBLISH_EVERY;
-        } else {
-            self.countdown -= 1;
-        }
-        sample
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-
-impl<S: Source> Source for Tracked<S> {
-    fn current_span_len(&self) -> Option<usize> {
-        self.inner.current_span_len()
-    }
-
-    fn channels(&self) -> rodio::ChannelCount {
-        self.inner.channels()
-    }
-
-    fn sample_rate(&self) -> rodio::SampleRate {
-        self.inner.sample_rate()
-    }
-
-    fn total_duration(&self) -> Option<Duration> {
-        self.inner.total_duration()
-    }
-
-    fn try_seek(&mut self, pos: Duration) -> Result<(), SeekError> {
-        let result = self.inner.try_seek(pos);
-        self.publish();
-        result
-    }
+    PlayerHandle { tx, events }
 }
 
 type BoxedSource = Box<dyn Source + Send>;
@@ -414,13 +290,23 @@ enum Current {
     Speech(Speech),
 }
 
+/// Where the player plays.
+enum Output {
+    /// The default device, open while something is loaded and closed when nothing is, so that
+    /// its audio thread (woken for every period of samples, silence too) sleeps as well.
+    Device(Option<rodio::MixerDeviceSink>),
+    /// A player the caller made and pulls itself.
+    Given,
+}
+
 struct Engine {
     player: rodio::Player,
-    events: Sender<PlayerEvent>,
+    output: Output,
+    events: EventSink,
     net: Net,
     runtime: Option<tokio::runtime::Runtime>,
-    opened_tx: Sender<Opened>,
-    opened_rx: Receiver<Opened>,
+    /// The thread's own input, for recordings opened off it.
+    opened_tx: Sender<Input>,
     generation: u64,
     state: PlayState,
     paused: bool,
@@ -431,15 +317,14 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(player: rodio::Player, events: Sender<PlayerEvent>, net: Net) -> Engine {
-        let (opened_tx, opened_rx) = mpsc::channel();
+    fn new(player: rodio::Player, events: EventSink, net: Net, opened_tx: Sender<Input>) -> Engine {
         Engine {
             player,
+            output: Output::Given,
             events,
             net,
             runtime: None,
             opened_tx,
-            opened_rx,
             generation: 0,
             state: PlayState::Stopped,
             paused: false,
@@ -450,11 +335,17 @@ impl Engine {
         }
     }
 
-    fn run(mut self, rx: Receiver<Command>) {
+    fn run(mut self, rx: Receiver<Input>) {
         loop {
-            match rx.recv_timeout(TICK) {
-                Ok(Command::Quit) | Err(RecvTimeoutError::Disconnected) => break,
-                Ok(cmd) => self.command(cmd),
+            let input = if self.needs_ticks() {
+                rx.recv_timeout(TICK)
+            } else {
+                rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            };
+            match input {
+                Ok(Input::Command(Command::Quit)) | Err(RecvTimeoutError::Disconnected) => break,
+                Ok(Input::Command(cmd)) => self.command(cmd),
+                Ok(Input::Opened(opened)) => self.opened(opened),
                 Err(RecvTimeoutError::Timeout) => {}
             }
             self.tick();
@@ -464,8 +355,18 @@ impl Engine {
         }
     }
 
+    /// True while something plays (or waits for its next part to play): the end of a track,
+    /// parts arriving and the position are checked every [`TICK`]. Nothing loaded, or paused,
+    /// the thread sleeps until told something.
+    fn needs_ticks(&self) -> bool {
+        match self.current {
+            Current::Nothing | Current::Opening => false,
+            Current::Recording(_) | Current::Speech(_) => !self.paused,
+        }
+    }
+
     fn emit(&self, event: PlayerEvent) {
-        let _ = self.events.send(event);
+        (self.events)(event);
     }
 
     fn set_state(&mut self, state: PlayState) {
@@ -479,6 +380,29 @@ impl Engine {
         self.emit(PlayerEvent::Error(e.to_string()));
         self.current = Current::Nothing;
         self.set_state(PlayState::Stopped);
+        self.close_idle();
+    }
+
+    /// Opens the device again for a new track, when it was closed.
+    fn reopen(&mut self) -> Result<(), AudioError> {
+        if matches!(self.output, Output::Device(None)) {
+            let device = open_device(Arc::clone(&self.events))?;
+            self.player = rodio::Player::connect_new(device.mixer());
+            self.player.set_volume(self.volume);
+            self.output = Output::Device(Some(device));
+        }
+        Ok(())
+    }
+
+    /// Closes the device once nothing is loaded.
+    fn close_idle(&mut self) {
+        if matches!(self.output, Output::Device(Some(_)))
+            && matches!(self.current, Current::Nothing)
+        {
+            // A player on no device: empty, it plays nothing until a track opens one again.
+            self.player = rodio::Player::new().0;
+            self.output = Output::Device(None);
+        }
     }
 
     /// The position, the total and the part being spoken, when something is loaded.
@@ -567,6 +491,7 @@ impl Engine {
                 self.unload();
                 self.paused = false;
                 self.set_state(PlayState::Stopped);
+                self.close_idle();
             }
             Command::Quit => {}
         }
@@ -606,6 +531,9 @@ impl Engine {
         self.unload();
         self.paused = false;
         self.set_state(PlayState::Loading);
+        if let Err(e) = self.reopen() {
+            return self.fail(e);
+        }
         match track {
             Track::File { path, total_hint } => self.load_file(&path, total_hint),
             Track::Remote {
@@ -676,11 +604,11 @@ impl Engine {
                     .block_on(stream::open_remote(&client, &url, &cache))
                     .and_then(|audio| stream::decode_remote(audio, &url))
                     .map(|d| Box::new(d) as BoxedSource);
-                let _ = tx.send(Opened {
+                let _ = tx.send(Input::Opened(Opened {
                     generation,
                     result,
                     total_hint,
-                });
+                }));
             });
         if let Err(e) = spawned {
             self.fail(AudioError::Io(e));
@@ -774,16 +702,18 @@ impl Engine {
         self.report_position();
     }
 
-    fn tick(&mut self) {
-        while let Ok(opened) = self.opened_rx.try_recv() {
-            if opened.generation != self.generation || !matches!(self.current, Current::Opening) {
-                continue;
-            }
-            match opened.result {
-                Ok(source) => self.start_recording(source, opened.total_hint),
-                Err(e) => self.fail(e),
-            }
+    /// A recording opened off the thread; one opened for a track since replaced is dropped.
+    fn opened(&mut self, opened: Opened) {
+        if opened.generation != self.generation || !matches!(self.current, Current::Opening) {
+            return;
         }
+        match opened.result {
+            Ok(source) => self.start_recording(source, opened.total_hint),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn tick(&mut self) {
         match &self.current {
             Current::Recording(_) if self.player.empty() => self.finish(),
             Current::Speech(_) => {
@@ -824,5 +754,6 @@ impl Engine {
         self.paused = false;
         self.emit(PlayerEvent::Ended);
         self.set_state(PlayState::Stopped);
+        self.close_idle();
     }
 }

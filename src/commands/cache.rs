@@ -5,7 +5,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{CommandError, Context, EXIT_OK, Out, write_json};
+use super::{Out, write_json};
+use crate::reader::{AppError, Context, EXIT_OK};
 
 /// What `cache --json` prints; sizes in bytes.
 #[derive(Debug, Serialize)]
@@ -39,7 +40,7 @@ pub fn cache<W: Write>(
     trim: bool,
     json: bool,
     out: &mut Out<W>,
-) -> Result<i32, CommandError> {
+) -> Result<i32, AppError> {
     let limit = ctx.config.cache.limit_bytes();
     let trimmed = if trim {
         Some(trim_now(ctx, limit)?)
@@ -83,9 +84,9 @@ pub fn cache<W: Write>(
 
 /// The caches to their limit, then the store: items of feeds no longer subscribed, read items
 /// past `[retention]`, and the space they took.
-fn trim_now(ctx: &Context, limit: Option<u64>) -> Result<Trimmed, CommandError> {
+fn trim_now(ctx: &Context, limit: Option<u64>) -> Result<Trimmed, AppError> {
     let caches = crate::cache::trim(&ctx.paths.cache, limit, &[]).map_err(|e| {
-        CommandError::Failed(format!(
+        AppError::Failed(format!(
             "could not trim the caches in {}: {e}",
             ctx.paths.cache.display()
         ))

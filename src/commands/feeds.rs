@@ -3,11 +3,12 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out, write_json};
+use super::{Out, write_json};
+use crate::reader::{AppError, Context, EXIT_FAILURE, EXIT_OK};
 use crate::store::HeadlineQuery;
 use crate::{sanitize, subscriptions, width};
 
-pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
+pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, AppError> {
     let mut store = ctx.store()?;
     // A damaged page may lie where no query of the refresh looks.
     store.check()?;
@@ -68,7 +69,7 @@ pub fn headlines<W: Write>(
     ctx: &Context,
     args: &HeadlinesArgs,
     out: &mut Out<W>,
-) -> Result<i32, CommandError> {
+) -> Result<i32, AppError> {
     let store = ctx.store()?;
     let urls = ctx.subscribed_urls();
     // A feed may be named by the name the user gave it in the config.
@@ -146,23 +147,23 @@ fn short_date(rfc3339: &str) -> String {
         .unwrap_or_else(|_| width::fit(rfc3339, DATE).into_owned())
 }
 
-pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<i32, CommandError> {
+pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<i32, AppError> {
     let text = std::fs::read_to_string(file)
-        .map_err(|e| CommandError::Failed(format!("could not read {}: {e}", file.display())))?;
-    let feeds = subscriptions::parse_any(&text).map_err(|e| CommandError::Failed(e.to_string()))?;
+        .map_err(|e| AppError::Failed(format!("could not read {}: {e}", file.display())))?;
+    let feeds = subscriptions::parse_any(&text).map_err(|e| AppError::Failed(e.to_string()))?;
     let config_path = &ctx.paths.config;
     let existing = match std::fs::read_to_string(config_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => {
-            return Err(CommandError::Failed(format!(
+            return Err(AppError::Failed(format!(
                 "could not read {}: {e}",
                 config_path.display()
             )));
         }
     };
     let (updated, added) = subscriptions::add_to_config(&existing, &feeds)
-        .map_err(|e| CommandError::Failed(e.to_string()))?;
+        .map_err(|e| AppError::Failed(e.to_string()))?;
     if let Some(dir) = config_path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -178,7 +179,7 @@ pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<
     Ok(EXIT_OK)
 }
 
-pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, CommandError> {
+pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, AppError> {
     let titles = ctx
         .store()
         .and_then(|s| Ok(s.feed_titles()?))

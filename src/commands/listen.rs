@@ -7,14 +7,13 @@ use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
-use super::reading::{load_article, saved_article};
-use super::{CommandError, Context, EXIT_FAILURE, EXIT_OK, Out};
+use super::Out;
+use super::reading::load_article;
 use crate::audio::player::{self, PlayerHandle};
-use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, probe, stream};
+use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, stream};
 use crate::cache::{Pin, Trimmer};
-use crate::model::Narration;
 use crate::narration::{playback, tts};
-use crate::store::CacheKind;
+use crate::reader::{AppError, Context, EXIT_FAILURE, EXIT_OK, recording_length, saved_article};
 
 #[derive(Debug, Clone)]
 pub struct ListenArgs {
@@ -39,57 +38,15 @@ pub fn parse_time(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(secs))
 }
 
-/// A recording's length as the store keeps it.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct KnownLength {
-    seconds: f64,
-}
-
-/// The length of an article's recording, before it plays. A remote recording's length is kept
-/// in the store once learned, so that a reopened article shows it at once, offline too; a local
-/// file's is read from the file each time (it may change). `None` when it cannot be had.
-pub async fn recording_length(ctx: &Context, narration: &Narration) -> Option<Duration> {
-    let track = playback::recording_track(narration, &ctx.paths.cache.join("audio"));
-    let remote = matches!(track, Track::Remote { .. });
-    if remote
-        && let Some(known) = ctx
-            .store()
-            .ok()
-            .and_then(|s| {
-                s.get_cached(CacheKind::RecordingLength, &narration.url)
-                    .ok()
-            })
-            .flatten()
-            .and_then(|json| serde_json::from_str::<KnownLength>(&json).ok())
-            .and_then(|k| Duration::try_from_secs_f64(k.seconds).ok())
-    {
-        return Some(known);
-    }
-    let length = probe::track_length(ctx.net.client(), track)
-        .await
-        .ok()
-        .flatten()?;
-    if remote
-        && let Ok(json) = serde_json::to_string(&KnownLength {
-            seconds: length.as_secs_f64(),
-        })
-        && let Ok(store) = ctx.store()
-    {
-        // Best effort: without it the next opening reads the recording's headers again.
-        let _ = store.put_cached(CacheKind::RecordingLength, &narration.url, &json);
-    }
-    Some(length)
-}
-
 pub fn listen<W: Write>(
     ctx: &Context,
     runtime: &tokio::runtime::Runtime,
     target: &str,
     args: &ListenArgs,
     out: &mut Out<W>,
-) -> Result<i32, CommandError> {
+) -> Result<i32, AppError> {
     if !(0.5..=3.0).contains(&args.speed) {
-        return Err(CommandError::Failed(format!(
+        return Err(AppError::Failed(format!(
             "--speed {} is out of range: use 0.5 to 3",
             args.speed
         )));
@@ -108,7 +65,7 @@ pub fn listen<W: Write>(
     let audio_cache = ctx.paths.cache.join("audio");
     let speech_cache = ctx.paths.cache.join("speech");
     std::fs::create_dir_all(&audio_cache)?;
-    let failed = |e: &dyn std::fmt::Display| CommandError::Failed(e.to_string());
+    let failed = |e: &dyn std::fmt::Display| AppError::Failed(e.to_string());
     let trimmer = Trimmer::start(&ctx.paths.cache, ctx.config.cache.limit_bytes());
 
     // A start past the end is a mistake to say at once, not a silent end.
@@ -243,7 +200,7 @@ impl Session {
         first: usize,
         ctx: &Context,
         cache: &Path,
-    ) -> Result<(), CommandError> {
+    ) -> Result<(), AppError> {
         let (synthesis, feed) = playback::start_speech(
             parts.to_vec(),
             first,
@@ -251,7 +208,7 @@ impl Session {
             self.speed,
             cache,
         )
-        .map_err(|e| CommandError::Failed(e.to_string()))?;
+        .map_err(|e| AppError::Failed(e.to_string()))?;
         self.player.send(Command::Load(Track::Speech(feed)));
         self.playing = Some(self.cache.pin(synthesis.dir()));
         self.cache.added();
@@ -299,7 +256,7 @@ impl Session {
         ctx: &Context,
         cache: &Path,
         out: &mut Out<W>,
-    ) -> Result<i32, CommandError> {
+    ) -> Result<i32, AppError> {
         let mut shown = String::new();
         loop {
             while let Some(ev) = self
@@ -359,7 +316,7 @@ impl Session {
         parts: &[String],
         ctx: &Context,
         cache: &Path,
-    ) -> Result<bool, CommandError> {
+    ) -> Result<bool, AppError> {
         match code {
             KeyCode::Char('q') | KeyCode::Esc => return Ok(false),
             KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => return Ok(false),
@@ -424,55 +381,5 @@ impl RawMode {
 impl Drop for RawMode {
     fn drop(&mut self) {
         let _ = crossterm::terminal::disable_raw_mode();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Paths;
-    use crate::model::NarrationSource;
-
-    fn narration(url: &str) -> Narration {
-        Narration {
-            url: url.to_string(),
-            media_type: None,
-            source: NarrationSource::FeedEnclosure,
-        }
-    }
-
-    #[test]
-    fn a_remote_recording_length_once_known_is_read_from_the_store() {
-        let dir = std::env::temp_dir().join(format!("herald-length-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        std::fs::write(dir.join("config.toml"), "").expect("config");
-        let paths = Paths {
-            config: dir.join("config.toml"),
-            config_given: true,
-            data: dir.join("data"),
-            cache: dir.join("data/cache"),
-        };
-        let ctx = Context::load(paths).expect("context");
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
-        // Nothing listens on port 9: unknown until the store has it.
-        let offline = narration("http://127.0.0.1:9/episode.mp3");
-        assert_eq!(rt.block_on(recording_length(&ctx, &offline)), None);
-        let store = ctx.store().expect("store");
-        store
-            .put_cached(
-                CacheKind::RecordingLength,
-                &offline.url,
-                r#"{"seconds":252.5}"#,
-            )
-            .expect("cached");
-        assert_eq!(
-            rt.block_on(recording_length(&ctx, &offline)),
-            Some(Duration::from_secs_f64(252.5))
-        );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -1,11 +1,9 @@
 //! Keys to actions: one table of defaults, changed by the `[keys]` table of the config; the
 //! help screen lists the keys as they are bound.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use serde::{Deserialize, Serialize};
 
 /// What a key asks for; what it does depends on the focused pane (see `update`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,25 +133,7 @@ const fn info(
     }
 }
 
-/// `[keys]` in the config: an action's name and one key or a list of keys, which replace
-/// that action's defaults. An empty list unbinds it.
-pub type KeysConfig = BTreeMap<String, KeyList>;
-
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(untagged)]
-pub enum KeyList {
-    One(String),
-    Many(Vec<String>),
-}
-
-impl KeyList {
-    fn items(&self) -> Vec<&str> {
-        match self {
-            KeyList::One(k) => vec![k.as_str()],
-            KeyList::Many(ks) => ks.iter().map(String::as_str).collect(),
-        }
-    }
-}
+pub use crate::config::keys::{KeyList, KeysConfig};
 
 /// The keys as bound: one entry per action, in help's order.
 #[derive(Debug, Clone, PartialEq)]

@@ -21,7 +21,7 @@ mod layering_tests;
 #[cfg(test)]
 mod testdata;
 
-pub use app::run;
+pub use app::{check_settings, run};
 pub use keymap::{Action, Keymap};
 pub use state::{AppState, Focus, Loadable, OpenItem, PlayerSnapshot};
 pub use update::{Effect, Msg, update};

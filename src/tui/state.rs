@@ -659,7 +659,7 @@ pub fn layout_comments(
         let date = c
             .date
             .as_deref()
-            .map(|d| format!(" · {}", crate::commands::display_date(d)))
+            .map(|d| format!(" · {}", crate::dates::display_date(d)))
             .unwrap_or_default();
         let status = match c.kind {
             CommentKind::Deleted => " · deleted",

@@ -1,12 +1,9 @@
 //! Colours and attributes: defaults, changed by the config's `[theme]` table, colours dropped
 //! under `NO_COLOR` (the attributes stay, so the screen still reads).
 
-use std::collections::BTreeMap;
-
 use ratatui::style::{Color, Modifier, Style};
 
-/// `[theme]` in the config: a part's name and `"colour"` or `"colour on colour"`.
-pub type ThemeConfig = BTreeMap<String, String>;
+pub use crate::config::theme::ThemeConfig;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {

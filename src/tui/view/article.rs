@@ -12,7 +12,7 @@ use super::player_bar::mark;
 use super::{fit, gauge_spans, pane};
 use crate::article::{self, StyledLine};
 use crate::audio::{PlayState, format_time};
-use crate::commands::display_date;
+use crate::dates::display_date;
 use crate::tui::images::ImageState;
 use crate::tui::screen::{ArticlePane, GUTTER};
 use crate::tui::search;

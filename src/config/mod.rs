@@ -4,6 +4,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+pub mod keys;
+pub mod theme;
+
 use crate::narration::NarrationConfig;
 use crate::net::NetConfig;
 
@@ -54,10 +57,10 @@ pub struct Config {
     /// Synthesized narration, for articles without a recording of their own.
     #[serde(default)]
     pub narration: NarrationConfig,
-    /// Keys of the app: an action's name and its keys (see `tui::keymap::ACTIONS`).
-    pub keys: crate::tui::keymap::KeysConfig,
-    /// Colours of the app: a part's name and its colours (see `tui::theme`).
-    pub theme: crate::tui::theme::ThemeConfig,
+    /// Keys of the app: an action's name and its keys (the app checks the names).
+    pub keys: keys::KeysConfig,
+    /// Colours of the app: a part's name and its colours (the app checks them).
+    pub theme: theme::ThemeConfig,
     /// Where the discussion sites' APIs live (`[sources.hackernews]`, `.reddit`, `.lobsters`).
     pub sources: crate::sites::SourcesConfig,
     /// How articles are shown.
@@ -197,10 +200,6 @@ impl Config {
         self.narration
             .validate()
             .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
-        crate::tui::keymap::Keymap::from_config(&self.keys)
-            .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
-        crate::tui::theme::Theme::from_config(&self.theme, false)
-            .map_err(|e| ConfigError::Value(format!("{path}: {e}")))?;
         if let Some(f) = self.feeds.iter().find(|f| {
             f.url.trim().starts_with("hn:")
                 && crate::sites::listing(&f.url, &self.sources).is_none()
@@ -297,7 +296,7 @@ mod tests {
 
     #[test]
     fn example_config_is_valid() {
-        let text = include_str!("../config.example.toml");
+        let text = include_str!("../../config.example.toml");
         let c = Config::parse(text, "config.example.toml").expect("example parses");
         assert_eq!(c.narration, NarrationConfig::default());
     }

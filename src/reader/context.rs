@@ -1,0 +1,101 @@
+//! The context every command and the app work in, and the error they stop on.
+
+use crate::config::{Config, ConfigError, Paths};
+use crate::net::{Net, NetError};
+use crate::store::{FileId, Store, StoreError, is_corrupt};
+
+/// Exit statuses: 0 success, 1 failure, 2 configuration or usage error.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FAILURE: i32 = 1;
+pub const EXIT_CONFIG: i32 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Net(#[from] NetError),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl AppError {
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            AppError::Config(_) => EXIT_CONFIG,
+            _ => EXIT_FAILURE,
+        }
+    }
+}
+
+/// What every command needs: where things are, the settings, and the one HTTP client.
+pub struct Context {
+    pub paths: Paths,
+    pub config: Config,
+    pub net: Net,
+    /// The database file last opened, to know it again when it turns out damaged.
+    opened: std::sync::Mutex<Option<FileId>>,
+}
+
+impl Context {
+    pub fn load(paths: Paths) -> Result<Context, AppError> {
+        let mut config = Config::load(&paths.config, paths.config_given)?;
+        // A first run, with no config file anywhere: the bundled demo edition and public feeds.
+        if !paths.config_given && !paths.config.exists() && config.feeds.is_empty() {
+            config.feeds = crate::demo::feeds(&paths.data)?;
+        }
+        let net = Net::new(&config.network)?;
+        Ok(Context {
+            paths,
+            config,
+            net,
+            opened: std::sync::Mutex::new(None),
+        })
+    }
+
+    /// A mistake in the config file's values, named with the file it is in.
+    pub fn config_error(&self, e: impl std::fmt::Display) -> AppError {
+        AppError::Config(ConfigError::Value(format!(
+            "{}: {e}",
+            self.paths.config.display()
+        )))
+    }
+
+    /// Opens the store, telling the user on stderr when a broken database was rebuilt.
+    pub fn store(&self) -> Result<Store, AppError> {
+        let (store, notice) = Store::open(&self.paths.data)?;
+        if let Some(notice) = notice {
+            eprintln!("herald: {}", crate::sanitize::text(&notice));
+        }
+        if let Ok(mut opened) = self.opened.lock() {
+            *opened = store.file_id();
+        }
+        Ok(store)
+    }
+
+    /// Moves the damaged database aside and makes a new one, telling the user on stderr.
+    /// Returns false when `error` is not damage, which a new database would not mend.
+    pub fn repair(&self, error: &AppError) -> Result<bool, AppError> {
+        let AppError::Store(e) = error else {
+            return Ok(false);
+        };
+        if !is_corrupt(e) {
+            return Ok(false);
+        }
+        let broken = self.opened.lock().ok().and_then(|o| *o);
+        let (store, notice) = Store::rebuild(&self.paths.data, broken, e)?;
+        eprintln!("herald: {}", crate::sanitize::text(&notice));
+        if let Ok(mut opened) = self.opened.lock() {
+            *opened = store.file_id();
+        }
+        Ok(true)
+    }
+
+    pub fn subscribed_urls(&self) -> Vec<String> {
+        self.config.feeds.iter().map(|f| f.url.clone()).collect()
+    }
+}

@@ -1,0 +1,334 @@
+//! The player as the app drives it: the audio device opened on first use, a recording or
+//! speech made ready to play off the loop (directories made, the speech engine found and
+//! started), player commands kept in order behind a start still being made ready, and the
+//! player's events, pushed into the loop, counted in the whole narration.
+
+use std::sync::Arc;
+
+use super::inbox::{Arrival, Inbox};
+use crate::audio::player::{self, PlayerHandle};
+use crate::audio::{AudioError, Command, PlayerEvent, SpeechFeed, Track};
+use crate::cache::{Pin, Trimmer};
+use crate::model::Narration;
+use crate::narration::{Synthesis, playback};
+use crate::reader::Context;
+use crate::tui::update::Msg;
+
+/// What a start made ready, off the loop.
+pub(super) enum Started {
+    Recording(Track),
+    Speech {
+        synthesis: Synthesis,
+        feed: SpeechFeed,
+        first: usize,
+    },
+}
+
+/// The audio device: opened on first use, off the loop thread.
+enum Device {
+    Closed,
+    /// Commands sent before the device was ready, in order.
+    Opening(Vec<Command>),
+    Open(PlayerHandle),
+}
+
+pub(super) struct Playing {
+    ctx: Arc<Context>,
+    inbox: Inbox,
+    device: Device,
+    /// The last start asked for: the result of an earlier one is stale and dropped.
+    generation: u64,
+    /// While a start is being made ready, the player commands that came after it, in order.
+    behind_start: Option<Vec<Command>>,
+    /// Synthesized speech being played, and the part it started from.
+    speech: Option<(Synthesis, usize)>,
+    cache: Trimmer,
+    /// The recording or narration last put on the player: not trimmed while it may play.
+    pin: Option<Pin>,
+}
+
+impl Playing {
+    pub(super) fn new(ctx: Arc<Context>, inbox: Inbox, cache: Trimmer) -> Playing {
+        Playing {
+            ctx,
+            inbox,
+            device: Device::Closed,
+            generation: 0,
+            behind_start: None,
+            speech: None,
+            cache,
+            pin: None,
+        }
+    }
+
+    /// Plays an article's own recording.
+    pub(super) fn play_recording(&mut self, narration: Narration) {
+        let audio = self.ctx.paths.cache.join("audio");
+        self.start(move || {
+            std::fs::create_dir_all(&audio).map_err(|e| format!("{}: {e}", audio.display()))?;
+            Ok(Started::Recording(playback::recording_track(
+                &narration, &audio,
+            )))
+        });
+    }
+
+    /// Speaks `parts` from `first` at `speed`.
+    pub(super) fn start_speech(&mut self, parts: Vec<String>, first: usize, speed: f32) {
+        let cache = self.ctx.paths.cache.join("speech");
+        let config = self.ctx.config.narration.clone();
+        self.start(move || {
+            let (synthesis, feed) = playback::start_speech(parts, first, &config, speed, &cache)
+                .map_err(|e| e.to_string())?;
+            Ok(Started::Speech {
+                synthesis,
+                feed,
+                first,
+            })
+        });
+    }
+
+    /// Makes a start ready on a blocking thread: it touches the disk and may spawn the speech
+    /// engine. Commands sent meanwhile wait behind it.
+    fn start(&mut self, prepare: impl FnOnce() -> Result<Started, String> + Send + 'static) {
+        self.generation += 1;
+        let generation = self.generation;
+        self.behind_start.get_or_insert_with(Vec::new);
+        let inbox = self.inbox.clone();
+        tokio::task::spawn_blocking(move || {
+            inbox.send(Arrival::Started {
+                generation,
+                result: prepare(),
+            });
+        });
+    }
+
+    /// A start is ready: it goes on the player, then what waited behind it.
+    pub(super) fn started(&mut self, generation: u64, result: Result<Started, String>) {
+        if generation != self.generation {
+            // Overtaken by a later start; dropping its synthesis stops it.
+            return;
+        }
+        let waited = self.behind_start.take().unwrap_or_default();
+        match result {
+            Ok(Started::Recording(track)) => {
+                self.speech = None;
+                self.pin = match &track {
+                    Track::Remote { cache, .. } => Some(self.cache.pin(cache)),
+                    _ => None,
+                };
+                self.cache.added();
+                self.load(track);
+            }
+            Ok(Started::Speech {
+                synthesis,
+                feed,
+                first,
+            }) => {
+                self.pin = Some(self.cache.pin(synthesis.dir()));
+                self.cache.added();
+                self.load(Track::Speech(feed));
+                let previous = self.speech.take().map(|(s, _)| s);
+                let _ = playback::replace_speech(previous, &synthesis);
+                self.speech = Some((synthesis, first));
+            }
+            Err(reason) => self.failed(reason),
+        }
+        for command in waited {
+            self.send(command);
+        }
+    }
+
+    /// A command for the player, in order with the starts asked for before it. A stop while a
+    /// start is being made ready makes that start stale; of what waited behind it, only the
+    /// settings (volume, speed) still count.
+    pub(super) fn command(&mut self, command: Command) {
+        if matches!(command, Command::Stop)
+            && let Some(waited) = self.behind_start.take()
+        {
+            self.generation += 1;
+            for setting in waited
+                .into_iter()
+                .filter(|c| matches!(c, Command::Volume(_) | Command::Speed(_)))
+            {
+                self.send(setting);
+            }
+        }
+        match &mut self.behind_start {
+            Some(waiting) => waiting.push(command),
+            None => self.send(command),
+        }
+    }
+
+    /// Ends the player at once, whatever waits.
+    pub(super) fn quit(&mut self) {
+        self.behind_start = None;
+        self.send(Command::Quit);
+    }
+
+    /// Loads a track. The audio device is opened the first time, on a blocking thread; what
+    /// is sent meanwhile waits for it. The player pushes its events into the loop.
+    fn load(&mut self, track: Track) {
+        if matches!(self.device, Device::Closed) {
+            let (net, inbox) = (self.ctx.net.clone(), self.inbox.clone());
+            tokio::task::spawn_blocking(move || {
+                let events = inbox.clone();
+                let opened = player::open_default_to(&net, move |event| {
+                    events.msg(Msg::Player(event));
+                });
+                inbox.send(Arrival::DeviceOpened(opened));
+            });
+            self.device = Device::Opening(Vec::new());
+        }
+        self.send(Command::Load(track));
+    }
+
+    fn send(&mut self, command: Command) {
+        match &mut self.device {
+            Device::Open(player) => player.send(command),
+            Device::Opening(queued) => queued.push(command),
+            Device::Closed => {}
+        }
+    }
+
+    /// Takes the audio device once it has opened, and sends it what waited.
+    pub(super) fn device_opened(&mut self, opened: Result<PlayerHandle, AudioError>) {
+        let Device::Opening(queued) = &mut self.device else {
+            return;
+        };
+        match opened {
+            Ok(player) => {
+                for command in queued.drain(..) {
+                    player.send(command);
+                }
+                self.device = Device::Open(player);
+            }
+            Err(e) => {
+                self.device = Device::Closed;
+                self.speech = None;
+                self.failed(e.to_string());
+            }
+        }
+    }
+
+    fn failed(&self, reason: String) {
+        log::warn!("playback: {reason}");
+        self.inbox.msg(Msg::PlaybackFailed(reason));
+    }
+
+    /// A player event as the app shows it: speech positions counted in the whole narration.
+    pub(super) fn in_narration(&self, event: PlayerEvent) -> PlayerEvent {
+        match (event, &self.speech) {
+            (PlayerEvent::Position { pos, total, part }, Some((synthesis, first))) => {
+                let (whole_pos, whole_total) =
+                    playback::speech_clock(&synthesis.timeline(), *first, pos);
+                PlayerEvent::Position {
+                    pos: whole_pos.unwrap_or(pos),
+                    total: whole_total.or(total),
+                    part,
+                }
+            }
+            (event, _) => event,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Paths;
+
+    /// A player side on a scratch directory, removed when the test ends.
+    fn playing(
+        name: &str,
+    ) -> (
+        Playing,
+        tokio::sync::mpsc::UnboundedReceiver<Arrival>,
+        Scratch,
+    ) {
+        let dir =
+            std::env::temp_dir().join(format!("herald-playing-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(dir.join("config.toml"), "").expect("config");
+        let ctx = Context::load(Paths {
+            config: dir.join("config.toml"),
+            config_given: true,
+            data: dir.join("data"),
+            cache: dir.join("data/cache"),
+        })
+        .expect("context");
+        let (inbox, arrivals) = Inbox::new();
+        let cache = Trimmer::start(&dir.join("data/cache"), None);
+        (
+            Playing::new(Arc::new(ctx), inbox, cache),
+            arrivals,
+            Scratch(dir),
+        )
+    }
+
+    struct Scratch(std::path::PathBuf);
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn local(path: &str) -> Result<Started, String> {
+        Ok(Started::Recording(Track::File {
+            path: path.into(),
+            total_hint: None,
+        }))
+    }
+
+    /// The generation of the next start ready, as the blocking thread reports it.
+    async fn ready(arrivals: &mut tokio::sync::mpsc::UnboundedReceiver<Arrival>) -> u64 {
+        match arrivals.recv().await {
+            Some(Arrival::Started { generation, .. }) => generation,
+            _ => panic!("expected a start made ready"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_start_overtaken_by_another_is_dropped_and_commands_wait_for_the_last() {
+        let (mut playing, mut arrivals, _scratch) = playing("overtaken");
+        playing.start(|| local("/a.ogg"));
+        playing.command(Command::Play);
+        playing.start(|| local("/b.ogg"));
+        playing.command(Command::Volume(0.5));
+        let (first, second) = (ready(&mut arrivals).await, ready(&mut arrivals).await);
+        assert_eq!((first, second), (1, 2));
+        playing.started(first, local("/a.ogg"));
+        assert!(
+            matches!(playing.device, Device::Closed),
+            "the stale start loads nothing"
+        );
+        assert!(matches!(
+            playing.behind_start.as_deref(),
+            Some([Command::Play, Command::Volume(_)])
+        ));
+        // The last start fails: it is said, and what waited goes on to the player in order.
+        playing.started(second, Err("no engine".into()));
+        assert!(playing.behind_start.is_none());
+        assert!(matches!(
+            arrivals.try_recv(),
+            Ok(Arrival::Msg(Msg::PlaybackFailed(reason))) if reason == "no engine"
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_stop_makes_the_start_being_made_ready_stale() {
+        let (mut playing, mut arrivals, _scratch) = playing("stopped");
+        playing.start(|| local("/a.ogg"));
+        playing.command(Command::Play);
+        playing.command(Command::Stop);
+        assert!(playing.behind_start.is_none(), "the stop goes out at once");
+        let generation = ready(&mut arrivals).await;
+        playing.started(generation, local("/a.ogg"));
+        assert!(
+            matches!(playing.device, Device::Closed),
+            "nothing loaded after the stop"
+        );
+        assert!(arrivals.try_recv().is_err());
+    }
+}
