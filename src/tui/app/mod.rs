@@ -6,6 +6,7 @@
 mod effects;
 mod inbox;
 mod input;
+mod media;
 mod playing;
 mod signals;
 mod terminal;
@@ -146,6 +147,13 @@ async fn run_loop(
     // The same connection reads the rest of the list: its page cache is warm.
     let worker = start_worker(&ctx, store, inbox.clone())?;
     let mut rest_to_load = state.loading_rest.is_some();
+    let media_keys = {
+        let inbox = inbox.clone();
+        crate::mpris::MediaKeys::start(move |command| {
+            inbox.msg(Msg::Media(command));
+        })
+    };
+    let mut media = media::MediaShown::new(media_keys);
     let mut effects = Effects::new(ctx, inbox, picker, worker);
     if let Some(notice) = setup.rebuilt {
         state.status = crate::sanitize::line(&notice);
@@ -158,6 +166,7 @@ async fn run_loop(
     }
     let mut checked = false;
     loop {
+        media.show(&state);
         if state.dirty {
             terminal.draw(|frame| view::draw(frame, &state))?;
             state.dirty = false;

@@ -5,24 +5,14 @@
 
 use std::sync::Arc;
 
-use super::inbox::{Arrival, Inbox};
+use super::inbox::{Arrival, Inbox, Started};
 use crate::audio::player::{self, PlayerHandle};
-use crate::audio::{AudioError, Command, PlayerEvent, SpeechFeed, Track};
+use crate::audio::{AudioError, Command, PlayerEvent, Track};
 use crate::cache::{Pin, Trimmer};
 use crate::model::Narration;
 use crate::narration::{Synthesis, playback};
 use crate::reader::Context;
 use crate::tui::update::Msg;
-
-/// What a start made ready, off the loop.
-pub(super) enum Started {
-    Recording(Track),
-    Speech {
-        synthesis: Synthesis,
-        feed: SpeechFeed,
-        first: usize,
-    },
-}
 
 /// The audio device: opened on first use, off the loop thread.
 enum Device {

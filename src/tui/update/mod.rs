@@ -98,6 +98,8 @@ pub enum Msg {
     StoreRebuilt {
         notice: String,
     },
+    /// The desktop's media keys or controls (MPRIS).
+    Media(crate::mpris::MediaCommand),
     Resize(u16, u16),
     Tick,
 }
@@ -215,6 +217,7 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             children,
             result,
         } => comments::more_replies_loaded(state, id, stub, children, result),
+        Msg::Media(command) => player::media(state, command),
         Msg::Player(event) => {
             player::player_event(state, event);
             Vec::new()

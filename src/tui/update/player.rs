@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use crate::audio::{Command, PlayState, PlayerEvent};
+use crate::mpris::MediaCommand;
 use crate::sanitize;
 use crate::tui::keymap::Action;
 use crate::tui::state::{AppState, Focus, PlayerSnapshot};
@@ -116,7 +117,10 @@ pub(super) fn speak_from(state: &mut AppState, paragraph: usize) -> Vec<Effect> 
 /// `[` and `]`: a recording plays faster or slower (its pitch moves with it); speech is made
 /// again from the part being spoken at the engine's new rate, so its pitch stays.
 pub(super) fn change_speed(state: &mut AppState, faster: bool) -> Vec<Effect> {
-    let speed = crate::audio::step_speed(state.player.speed, faster);
+    set_speed(state, crate::audio::step_speed(state.player.speed, faster))
+}
+
+fn set_speed(state: &mut AppState, speed: f32) -> Vec<Effect> {
     state.player.speed = speed;
     state.status = format!("speed {speed:.2}x");
     let Some(item) = state.player.item else {
@@ -181,9 +185,47 @@ pub(super) fn seek_to(state: &mut AppState, ratio: f64) -> Vec<Effect> {
 
 pub(super) fn volume(state: &mut AppState, up: bool) -> Vec<Effect> {
     let v = state.player.volume + if up { 0.1 } else { -0.1 };
-    state.player.volume = (v.clamp(0.0, 2.0) * 10.0).round() / 10.0;
+    set_volume(state, (v.clamp(0.0, 2.0) * 10.0).round() / 10.0)
+}
+
+fn set_volume(state: &mut AppState, volume: f32) -> Vec<Effect> {
+    state.player.volume = volume;
     state.status = format!("volume {:.0}%", state.player.volume * 100.0);
     vec![Effect::Player(Command::Volume(state.player.volume))]
+}
+
+/// What the desktop's media keys and controls ask for (MPRIS): what is loaded is steered as
+/// the keys would; with nothing loaded, play starts the open article as Space would.
+pub(super) fn media(state: &mut AppState, command: MediaCommand) -> Vec<Effect> {
+    let loaded = state.player.item.is_some();
+    let player = |command| vec![Effect::Player(command)];
+    state.dirty = true;
+    match command {
+        MediaCommand::PlayPause if loaded => player(Command::Toggle),
+        MediaCommand::Play if loaded => player(Command::Play),
+        MediaCommand::PlayPause | MediaCommand::Play => toggle_play(state),
+        MediaCommand::Pause if loaded => player(Command::Pause),
+        // Stopped, a later play starts from the beginning.
+        MediaCommand::Stop if loaded => vec![
+            Effect::Player(Command::Pause),
+            Effect::Player(Command::SeekBy(-state.player.pos.as_secs_f64())),
+        ],
+        MediaCommand::SeekBy(micros) if loaded => {
+            player(Command::SeekBy(micros as f64 / 1_000_000.0))
+        }
+        // Relative: speech counts time over the whole narration, which only the app knows.
+        MediaCommand::SeekTo(to) if loaded => player(Command::SeekBy(
+            to.as_secs_f64() - state.player.pos.as_secs_f64(),
+        )),
+        MediaCommand::SetRate(rate) => set_speed(state, rate as f32),
+        MediaCommand::SetVolume(volume) => set_volume(state, volume as f32),
+        MediaCommand::Pause
+        | MediaCommand::Stop
+        | MediaCommand::SeekBy(_)
+        | MediaCommand::SeekTo(_)
+        | MediaCommand::Next
+        | MediaCommand::Previous => Vec::new(),
+    }
 }
 
 /// The length of an article's recording, learned before it plays.
