@@ -1,7 +1,7 @@
 //! Synthesized narration with the real engines: espeak-ng (required in CI), flite when present,
 //! and commands. Outside CI a missing engine skips the test with a note.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::mpsc::RecvTimeoutError;
@@ -281,7 +281,7 @@ fn missing_engines_say_how_to_install_them() {
         .args([
             "--ignored",
             "--exact",
-            "missing_engines_child",
+            "narration_tts::missing_engines_child",
             "--test-threads=1",
         ])
         .env("PATH", "/nonexistent-herald-path")

@@ -6,7 +6,7 @@
 //!
 //! A missing corpus: a skip note, or a failure when `CI=true`.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU8, Ordering};

@@ -1,7 +1,7 @@
 //! The player with no sound card: `rodio::Player::new()` gives the samples a device would take,
 //! and a thread here pulls them at a chosen pace, keeping the output time they stand for.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

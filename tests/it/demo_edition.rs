@@ -1,7 +1,7 @@
 //! The bundled demo edition (assets/demo) goes through the same code as a real site: its feed,
 //! its pages, extraction, comments and narration, all offline.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -4,7 +4,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
-use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::fs::OpenOptionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -132,31 +132,59 @@ pub struct Pty {
     reader: Option<JoinHandle<()>>,
 }
 
+/// A new pseudo-terminal of `cols` x `rows`, master and slave. Both are opened close-on-exec
+/// at once (openpty cannot): the tests share one process, and a program another test starts
+/// meanwhile must not inherit them, or this terminal would stay open while that one runs.
+fn open_pty(cols: u16, rows: u16) -> (OwnedFd, OwnedFd) {
+    let os_error = |what: &str| panic!("{what}: {}", std::io::Error::last_os_error());
+    // SAFETY: posix_openpt opens a new descriptor, owned from here on by `master`.
+    let master = unsafe {
+        let fd = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC);
+        if fd < 0 {
+            os_error("posix_openpt");
+        }
+        OwnedFd::from_raw_fd(fd)
+    };
+    let mut name = [0 as libc::c_char; 128];
+    // SAFETY: the descriptor is a pty master; ptsname_r writes at most `name.len()` bytes.
+    unsafe {
+        if libc::grantpt(master.as_raw_fd()) != 0 || libc::unlockpt(master.as_raw_fd()) != 0 {
+            os_error("grantpt");
+        }
+        if libc::ptsname_r(master.as_raw_fd(), name.as_mut_ptr(), name.len()) != 0 {
+            os_error("ptsname_r");
+        }
+    }
+    let size = libc::winsize {
+        ws_row: rows,
+        ws_col: cols,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    // SAFETY: `name` is the NUL-terminated path ptsname_r wrote; open returns a new
+    // descriptor, owned from here on by `slave`; TIOCSWINSZ only reads `size`.
+    let slave = unsafe {
+        let fd = libc::open(
+            name.as_ptr(),
+            libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+        );
+        if fd < 0 {
+            os_error("open the pty's slave");
+        }
+        let slave = OwnedFd::from_raw_fd(fd);
+        if libc::ioctl(slave.as_raw_fd(), libc::TIOCSWINSZ, &size) != 0 {
+            os_error("TIOCSWINSZ");
+        }
+        slave
+    };
+    (master, slave)
+}
+
 impl Pty {
     /// Runs `cmd` as the session leader of a new `cols` x `rows` pseudo-terminal, its
     /// controlling terminal, with `TERM=xterm-256color`.
     pub fn spawn(mut cmd: Command, cols: u16, rows: u16) -> Pty {
-        let (mut master, mut slave) = (0, 0);
-        let size = libc::winsize {
-            ws_row: rows,
-            ws_col: cols,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        // SAFETY: openpty writes two descriptors it opened into the given integers.
-        let rc = unsafe {
-            libc::openpty(
-                &mut master,
-                &mut slave,
-                std::ptr::null_mut(),
-                std::ptr::null(),
-                &size,
-            )
-        };
-        assert_eq!(rc, 0, "openpty: {}", std::io::Error::last_os_error());
-        // SAFETY: both descriptors were just opened and are owned by nobody else.
-        let (master, slave) =
-            unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
+        let (master, slave) = open_pty(cols, rows);
         cmd.env("TERM", "xterm-256color")
             .stdin(Stdio::from(slave.try_clone().expect("dup")))
             .stdout(Stdio::from(slave.try_clone().expect("dup")))

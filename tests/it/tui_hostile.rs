@@ -3,7 +3,7 @@
 //! a colour, a cursor position report, a bidi override, bells) shown by the real app in a
 //! pseudo-terminal: the text appears, harmless, and the terminal is left as the app drew it.
 
-mod common;
+use crate::common;
 
 use common::pty::{Pty, alsa_none, find, row_text, screen_text};
 use common::*;

@@ -1,7 +1,7 @@
 //! End to end against the real WordPress of ../shared/wordpress: `read`, `comments` and a home
 //! page subscription, through the real binary, in the block theme and a classic theme.
 
-mod common;
+use crate::common;
 
 use common::wordpress::{self, SITE};
 use common::*;
@@ -161,9 +161,9 @@ fn check_read_and_comments(theme: &str) {
 
 #[test]
 fn wordpress_read_comments_and_home_page_subscription() {
-    if !wordpress::available() {
+    let Some(site) = wordpress::available() else {
         return;
-    }
+    };
     check_read_and_comments("twentytwentythree");
 
     let dir = temp_dir("wp-home");
@@ -177,7 +177,7 @@ fn wordpress_read_comments_and_home_page_subscription() {
         "{headlines}"
     );
 
-    wordpress::with_theme("twentytwentyone", || {
+    site.with_theme("twentytwentyone", || {
         check_read_and_comments("twentytwentyone")
     });
 }

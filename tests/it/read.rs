@@ -1,7 +1,7 @@
 //! `read` and `comments` beyond the happy path: the feed's full text when the page is gone, the
 //! cached copy offline, local files.
 
-mod common;
+use crate::common;
 
 use common::*;
 

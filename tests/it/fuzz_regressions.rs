@@ -3,7 +3,7 @@
 //! caught inside herald (a caught parser panic still cost the whole document), and with the
 //! properties those functions assert. The inputs are files in tests/data/fuzz/<target>/.
 
-#[path = "../fuzz/entries.rs"]
+#[path = "../../fuzz/entries.rs"]
 mod entries;
 
 use std::cell::Cell;

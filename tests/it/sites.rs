@@ -2,7 +2,7 @@
 //! real Reddit thread with every comment at its depth, its stubs loaded on request, and a
 //! Lobsters story threaded.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

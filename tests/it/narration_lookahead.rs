@@ -7,7 +7,7 @@
 //! fills the cache: `HERALD_LOOKAHEAD_PAUSE_SECS` (default 30). The figures are printed
 //! (`-- --nocapture`).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::sync::Arc;

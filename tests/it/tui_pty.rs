@@ -1,7 +1,7 @@
 //! The app through the real binary in a pseudo-terminal: keys in, the screen out as a terminal
 //! emulator (vt100, see tests/common/pty.rs) shows it.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! refreshes at once both succeed, the app sees what other processes commit, kill -9 loses
 //! nothing committed, and a damaged database is moved aside and rebuilt.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

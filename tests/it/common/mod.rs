@@ -9,6 +9,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,9 +27,12 @@ pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
 
-/// A fresh directory for one test's config and data.
+/// A fresh directory for one test's config and data, never the same twice: the tests share
+/// one process and run at once.
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("herald-test-{name}-{}", std::process::id()));
+    static COUNT: AtomicUsize = AtomicUsize::new(0);
+    let n = COUNT.fetch_add(1, Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("herald-test-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
     dir
@@ -270,12 +274,51 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<SeenRequest>>) {
     }
 }
 
-/// Largest resident set of any child process this test binary has waited for, in MB.
-pub fn max_child_rss_mb() -> f64 {
-    // SAFETY: getrusage only writes into the zeroed struct we pass.
-    unsafe {
+/// Runs herald as [`herald`] does, and returns with its output the largest resident set it
+/// (or a child it waited for) reached, in MB: its own, not that of other tests' children.
+#[allow(
+    clippy::zombie_processes,
+    reason = "reaped by wait4, which std's wait cannot replace"
+)]
+pub fn herald_with_peak_rss(dir: &Path, args: &[&str]) -> (Output, f64) {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run herald");
+    let mut err = child.stderr.take().expect("piped stderr");
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = err.read_to_end(&mut bytes);
+        bytes
+    });
+    let mut stdout = Vec::new();
+    let _ = child
+        .stdout
+        .take()
+        .expect("piped stdout")
+        .read_to_end(&mut stdout);
+    let stderr = stderr.join().expect("stderr reader");
+    let pid = i32::try_from(child.id()).expect("a pid fits in pid_t");
+    let mut status = 0;
+    // SAFETY: a zeroed rusage is a valid value; wait4 reaps the child started above and
+    // writes only into the two locals.
+    let (reaped, usage) = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
-        usage.ru_maxrss as f64 / 1024.0
-    }
+        (libc::wait4(pid, &mut status, 0, &mut usage), usage)
+    };
+    assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout,
+        stderr,
+    };
+    (output, usage.ru_maxrss as f64 / 1024.0)
 }

@@ -1,6 +1,6 @@
 //! `refresh` and `headlines` through the real binary, against loopback servers.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -3,7 +3,7 @@
 //! items at the next refresh; `[retention]` deletes old read items and keeps the starred and the
 //! unread.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};

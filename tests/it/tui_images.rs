@@ -1,7 +1,7 @@
 //! An article's pictures through the real binary in a pseudo-terminal: a local server gives the
 //! page and its pictures; vt100 answers no graphics query, so the app falls back to half-blocks.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::sync::{Arc, Condvar, Mutex};

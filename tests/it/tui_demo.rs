@@ -2,7 +2,7 @@
 //! and no network, its recording played on ALSA's null device, and the other article spoken
 //! with the spoken paragraph marked and followed.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -2,7 +2,7 @@
 //! number of items. feed-rs's golden `expected/` files give the counts for its fixtures; for the
 //! others the count is the number of `<item>`/`<entry>` elements (or JSON Feed `items`).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -1,0 +1,29 @@
+//! The integration tests, in one binary: linking the crate once rather than once per file is
+//! most of what building them costs. One module per topic; `common` holds what they share.
+
+mod common;
+
+mod article_deep;
+mod article_wordpress;
+mod audio_player;
+mod comments_wordpress;
+mod corpus_feeds;
+mod corpus_readability;
+mod demo_edition;
+mod faults;
+mod fuzz_regressions;
+mod hackernews;
+mod limits;
+mod listen;
+mod narration_lookahead;
+mod narration_tts;
+mod read;
+mod refresh;
+mod sites;
+mod store_concurrency;
+mod tui_demo;
+mod tui_hostile;
+mod tui_images;
+mod tui_pty;
+mod tui_wordpress;
+mod wordpress_cli;
