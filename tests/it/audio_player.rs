@@ -31,6 +31,7 @@ struct Output {
     hold: Arc<AtomicBool>,
     held: Arc<AtomicBool>,
     stop: Arc<AtomicBool>,
+    pace: f64,
 }
 
 impl Output {
@@ -42,6 +43,7 @@ impl Output {
             hold: Arc::default(),
             held: Arc::default(),
             stop: Arc::default(),
+            pace,
         };
         let (samples, secs, hold, held, stop) = (
             o.samples.clone(),
@@ -122,10 +124,16 @@ impl Output {
         }
     }
 
-    /// Samples pulled during the next `d` of wall time.
+    /// Waits until the device has taken what it takes in `d` at its pace: the output's own
+    /// progress, however slow a busy machine makes it.
+    fn play_for(&self, d: Duration) {
+        self.advance(d.as_secs_f64() * self.pace);
+    }
+
+    /// Samples the device takes over its next `d` at its pace.
     fn record(&self, d: Duration) -> Vec<f32> {
         let from = self.len();
-        std::thread::sleep(d);
+        self.play_for(d);
         self.slice(from, self.len())
     }
 }
@@ -308,7 +316,7 @@ fn plays_pauses_to_silence_and_scales_volume() {
     let (h, out) = start(2.0);
     h.send(Command::Load(file(&wav)));
     wait_state(&h, PlayState::Playing);
-    std::thread::sleep(Duration::from_millis(200));
+    out.play_for(Duration::from_millis(200));
     let playing = out.record(Duration::from_millis(300));
     assert!(playing.len() > 4000, "output stalled: {}", playing.len());
     assert!(rms(&playing) > 0.3, "rms {}", rms(&playing));
@@ -318,7 +326,7 @@ fn plays_pauses_to_silence_and_scales_volume() {
 
     h.send(Command::Pause);
     wait_state(&h, PlayState::Paused);
-    std::thread::sleep(Duration::from_millis(100));
+    out.play_for(Duration::from_millis(100));
     let paused = out.record(Duration::from_millis(300));
     assert!(paused.len() > 4000, "output stalled while paused");
     assert!(paused.iter().all(|s| *s == 0.0), "sound while paused");
@@ -326,7 +334,7 @@ fn plays_pauses_to_silence_and_scales_volume() {
     h.send(Command::Volume(0.5));
     h.send(Command::Play);
     wait_state(&h, PlayState::Playing);
-    std::thread::sleep(Duration::from_millis(100));
+    out.play_for(Duration::from_millis(100));
     let half = peak(&out.record(Duration::from_millis(300)));
     assert!(
         (half / full - 0.5).abs() < 0.02,
@@ -448,7 +456,7 @@ fn mp3_total_and_seek() {
         (total - expected).abs() / expected < 0.01,
         "{total} vs {expected}"
     );
-    std::thread::sleep(Duration::from_millis(300));
+    out.play_for(Duration::from_millis(300));
     assert!(
         rms(&out.record(Duration::from_millis(300))) > 0.005,
         "silent speech"
@@ -474,7 +482,7 @@ fn truncated_mp3_plays_what_it_has_then_ends() {
     let (h, out) = start(4.0);
     h.send(Command::Load(file(&cut)));
     wait_state(&h, PlayState::Playing);
-    std::thread::sleep(Duration::from_millis(200));
+    out.play_for(Duration::from_millis(200));
     assert!(rms(&out.record(Duration::from_millis(200))) > 0.005);
     // 30% of 49.5 s is about 14.8 s of audio; the Xing header still claims the whole length.
     h.send(Command::SeekTo(Duration::from_secs(12)));
@@ -666,7 +674,7 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
         10,
         |e| matches!(e, PlayerEvent::Position { part: Some(1), pos, .. } if *pos >= Duration::from_millis(1300)),
     );
-    std::thread::sleep(Duration::from_millis(100));
+    out.play_for(Duration::from_millis(100));
     let heard = out.record(Duration::from_millis(250));
     assert!(
         (frequency(&heard, 16000.0) - 600.0).abs() < 15.0,
@@ -679,7 +687,7 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     assert!(errors(&seen).is_empty(), "{seen:?}");
     let (pos, total, part) = next_position(&h);
     assert_eq!((pos, total, part), (Duration::from_secs(2), None, Some(2)));
-    std::thread::sleep(Duration::from_millis(200));
+    out.play_for(Duration::from_millis(200));
     assert!(
         out.record(Duration::from_millis(200))
             .iter()
@@ -687,7 +695,7 @@ fn speech_seeks_land_in_the_right_part_and_wait_for_missing_ones() {
     );
     tx.send(parts[2].clone()).expect("send");
     wait_state(&h, PlayState::Playing);
-    std::thread::sleep(Duration::from_millis(100));
+    out.play_for(Duration::from_millis(100));
     let heard = out.record(Duration::from_millis(250));
     assert!(
         (frequency(&heard, 16000.0) - 900.0).abs() < 15.0,
@@ -878,7 +886,7 @@ fn remote_audio_plays_before_the_download_ends_then_is_cached() {
     let sent = server.sent.load(Ordering::SeqCst);
     assert!(sent < bytes.len() as u64 / 2, "waited for {sent} bytes");
     assert!(!cache.exists(), "cached before the download ended");
-    std::thread::sleep(Duration::from_millis(200));
+    out.play_for(Duration::from_millis(200));
     assert!(
         rms(&out.record(Duration::from_millis(300))) > 0.005,
         "silence"
@@ -904,7 +912,7 @@ fn remote_audio_plays_before_the_download_ends_then_is_cached() {
         "{:?}",
         server.requests()
     );
-    std::thread::sleep(Duration::from_millis(200));
+    out.play_for(Duration::from_millis(200));
     assert!(
         rms(&out.record(Duration::from_millis(300))) > 0.005,
         "silence after seek"

@@ -336,8 +336,12 @@ fn kill_9_of_the_app_loses_no_saved_mark() {
     app.wait_for("Headlines (120 unread)");
     app.press(&"mj".repeat(10));
     app.wait_for("Headlines (110 unread)");
-    // Saved well before the kill: the worker commits each mark as it comes.
-    std::thread::sleep(Duration::from_millis(1500));
+    // Saved before the kill: the worker commits each mark as it comes.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while count(&dir, "read") < 10 {
+        assert!(Instant::now() < deadline, "the marks were never saved");
+        std::thread::sleep(Duration::from_millis(20));
+    }
     // Then a burst, killed in the middle of its saving.
     app.press(&"sj".repeat(30));
     std::thread::sleep(Duration::from_millis(30));
