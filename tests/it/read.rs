@@ -89,7 +89,8 @@ fn offline_the_saved_copy_is_shown() {
 
 #[test]
 fn the_feed_text_stands_in_for_a_page_that_cannot_be_fetched() {
-    let dead = format!("http://127.0.0.1:{}/gone", free_port());
+    let closed = ClosedPort::new();
+    let dead = closed.url("/gone");
     let feed = format!(
         "<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel><title>T</title>\
          <item><title>Night trains return</title><link>{dead}</link><guid>n1</guid>\

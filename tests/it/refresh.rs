@@ -143,7 +143,7 @@ fn size_cap_counts_the_decompressed_body() {
 #[test]
 fn offline_a_subreddit_a_lobsters_page_and_hn_top_count_as_unreachable() {
     let dir = temp_dir("offline-sites");
-    subscribe_to_offline_sites(&dir);
+    let _offline = subscribe_to_offline_sites(&dir);
     let out = herald(&dir, &["refresh"]);
     let text = stdout(&out);
     assert_eq!(
@@ -180,7 +180,8 @@ fn a_closed_port_is_unreachable_a_500_and_a_page_without_a_feed_are_not() {
         ),
         _ => (404, vec![], Vec::new()),
     });
-    let closed = format!("http://127.0.0.1:{}/feed.xml", free_port());
+    let closed_port = ClosedPort::new();
+    let closed = closed_port.url("/feed.xml");
     let broken = server.url("/broken.xml");
     let page = server.url("/page.html");
     let feeds = [closed.clone(), broken.clone(), page.clone()];

@@ -91,7 +91,7 @@ fn headlines_open_an_article_and_q_restores_the_terminal() {
 #[test]
 fn offline_the_status_line_counts_the_discussion_sites_as_unreachable() {
     let dir = temp_dir("tui-offline-sites");
-    subscribe_to_offline_sites(&dir);
+    let _offline = subscribe_to_offline_sites(&dir);
     let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 120, 30);
     pty.wait_for("Headlines");
     pty.press("r");

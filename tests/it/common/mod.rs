@@ -129,10 +129,57 @@ pub fn free_port() -> u16 {
         .expect("free port")
 }
 
+/// A loopback port bound and never listened on, for as long as this lives: connections to it
+/// are refused, and no other test's server can be given it meanwhile (as one could be a port
+/// merely found free, the tests sharing one process).
+pub struct ClosedPort {
+    _socket: std::os::fd::OwnedFd,
+    pub port: u16,
+}
+
+impl ClosedPort {
+    pub fn new() -> ClosedPort {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        let os_error = |what: &str| panic!("{what}: {}", std::io::Error::last_os_error());
+        let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+        // SAFETY: socket returns a new descriptor, owned from here on by `socket`; a zeroed
+        // sockaddr_in is valid, and bind and getsockname read or write at most `len` bytes of it.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0);
+            if fd < 0 {
+                os_error("socket");
+            }
+            let socket = OwnedFd::from_raw_fd(fd);
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+            let addr_ptr = (&raw mut addr).cast::<libc::sockaddr>();
+            if libc::bind(socket.as_raw_fd(), addr_ptr, len) != 0 {
+                os_error("bind");
+            }
+            let mut got = len;
+            if libc::getsockname(socket.as_raw_fd(), addr_ptr, &mut got) != 0 {
+                os_error("getsockname");
+            }
+            ClosedPort {
+                _socket: socket,
+                port: u16::from_be(addr.sin_port),
+            }
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+}
+
 /// Subscriptions to a subreddit, a Lobsters page and `hn:top`, their sites' APIs at a loopback
-/// port nobody listens on: what they are on a machine offline.
-pub fn subscribe_to_offline_sites(dir: &Path) {
-    let closed = format!("http://127.0.0.1:{}", free_port());
+/// port nobody listens on: what they are on a machine offline. Keep the port until the test
+/// ends.
+#[must_use = "the port is closed only while it is held"]
+pub fn subscribe_to_offline_sites(dir: &Path) -> ClosedPort {
+    let port = ClosedPort::new();
+    let closed = port.url("");
     write_config(
         dir,
         &[
@@ -145,6 +192,7 @@ pub fn subscribe_to_offline_sites(dir: &Path) {
              [sources.reddit]\nbase = \"{closed}\"\n\n[sources.lobsters]\nbase = \"{closed}\"\n"
         ),
     );
+    port
 }
 
 /// A request as a [`TestServer`] saw it.
