@@ -47,6 +47,7 @@ const HANG_LIMIT: Duration = Duration::from_secs(TIMEOUT_SECS * 30);
 
 #[test]
 fn faults_as_feeds() {
+    let _machine = common::loading_the_machine();
     let site = NewsFixture::start(&["--feeds", "3", "--items", "5"]);
     let dir = temp_dir("faults");
     let mut feeds: Vec<String> = FAULTS
@@ -121,6 +122,7 @@ fn faults_as_feeds() {
 
 #[test]
 fn faults_as_articles() {
+    let _machine = common::loading_the_machine();
     let site = NewsFixture::start(&["--feeds", "1", "--items", "1"]);
     let dir = temp_dir("fault-articles");
     write_config(

@@ -265,6 +265,7 @@ impl Events<'_> {
 
 #[test]
 fn a_pause_stops_synthesis_and_playing_on_is_seamless() {
+    let _machine = common::keeping_pace();
     if !have_espeak() {
         return;
     }
@@ -408,6 +409,7 @@ fn a_pause_stops_synthesis_and_playing_on_is_seamless() {
 
 #[test]
 fn a_seek_past_what_is_made_plays_on_from_there() {
+    let _machine = common::keeping_pace();
     if !have_espeak() {
         return;
     }
@@ -476,6 +478,7 @@ fn a_seek_past_what_is_made_plays_on_from_there() {
 /// key stops synthesis there too. The pause here is 10 s of wall-clock time.
 #[test]
 fn listen_tts_in_a_terminal_makes_nothing_while_paused() {
+    let _machine = common::keeping_pace();
     use common::pty::{PacedAlsa, Pty, listen_times, screen_text};
     if !have_espeak() {
         return;

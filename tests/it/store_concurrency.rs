@@ -97,6 +97,7 @@ fn new_items(summary: &str) -> usize {
 
 #[test]
 fn two_refreshes_at_once_both_succeed_without_duplicates() {
+    let _machine = common::loading_the_machine();
     let fixture = NewsFixture::start(&["--feeds", "60", "--items", "20", "--latency-ms", "20"]);
     for round in 0..3 {
         let dir = temp_dir(&format!("two-refreshes-{round}"));
@@ -150,6 +151,7 @@ fn still_running(child: &mut Child) -> bool {
 
 #[test]
 fn a_long_refresh_keeps_nobody_waiting() {
+    let _machine = common::loading_the_machine();
     let fixture = NewsFixture::start(&["--feeds", "300", "--items", "5", "--latency-ms", "100"]);
     let slow = Arc::new(AtomicBool::new(false));
     let asked = Arc::new(AtomicUsize::new(0));
@@ -294,6 +296,7 @@ fn moments(n: usize, max_ms: u64) -> Vec<Duration> {
 
 #[test]
 fn kill_9_during_a_refresh_loses_nothing_committed() {
+    let _machine = common::loading_the_machine();
     let fixture = NewsFixture::start(&["--feeds", "120", "--items", "40", "--latency-ms", "10"]);
     let dir = temp_dir("kill-refresh");
     // Half the feeds first, and marks on some of their items.

@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
 /// The crate's root, for paths to ../shared.
@@ -25,6 +25,21 @@ pub fn shared() -> PathBuf {
 /// True when running in CI, where missing shared data or servers are failures, not skips.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Tests whose checks need the machine to keep pace with a clock (speech made faster than it is
+/// heard) run apart from those that load it (hundreds of feeds, a dozen processes at once):
+/// the first hold [`keeping_pace`], the second [`loading_the_machine`].
+static MACHINE: RwLock<()> = RwLock::new(());
+
+/// The machine to this test alone among those that keep pace or load it.
+pub fn keeping_pace() -> RwLockWriteGuard<'static, ()> {
+    MACHINE.write().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A share of the machine, never while a test keeps pace.
+pub fn loading_the_machine() -> RwLockReadGuard<'static, ()> {
+    MACHINE.read().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A fresh directory for one test's config and data, never the same twice: the tests share
