@@ -10,7 +10,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
 /// The crate's root, for paths to ../shared.
@@ -28,18 +28,51 @@ pub fn in_ci() -> bool {
 }
 
 /// Tests whose checks need the machine to keep pace with a clock (speech made faster than it is
-/// heard) run apart from those that load it (hundreds of feeds, a dozen processes at once):
-/// the first hold [`keeping_pace`], the second [`loading_the_machine`].
-static MACHINE: RwLock<()> = RwLock::new(());
-
-/// The machine to this test alone among those that keep pace or load it.
-pub fn keeping_pace() -> RwLockWriteGuard<'static, ()> {
-    MACHINE.write().unwrap_or_else(|e| e.into_inner())
+/// heard) never run while others load it (hundreds of feeds, a dozen processes at once); tests
+/// of one kind share it. Each holds a [`MachineShare`] while it runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    KeepingPace,
+    Loading,
 }
 
-/// A share of the machine, never while a test keeps pace.
-pub fn loading_the_machine() -> RwLockReadGuard<'static, ()> {
-    MACHINE.read().unwrap_or_else(|e| e.into_inner())
+/// Which kind of test has the machine, and how many of them.
+static MACHINE: Mutex<(Option<Use>, usize)> = Mutex::new((None, 0));
+static MACHINE_FREED: Condvar = Condvar::new();
+
+/// The machine shared with tests of the same kind, until dropped.
+pub struct MachineShare(());
+
+fn share_machine(kind: Use) -> MachineShare {
+    let mut machine = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+    while machine.0.is_some_and(|k| k != kind) {
+        machine = MACHINE_FREED
+            .wait(machine)
+            .unwrap_or_else(|e| e.into_inner());
+    }
+    *machine = (Some(kind), machine.1 + 1);
+    MachineShare(())
+}
+
+impl Drop for MachineShare {
+    fn drop(&mut self) {
+        let mut machine = MACHINE.lock().unwrap_or_else(|e| e.into_inner());
+        machine.1 -= 1;
+        if machine.1 == 0 {
+            machine.0 = None;
+            MACHINE_FREED.notify_all();
+        }
+    }
+}
+
+/// For a test that keeps pace with a clock: never while another loads the machine.
+pub fn keeping_pace() -> MachineShare {
+    share_machine(Use::KeepingPace)
+}
+
+/// For a test that loads the machine: never while another keeps pace.
+pub fn loading_the_machine() -> MachineShare {
+    share_machine(Use::Loading)
 }
 
 /// A fresh directory for one test's config and data, never the same twice: the tests share
