@@ -2,205 +2,23 @@
 //! and a thread here pulls them at a chosen pace, keeping the output time they stand for.
 
 use crate::common;
+use crate::common::media::mp3_duration;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+mod device;
+mod range_server;
+
+use device::*;
+use range_server::Server;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use herald::audio::player::{PlayerHandle, with_player};
+use herald::audio::player::PlayerHandle;
 use herald::audio::stream::decode_to_wav;
 use herald::audio::wav::{WavWriter, read_info};
 use herald::audio::{Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track};
-use herald::net::{Net, NetConfig};
-use rodio::Source;
-
-fn net() -> Net {
-    Net::new(&NetConfig::default()).expect("client")
-}
-
-/// What the fake device took.
-struct Output {
-    samples: Arc<Mutex<Vec<f32>>>,
-    /// Seconds of output pulled (samples / (rate x channels) as reported at each sample, so a
-    /// faster speed, which raises the reported rate, counts as a device would play it).
-    secs: Arc<Mutex<f64>>,
-    hold: Arc<AtomicBool>,
-    held: Arc<AtomicBool>,
-    stop: Arc<AtomicBool>,
-    pace: f64,
-}
-
-impl Output {
-    /// Pulls `out` at `pace` times real time.
-    fn spawn(mut out: rodio::queue::SourcesQueueOutput, pace: f64) -> Output {
-        let o = Output {
-            samples: Arc::default(),
-            secs: Arc::default(),
-            hold: Arc::default(),
-            held: Arc::default(),
-            stop: Arc::default(),
-            pace,
-        };
-        let (samples, secs, hold, held, stop) = (
-            o.samples.clone(),
-            o.secs.clone(),
-            o.hold.clone(),
-            o.held.clone(),
-            o.stop.clone(),
-        );
-        std::thread::spawn(move || {
-            let mut pulled = 0.0f64;
-            let mut target = 0.0f64;
-            let mut last = Instant::now();
-            while !stop.load(Ordering::SeqCst) {
-                if hold.load(Ordering::SeqCst) {
-                    held.store(true, Ordering::SeqCst);
-                    std::thread::sleep(Duration::from_millis(2));
-                    last = Instant::now();
-                    continue;
-                }
-                held.store(false, Ordering::SeqCst);
-                let now = Instant::now();
-                target += (now - last).as_secs_f64() * pace;
-                last = now;
-                let mut buf = Vec::new();
-                while pulled < target {
-                    let per_sec =
-                        f64::from(out.sample_rate().get() * u32::from(out.channels().get()));
-                    match out.next() {
-                        Some(s) => {
-                            buf.push(s);
-                            pulled += 1.0 / per_sec;
-                        }
-                        None => break,
-                    }
-                }
-                samples.lock().expect("samples").extend(buf);
-                *secs.lock().expect("secs") = pulled;
-                std::thread::sleep(Duration::from_millis(4));
-            }
-        });
-        o
-    }
-
-    fn len(&self) -> usize {
-        self.samples.lock().expect("samples").len()
-    }
-
-    fn slice(&self, from: usize, to: usize) -> Vec<f32> {
-        self.samples.lock().expect("samples")[from..to].to_vec()
-    }
-
-    fn secs(&self) -> f64 {
-        *self.secs.lock().expect("secs")
-    }
-
-    fn hold(&self) {
-        self.hold.store(true, Ordering::SeqCst);
-        while !self.held.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-    }
-
-    fn resume(&self) {
-        self.hold.store(false, Ordering::SeqCst);
-    }
-
-    /// Waits until the device has taken `secs` more seconds of output.
-    fn advance(&self, secs: f64) {
-        let until = self.secs() + secs;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.secs() < until {
-            assert!(
-                Instant::now() < deadline,
-                "output stalled at {}",
-                self.secs()
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-    }
-
-    /// Waits until the device has taken what it takes in `d` at its pace: the output's own
-    /// progress, however slow a busy machine makes it.
-    fn play_for(&self, d: Duration) {
-        self.advance(d.as_secs_f64() * self.pace);
-    }
-
-    /// Samples the device takes over its next `d` at its pace.
-    fn record(&self, d: Duration) -> Vec<f32> {
-        let from = self.len();
-        self.play_for(d);
-        self.slice(from, self.len())
-    }
-}
-
-impl Drop for Output {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-fn start(pace: f64) -> (PlayerHandle, Output) {
-    let (player, out) = rodio::Player::new();
-    let output = Output::spawn(out, pace);
-    (with_player(player, &net()), output)
-}
-
-/// Events until one matches; panics with what was seen on timeout.
-fn wait_for(
-    h: &PlayerHandle,
-    secs: u64,
-    mut want: impl FnMut(&PlayerEvent) -> bool,
-) -> Vec<PlayerEvent> {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    let mut seen = Vec::new();
-    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-        if let Some(e) = h.recv_timeout(left) {
-            let done = want(&e);
-            seen.push(e);
-            if done {
-                return seen;
-            }
-        }
-    }
-    panic!("timed out; events seen: {seen:?}");
-}
-
-fn wait_state(h: &PlayerHandle, s: PlayState) -> Vec<PlayerEvent> {
-    wait_for(h, 20, |e| *e == PlayerEvent::State(s))
-}
-
-fn next_position(h: &PlayerHandle) -> (Duration, Option<Duration>, Option<usize>) {
-    let seen = wait_for(h, 10, |e| matches!(e, PlayerEvent::Position { .. }));
-    match seen.last() {
-        Some(PlayerEvent::Position { pos, total, part }) => (*pos, *total, *part),
-        _ => unreachable!("wait_for returns the matching event last"),
-    }
-}
-
-fn drain(h: &PlayerHandle) -> Vec<PlayerEvent> {
-    std::iter::from_fn(|| h.try_recv()).collect()
-}
-
-/// Output stopped, then the position the player reports and the output time, which now agree:
-/// the held output takes no samples, so two reports in a row giving the same position show the
-/// player has caught up with it.
-fn frozen(h: &PlayerHandle, out: &Output) -> (f64, f64) {
-    out.hold();
-    drain(h);
-    let (mut last, _, _) = next_position(h);
-    loop {
-        let (pos, _, _) = next_position(h);
-        if pos == last {
-            return (pos.as_secs_f64(), out.secs());
-        }
-        last = pos;
-    }
-}
 
 fn errors(events: &[PlayerEvent]) -> Vec<String> {
     events
@@ -256,57 +74,6 @@ fn corpus_mp3() -> Option<PathBuf> {
     assert!(!common::in_ci(), "missing {}", p.display());
     eprintln!("skipped: {} is missing", p.display());
     None
-}
-
-/// The length of an MPEG audio file from its frame headers, independently of symphonia.
-fn mp3_duration(b: &[u8]) -> f64 {
-    let mut i = 0;
-    if b.starts_with(b"ID3") && b.len() > 10 {
-        let size = (usize::from(b[6] & 0x7f) << 21)
-            | (usize::from(b[7] & 0x7f) << 14)
-            | (usize::from(b[8] & 0x7f) << 7)
-            | usize::from(b[9] & 0x7f);
-        i = 10 + size;
-    }
-    let (mut samples, mut rate) = (0u64, 0u64);
-    while i + 4 <= b.len() {
-        let h = u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-        let version = (h >> 19) & 3;
-        let layer = (h >> 17) & 3;
-        let br = ((h >> 12) & 15) as usize;
-        let sr = ((h >> 10) & 3) as usize;
-        if h & 0xffe0_0000 != 0xffe0_0000
-            || layer != 1
-            || version == 1
-            || br == 0
-            || br == 15
-            || sr == 3
-        {
-            i += 1;
-            continue;
-        }
-        let mpeg1 = version == 3;
-        let kbps = if mpeg1 {
-            [
-                0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320,
-            ][br]
-        } else {
-            [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160][br]
-        };
-        rate = [44100u64, 48000, 32000][sr]
-            / if mpeg1 {
-                1
-            } else if version == 2 {
-                2
-            } else {
-                4
-            };
-        let per_frame: u64 = if mpeg1 { 1152 } else { 576 };
-        let size = per_frame / 8 * kbps * 1000 / rate + u64::from((h >> 9) & 1);
-        samples += per_frame;
-        i += size as usize;
-    }
-    samples as f64 / rate.max(1) as f64
 }
 
 #[test]
@@ -446,7 +213,7 @@ fn the_end_reports_ended_then_stopped() {
 #[test]
 fn mp3_total_and_seek() {
     let Some(mp3) = corpus_mp3() else { return };
-    let expected = mp3_duration(&std::fs::read(&mp3).expect("mp3"));
+    let expected = mp3_duration(&std::fs::read(&mp3).expect("mp3")).as_secs_f64();
     let (h, out) = start(1.0);
     h.send(Command::Load(file(&mp3)));
     wait_state(&h, PlayState::Playing);
@@ -743,7 +510,7 @@ fn decode_to_wav_keeps_the_length() {
     let dir = common::temp_dir("audio-decode");
     let out = dir.join("n.wav");
     let d = decode_to_wav(&mp3, &out).expect("decode").as_secs_f64();
-    let expected = mp3_duration(&std::fs::read(&mp3).expect("mp3"));
+    let expected = mp3_duration(&std::fs::read(&mp3).expect("mp3")).as_secs_f64();
     assert!((d - expected).abs() / expected < 0.01, "{d} vs {expected}");
     let info = read_info(&std::fs::read(&out).expect("wav")).expect("valid WAV");
     assert_eq!(
@@ -755,114 +522,6 @@ fn decode_to_wav_keeps_the_length() {
         .expect_err("no Opus decoder");
     assert!(err.to_string().contains("Opus"), "{err}");
     assert!(!dir.join("o.wav").exists());
-}
-
-/// A loopback HTTP server that honours `Range` and sends `bytes_per_sec` at most.
-struct Server {
-    addr: String,
-    requests: Arc<Mutex<Vec<String>>>,
-    sent: Arc<AtomicU64>,
-}
-
-impl Server {
-    fn start(audio: Vec<u8>, bytes_per_sec: u64) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let addr = format!("http://{}", listener.local_addr().expect("addr"));
-        let requests: Arc<Mutex<Vec<String>>> = Arc::default();
-        let sent: Arc<AtomicU64> = Arc::default();
-        let audio = Arc::new(audio);
-        let (reqs, sent2) = (requests.clone(), sent.clone());
-        std::thread::spawn(move || {
-            for conn in listener.incoming().flatten() {
-                let (audio, reqs, sent) = (audio.clone(), reqs.clone(), sent2.clone());
-                std::thread::spawn(move || serve(conn, &audio, bytes_per_sec, &reqs, &sent));
-            }
-        });
-        Server {
-            addr,
-            requests,
-            sent,
-        }
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.requests.lock().expect("requests").clone()
-    }
-}
-
-fn serve(
-    mut conn: TcpStream,
-    audio: &[u8],
-    rate: u64,
-    reqs: &Mutex<Vec<String>>,
-    sent: &AtomicU64,
-) {
-    let mut reader = BufReader::new(conn.try_clone().expect("clone"));
-    let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
-        return;
-    }
-    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let mut range = None;
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
-            break;
-        }
-        if let Some(v) = h.to_ascii_lowercase().strip_prefix("range: bytes=") {
-            let (a, b) = v.trim().split_once('-').unwrap_or((v.trim(), ""));
-            range = Some((a.parse::<u64>().unwrap_or(0), b.parse::<u64>().ok()));
-        }
-    }
-    reqs.lock().expect("log").push(format!("{path} {range:?}"));
-    let (status, ctype, body): (&str, &str, &[u8]) = match path.as_str() {
-        "/ep.mp3" | "/fast/ep.mp3" => ("200 OK", "audio/mpeg", audio),
-        "/page.mp3" => (
-            "200 OK",
-            "audio/mpeg",
-            b"<!DOCTYPE html>\n<html><head><title>Log in</title></head><body>Log in</body></html>",
-        ),
-        "/doc.mp3" => ("200 OK", "text/html; charset=utf-8", b"<p>gone</p>"),
-        _ => ("404 Not Found", "text/plain", b"not found"),
-    };
-    let len = body.len() as u64;
-    let (status, from, to) = match range {
-        Some((a, b)) if status.starts_with("200") && a < len => (
-            "206 Partial Content",
-            a,
-            b.map_or(len - 1, |b| b.min(len - 1)),
-        ),
-        _ => (status, 0, len.saturating_sub(1)),
-    };
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nAccept-Ranges: bytes\r\nContent-Length: {}\r\nConnection: close\r\n",
-        if len == 0 { 0 } else { to - from + 1 }
-    );
-    if status.starts_with("206") {
-        head.push_str(&format!("Content-Range: bytes {from}-{to}/{len}\r\n"));
-    }
-    head.push_str("\r\n");
-    if conn.write_all(head.as_bytes()).is_err() || len == 0 {
-        return;
-    }
-    let body = &body[from as usize..=to as usize];
-    let throttled = rate > 0 && !path.starts_with("/fast/");
-    let chunk = 8192;
-    let started = Instant::now();
-    let mut done = 0usize;
-    for piece in body.chunks(chunk) {
-        if conn.write_all(piece).is_err() {
-            return;
-        }
-        done += piece.len();
-        sent.fetch_add(piece.len() as u64, Ordering::SeqCst);
-        if throttled {
-            let due = Duration::from_secs_f64(done as f64 / rate as f64);
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
-                std::thread::sleep(wait);
-            }
-        }
-    }
 }
 
 #[test]
@@ -976,7 +635,7 @@ async fn remote_recordings_decode_to_wav_through_the_cache() {
     .await
     .expect("decoded");
     assert_eq!(std::fs::read(&cache).expect("cached"), bytes);
-    let expected = mp3_duration(&bytes);
+    let expected = mp3_duration(&bytes).as_secs_f64();
     assert!((d.as_secs_f64() - expected).abs() / expected < 0.01);
     let err = herald::audio::stream::decode_url_to_wav(
         net.client(),
