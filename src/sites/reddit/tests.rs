@@ -297,3 +297,34 @@ fn errors_say_what_to_do() {
         "Reddit: HTTP 429 from http://h/r/rust.json: too many requests; try again later"
     );
 }
+
+#[test]
+fn nulls_missing_fields_and_other_kinds_are_read_leniently() {
+    let json = r#"{"kind": "Listing", "data": {"children": [
+        {"kind": "t5", "data": {"display_name": "rust", "title": "Rust", "subscribers": 1}},
+        {"kind": "t3", "data": {"permalink": "/r/x/comments/abc/t/", "title": "T", "score": null,
+          "num_comments": 3, "selftext_html": null, "is_self": true, "created_utc": 1700000000}},
+        {"kind": "t3", "data": {"title": "no permalink"}},
+        {"kind": "t3"}
+    ]}}"#;
+    let items = parse_listing(json.as_bytes(), "http://r.test").expect("parses");
+    assert_eq!(items.len(), 1);
+    assert_eq!(
+        items[0].link.as_deref(),
+        Some("http://r.test/r/x/comments/abc/t/")
+    );
+    assert_eq!(items[0].summary.as_deref(), Some("0 points · 3 comments"));
+    assert_eq!(items[0].content_html, None);
+    assert_eq!(
+        items[0].published.map(|d| d.timestamp()),
+        Some(1_700_000_000)
+    );
+    let err = parse_listing(
+        br#"{"kind": "Listing", "data": {"children": 3}}"#,
+        "http://r.test",
+    )
+    .expect_err("children must be a list");
+    assert!(err.starts_with("not a Reddit listing ("), "{err}");
+    let err = parse_listing(b"{", "http://r.test").expect_err("not JSON");
+    assert!(err.starts_with("not JSON ("), "{err}");
+}
