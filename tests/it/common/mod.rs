@@ -136,26 +136,36 @@ pub struct NewsFixture {
 }
 
 impl NewsFixture {
+    /// The fixture must be told its port before it binds it: a port found free can be taken
+    /// meanwhile by another test's server, so a fixture that could not start tries another.
     pub fn start(args: &[&str]) -> NewsFixture {
         let script = shared().join("bench/newsfixture.py");
         assert!(script.exists(), "{} is missing", script.display());
-        let port = free_port();
-        let mut child = Command::new("python3")
-            .arg(&script)
-            .arg("--port")
-            .arg(port.to_string())
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("python3 runs newsfixture.py");
-        let mut line = String::new();
-        let out = child.stdout.take().expect("piped stdout");
-        BufReader::new(out)
-            .read_line(&mut line)
-            .expect("fixture starts");
-        assert!(line.starts_with("serving"), "fixture said: {line}");
-        NewsFixture { child, port }
+        let mut said = String::new();
+        for _ in 0..5 {
+            let port = free_port();
+            let mut child = Command::new("python3")
+                .arg(&script)
+                .arg("--port")
+                .arg(port.to_string())
+                .args(args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("python3 runs newsfixture.py");
+            let mut line = String::new();
+            let out = child.stdout.take().expect("piped stdout");
+            BufReader::new(out)
+                .read_line(&mut line)
+                .expect("read the fixture's first line");
+            if line.starts_with("serving") {
+                return NewsFixture { child, port };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            said = line;
+        }
+        panic!("the news fixture did not start on any of 5 free ports; it said: {said:?}");
     }
 
     pub fn url(&self, path: &str) -> String {
