@@ -1,5 +1,5 @@
 //! What each fuzz target does with one input. The fuzz targets (fuzz_targets/) and the project's
-//! regression tests (tests/fuzz_regressions.rs) both include this file, so an input the fuzzer
+//! regression tests (tests/it/fuzz_regressions.rs) both include this file, so an input the fuzzer
 //! found is replayed through exactly the code it broke. Each function must return for any
 //! input; the assertions are properties that hold for every input.
 #![allow(dead_code)]

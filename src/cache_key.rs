@@ -1,4 +1,5 @@
-//! Names for cache entries that stay the same across runs and Rust versions.
+//! The one hash for names that must stay the same across runs and Rust versions (std's
+//! hashers promise neither): cache entries on disk, comments' derived ids.
 
 /// FNV-1a, 128 bits, over length-prefixed fields: stable across Rust versions and runs.
 pub fn fnv1a_128(fields: &[&[u8]]) -> u128 {

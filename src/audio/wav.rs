@@ -1,5 +1,9 @@
 //! WAV files: reading the header of an engine's output (fixing the placeholder sizes a pipe
 //! leaves), and writing 16-bit PCM for `listen --out` and the speech cache.
+//!
+//! Written here rather than with `hound`: its reader trusts the sizes a pipe leaves as
+//! placeholders, and its writer switches to a 68-byte header above two channels, where the
+//! speech cache recognizes a complete file by its canonical 44-byte one.
 
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;

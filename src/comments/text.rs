@@ -205,7 +205,11 @@ impl Ids {
         let base = given
             .map(sanitize::line)
             .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| format!("h{:016x}", fnv1a(&[author, text])));
+            .unwrap_or_else(|| {
+                // 64 of the 128 bits are plenty among one thread's comments.
+                let hash = crate::cache_key::fnv1a_128(&[author.as_bytes(), text.as_bytes()]);
+                format!("h{:016x}", hash as u64)
+            });
         let mut id = base.clone();
         let mut n = 1;
         while !self.0.insert(id.clone()) {
@@ -214,18 +218,6 @@ impl Ids {
         }
         id
     }
-}
-
-/// FNV-1a: std's hashers do not promise the same output across Rust releases.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain([0]) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
 }
 
 /// `comment-12`, `li-comment-12`, `div-comment-12`, or a URL ending in `#comment-12`: `12`.

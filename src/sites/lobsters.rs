@@ -4,11 +4,11 @@
 //! and a comment's level is `depth` (from 0) or `indent_level` (from 1). Both forms are read.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
+use serde::Deserialize;
 use url::Url;
 
 use super::LobstersListing;
-use super::reddit::{count_of, fetch, parse_failure, trim_base};
+use super::reddit::{count_of, fetch, from_json, parse_failure, trim_base};
 use crate::comments::text::{Ids, markup_text};
 use crate::failure::{Failure, FailureKind};
 use crate::model::{Comment, CommentKind, CommentSource, CommentThread};
@@ -17,6 +17,51 @@ use crate::sanitize;
 use crate::source::feed::FeedItem;
 
 const SITE: &str = "Lobsters";
+
+/// A story, from a listing or (with its `comments`) from its own page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct Story {
+    short_id: Option<String>,
+    url: Option<String>,
+    title: Option<String>,
+    submitter_user: Option<User>,
+    score: Option<i64>,
+    comment_count: Option<i64>,
+    tags: Option<Vec<String>>,
+    description: Option<String>,
+    created_at: Option<String>,
+    comments: Option<Vec<StoryComment>>,
+}
+
+/// A comment of a story's page, in display order.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct StoryComment {
+    short_id: Option<String>,
+    /// The level from 0 (today's form).
+    depth: Option<u64>,
+    /// The level from 1 (older versions).
+    indent_level: Option<u64>,
+    parent_comment: Option<String>,
+    commenting_user: Option<User>,
+    comment: Option<String>,
+    comment_plain: Option<String>,
+    created_at: Option<String>,
+    is_deleted: Option<bool>,
+    is_moderated: Option<bool>,
+}
+
+/// A user: a name, or (older versions) an object with `username`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum User {
+    Name(String),
+    Object {
+        #[serde(default)]
+        username: Option<String>,
+    },
+}
 
 pub async fn headlines(
     net: &Net,
@@ -75,33 +120,31 @@ pub fn listing_url(base: &str, listing: &LobstersListing) -> Result<String, Fail
 
 /// A listing (an array of stories) as headlines.
 pub fn parse_listing(json: &[u8], base: &str) -> Result<Vec<FeedItem>, String> {
-    let value: Value = serde_json::from_slice(json).map_err(|e| format!("not JSON ({e})"))?;
-    let stories = value
-        .as_array()
-        .ok_or("not a Lobsters listing (expected a list of stories)")?;
+    let stories: Vec<Story> =
+        from_json(json, "not a Lobsters listing (expected a list of stories)")?;
     Ok(stories.iter().filter_map(|s| story_item(s, base)).collect())
 }
 
 /// A story page's `comments`, a flat list in display order, threaded.
 pub fn parse_thread(json: &[u8]) -> Result<CommentThread, String> {
-    let value: Value = serde_json::from_slice(json).map_err(|e| format!("not JSON ({e})"))?;
-    let listed = value["comments"]
-        .as_array()
-        .ok_or("not a Lobsters story (no comments list)")?;
+    const NOT_IT: &str = "not a Lobsters story (no comments list)";
+    let story: Story = from_json(json, NOT_IT)?;
+    let listed = story.comments.ok_or(NOT_IT)?;
     let mut ids = Ids::default();
     let mut comments = Vec::with_capacity(listed.len());
     let mut seen = std::collections::HashSet::new();
     // The comments above the current one, one per level: where a reply's parent is found when
     // the JSON does not name it.
     let mut open: Vec<(usize, String)> = Vec::new();
-    for c in listed {
+    for c in &listed {
         let level = level(c);
         while open.last().is_some_and(|(l, _)| *l >= level) {
             open.pop();
         }
         let mut comment = comment(c, &mut ids);
-        let named = c["parent_comment"]
-            .as_str()
+        let named = c
+            .parent_comment
+            .as_deref()
             .map(sanitize::line)
             .filter(|p| seen.contains(p));
         comment.parent = named.or_else(|| open.last().map(|(_, id)| id.clone()));
@@ -117,33 +160,34 @@ pub fn parse_thread(json: &[u8]) -> Result<CommentThread, String> {
 }
 
 /// A comment's level from 0: `depth`, or `indent_level` which counts from 1.
-fn level(c: &Value) -> usize {
-    let as_usize = |v: &Value| v.as_u64().and_then(|n| usize::try_from(n).ok());
-    as_usize(&c["depth"])
-        .or_else(|| as_usize(&c["indent_level"]).map(|n| n.saturating_sub(1)))
+fn level(c: &StoryComment) -> usize {
+    let as_usize = |n: Option<u64>| n.and_then(|n| usize::try_from(n).ok());
+    as_usize(c.depth)
+        .or_else(|| as_usize(c.indent_level).map(|n| n.saturating_sub(1)))
         .unwrap_or(0)
 }
 
-fn comment(c: &Value, ids: &mut Ids) -> Comment {
-    let author = user_name(&c["commenting_user"]);
-    let text = match c["comment"].as_str().filter(|h| !h.trim().is_empty()) {
+fn comment(c: &StoryComment, ids: &mut Ids) -> Comment {
+    let author = user_name(c.commenting_user.as_ref());
+    let text = match c.comment.as_deref().filter(|h| !h.trim().is_empty()) {
         Some(html) => markup_text(html),
-        None => markup_text(c["comment_plain"].as_str().unwrap_or("")),
+        None => markup_text(c.comment_plain.as_deref().unwrap_or("")),
     };
-    let kind = if c["is_deleted"].as_bool() == Some(true) {
+    let kind = if c.is_deleted == Some(true) {
         CommentKind::Deleted
-    } else if c["is_moderated"].as_bool() == Some(true) {
+    } else if c.is_moderated == Some(true) {
         CommentKind::Dead
     } else {
         CommentKind::Normal
     };
     Comment {
-        id: ids.assign(c["short_id"].as_str(), &author, &text),
+        id: ids.assign(c.short_id.as_deref(), &author, &text),
         parent: None,
         depth: 0,
         author,
-        date: c["created_at"]
-            .as_str()
+        date: c
+            .created_at
+            .as_deref()
             .map(sanitize::line)
             .filter(|d| !d.is_empty()),
         text,
@@ -151,38 +195,32 @@ fn comment(c: &Value, ids: &mut Ids) -> Comment {
     }
 }
 
-fn story_item(story: &Value, base: &str) -> Option<FeedItem> {
-    let short_id = story["short_id"].as_str().filter(|id| is_short_id(id))?;
+fn story_item(story: &Story, base: &str) -> Option<FeedItem> {
+    let short_id = story.short_id.as_deref().filter(|id| is_short_id(id))?;
     let page = format!("{}/s/{short_id}", trim_base(base));
-    let linked = story["url"].as_str().and_then(web_url);
-    let title = sanitize::line(story["title"].as_str().unwrap_or(""));
-    let author = Some(user_name(&story["submitter_user"])).filter(|a| !a.is_empty());
+    let linked = story.url.as_deref().and_then(web_url);
+    let title = sanitize::line(story.title.as_deref().unwrap_or(""));
+    let author = Some(user_name(story.submitter_user.as_ref())).filter(|a| !a.is_empty());
     let mut facts = vec![
-        count_of(story["score"].as_i64().unwrap_or(0), "point", "points"),
-        count_of(
-            story["comment_count"].as_i64().unwrap_or(0),
-            "comment",
-            "comments",
-        ),
+        count_of(story.score.unwrap_or(0), "point", "points"),
+        count_of(story.comment_count.unwrap_or(0), "comment", "comments"),
     ];
     if let Some(host) = linked.as_ref().and_then(Url::host_str) {
         facts.push(sanitize::line(host.trim_start_matches("www.")));
     }
-    let tags: Vec<String> = story["tags"]
-        .as_array()
-        .map(|t| {
-            t.iter()
-                .filter_map(Value::as_str)
-                .map(sanitize::line)
-                .filter(|t| !t.is_empty())
-                .collect()
-        })
-        .unwrap_or_default();
+    let tags: Vec<String> = story
+        .tags
+        .iter()
+        .flatten()
+        .map(|t| sanitize::line(t))
+        .filter(|t| !t.is_empty())
+        .collect();
     if !tags.is_empty() {
         facts.push(tags.join(", "));
     }
-    let content_html = story["description"]
-        .as_str()
+    let content_html = story
+        .description
+        .as_deref()
         .filter(|d| !d.trim().is_empty())
         .map(sanitize::text);
     Some(FeedItem {
@@ -194,8 +232,9 @@ fn story_item(story: &Value, base: &str) -> Option<FeedItem> {
             title
         },
         author,
-        published: story["created_at"]
-            .as_str()
+        published: story
+            .created_at
+            .as_deref()
             .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
             .map(|d| d.with_timezone(&Utc)),
         summary: Some(facts.join(" · ")),
@@ -208,11 +247,12 @@ fn story_item(story: &Value, base: &str) -> Option<FeedItem> {
 }
 
 /// A user as a name, or (older versions) as an object with `username`.
-fn user_name(user: &Value) -> String {
-    let name = user
-        .as_str()
-        .or_else(|| user["username"].as_str())
-        .unwrap_or("");
+fn user_name(user: Option<&User>) -> String {
+    let name = match user {
+        Some(User::Name(name)) => name.as_str(),
+        Some(User::Object { username }) => username.as_deref().unwrap_or(""),
+        None => "",
+    };
     sanitize::line(name)
 }
 

@@ -1,0 +1,32 @@
+//! The integration tests, in one binary: linking the crate once rather than once per file is
+//! most of what building them costs. One module per topic; `common` holds what they share.
+
+mod common;
+
+mod article_deep;
+mod article_wordpress;
+mod audio_player;
+mod comments_wordpress;
+mod corpus_feeds;
+mod corpus_readability;
+mod demo_edition;
+mod faults;
+mod fuzz_regressions;
+mod hackernews;
+mod idle_wakeups;
+mod limits;
+mod listen;
+mod listen_speed;
+mod media_keys;
+mod narration_lookahead;
+mod narration_tts;
+mod read;
+mod refresh;
+mod sites;
+mod store_concurrency;
+mod tui_demo;
+mod tui_hostile;
+mod tui_images;
+mod tui_pty;
+mod tui_wordpress;
+mod wordpress_cli;
