@@ -148,9 +148,12 @@ fn set_speed(state: &mut AppState, speed: f32) -> Vec<Effect> {
         first,
         speed,
     }];
-    if playing {
-        effects.push(Effect::Player(Command::Play));
-    }
+    // A new narration plays as soon as it is loaded: paused, it is told to wait.
+    effects.push(Effect::Player(if playing {
+        Command::Play
+    } else {
+        Command::Pause
+    }));
     effects
 }
 

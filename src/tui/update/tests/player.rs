@@ -230,3 +230,25 @@ fn speed_keys_change_a_recordings_speed_and_restart_speech_at_the_new_rate() {
             if (*x - 0.9).abs() < 1e-6
     ));
 }
+
+#[test]
+fn a_speed_change_while_speech_is_paused_keeps_it_paused() {
+    let mut s = opened(1, false);
+    key(&mut s, Action::TogglePlay);
+    update(&mut s, position(20, Some(3)));
+    update(
+        &mut s,
+        Msg::Player(crate::audio::PlayerEvent::State(PlayState::Paused)),
+    );
+    let effects = key(&mut s, Action::SpeedUp);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::StartSpeech { first: 3, .. },
+                Effect::Player(Command::Pause)
+            ]
+        ),
+        "{effects:?}"
+    );
+}
