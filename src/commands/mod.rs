@@ -5,6 +5,7 @@ mod cache;
 mod feeds;
 mod listen;
 mod reading;
+mod search;
 
 pub use cache::cache;
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
@@ -13,6 +14,7 @@ pub use reading::{
     comments, display_date, fetch_article, fetch_comments, more_replies, read, saved_article,
     saved_comments,
 };
+pub use search::{SearchArgs, parse_since, search};
 
 use std::io::Write;
 

@@ -204,6 +204,12 @@ impl Store {
                 "it is empty; give a word to look for".to_string(),
             ));
         }
+        // SQLite reads the query only when it searches the index, which a query with nothing
+        // to search in skips: asked of no row, a malformed query is told apart every time.
+        self.conn
+            .prepare_cached("SELECT 1 FROM search WHERE search MATCH ?1 AND rowid = -1")
+            .and_then(|mut stmt| stmt.exists([&q.text]))
+            .map_err(|e| query_error(e, &malformed))?;
         let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
         let feed = q.feed.clone().unwrap_or_default();
         // Rank: bm25 (negative, lower is better; a title word weighs 4 times an article word)
@@ -308,8 +314,8 @@ fn query_error(e: rusqlite::Error, malformed: &impl Fn(String) -> SearchError) -
             let reason = message.strip_prefix("fts5: ").unwrap_or(message);
             let reason = reason.replace("near \"\"", "at its end");
             malformed(format!(
-                "{reason} (words, \"a phrase\", prefix*, AND, OR, NOT and parentheses work; \
-                 put other characters inside double quotes)"
+                "{reason} (words, \"a phrase\", prefix*, AND, OR, NOT, parentheses and title:word \
+                 work; put other characters inside double quotes)"
             ))
         }
         _ => SearchError::Store(e.into()),
@@ -522,6 +528,11 @@ mod tests {
                 limit: 5,
                 ..SearchQuery::default()
             };
+            let nothing_subscribed = store.search(&[], &q, NOW);
+            assert!(matches!(
+                nothing_subscribed,
+                Err(SearchError::Malformed { .. })
+            ));
             match store.search(&[FEED.to_string()], &q, NOW) {
                 Err(e @ SearchError::Malformed { .. }) => {
                     let line = e.to_string();
