@@ -224,6 +224,7 @@ fn start_worker(
                 StoreEvent::Saved { error } => Msg::MarkSaved { error },
                 StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
+                StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
             };
             let _ = tx.send(msg);
         },
@@ -537,6 +538,9 @@ impl Effects {
                 self.store.send(StoreCommand::SetStarred { id, starred });
             }
             Effect::LoadHeadlines => self.store.send(StoreCommand::LoadHeadlines),
+            Effect::SearchArchive { asked, query } => {
+                self.store.send(StoreCommand::Search { asked, query });
+            }
             Effect::OpenInBrowser(url) => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
