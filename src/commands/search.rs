@@ -59,7 +59,12 @@ pub fn search<W: Write>(
             .map(|h| JsonHit {
                 headline: &h.headline,
                 matched: h.place,
-                snippet: h.snippet.iter().map(|(t, _)| t.as_str()).collect(),
+                snippet: sanitize::line(
+                    &h.snippet
+                        .iter()
+                        .map(|(t, _)| t.as_str())
+                        .collect::<String>(),
+                ),
             })
             .collect();
         write_json(out, &list)?;
