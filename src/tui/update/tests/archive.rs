@@ -199,7 +199,20 @@ fn results_move_with_the_keys_and_leave_the_list_alone() {
     assert_eq!(s.archive.as_ref().map(|a| a.selected), Some(total - 1));
     key(&mut s, Action::Up);
     assert_eq!(s.archive.as_ref().map(|a| a.selected), Some(total - 2));
+    // The wheel over them moves through the results, not the list under them.
     let before = s.selected;
+    update(
+        &mut s,
+        Msg::Mouse(MouseEvent {
+            kind: crossterm::event::MouseEventKind::ScrollUp,
+            column: 10,
+            row: 4,
+            modifiers: KeyModifiers::NONE,
+        }),
+    );
+    let moved = s.archive.as_ref().map(|a| a.selected);
+    assert!(moved < Some(total - 2), "{moved:?}");
+    assert_eq!(s.selected, before);
     key(&mut s, Action::ToggleRead);
     assert_eq!(s.selected, before);
     assert!(s.unsaved_marks.is_empty(), "the hidden list is not marked");
