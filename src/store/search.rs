@@ -212,17 +212,20 @@ impl Store {
             .map_err(|e| query_error(e, &malformed))?;
         let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
         let feed = q.feed.clone().unwrap_or_default();
+        // The feeds are chosen once, not joined for each match: a common word matches most
+        // of the archive.
         // Rank: bm25 (negative, lower is better; a title word weighs 4 times an article word)
         // divided by 1 + age/90 days, so an item 90 days old needs twice the relevance of
         // today's to rank beside it; equal ranks go newest first.
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT search.rowid FROM search
-             JOIN items i ON i.id = search.rowid JOIN feeds f ON f.id = i.feed_id
-             WHERE search MATCH ?1 AND f.url IN (SELECT value FROM json_each(?2))
-               AND (?3 = '' OR ?3 = f.url COLLATE NOCASE OR ?3 = f.feed_url COLLATE NOCASE
-                    OR ?3 = f.title COLLATE NOCASE)
+                "SELECT search.rowid FROM search JOIN items i ON i.id = search.rowid
+             WHERE search MATCH ?1
+               AND i.feed_id IN (SELECT id FROM feeds f
+                   WHERE f.url IN (SELECT value FROM json_each(?2))
+                     AND (?3 = '' OR ?3 = f.url COLLATE NOCASE OR ?3 = f.feed_url COLLATE NOCASE
+                          OR ?3 = f.title COLLATE NOCASE))
                AND i.sort_time >= ?4 AND (?5 = 0 OR i.read = 0)
              ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
                         / (1.0 + MAX(0, ?6 - i.sort_time) / 7776000.0),
