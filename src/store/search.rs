@@ -602,6 +602,18 @@ mod tests {
         assert_eq!(search(&store, "timetable"), vec![]);
         assert_eq!(search(&store, "storm"), vec![(ids[0], Place::Summary)]);
         assert_eq!(search(&store, "cormorants").len(), 1, "the article stays");
+        // The feed takes a new name.
+        let feeds = store.sync_feeds(&[FEED.to_string()]).expect("feeds");
+        let renamed = FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some("Quayside Times".to_string()),
+            validators: Validators::default(),
+            items: Vec::new(),
+        };
+        store.write_feed(feeds[0].id, &renamed).expect("write");
+        let by_feed = search(&store, "quayside");
+        assert_eq!(by_feed.len(), 3);
+        assert!(by_feed.iter().all(|(_, place)| *place == Place::Feed));
         // Retention takes the read item its feed no longer lists.
         store.set_read(ids[1], true).expect("read");
         store
@@ -623,6 +635,38 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM search", [], |r| r.get(0))
             .expect("count");
         assert_eq!(count, 2);
+    }
+
+    #[test]
+    fn a_new_item_linking_to_a_saved_article_takes_its_text() {
+        let (mut store, ids) = archive();
+        let other = "https://other.example/rss".to_string();
+        let feeds = store
+            .sync_feeds(&[FEED.to_string(), other.clone()])
+            .expect("feeds");
+        let mut again = item(1, "Ferry news elsewhere", None, 1);
+        again.key = "elsewhere".to_string();
+        let update = FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some("Other".to_string()),
+            validators: Validators::default(),
+            items: vec![again],
+        };
+        store.write_feed(feeds[1].id, &update).expect("write");
+        let q = SearchQuery {
+            text: "cormorants".to_string(),
+            limit: 5,
+            ..SearchQuery::default()
+        };
+        let found: Vec<(i64, Place)> = store
+            .search(&[FEED.to_string(), other], &q, NOW)
+            .expect("search")
+            .iter()
+            .map(|h| (h.headline.id, h.place))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.contains(&(ids[0], Place::Article)));
+        assert!(found.iter().all(|(_, place)| *place == Place::Article));
     }
 
     #[test]
