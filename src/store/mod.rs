@@ -325,6 +325,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let new_items = write_update(&tx, feed_id, update)?;
+        search::index_pending(&tx)?;
         tx.commit()?;
         Ok(new_items)
     }

@@ -1,10 +1,10 @@
 //! Searching the archive: an FTS5 index over each item's title, summary, author and feed name,
 //! and the plain text of its saved article and comments.
 //!
-//! The index row of an item has the item's id as its rowid. Triggers keep the item's own text
-//! current as the refresh writes it (an unchanged item costs nothing), and drop the row when
-//! retention deletes the item; saving an article or comments indexes their text
-//! ([`index_saved`]).
+//! The index row of an item has the item's id as its rowid. Triggers note the items the refresh
+//! adds or changes (an unchanged item costs nothing), which it indexes before each feed's
+//! transaction ends ([`index_pending`]), and drop the row when retention deletes the item;
+//! saving an article or comments indexes their text ([`index_saved`]).
 
 use std::sync::Arc;
 
@@ -24,23 +24,21 @@ CREATE VIRTUAL TABLE search USING fts5 (
     title, summary, author, feed, article, comments,
     tokenize = 'unicode61 remove_diacritics 2'
 );
--- A new item takes the saved text of another item with the same link, if any.
+-- Items written or changed since the index last took them in: a refresh indexes them at the end
+-- of each feed's transaction, in one statement (FTS5 writes its terms out at every statement
+-- that fires a trigger, which one statement per item would make slow).
+CREATE TABLE search_pending (id INTEGER PRIMARY KEY);
 CREATE TRIGGER search_item_added AFTER INSERT ON items BEGIN
-    INSERT INTO search (rowid, title, summary, author, feed, article, comments)
-    SELECT new.id, new.title, new.summary, new.author,
-           (SELECT COALESCE(title, url) FROM feeds WHERE id = new.feed_id),
-           s.article, s.comments
-    FROM (SELECT 1) LEFT JOIN search s ON s.rowid =
-        (SELECT id FROM items WHERE link = new.link AND id <> new.id LIMIT 1);
+    INSERT OR IGNORE INTO search_pending (id) VALUES (new.id);
 END;
 CREATE TRIGGER search_item_changed AFTER UPDATE OF title, summary, author ON items
 WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
      OR old.author IS NOT new.author BEGIN
-    UPDATE search SET title = new.title, summary = new.summary, author = new.author
-    WHERE rowid = new.id;
+    INSERT OR IGNORE INTO search_pending (id) VALUES (new.id);
 END;
 CREATE TRIGGER search_item_gone AFTER DELETE ON items BEGIN
     DELETE FROM search WHERE rowid = old.id;
+    DELETE FROM search_pending WHERE id = old.id;
 END;
 CREATE TRIGGER search_feed_named AFTER UPDATE OF title ON feeds
 WHEN old.title IS NOT new.title BEGIN
@@ -51,6 +49,29 @@ INSERT INTO search (rowid, title, summary, author, feed)
     SELECT i.id, i.title, i.summary, i.author, COALESCE(f.title, f.url)
     FROM items i JOIN feeds f ON f.id = i.feed_id;
 "#;
+
+/// Indexes the items written or changed since the last call (see `search_pending`): changed
+/// ones keep their saved text; a new one takes that of another item with the same link, if any.
+pub(super) fn index_pending(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE search SET (title, summary, author) =
+            (SELECT title, summary, author FROM items WHERE id = search.rowid)
+         WHERE rowid IN (SELECT id FROM search_pending)",
+    )?
+    .execute([])?;
+    conn.prepare_cached(
+        "INSERT INTO search (rowid, title, summary, author, feed, article, comments)
+         SELECT i.id, i.title, i.summary, i.author, COALESCE(f.title, f.url), s.article, s.comments
+         FROM search_pending p JOIN items i ON i.id = p.id JOIN feeds f ON f.id = i.feed_id
+         LEFT JOIN search s ON s.rowid =
+             (SELECT o.id FROM items o WHERE o.link = i.link AND o.id <> i.id LIMIT 1)
+         WHERE NOT EXISTS (SELECT 1 FROM search x WHERE x.rowid = p.id)",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM search_pending")?
+        .execute([])?;
+    Ok(())
+}
 
 /// What the migration cannot do in SQL: index the articles and comments already saved.
 pub(super) fn index_existing(conn: &Connection) -> Result<(), StoreError> {
