@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::pty::{Pty, alsa_none};
 use common::*;
 
 const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Times</title>
@@ -174,6 +175,30 @@ fn a_malformed_query_says_so_in_one_line() {
     }
     let out = herald(&dir, &["search", "--since", "yesterday", "quay"]);
     assert!(!out.status.success());
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_app_searches_the_archive_and_opens_a_result() {
+    let (dir, server, _) = archive("search-app");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
+    pty.wait_for("Birds on the breakwater");
+    pty.press("S");
+    pty.wait_for("search the archive:");
+    pty.press("lighthousekeeper\r");
+    pty.wait_for("Search: lighthousekeeper (1 found)");
+    pty.wait_for("comments: ");
+    pty.press("\r");
+    pty.wait_for("Its lamp was put out");
+    // Back to the results, then to the list.
+    pty.press("q");
+    pty.wait_for("Search: lighthousekeeper (1 found)");
+    pty.press("\x1b");
+    pty.wait_for("Headlines");
+    pty.press("q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status}");
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -201,7 +201,8 @@ pub enum SearchError {
     Store(#[from] StoreError),
 }
 
-/// Marks around the matched words in snippets; stripped from stored text before it is split.
+/// Marks around the matched words in snippets: control characters, which the stored text
+/// (sanitized as it was read) does not hold.
 const OPEN: char = '\u{2}';
 const CLOSE: char = '\u{3}';
 /// How many words a snippet holds.
@@ -346,7 +347,7 @@ fn query_error(e: rusqlite::Error, malformed: &impl Fn(String) -> SearchError) -
     }
 }
 
-/// Splits a snippet at its marks; a stray mark in the stored text only ends up as text.
+/// Splits a snippet at its marks into pieces, the matched ones marked true.
 fn split_snippet(text: &str) -> Snippet {
     let mut pieces = Vec::new();
     let mut current = String::new();
