@@ -657,6 +657,12 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM search", [], |r| r.get(0))
             .expect("count");
         assert_eq!(count, 2);
+        // The index agrees with its text, and stays whole when `cache --trim` merges it.
+        let check = "INSERT INTO search (search) VALUES ('integrity-check')";
+        store.conn.execute(check, []).expect("integrity");
+        store.compact().expect("compact");
+        store.conn.execute(check, []).expect("integrity");
+        assert_eq!(search(&store, "storm"), vec![(ids[0], Place::Summary)]);
     }
 
     #[test]
