@@ -46,6 +46,26 @@ enum Command {
         #[arg(long)]
         count: bool,
     },
+    /// Search the saved headlines, summaries, articles and comments; best matches first.
+    Search {
+        /// Words, "a phrase", prefix*, AND, OR, NOT, parentheses (SQLite FTS5 syntax).
+        query: String,
+        /// Only this feed (its name, title or URL).
+        #[arg(long, value_name = "NAME")]
+        feed: Option<String>,
+        /// Only items dated from then on (2026-11-30, or an RFC 3339 time).
+        #[arg(long, value_name = "DATE", value_parser = commands::parse_since)]
+        since: Option<i64>,
+        /// Only unread items.
+        #[arg(long)]
+        unread: bool,
+        /// At most N results.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        limit: usize,
+        /// Print JSON (see README).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show an article: its title, byline, text, links, and its narration when it has one.
     Read {
         /// The article's URL, a file:// URL or a local path.
@@ -148,6 +168,24 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
                 count,
             };
             commands::headlines(ctx, &args, &mut out)?
+        }
+        Command::Search {
+            query,
+            feed,
+            since,
+            unread,
+            limit,
+            json,
+        } => {
+            let args = commands::SearchArgs {
+                query,
+                feed,
+                since,
+                unread,
+                limit,
+                json,
+            };
+            commands::search(ctx, &args, &mut out)?
         }
         Command::Read {
             target,

@@ -5,11 +5,13 @@ mod cache;
 mod feeds;
 mod listen;
 mod reading;
+mod search;
 
 pub use cache::cache;
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 pub use listen::{ListenArgs, listen, parse_time};
 pub use reading::{comments, read};
+pub use search::{SearchArgs, parse_since, search};
 
 use std::io::Write;
 

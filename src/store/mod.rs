@@ -15,10 +15,13 @@ pub mod listening;
 mod pages;
 mod repair;
 mod retention;
+mod search;
 mod watch;
 pub mod worker;
 
 pub use repair::{FileId, is_corrupt};
+pub use search::{Hit, Place, SearchError, SearchQuery, Snippet};
+pub use watch::ListFingerprint;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -96,6 +99,7 @@ CREATE TABLE listen_queue (
 );
 ALTER TABLE items ADD COLUMN listened INTEGER NOT NULL DEFAULT 0;
 "#,
+    search::SCHEMA,
 ];
 
 /// How long a write waits for another process's write to end before it fails. Writes are
@@ -151,10 +155,6 @@ pub struct HeadlineQuery {
     pub unread_only: bool,
     pub limit: Option<usize>,
 }
-
-/// See [`Store::list_fingerprint`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ListFingerprint([f64; 4]);
 
 /// The size of a list of headlines, counted by the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -244,6 +244,9 @@ impl Store {
         let version = usize::try_from(version).unwrap_or(usize::MAX);
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version) {
             tx.execute_batch(sql)?;
+            if i + 1 == search::VERSION {
+                search::index_existing(&tx)?;
+            }
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
         tx.commit()?;
@@ -267,28 +270,6 @@ impl Store {
         Ok(self
             .conn
             .pragma_query_value(None, "data_version", |r| r.get(0))?)
-    }
-
-    /// A summary of what the list of headlines shows (which items there are, their marks,
-    /// the feeds' names), so that a commit elsewhere that changed none of it (an article
-    /// saved for offline reading, say) does not make the app read the whole list again.
-    pub fn list_fingerprint(&self) -> Result<ListFingerprint, StoreError> {
-        // Marks weighted by a hash of the id: two changes cancel out only by accident.
-        Ok(self.conn.query_row(
-            "SELECT (SELECT COUNT(*) FROM items), (SELECT COALESCE(MAX(id), 0) FROM items),
-                    (SELECT TOTAL(read * ((id * 2654435761) % 4294967291)
-                                  + starred * ((id * 40503) % 65521)) FROM items),
-                    (SELECT TOTAL(LENGTH(title)) + COUNT(*) FROM feeds)",
-            [],
-            |r| {
-                Ok(ListFingerprint([
-                    r.get::<_, i64>(0)? as f64,
-                    r.get::<_, i64>(1)? as f64,
-                    r.get(2)?,
-                    r.get(3)?,
-                ]))
-            },
-        )?)
     }
 
     /// SQLite's quick check of every page: an error when the file is damaged.
@@ -344,6 +325,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let new_items = write_update(&tx, feed_id, update)?;
+        search::index_pending(&tx)?;
         tx.commit()?;
         Ok(new_items)
     }
@@ -527,7 +509,7 @@ impl Store {
         );
         self.conn
             .execute(&sql, params![url, json, chrono::Utc::now().timestamp()])?;
-        Ok(())
+        search::index_saved(&self.conn, kind, url, json)
     }
 
     pub fn get_cached(&self, kind: CacheKind, url: &str) -> Result<Option<String>, StoreError> {

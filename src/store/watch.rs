@@ -78,6 +78,34 @@ fn touches_database(events: &[u8]) -> bool {
     false
 }
 
+/// See [`super::Store::list_fingerprint`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ListFingerprint([f64; 4]);
+
+impl super::Store {
+    /// A summary of what the list of headlines shows (which items there are, their marks,
+    /// the feeds' names), so that a commit elsewhere that changed none of it (an article
+    /// saved for offline reading, say) does not make the app read the whole list again.
+    pub fn list_fingerprint(&self) -> Result<ListFingerprint, super::StoreError> {
+        // Marks weighted by a hash of the id: two changes cancel out only by accident.
+        Ok(self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM items), (SELECT COALESCE(MAX(id), 0) FROM items),
+                    (SELECT TOTAL(read * ((id * 2654435761) % 4294967291)
+                                  + starred * ((id * 40503) % 65521)) FROM items),
+                    (SELECT TOTAL(LENGTH(title)) + COUNT(*) FROM feeds)",
+            [],
+            |r| {
+                Ok(ListFingerprint([
+                    r.get::<_, i64>(0)? as f64,
+                    r.get::<_, i64>(1)? as f64,
+                    r.get(2)?,
+                    r.get(3)?,
+                ]))
+            },
+        )?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
-use super::{FileId, HeadlineQuery, ListFingerprint, Store, StoreError, is_corrupt};
+use super::{
+    FileId, HeadlineQuery, Hit, ListFingerprint, SearchError, SearchQuery, Store, StoreError,
+    is_corrupt,
+};
 use crate::model::Headline;
 
 /// How often the database is asked whether another connection committed something, where
@@ -19,6 +22,8 @@ const SETTLE_EVERY: Duration = Duration::from_millis(50);
 /// Reloads for other processes' changes are at most this frequent: a refresh elsewhere
 /// commits once per feed.
 const RELOAD_GAP: Duration = Duration::from_millis(1000);
+/// The app lists at most this many results of an archive search.
+const SEARCH_LIMIT: usize = 200;
 
 #[derive(Debug)]
 pub enum StoreCommand {
@@ -32,6 +37,11 @@ pub enum StoreCommand {
     },
     /// Read the whole list of headlines.
     LoadHeadlines,
+    /// Search the archive; the answer names `asked`.
+    Search {
+        asked: u64,
+        query: String,
+    },
     /// Check every page of the file, rebuilding it when it is damaged.
     Check,
     /// A query elsewhere found the file `broken` damaged: rebuild it (unless that was done).
@@ -54,6 +64,11 @@ pub enum StoreEvent {
     Headlines(Result<Vec<Headline>, String>),
     /// The database was damaged and has been rebuilt (empty but for salvaged marks).
     Rebuilt { notice: String },
+    /// The results of search `asked`, best first, or why there are none (one line).
+    Found {
+        asked: u64,
+        result: Result<Vec<Hit>, String>,
+    },
 }
 
 /// The sending end; the thread ends when it is dropped or finished.
@@ -186,6 +201,7 @@ impl Worker {
                 self.saved(result);
             }
             StoreCommand::LoadHeadlines => self.reload(),
+            StoreCommand::Search { asked, query } => self.search(asked, query),
             StoreCommand::Check => {
                 // On a connection of its own, whose page cache goes with it: the check reads
                 // every page once, and the app's memory should not keep them.
@@ -222,6 +238,23 @@ impl Worker {
             }
         };
         (self.events)(StoreEvent::Saved { error });
+    }
+
+    fn search(&mut self, asked: u64, text: String) {
+        let query = SearchQuery {
+            text,
+            limit: SEARCH_LIMIT,
+            ..SearchQuery::default()
+        };
+        let now = chrono::Utc::now().timestamp();
+        let result = self.store.search(&self.subscribed, &query, now);
+        if let Err(SearchError::Store(e)) = &result
+            && is_corrupt(e)
+        {
+            self.repair(e);
+        }
+        let result = result.map_err(|e| e.to_string());
+        (self.events)(StoreEvent::Found { asked, result });
     }
 
     /// Another connection committed since the list was read: read it again.

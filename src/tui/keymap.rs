@@ -39,6 +39,8 @@ pub enum Action {
     /// Follow the paragraph being spoken again.
     Follow,
     Search,
+    /// Search every saved headline, article and comment, and list what matches.
+    SearchArchive,
     SearchNext,
     SearchPrevious,
     ToggleRead,
@@ -109,6 +111,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::FoldThread, "fold", "fold or unfold the replies", &[ch('z')]),
     info(Action::Follow, "follow", "follow the paragraph being spoken", &[ch('F')]),
     info(Action::Search, "search", "search the headlines or the article", &[ch('/')]),
+    info(Action::SearchArchive, "search_archive", "search the archive (articles, comments)", &[ch('S')]),
     info(Action::SearchNext, "search_next", "next match", &[ch('n')]),
     info(Action::SearchPrevious, "search_previous", "previous match", &[ch('N')]),
     info(Action::ToggleRead, "toggle_read", "mark read / unread", &[ch('m')]),

@@ -267,6 +267,21 @@ pub struct Search {
     pub typing: Option<String>,
     /// The last search made; `n` and `N` look for it again.
     pub query: String,
+    /// The box open searches the whole archive (`S`), not the pane.
+    pub archive: bool,
+}
+
+/// A search of the whole archive and its results, best first, shown in place of the list
+/// until the reader goes back to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArchiveSearch {
+    /// Which search this is: results answering an earlier one are dropped.
+    pub asked: u64,
+    pub query: String,
+    pub results: Loadable<Vec<crate::store::Hit>>,
+    pub selected: usize,
+    /// The first result shown.
+    pub offset: usize,
 }
 
 /// A mark the reader set on a headline.
@@ -303,6 +318,10 @@ pub struct AppState {
     pub player: PlayerSnapshot,
     pub status: String,
     pub search: Search,
+    /// The archive's search results, while they are shown.
+    pub archive: Option<ArchiveSearch>,
+    /// How many archive searches were asked for.
+    pub archive_asked: u64,
     /// Digits typed before a key (`3o` opens link 3).
     pub count: Option<usize>,
     pub help_scroll: usize,
@@ -345,6 +364,8 @@ impl AppState {
             player: PlayerSnapshot::default(),
             status,
             search: Search::default(),
+            archive: None,
+            archive_asked: 0,
             count: None,
             help_scroll: 0,
             refreshing: false,

@@ -22,6 +22,7 @@ mod narration_lookahead;
 mod narration_tts;
 mod read;
 mod refresh;
+mod search;
 mod sites;
 mod store_concurrency;
 mod tui_demo;

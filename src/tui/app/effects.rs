@@ -111,6 +111,9 @@ impl Effects {
                 self.store.send(StoreCommand::SetStarred { id, starred })
             }
             Effect::LoadHeadlines => self.store.send(StoreCommand::LoadHeadlines),
+            Effect::SearchArchive { asked, query } => {
+                self.store.send(StoreCommand::Search { asked, query });
+            }
             Effect::OpenInBrowser(url) => self.open_in_browser(url),
             // The loop suspends: it owns the terminal, which this runner never touches.
             Effect::Suspend => {}

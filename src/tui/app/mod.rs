@@ -220,6 +220,7 @@ fn start_worker(ctx: &Context, store: Store, inbox: Inbox) -> std::io::Result<St
                 StoreEvent::Saved { error } => Msg::MarkSaved { error },
                 StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
+                StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
             };
             inbox.msg(msg);
         },

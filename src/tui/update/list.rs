@@ -78,7 +78,7 @@ pub(super) fn toggle_star(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// The effect that saves a mark, remembered until the store's worker says it is saved.
-fn mark(state: &mut AppState, id: i64, mark: Mark) -> Effect {
+pub(super) fn mark(state: &mut AppState, id: i64, mark: Mark) -> Effect {
     state.unsaved_marks.push_back((id, mark));
     match mark {
         Mark::Read(read) => Effect::SetRead { id, read },

@@ -5,6 +5,7 @@
 //! the one way they reach the screen. This file dispatches; each pane's handling is in the
 //! module of its name.
 
+mod archive;
 mod article;
 mod comments;
 mod list;
@@ -100,6 +101,11 @@ pub enum Msg {
     },
     /// The desktop's media keys or controls (MPRIS).
     Media(crate::mpris::MediaCommand),
+    /// The results of archive search `asked`, best first, or why it failed.
+    ArchiveFound {
+        asked: u64,
+        result: Result<Vec<crate::store::Hit>, String>,
+    },
     Resize(u16, u16),
     Tick,
 }
@@ -182,6 +188,11 @@ pub enum Effect {
     /// Read the whole list of headlines again (after the store's worker has saved every mark
     /// sent before).
     LoadHeadlines,
+    /// Search the archive (by the store's worker); the results answer `asked`.
+    SearchArchive {
+        asked: u64,
+        query: String,
+    },
     /// Hand the terminal back to the shell until resumed.
     Suspend,
     Quit,
@@ -248,6 +259,10 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             results::headlines_loaded(state, result);
             Vec::new()
         }
+        Msg::ArchiveFound { asked, result } => {
+            archive::found(state, asked, result);
+            Vec::new()
+        }
         Msg::Redraw => {
             state.dirty = true;
             Vec::new()
@@ -271,9 +286,8 @@ fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         return Vec::new();
     }
     if state.search.typing.is_some() {
-        search::search_box(state, key);
         state.dirty = true;
-        return Vec::new();
+        return search::search_box(state, key);
     }
     let action = state.keymap.resolve(key);
     if action.is_none()
@@ -299,6 +313,12 @@ fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
 fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
     if state.focus == Focus::Help {
         return help_key(state, action);
+    }
+    if state.focus == Focus::Headlines
+        && state.archive.is_some()
+        && let Some(effects) = archive::key(state, action)
+    {
+        return effects;
     }
     match action {
         Action::Quit => quit(state),
@@ -371,6 +391,10 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Search => {
             search::open_box(state);
+            Vec::new()
+        }
+        Action::SearchArchive => {
+            archive::open_box(state);
             Vec::new()
         }
         Action::SearchNext | Action::SearchPrevious => {

@@ -18,6 +18,14 @@ pub(super) fn mouse(state: &mut AppState, event: MouseEvent) -> Vec<Effect> {
         Pointer::Scroll { pane, rows } => {
             // The wheel scrolls the pane under the pointer, which then has the keys.
             state.focus = pane;
+            if pane == Focus::Headlines && state.archive.is_some() {
+                // The archive's results, shown in the list's place, scroll instead.
+                let action = if rows < 0 { Action::Up } else { Action::Down };
+                for _ in 0..rows.unsigned_abs() {
+                    key(state, action);
+                }
+                return Vec::new();
+            }
             state.move_by(rows);
             Vec::new()
         }

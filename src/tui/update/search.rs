@@ -5,9 +5,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use crate::tui::search;
 use crate::tui::state::AppState;
 
+use super::Effect;
+
 /// `/`: the search box opens, empty.
 pub(super) fn open_box(state: &mut AppState) {
     state.search.typing = Some(String::new());
+    state.search.archive = false;
 }
 
 /// `n` and `N`: the next or previous match of the last search.
@@ -19,21 +22,26 @@ pub(super) fn again(state: &mut AppState, forward: bool) {
     }
 }
 
-/// Typing after `/`: Enter searches, Esc gives up, Backspace and Ctrl-U edit.
-pub(super) fn search_box(state: &mut AppState, key: KeyEvent) {
+/// Typing after `/` (or `S`): Enter searches, Esc gives up, Backspace and Ctrl-U edit.
+pub(super) fn search_box(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     let Some(typing) = state.search.typing.as_mut() else {
-        return;
+        return Vec::new();
     };
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     match key.code {
         KeyCode::Esc => {
             state.search.typing = None;
+            state.search.archive = false;
             state.status.clear();
         }
         KeyCode::Enter => {
             let query = typing.trim().to_string();
             state.search.typing = None;
-            if !query.is_empty() {
+            if std::mem::take(&mut state.search.archive) {
+                if !query.is_empty() {
+                    return super::archive::ask(state, query);
+                }
+            } else if !query.is_empty() {
                 state.search.query = query;
                 search::step(state, true);
             }
@@ -45,4 +53,5 @@ pub(super) fn search_box(state: &mut AppState, key: KeyEvent) {
         KeyCode::Char(c) if !ctrl && typing.chars().count() < 200 => typing.push(c),
         _ => {}
     }
+    Vec::new()
 }

@@ -1,6 +1,7 @@
 //! Drawing: reads the state, never changes it, never waits. Where each part goes comes from
 //! [`Screen`], which also tells [`hit`] what a mouse click hit.
 
+mod archive;
 mod article;
 mod comments;
 mod headlines;
@@ -25,7 +26,10 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     let screen = Screen::new(frame.area());
     let (list, article, comments) = screen.panes(state.shown());
     if let Some(area) = list {
-        headlines::draw(frame, area, state);
+        match &state.archive {
+            Some(archive) => archive::draw(frame, area, state, archive),
+            None => headlines::draw(frame, area, state),
+        }
     }
     if let (Some(_), Some(open)) = (article, &state.open) {
         let focused = state.showing() == Focus::Article;
@@ -45,7 +49,11 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
 fn status_line(state: &AppState) -> Paragraph<'_> {
     let line = match &state.search.typing {
         Some(typing) => Line::from(vec![
-            Span::raw("/"),
+            Span::raw(if state.search.archive {
+                "search the archive: "
+            } else {
+                "/"
+            }),
             Span::raw(typing.as_str()),
             Span::raw("▏"),
             Span::raw("   Enter searches, Esc cancels"),
@@ -103,7 +111,8 @@ pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
     }
     if let Some(list) = list.filter(|r| inside(*r)) {
         let body = inner(list);
-        if inside(body) {
+        // The archive's results hold no rows of the list.
+        if state.archive.is_none() && inside(body) {
             let row = state.list_offset + usize::from(y - body.y);
             if matches!(state.rows.get(row), Some(Row::Headline(_))) {
                 return Hit::Headline(row);

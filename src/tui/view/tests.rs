@@ -487,3 +487,73 @@ fn clicks_land_on_what_is_drawn_under_them() {
         }
     }
 }
+
+/// The archive searched for `heated`, its answer delivered: one comment found, with text
+/// that would drive the terminal were it not cleaned.
+fn archive_results(size: (u16, u16)) -> AppState {
+    let mut s = app(size);
+    update(&mut s, Msg::Key(Action::SearchArchive));
+    for c in "heated".chars() {
+        let key = crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            crossterm::event::KeyModifiers::NONE,
+        );
+        update(&mut s, Msg::Input(key));
+    }
+    let enter = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Enter,
+        crossterm::event::KeyModifiers::NONE,
+    );
+    update(&mut s, Msg::Input(enter));
+    let mut headline = testdata::headline(3, "Lighthouse \u{1b}[2Jrestoration finished", false);
+    headline.feed = "The Harbour Gazette".into();
+    let hit = crate::store::Hit {
+        headline,
+        place: crate::store::Place::Comments,
+        snippet: vec![
+            ("…the waiting room at the north pier is ".to_string(), false),
+            ("heated".to_string(), true),
+            (", at least.\u{1b}]0;owned\u{7}".to_string(), false),
+        ],
+    };
+    let asked = s.archive_asked;
+    update(
+        &mut s,
+        Msg::ArchiveFound {
+            asked,
+            result: Ok(vec![hit]),
+        },
+    );
+    s
+}
+
+#[test]
+fn archive_results_show_where_they_matched() {
+    for size in SIZES {
+        let s = archive_results(size);
+        check("archive", &s);
+        let text = screen(&s);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains("owned"),
+            "{text}"
+        );
+        assert!(text.contains("comments: …the waiting room"), "{text}");
+        let (y, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains("comments: "))
+            .expect("the snippet shows");
+        let x = crate::width::of(&line[..line.find("heated").expect("found")]);
+        let mut terminal =
+            Terminal::new(TestBackend::new(size.0, size.1)).expect("a test terminal never fails");
+        terminal
+            .draw(|frame| super::draw(frame, &s))
+            .expect("drawing to a test terminal never fails");
+        let cell = &terminal.backend().buffer()[(x as u16, y as u16)];
+        assert_eq!(cell.fg, s.theme.matched.fg.unwrap_or_default());
+        assert!(
+            cell.modifier.contains(s.theme.matched.add_modifier),
+            "the matched word stands out"
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! `update` driven as the app drives it: messages in, the state and the effects checked.
 
+mod archive;
 mod article;
 mod comments;
 mod keys;

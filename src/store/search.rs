@@ -1,0 +1,753 @@
+//! Searching the archive: an FTS5 index over each item's title, summary, author and feed name,
+//! and the plain text of its saved article and comments.
+//!
+//! The index row of an item has the item's id as its rowid. Triggers note the items the refresh
+//! adds or changes (an unchanged item costs nothing), which it indexes before each feed's
+//! transaction ends ([`index_pending`]), and drop the row when retention deletes the item;
+//! saving an article or comments indexes their text ([`index_saved`]).
+
+use std::sync::Arc;
+
+use rusqlite::{Connection, ErrorCode, params};
+
+use super::{CacheKind, Store, StoreError};
+use crate::article::Article;
+use crate::model::{CommentThread, Headline, Narration, NarrationSource};
+
+/// The schema version that brought the index: migrating to it also indexes what is there.
+pub(super) const VERSION: usize = 6;
+
+/// The migration: the index, and the triggers that follow the items and feeds.
+pub(super) const SCHEMA: &str = r#"
+-- The text searched by `herald search` and the app's archive search; rowid = items.id.
+CREATE VIRTUAL TABLE search USING fts5 (
+    title, summary, author, feed, article, comments,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+-- Items written or changed since the index last took them in: a refresh indexes them at the end
+-- of each feed's transaction, in one statement (FTS5 writes its terms out at every statement
+-- that fires a trigger, which one statement per item would make slow).
+CREATE TABLE search_pending (id INTEGER PRIMARY KEY);
+CREATE TRIGGER search_item_added AFTER INSERT ON items BEGIN
+    INSERT OR IGNORE INTO search_pending (id) VALUES (new.id);
+END;
+CREATE TRIGGER search_item_changed AFTER UPDATE OF title, summary, author ON items
+WHEN old.title IS NOT new.title OR old.summary IS NOT new.summary
+     OR old.author IS NOT new.author BEGIN
+    INSERT OR IGNORE INTO search_pending (id) VALUES (new.id);
+END;
+CREATE TRIGGER search_item_gone AFTER DELETE ON items BEGIN
+    DELETE FROM search WHERE rowid = old.id;
+    DELETE FROM search_pending WHERE id = old.id;
+END;
+CREATE TRIGGER search_feed_named AFTER UPDATE OF title ON feeds
+WHEN old.title IS NOT new.title BEGIN
+    UPDATE search SET feed = COALESCE(new.title, new.url)
+    WHERE rowid IN (SELECT id FROM items WHERE feed_id = new.id);
+END;
+INSERT INTO search (rowid, title, summary, author, feed)
+    SELECT i.id, i.title, i.summary, i.author, COALESCE(f.title, f.url)
+    FROM items i JOIN feeds f ON f.id = i.feed_id;
+"#;
+
+/// Indexes the items written or changed since the last call (see `search_pending`): changed
+/// ones keep their saved text; a new one takes that of another item with the same link, if any.
+pub(super) fn index_pending(conn: &Connection) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE search SET (title, summary, author) =
+            (SELECT title, summary, author FROM items WHERE id = search.rowid)
+         WHERE rowid IN (SELECT id FROM search_pending)",
+    )?
+    .execute([])?;
+    conn.prepare_cached(
+        "INSERT INTO search (rowid, title, summary, author, feed, article, comments)
+         SELECT i.id, i.title, i.summary, i.author, COALESCE(f.title, f.url), s.article, s.comments
+         FROM search_pending p JOIN items i ON i.id = p.id JOIN feeds f ON f.id = i.feed_id
+         LEFT JOIN search s ON s.rowid =
+             (SELECT o.id FROM items o WHERE o.link = i.link AND o.id <> i.id LIMIT 1)
+         WHERE NOT EXISTS (SELECT 1 FROM search x WHERE x.rowid = p.id)",
+    )?
+    .execute([])?;
+    conn.prepare_cached("DELETE FROM search_pending")?
+        .execute([])?;
+    Ok(())
+}
+
+/// What the migration cannot do in SQL: index the articles and comments already saved.
+pub(super) fn index_existing(conn: &Connection) -> Result<(), StoreError> {
+    for kind in [CacheKind::Article, CacheKind::Comments] {
+        let mut stmt = conn.prepare(&format!("SELECT url, json FROM {}", kind.table()))?;
+        let saved: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        for (url, json) in saved {
+            index_saved(conn, kind, &url, &json)?;
+        }
+    }
+    Ok(())
+}
+
+/// Indexes the plain text of a saved article or comment thread for the items it belongs to
+/// (those linking to `url`). Other kinds, and JSON that does not read as one, index nothing.
+pub(super) fn index_saved(
+    conn: &Connection,
+    kind: CacheKind,
+    url: &str,
+    json: &str,
+) -> Result<(), StoreError> {
+    let (column, text) = match kind {
+        CacheKind::Article => match serde_json::from_str::<Article>(json) {
+            Ok(article) => ("article", article_text(&article)),
+            Err(_) => return Ok(()),
+        },
+        CacheKind::Comments => match serde_json::from_str::<CommentThread>(json) {
+            Ok(thread) => ("comments", comments_text(&thread)),
+            Err(_) => return Ok(()),
+        },
+        CacheKind::RecordingLength => return Ok(()),
+    };
+    conn.prepare_cached(&format!(
+        "UPDATE search SET {column} = ?2 WHERE rowid IN (SELECT id FROM items WHERE link = ?1)"
+    ))?
+    .execute(params![url, text])?;
+    Ok(())
+}
+
+fn article_text(article: &Article) -> String {
+    let mut text = article.byline.clone().unwrap_or_default();
+    for paragraph in &article.paragraphs {
+        text.push('\n');
+        text.push_str(paragraph);
+    }
+    text
+}
+
+fn comments_text(thread: &CommentThread) -> String {
+    let mut text = String::new();
+    for comment in &thread.comments {
+        text.push_str(&comment.author);
+        text.push('\n');
+        text.push_str(&comment.text);
+        text.push('\n');
+    }
+    text
+}
+
+/// What to search for, and where.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// FTS5 query syntax: words, "phrases", prefix*, AND, OR, NOT, column:word.
+    pub text: String,
+    /// Matches a feed's subscribed URL, discovered feed URL or title (case-insensitive).
+    pub feed: Option<String>,
+    /// Only items from this time on (unix seconds).
+    pub since: Option<i64>,
+    pub unread_only: bool,
+    pub limit: usize,
+}
+
+/// The part of an item a search matched, in the order they are looked at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Place {
+    Title,
+    Summary,
+    Article,
+    Comments,
+    Author,
+    Feed,
+}
+
+impl Place {
+    /// Each place with its column in the index.
+    const COLUMNS: [(Place, usize); 6] = [
+        (Place::Title, 0),
+        (Place::Summary, 1),
+        (Place::Article, 4),
+        (Place::Comments, 5),
+        (Place::Author, 2),
+        (Place::Feed, 3),
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::Title => "title",
+            Place::Summary => "summary",
+            Place::Article => "article",
+            Place::Comments => "comments",
+            Place::Author => "author",
+            Place::Feed => "feed",
+        }
+    }
+}
+
+/// A few words around a match, as they are stored (untrusted: sanitize before showing).
+/// The matched words are the pieces marked true.
+pub type Snippet = Vec<(String, bool)>;
+
+/// One result, best first in [`Store::search`]'s list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub headline: Headline,
+    pub place: Place,
+    pub snippet: Snippet,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("the search `{query}` is not understood: {reason}")]
+    Malformed { query: String, reason: String },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+/// Marks around the matched words in snippets: control characters, which the stored text
+/// (sanitized as it was read) does not hold.
+const OPEN: char = '\u{2}';
+const CLOSE: char = '\u{3}';
+/// How many words a snippet holds.
+const SNIPPET_WORDS: usize = 12;
+
+impl Store {
+    /// The items of the `subscribed` feeds matching `q`, best first, at most `q.limit`.
+    /// `now` (unix seconds) is when recency is measured from.
+    pub fn search(
+        &self,
+        subscribed: &[String],
+        q: &SearchQuery,
+        now: i64,
+    ) -> Result<Vec<Hit>, SearchError> {
+        let malformed = |reason: String| SearchError::Malformed {
+            query: q.text.clone(),
+            reason,
+        };
+        if q.text.trim().is_empty() {
+            return Err(malformed(
+                "it is empty; give a word to look for".to_string(),
+            ));
+        }
+        // SQLite reads the query only when it searches the index, which a query with nothing
+        // to search in skips: asked of no row, a malformed query is told apart every time.
+        self.conn
+            .prepare_cached("SELECT 1 FROM search WHERE search MATCH ?1 AND rowid = -1")
+            .and_then(|mut stmt| stmt.exists([&q.text]))
+            .map_err(|e| query_error(e, &malformed))?;
+        let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
+        let feed = q.feed.clone().unwrap_or_default();
+        // The feeds are chosen once, not joined for each match: a common word matches most
+        // of the archive.
+        // Rank: bm25 (negative, lower is better; a title word weighs 4 times an article word)
+        // divided by 1 + age/90 days, so an item 90 days old needs twice the relevance of
+        // today's to rank beside it; equal ranks go newest first.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT search.rowid FROM search JOIN items i ON i.id = search.rowid
+             WHERE search MATCH ?1
+               AND i.feed_id IN (SELECT id FROM feeds f
+                   WHERE f.url IN (SELECT value FROM json_each(?2))
+                     AND (?3 = '' OR ?3 = f.url COLLATE NOCASE OR ?3 = f.feed_url COLLATE NOCASE
+                          OR ?3 = f.title COLLATE NOCASE))
+               AND i.sort_time >= ?4 AND (?5 = 0 OR i.read = 0)
+             ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
+                        / (1.0 + MAX(0, ?6 - i.sort_time) / 7776000.0),
+                      i.sort_time DESC, i.id DESC
+             LIMIT ?7",
+            )
+            .map_err(StoreError::from)?;
+        let ids: Vec<i64> = stmt
+            .query_map(
+                params![
+                    q.text,
+                    subscribed,
+                    feed,
+                    q.since.unwrap_or(i64::MIN),
+                    q.unread_only,
+                    now,
+                    i64::try_from(q.limit).unwrap_or(i64::MAX)
+                ],
+                |r| r.get(0),
+            )
+            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .map_err(|e| query_error(e, &malformed))?;
+        let mut hits = self.hits(&q.text, &ids).map_err(SearchError::Store)?;
+        hits.sort_by_key(|h| ids.iter().position(|&id| id == h.headline.id));
+        Ok(hits)
+    }
+
+    /// The headlines of `ids`, with where `query` matched each and a snippet of it.
+    fn hits(&self, query: &str, ids: &[i64]) -> Result<Vec<Hit>, StoreError> {
+        let snippets: Vec<String> = Place::COLUMNS
+            .iter()
+            .map(|(_, c)| format!("snippet(search, {c}, char(2), char(3), '…', {SNIPPET_WORDS})"))
+            .collect();
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT i.id, COALESCE(f.title, f.url), i.title, i.link, i.author, i.published,
+                    i.read, i.starred, i.comments_url, i.audio_url, i.audio_type, f.url, {}
+             FROM search JOIN items i ON i.id = search.rowid JOIN feeds f ON f.id = i.feed_id
+             WHERE search MATCH ?1 AND search.rowid IN (SELECT value FROM json_each(?2))",
+            snippets.join(", ")
+        ))?;
+        let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let rows = stmt.query_map(params![query, ids], |r| {
+            let audio_url: Option<String> = r.get(9)?;
+            let headline = Headline {
+                id: r.get(0)?,
+                feed: Arc::from(r.get::<_, String>(1)?),
+                feed_url: Arc::from(r.get::<_, String>(11)?),
+                title: r.get(2)?,
+                link: r.get(3)?,
+                author: r.get::<_, Option<String>>(4)?.map(Arc::from),
+                published: r.get(5)?,
+                read: r.get(6)?,
+                starred: r.get(7)?,
+                comments_url: r.get(8)?,
+                narration: audio_url.map(|url| {
+                    Box::new(Narration {
+                        url,
+                        media_type: r.get(10).ok().flatten(),
+                        source: NarrationSource::FeedEnclosure,
+                    })
+                }),
+            };
+            let mut found = None;
+            for (n, (place, _)) in Place::COLUMNS.iter().enumerate() {
+                let text: Option<String> = r.get(12 + n)?;
+                if let Some(text) = text.filter(|t| t.contains(OPEN)) {
+                    found = Some((*place, split_snippet(&text)));
+                    break;
+                }
+            }
+            // A query of NOT alone marks no words: the title stands for the item.
+            let (place, snippet) =
+                found.unwrap_or_else(|| (Place::Title, vec![(headline.title.clone(), false)]));
+            Ok(Hit {
+                headline,
+                place,
+                snippet,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A failed search: a mistake in the query (SQLite's generic error: the SQL is fixed, so the
+/// query text caused it) is the user's to mend; anything else is the store's.
+fn query_error(e: rusqlite::Error, malformed: &impl Fn(String) -> SearchError) -> SearchError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, Some(message)) if f.code == ErrorCode::Unknown => {
+            let reason = message.strip_prefix("fts5: ").unwrap_or(message);
+            let reason = reason.replace("near \"\"", "at its end");
+            malformed(format!(
+                "{reason} (words, \"a phrase\", prefix*, AND, OR, NOT, parentheses and title:word \
+                 work; put other characters inside double quotes)"
+            ))
+        }
+        _ => SearchError::Store(e.into()),
+    }
+}
+
+/// Splits a snippet at its marks into pieces, the matched ones marked true.
+fn split_snippet(text: &str) -> Snippet {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    let mut marked = false;
+    for c in text.chars() {
+        if c == OPEN || c == CLOSE {
+            if !current.is_empty() {
+                pieces.push((std::mem::take(&mut current), marked));
+            }
+            marked = c == OPEN;
+        } else {
+            current.push(c);
+        }
+    }
+    if !current.is_empty() {
+        pieces.push((current, marked));
+    }
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::super::{FeedUpdate, MIGRATIONS};
+    use super::*;
+    use crate::net::Validators;
+    use crate::source::feed::FeedItem;
+
+    const NOW: i64 = 1_800_000_000;
+    const FEED: &str = "https://news.example/rss";
+
+    fn item(n: i64, title: &str, summary: Option<&str>, days_old: i64) -> FeedItem {
+        let link = format!("https://news.example/{n}");
+        FeedItem {
+            key: link.clone(),
+            link: Some(link),
+            title: title.to_string(),
+            author: Some("Ada Writer".to_string()),
+            published: chrono::Utc
+                .timestamp_opt(NOW - days_old * 86_400, 0)
+                .single(),
+            summary: summary.map(str::to_string),
+            content_html: None,
+            comments_url: None,
+            comments_feed: None,
+            enclosures: Vec::new(),
+            narration: None,
+        }
+    }
+
+    fn write(store: &mut Store, items: Vec<FeedItem>) {
+        let feeds = store.sync_feeds(&[FEED.to_string()]).expect("feeds");
+        let update = FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some("Harbour News".to_string()),
+            validators: Validators::default(),
+            items,
+        };
+        store.write_feed(feeds[0].id, &update).expect("write");
+    }
+
+    fn article_json(paragraphs: &[&str]) -> String {
+        serde_json::json!({
+            "url": "https://news.example/1", "title": "t", "byline": null, "published": null,
+            "site_name": null, "content_html": "", "paragraphs": paragraphs, "links": [],
+            "narration": null
+        })
+        .to_string()
+    }
+
+    fn comments_json(text: &str) -> String {
+        serde_json::json!({
+            "source": null,
+            "comments": [{"id": "1", "parent": null, "depth": 0, "author": "kim",
+                          "date": null, "text": text}]
+        })
+        .to_string()
+    }
+
+    fn search(store: &Store, text: &str) -> Vec<(i64, Place)> {
+        let q = SearchQuery {
+            text: text.to_string(),
+            limit: 20,
+            ..SearchQuery::default()
+        };
+        store
+            .search(&[FEED.to_string()], &q, NOW)
+            .expect("search")
+            .iter()
+            .map(|h| (h.headline.id, h.place))
+            .collect()
+    }
+
+    fn archive() -> (Store, Vec<i64>) {
+        let mut store = Store::in_memory().expect("store");
+        write(
+            &mut store,
+            vec![
+                item(1, "Ferry timetable changes", Some("The winter schedule"), 1),
+                item(
+                    2,
+                    "Harbour wall repaired",
+                    Some("Masons used lime mortar"),
+                    2,
+                ),
+                item(3, "Council meets", None, 3),
+            ],
+        );
+        store
+            .put_cached(
+                CacheKind::Article,
+                "https://news.example/1",
+                &article_json(&["The captain spoke of cormorants nesting."]),
+            )
+            .expect("article");
+        store
+            .put_cached(
+                CacheKind::Comments,
+                "https://news.example/3",
+                &comments_json("I remember the old lighthouse keeper."),
+            )
+            .expect("comments");
+        let ids = (1..=3)
+            .map(|n| {
+                store
+                    .item_by_link(&format!("https://news.example/{n}"))
+                    .expect("read")
+                    .expect("item")
+                    .id
+            })
+            .collect();
+        (store, ids)
+    }
+
+    #[test]
+    fn words_are_found_where_they_are() {
+        let (store, ids) = archive();
+        assert_eq!(search(&store, "cormorants"), vec![(ids[0], Place::Article)]);
+        assert_eq!(
+            search(&store, "lighthouse"),
+            vec![(ids[2], Place::Comments)]
+        );
+        assert_eq!(search(&store, "mortar"), vec![(ids[1], Place::Summary)]);
+        assert_eq!(search(&store, "ferry"), vec![(ids[0], Place::Title)]);
+        assert_eq!(
+            search(&store, "harbour").len(),
+            3,
+            "the feed's name is searched"
+        );
+        assert_eq!(
+            search(&store, "paragraphs OR depth"),
+            vec![],
+            "JSON is not indexed"
+        );
+    }
+
+    #[test]
+    fn phrases_prefixes_and_not_work() {
+        let (store, ids) = archive();
+        assert_eq!(search(&store, "\"lime mortar\"").len(), 1);
+        assert_eq!(search(&store, "\"mortar lime\"").len(), 0);
+        assert_eq!(search(&store, "cormor*"), vec![(ids[0], Place::Article)]);
+        let not: Vec<i64> = search(&store, "writer NOT ferry")
+            .iter()
+            .map(|h| h.0)
+            .collect();
+        assert_eq!(not.len(), 2);
+        assert!(!not.contains(&ids[0]));
+        assert_eq!(search(&store, "ferry OR mortar").len(), 2);
+    }
+
+    #[test]
+    fn a_snippet_marks_the_matched_words() {
+        let (store, _) = archive();
+        let q = SearchQuery {
+            text: "cormorants".to_string(),
+            limit: 5,
+            ..SearchQuery::default()
+        };
+        let hits = store.search(&[FEED.to_string()], &q, NOW).expect("search");
+        let marked: Vec<&str> = hits[0]
+            .snippet
+            .iter()
+            .filter(|(_, m)| *m)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        assert_eq!(marked, ["cormorants"]);
+    }
+
+    #[test]
+    fn a_malformed_query_is_a_typed_error() {
+        let (store, _) = archive();
+        for bad in [
+            "ferry AND",
+            "\"unclosed",
+            "(ferry",
+            "nosuchcolumn:ferry",
+            "  ",
+        ] {
+            let q = SearchQuery {
+                text: bad.to_string(),
+                limit: 5,
+                ..SearchQuery::default()
+            };
+            let nothing_subscribed = store.search(&[], &q, NOW);
+            assert!(matches!(
+                nothing_subscribed,
+                Err(SearchError::Malformed { .. })
+            ));
+            match store.search(&[FEED.to_string()], &q, NOW) {
+                Err(e @ SearchError::Malformed { .. }) => {
+                    let line = e.to_string();
+                    assert!(line.starts_with(&format!("the search `{bad}` is not understood: ")));
+                    assert!(!line.contains('\n'), "{line}");
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn newer_items_rank_first_among_equals() {
+        let mut store = Store::in_memory().expect("store");
+        write(
+            &mut store,
+            vec![
+                item(1, "Tide report", None, 200),
+                item(2, "Tide report", None, 1),
+                item(3, "Tide report", None, 30),
+            ],
+        );
+        let order: Vec<i64> = search(&store, "tide").iter().map(|h| h.0).collect();
+        let id = |n: i64| {
+            store
+                .item_by_link(&format!("https://news.example/{n}"))
+                .expect("read")
+                .expect("item")
+                .id
+        };
+        assert_eq!(order, vec![id(2), id(3), id(1)]);
+    }
+
+    #[test]
+    fn filters_narrow_the_results() {
+        let (store, ids) = archive();
+        store.set_read(ids[1], true).expect("read");
+        let q = |unread_only, since, feed: Option<&str>| SearchQuery {
+            text: "writer".to_string(),
+            feed: feed.map(str::to_string),
+            since,
+            unread_only,
+            limit: 10,
+        };
+        let count = |q: SearchQuery| store.search(&[FEED.to_string()], &q, NOW).expect("s").len();
+        assert_eq!(count(q(false, None, None)), 3);
+        assert_eq!(count(q(true, None, None)), 2);
+        assert_eq!(count(q(false, Some(NOW - 2 * 86_400 - 10), None)), 2);
+        assert_eq!(count(q(false, None, Some("harbour news"))), 3);
+        assert_eq!(count(q(false, None, Some("other"))), 0);
+        assert_eq!(
+            store.search(&[], &q(false, None, None), NOW).expect("s"),
+            vec![]
+        );
+    }
+
+    #[test]
+    fn the_index_follows_changes_and_deletions() {
+        let (mut store, ids) = archive();
+        // The refresh brings the first item again, renamed.
+        let mut renamed = item(1, "Ferry cancelled", Some("The winter schedule"), 1);
+        renamed.summary = Some("Storm warning".to_string());
+        write(&mut store, vec![renamed]);
+        assert_eq!(search(&store, "timetable"), vec![]);
+        assert_eq!(search(&store, "storm"), vec![(ids[0], Place::Summary)]);
+        assert_eq!(search(&store, "cormorants").len(), 1, "the article stays");
+        // The feed takes a new name.
+        let feeds = store.sync_feeds(&[FEED.to_string()]).expect("feeds");
+        let renamed = FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some("Quayside Times".to_string()),
+            validators: Validators::default(),
+            items: Vec::new(),
+        };
+        store.write_feed(feeds[0].id, &renamed).expect("write");
+        let by_feed = search(&store, "quayside");
+        assert_eq!(by_feed.len(), 3);
+        assert!(by_feed.iter().all(|(_, place)| *place == Place::Feed));
+        // Retention takes the read item its feed no longer lists.
+        store.set_read(ids[1], true).expect("read");
+        store
+            .conn
+            .execute(
+                "UPDATE items SET seen_at = seen_at - 10 WHERE id = ?1",
+                [ids[1]],
+            )
+            .expect("listed earlier");
+        let retention = crate::config::RetentionConfig {
+            keep_days: 1,
+            ..Default::default()
+        };
+        let gone = store.expire_items(&retention, NOW).expect("expire");
+        assert_eq!(gone, 1);
+        assert_eq!(search(&store, "mortar"), vec![]);
+        let count: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM search", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(count, 2);
+        // The index agrees with its text, and stays whole when `cache --trim` merges it.
+        let check = "INSERT INTO search (search) VALUES ('integrity-check')";
+        store.conn.execute(check, []).expect("integrity");
+        store.compact().expect("compact");
+        store.conn.execute(check, []).expect("integrity");
+        assert_eq!(search(&store, "storm"), vec![(ids[0], Place::Summary)]);
+    }
+
+    #[test]
+    fn a_new_item_linking_to_a_saved_article_takes_its_text() {
+        let (mut store, ids) = archive();
+        let other = "https://other.example/rss".to_string();
+        let feeds = store
+            .sync_feeds(&[FEED.to_string(), other.clone()])
+            .expect("feeds");
+        let mut again = item(1, "Ferry news elsewhere", None, 1);
+        again.key = "elsewhere".to_string();
+        let update = FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some("Other".to_string()),
+            validators: Validators::default(),
+            items: vec![again],
+        };
+        store.write_feed(feeds[1].id, &update).expect("write");
+        let q = SearchQuery {
+            text: "cormorants".to_string(),
+            limit: 5,
+            ..SearchQuery::default()
+        };
+        let found: Vec<(i64, Place)> = store
+            .search(&[FEED.to_string(), other], &q, NOW)
+            .expect("search")
+            .iter()
+            .map(|h| (h.headline.id, h.place))
+            .collect();
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.contains(&(ids[0], Place::Article)));
+        assert!(found.iter().all(|(_, place)| *place == Place::Article));
+    }
+
+    #[test]
+    fn a_schema_5_database_is_indexed_when_it_migrates() {
+        let dir = std::env::temp_dir().join(format!("herald-search-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("herald.db");
+        {
+            let conn = Connection::open(&path).expect("open");
+            for sql in &MIGRATIONS[..5] {
+                conn.execute_batch(sql).expect("migration");
+            }
+            conn.pragma_update(None, "user_version", 5)
+                .expect("version");
+            conn.execute_batch(
+                "INSERT INTO feeds (id, url, title) VALUES (1, 'https://news.example/rss', 'Old Feed');
+                 INSERT INTO items (id, feed_id, key, link, title, summary, sort_time)
+                 VALUES (7, 1, 'a', 'https://news.example/a', 'Quay opened', 'Bunting everywhere', 1),
+                        (8, 1, 'b', 'https://news.example/b', 'Other', NULL, 2);",
+            )
+            .expect("rows");
+            conn.execute(
+                "INSERT INTO articles (url, json, fetched_at) VALUES ('https://news.example/b', ?1, 0)",
+                [article_json(&["A walrus was seen."])],
+            )
+            .expect("article");
+            conn.execute(
+                "INSERT INTO comments (url, json, fetched_at) VALUES ('https://news.example/a', ?1, 0)",
+                [comments_json("Splendid fireworks")],
+            )
+            .expect("comments");
+        }
+        let store = Store::open_at(&path).expect("migrates");
+        assert_eq!(store.schema_version().expect("version"), VERSION);
+        assert_eq!(VERSION, MIGRATIONS.len());
+        assert_eq!(search(&store, "bunting"), vec![(7, Place::Summary)]);
+        assert_eq!(search(&store, "walrus"), vec![(8, Place::Article)]);
+        assert_eq!(search(&store, "fireworks"), vec![(7, Place::Comments)]);
+        assert_eq!(search(&store, "\"old feed\"").len(), 2);
+        drop(store);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn snippets_split_at_their_marks() {
+        assert_eq!(
+            split_snippet("a \u{2}b\u{3} c"),
+            vec![
+                ("a ".to_string(), false),
+                ("b".to_string(), true),
+                (" c".to_string(), false)
+            ]
+        );
+    }
+}
