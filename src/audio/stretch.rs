@@ -133,9 +133,10 @@ impl SpeedControl {
     }
 }
 
-/// Frames read from the recording at once: about 20 ms, small enough that a speed change is
-/// heard at once and the recording's position stays close to what is heard.
-const CHUNK_FRAMES: usize = 1024;
+/// Frames read from the recording at once: a few milliseconds, so that a speed change is heard
+/// at once and the recording's position, published as it is read, moves as evenly as what is
+/// heard (a larger chunk made it run ahead, then wait, by the chunk's length).
+const CHUNK_FRAMES: usize = 256;
 
 type Format = (rodio::ChannelCount, rodio::SampleRate);
 
