@@ -313,6 +313,8 @@ struct Engine {
     volume: f32,
     speed: f32,
     current: Current,
+    /// A seek asked for while a recording was being opened: made once it has opened.
+    seek_on_open: Option<Duration>,
     last_report: Instant,
 }
 
@@ -331,6 +333,7 @@ impl Engine {
             volume: 1.0,
             speed: 1.0,
             current: Current::Nothing,
+            seek_on_open: None,
             last_report: Instant::now(),
         }
     }
@@ -434,6 +437,7 @@ impl Engine {
 
     fn unload(&mut self) {
         self.generation += 1;
+        self.seek_on_open = None;
         self.clear();
         self.current = Current::Nothing;
     }
@@ -625,6 +629,9 @@ impl Engine {
         let tracked = Tracked::new(source, cell.clone());
         self.player.append(Stretched::new(tracked, speed.clone()));
         self.current = Current::Recording(Recording { cell, total, speed });
+        if let Some(target) = self.seek_on_open.take() {
+            self.seek(target);
+        }
         self.resume_as_asked();
         self.report_position();
     }
@@ -669,7 +676,11 @@ impl Engine {
 
     fn seek(&mut self, target: Duration) {
         match &mut self.current {
-            Current::Nothing | Current::Opening => return,
+            Current::Nothing => return,
+            Current::Opening => {
+                self.seek_on_open = Some(target);
+                return;
+            }
             Current::Recording(r) => {
                 let target = r.total.map_or(target, |t| target.min(t));
                 if !self.player.empty() {

@@ -115,6 +115,8 @@ pub struct OpenItem {
     pub chosen: Option<usize>,
     /// The length of the article's recording, learned before it plays.
     pub recording_total: Option<Duration>,
+    /// Where the listener stopped in the article's recording: playing it starts there.
+    pub resume_at: Option<Duration>,
     /// The article's pictures asked for so far, by URL.
     pub images: Images,
 }
@@ -138,6 +140,7 @@ impl OpenItem {
             follow: true,
             chosen: None,
             recording_total: None,
+            resume_at: None,
             images: Images::new(),
         }
     }
@@ -216,6 +219,12 @@ pub struct PlayerSnapshot {
     pub title: String,
     /// The headline whose narration is loaded, if any.
     pub item: Option<i64>,
+    /// Its article's address, under which where the listener stopped is kept.
+    pub link: Option<String>,
+    /// The recording playing, once known (`None` for speech).
+    pub recording: Option<String>,
+    /// The position last saved, to save again after a few seconds more.
+    pub saved_pos: Duration,
     /// Synthesized speech rather than the article's recording.
     pub speech: bool,
     pub volume: f32,
@@ -231,6 +240,9 @@ impl Default for PlayerSnapshot {
             part: None,
             title: String::new(),
             item: None,
+            link: None,
+            recording: None,
+            saved_pos: Duration::ZERO,
             speech: false,
             volume: 1.0,
             speed: 1.0,
@@ -257,6 +269,35 @@ impl PlayerSnapshot {
             speed: self.speed,
             ..Default::default()
         }
+    }
+}
+
+/// The listening queue: headlines in the order they play, and the one playing (or next to).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Queue {
+    pub items: Vec<Headline>,
+    pub current: Option<usize>,
+}
+
+impl Queue {
+    pub fn position(&self, id: i64) -> Option<usize> {
+        self.items.iter().position(|h| h.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.items.iter().map(|h| h.id).collect()
+    }
+
+    pub fn current_item(&self) -> Option<&Headline> {
+        self.current.and_then(|i| self.items.get(i))
+    }
+
+    /// `2/3` when `id` is the queue's current item.
+    pub fn place_of(&self, id: i64) -> Option<String> {
+        let current = self
+            .current
+            .filter(|&i| self.items.get(i).is_some_and(|h| h.id == id))?;
+        Some(format!("{}/{}", current + 1, self.items.len()))
     }
 }
 
@@ -301,6 +342,9 @@ pub struct AppState {
     pub feed_errors: HashMap<String, (String, String)>,
     pub open: Option<OpenItem>,
     pub player: PlayerSnapshot,
+    pub queue: Queue,
+    /// `[listen]` of the config.
+    pub listen: crate::config::ListenConfig,
     pub status: String,
     pub search: Search,
     /// Digits typed before a key (`3o` opens link 3).
@@ -343,6 +387,8 @@ impl AppState {
             feed_errors: HashMap::new(),
             open: None,
             player: PlayerSnapshot::default(),
+            queue: Queue::default(),
+            listen: Default::default(),
             status,
             search: Search::default(),
             count: None,

@@ -106,6 +106,29 @@ impl Effects {
                 speed,
                 ..
             } => self.playing.start_speech(parts, first, speed),
+            Effect::PlayItem {
+                item,
+                url,
+                narration,
+                parts,
+                from_start,
+                speed,
+            } => self.playing.play_item(
+                item,
+                url,
+                super::playing::Known { narration, parts },
+                from_start,
+                speed,
+            ),
+            Effect::SavePosition { url, resume } => self.store.send(StoreCommand::SavePosition {
+                url,
+                resume,
+                mark_read: self.ctx.config.listen.mark_read,
+            }),
+            Effect::LoadPosition { item, url } => self.load_position(item, url),
+            Effect::SaveQueue { items, current } => {
+                self.store.send(StoreCommand::SetQueue { items, current })
+            }
             Effect::SetRead { id, read } => self.store.send(StoreCommand::SetRead { id, read }),
             Effect::SetStarred { id, starred } => {
                 self.store.send(StoreCommand::SetStarred { id, starred })
@@ -226,6 +249,15 @@ impl Effects {
                 inbox.msg(Msg::RecordingLength { item, total });
             }),
         );
+    }
+
+    /// Reads where the listener stopped in an article, on a connection of its own.
+    fn load_position(&self, item: i64, url: String) {
+        let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
+        tokio::task::spawn_blocking(move || {
+            let resume = super::playing::saved_position(&ctx, &url);
+            inbox.msg(Msg::PositionLoaded { item, resume });
+        });
     }
 
     fn open_in_browser(&self, url: String) {

@@ -4,6 +4,7 @@
 //! player's events, pushed into the loop, counted in the whole narration.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::inbox::{Arrival, Inbox};
 use crate::audio::player::{self, PlayerHandle};
@@ -12,16 +13,39 @@ use crate::cache::{Pin, Trimmer};
 use crate::model::Narration;
 use crate::narration::{Synthesis, playback};
 use crate::reader::Context;
+use crate::store::Store;
+use crate::store::listening::{Heard, Resume};
 use crate::tui::update::Msg;
 
 /// What a start made ready, off the loop.
 pub(super) enum Started {
-    Recording(Track),
+    Recording {
+        track: Track,
+        /// Where to start in it (the listener stopped there before).
+        from: Option<Duration>,
+    },
     Speech {
         synthesis: Synthesis,
         feed: SpeechFeed,
         first: usize,
     },
+}
+
+/// What is known of an item's narration before it starts: its recording, or the parts of its
+/// loaded article; with neither, its article is read first.
+pub(super) struct Known {
+    pub narration: Option<Narration>,
+    pub parts: Option<Vec<String>>,
+}
+
+/// Where the listener stopped in the article at `url`, read on a connection of its own (the
+/// store's worker only writes); `None` when nowhere, or when the store cannot say.
+pub(super) fn saved_position(ctx: &Context, url: &str) -> Option<Resume> {
+    let read = Store::open(&ctx.paths.data).and_then(|(store, _)| store.position(url));
+    read.unwrap_or_else(|e| {
+        log::warn!("listening position of {url}: {e}");
+        None
+    })
 }
 
 /// The audio device: opened on first use, off the loop thread.
@@ -66,9 +90,10 @@ impl Playing {
         let audio = self.ctx.paths.cache.join("audio");
         self.start(move || {
             std::fs::create_dir_all(&audio).map_err(|e| format!("{}: {e}", audio.display()))?;
-            Ok(Started::Recording(playback::recording_track(
-                &narration, &audio,
-            )))
+            Ok(Started::Recording {
+                track: playback::recording_track(&narration, &audio),
+                from: None,
+            })
         });
     }
 
@@ -84,6 +109,83 @@ impl Playing {
                 feed,
                 first,
             })
+        });
+    }
+
+    /// Plays item `item` (its article at `url`) from where the listener stopped in it, unless
+    /// `from_start`. What is not `known` of its narration is learned from its article.
+    pub(super) fn play_item(
+        &mut self,
+        item: i64,
+        url: String,
+        known: Known,
+        from_start: bool,
+        speed: f32,
+    ) {
+        let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
+        let runtime = tokio::runtime::Handle::current();
+        self.start(move || {
+            let resume = if from_start {
+                None
+            } else {
+                saved_position(&ctx, &url)
+            };
+            let (narration, parts) = match known {
+                Known {
+                    narration: Some(narration),
+                    ..
+                } => (Some(narration), Vec::new()),
+                Known {
+                    narration: None,
+                    parts: Some(parts),
+                } => (None, parts),
+                Known {
+                    narration: None,
+                    parts: None,
+                } => {
+                    let article = runtime
+                        .block_on(crate::reader::open_article(&ctx, &url))
+                        .map_err(|e| e.to_string())?
+                        .value;
+                    let parts = crate::narration::article_parts(&article);
+                    (article.narration, parts)
+                }
+            };
+            inbox.msg(Msg::NowPlaying {
+                item,
+                recording: narration.as_ref().map(|n| n.url.clone()),
+            });
+            let start = resume.as_ref().and_then(|r| r.start());
+            match narration {
+                Some(narration) => {
+                    let audio = ctx.paths.cache.join("audio");
+                    std::fs::create_dir_all(&audio)
+                        .map_err(|e| format!("{}: {e}", audio.display()))?;
+                    let from = match start {
+                        Some((Heard::Recording { url }, at)) if *url == narration.url => Some(at),
+                        _ => None,
+                    };
+                    Ok(Started::Recording {
+                        track: playback::recording_track(&narration, &audio),
+                        from,
+                    })
+                }
+                None => {
+                    let first = match start {
+                        Some((Heard::Speech { part }, _)) if *part < parts.len() => *part,
+                        _ => 0,
+                    };
+                    let cache = ctx.paths.cache.join("speech");
+                    let (synthesis, feed) =
+                        playback::start_speech(parts, first, &ctx.config.narration, speed, &cache)
+                            .map_err(|e| e.to_string())?;
+                    Ok(Started::Speech {
+                        synthesis,
+                        feed,
+                        first,
+                    })
+                }
+            }
         });
     }
 
@@ -110,7 +212,7 @@ impl Playing {
         }
         let waited = self.behind_start.take().unwrap_or_default();
         match result {
-            Ok(Started::Recording(track)) => {
+            Ok(Started::Recording { track, from }) => {
                 self.speech = None;
                 self.pin = match &track {
                     Track::Remote { cache, .. } => Some(self.cache.pin(cache)),
@@ -118,6 +220,9 @@ impl Playing {
                 };
                 self.cache.added();
                 self.load(track);
+                if let Some(from) = from {
+                    self.send(Command::SeekTo(from));
+                }
             }
             Ok(Started::Speech {
                 synthesis,
@@ -275,10 +380,13 @@ mod tests {
     }
 
     fn local(path: &str) -> Result<Started, String> {
-        Ok(Started::Recording(Track::File {
-            path: path.into(),
-            total_hint: None,
-        }))
+        Ok(Started::Recording {
+            track: Track::File {
+                path: path.into(),
+                total_hint: None,
+            },
+            from: None,
+        })
     }
 
     /// The generation of the next start ready, as the blocking thread reports it.

@@ -10,6 +10,7 @@ mod comments;
 mod list;
 mod player;
 mod pointer;
+mod queue;
 mod results;
 mod search;
 #[cfg(test)]
@@ -21,6 +22,7 @@ use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayerEvent};
 use crate::model::{Comment, CommentThread, Headline, Narration};
 use crate::refresh::FeedFailure;
+use crate::store::listening::Resume;
 
 use super::images::Picture;
 use super::keymap::Action;
@@ -74,6 +76,16 @@ pub enum Msg {
     },
     /// The player or the narration could not start.
     PlaybackFailed(String),
+    /// What item `item` plays, once its article was read: its recording, or speech.
+    NowPlaying {
+        item: i64,
+        recording: Option<String>,
+    },
+    /// Where the listener stopped in item `item`, read when its article opened.
+    PositionLoaded {
+        item: i64,
+        resume: Option<Resume>,
+    },
     RefreshProgress {
         done: usize,
         total: usize,
@@ -167,6 +179,32 @@ pub enum Effect {
         first: usize,
         speed: f32,
     },
+    /// Play item `item` (its article at `url`) from where the listener stopped, or from its
+    /// start: its recording when `narration` is given, else speech of `parts` when given,
+    /// else what its article (read first) has.
+    PlayItem {
+        item: i64,
+        url: String,
+        narration: Option<Narration>,
+        parts: Option<Vec<String>>,
+        from_start: bool,
+        speed: f32,
+    },
+    /// Where the listener is in the article at `url`.
+    SavePosition {
+        url: String,
+        resume: Resume,
+    },
+    /// Read where the listener stopped in item `item`'s article at `url`.
+    LoadPosition {
+        item: i64,
+        url: String,
+    },
+    /// The listening queue, to outlive a restart.
+    SaveQueue {
+        items: Vec<i64>,
+        current: Option<usize>,
+    },
     SetRead {
         id: i64,
         read: bool,
@@ -215,8 +253,13 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             children,
             result,
         } => comments::more_replies_loaded(state, id, stub, children, result),
-        Msg::Player(event) => {
-            player::player_event(state, event);
+        Msg::Player(event) => player::player_event(state, event),
+        Msg::NowPlaying { item, recording } => {
+            queue::now_playing(state, item, recording);
+            Vec::new()
+        }
+        Msg::PositionLoaded { item, resume } => {
+            player::position_loaded(state, item, resume);
             Vec::new()
         }
         Msg::RecordingLength { item, total } => {
@@ -382,6 +425,10 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Refresh => list::refresh(state),
+        Action::QueueAdd => queue::add(state),
+        Action::QueueView => queue::add_view(state),
+        Action::NextItem | Action::PreviousItem => queue::step(state, action == Action::NextItem),
+        Action::PlayFromStart => queue::from_start(state),
     }
 }
 
@@ -430,5 +477,7 @@ fn help_key(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quit = true;
-    vec![Effect::Player(Command::Stop), Effect::Quit]
+    let mut effects: Vec<Effect> = queue::position_to_save(state, true).into_iter().collect();
+    effects.extend([Effect::Player(Command::Stop), Effect::Quit]);
+    effects
 }

@@ -162,7 +162,7 @@ fn listen_parts(state: &AppState, open: &OpenItem, width: usize) -> (String, f64
         };
         (icon, p.pos, p.total.or(recording.filter(|_| !p.speech)))
     } else {
-        ("▶", std::time::Duration::ZERO, recording)
+        ("▶", open.resume_at.unwrap_or_default(), recording)
     };
     let what = if speech { " (synthesized speech)" } else { "" };
     let text = format!(

@@ -456,7 +456,10 @@ fn clicks_land_on_what_is_drawn_under_them() {
             assert!(
                 matches!(
                     effects.first(),
-                    Some(Effect::PlayRecording { .. } | Effect::StartSpeech { first: 0, .. })
+                    Some(Effect::PlayItem {
+                        from_start: false,
+                        ..
+                    })
                 ),
                 "{size:?}: {effects:?}"
             );

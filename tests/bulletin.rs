@@ -1,0 +1,403 @@
+//! The listening bulletin in the real app, in a pseudo-terminal, its audio captured in real
+//! time from an ALSA device with no sound card: a headline played from the list, two more
+//! queued, the next starting by itself when one ends, the queue and the position kept across a
+//! restart, and what was heard marked listened and read. And `herald listen` picking up where
+//! it stopped.
+
+mod common;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::pty::{Pty, screen_text};
+use common::*;
+
+/// The capture's format, forced by ALSA's `plug` whatever the player asks for.
+const RATE: u32 = 48_000;
+const CHANNELS: u32 = 2;
+const BYTES_PER_SEC: u64 = RATE as u64 * CHANNELS as u64 * 2;
+/// Loudness and pitch are judged over windows this long.
+const WINDOW: Duration = Duration::from_millis(20);
+/// Each item's tone: the items are told apart in the capture by their pitch.
+const TONES: [f64; 3] = [440.0, 660.0, 990.0];
+
+/// A mono 16-bit WAV file of a steady tone: loud from its first sample to its last.
+fn tone_wav(path: &Path, seconds: f64, hz: f64) {
+    let rate = 22_050u32;
+    let frames = (seconds * f64::from(rate)) as u32;
+    let mut bytes = Vec::with_capacity(44 + frames as usize * 2);
+    let data_len = frames * 2;
+    bytes.extend_from_slice(b"RIFF");
+    bytes.extend_from_slice(&(36 + data_len).to_le_bytes());
+    bytes.extend_from_slice(b"WAVEfmt ");
+    bytes.extend_from_slice(&16u32.to_le_bytes());
+    bytes.extend_from_slice(&1u16.to_le_bytes());
+    bytes.extend_from_slice(&1u16.to_le_bytes());
+    bytes.extend_from_slice(&rate.to_le_bytes());
+    bytes.extend_from_slice(&(rate * 2).to_le_bytes());
+    bytes.extend_from_slice(&2u16.to_le_bytes());
+    bytes.extend_from_slice(&16u16.to_le_bytes());
+    bytes.extend_from_slice(b"data");
+    bytes.extend_from_slice(&data_len.to_le_bytes());
+    for i in 0..frames {
+        let t = f64::from(i) / f64::from(rate);
+        let sample = (0.5 * (2.0 * std::f64::consts::PI * hz * t).sin() * 32767.0) as i16;
+        bytes.extend_from_slice(&sample.to_le_bytes());
+    }
+    std::fs::write(path, bytes).expect("write the tone");
+}
+
+/// An edition of three articles, each with a recording of `seconds[i]`, newest first.
+fn edition(dir: &Path, seconds: [f64; 3]) -> Vec<String> {
+    let titles = [
+        "Tide Mill Turns Again After Forty Years",
+        "Ferry Crews Rehearse The Winter Timetable",
+        "Harbour Choir Records Its First Album",
+    ];
+    let mut items = String::new();
+    for (i, title) in titles.iter().enumerate() {
+        let page = format!("story-{i}.html");
+        let audio = format!("story-{i}.wav");
+        tone_wav(&dir.join(&audio), seconds[i], TONES[i]);
+        std::fs::write(
+            dir.join(&page),
+            format!(
+                "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>\
+                 <audio controls src=\"{audio}\"></audio><p>The quay was busy from dawn, and the harbour master counted the boats as \
+                 they came in one by one under a clear sky.</p></article></body></html>"
+            ),
+        )
+        .expect("write a page");
+        items.push_str(&format!(
+            "<item><title>{title}</title><link>{page}</link><guid>bulletin-{i}</guid>\
+             <pubDate>Mon, {:02} Nov 2026 08:00:00 +0000</pubDate>\
+             <enclosure url=\"{audio}\" length=\"0\" type=\"audio/wav\"/></item>\n",
+            16 - i
+        ));
+    }
+    std::fs::write(
+        dir.join("feed.xml"),
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>The Quay Bulletin</title>\
+             <link>index.html</link><description>Test edition</description>\n{items}</channel></rss>"
+        ),
+    )
+    .expect("write the feed");
+    titles.iter().map(|t| t.to_string()).collect()
+}
+
+/// When a window of the capture played, and which item's tone it held (`None`: silence).
+type Window = (Instant, Option<usize>);
+
+/// An ALSA default device that plays in real time into a capture kept here: every sample the
+/// player hands the device, converted by `plug` to 16-bit stereo at [`RATE`], written by the
+/// file plugin into a FIFO that a thread drains at the rate a sound card would. A stretch where
+/// nothing was written counts as silence, as a sound card's underrun would sound.
+struct Capture {
+    conf: PathBuf,
+    fifo: PathBuf,
+    stop: Arc<AtomicBool>,
+    /// The start of each window on the capture's clock, and which item's tone it held.
+    windows: Arc<Mutex<Vec<Window>>>,
+}
+
+impl Capture {
+    fn new(dir: &Path) -> Capture {
+        let fifo = dir.join("capture.fifo");
+        let _ = std::fs::remove_file(&fifo);
+        let c_path = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).expect("path");
+        // SAFETY: mkfifo reads a NUL-terminated path.
+        let rc = unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) };
+        assert_eq!(rc, 0, "mkfifo: {}", std::io::Error::last_os_error());
+        let conf = dir.join("asound-capture.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "pcm.!default {{ type plug slave {{ pcm \"tap\" format S16_LE rate {RATE} channels {CHANNELS} }} }}\n\
+                 pcm.tap {{ type file slave.pcm \"null\" file \"{}\" format \"raw\" }}\n\
+                 pcm.null {{ type null }}\nctl.!default {{ type hw card 0 }}\n",
+                fifo.display()
+            ),
+        )
+        .expect("write the ALSA configuration");
+        let stop = Arc::new(AtomicBool::new(false));
+        let windows = Arc::new(Mutex::new(Vec::new()));
+        let (path, done, kept) = (fifo.clone(), Arc::clone(&stop), Arc::clone(&windows));
+        std::thread::spawn(move || drain(&path, &done, &kept));
+        Capture {
+            conf,
+            fifo,
+            stop,
+            windows,
+        }
+    }
+
+    /// When item `first` was last heard and item `first + 1` first heard after it, on the
+    /// capture's clock: the silence between them (a window without samples counts too).
+    fn gap_after(&self, first: usize) -> Option<Duration> {
+        let windows = self.windows.lock().expect("windows");
+        // A window at a seam may read as another pitch: the next item is where five windows
+        // in a row hold its tone.
+        let next = windows
+            .windows(5)
+            .position(|run| run.iter().all(|(_, item)| *item == Some(first + 1)))?;
+        let (last_end, _) = windows[..next]
+            .iter()
+            .rev()
+            .find(|(_, item)| *item == Some(first))?;
+        Some(
+            windows[next]
+                .0
+                .saturating_duration_since(*last_end + WINDOW),
+        )
+    }
+
+    /// How long each item was heard, in windows.
+    fn heard(&self) -> [Duration; 3] {
+        let mut heard = [Duration::ZERO; 3];
+        for (_, item) in self.windows.lock().expect("windows").iter() {
+            if let Some(i) = item {
+                heard[*i] += WINDOW;
+            }
+        }
+        heard
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&self.fifo);
+    }
+}
+
+use std::os::unix::fs::OpenOptionsExt;
+
+/// Reads the FIFO as a sound card would play it: each window starts when the one before has
+/// played, or when its samples arrive if they came late.
+fn drain(path: &Path, done: &AtomicBool, windows: &Mutex<Vec<Window>>) {
+    let window_bytes = (BYTES_PER_SEC as f64 * WINDOW.as_secs_f64()) as usize;
+    let mut buf = vec![0u8; window_bytes];
+    let mut played_until = Instant::now();
+    while !done.load(Ordering::SeqCst) {
+        let Ok(mut samples) = File::open(path) else {
+            return;
+        };
+        loop {
+            let mut filled = 0;
+            let mut waited = false;
+            while filled < buf.len() {
+                let asked = Instant::now();
+                match samples.read(&mut buf[filled..]) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => filled += n,
+                }
+                // Samples already there are read at once; a read that had to wait for them
+                // means the card would have run dry.
+                waited |= asked.elapsed() > Duration::from_millis(2);
+            }
+            if filled < buf.len() || done.load(Ordering::SeqCst) {
+                break;
+            }
+            let start = if waited {
+                played_until.max(Instant::now())
+            } else {
+                played_until
+            };
+            windows
+                .lock()
+                .expect("windows")
+                .push((start, tone_of(&buf)));
+            played_until = start + WINDOW;
+            if let Some(wait) = played_until.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+    }
+}
+
+/// Which item's tone a window of 16-bit stereo holds, by the zero crossings of its left
+/// channel; `None` for silence.
+fn tone_of(window: &[u8]) -> Option<usize> {
+    let left: Vec<i16> = window
+        .chunks_exact(4)
+        .map(|f| i16::from_le_bytes([f[0], f[1]]))
+        .collect();
+    if left.iter().map(|s| s.unsigned_abs()).max().unwrap_or(0) < 1_000 {
+        return None;
+    }
+    let crossings = left.windows(2).filter(|w| (w[0] < 0) != (w[1] < 0)).count() as f64;
+    let hz = crossings / 2.0 / WINDOW.as_secs_f64();
+    TONES
+        .iter()
+        .enumerate()
+        .min_by(|a, b| (a.1 - hz).abs().total_cmp(&(b.1 - hz).abs()))
+        .map(|(i, _)| i)
+}
+
+/// The player bar's `elapsed / total`, the bottom row holding one.
+fn bar_times(screen: &vt100::Screen) -> Option<(Duration, Duration)> {
+    let text = screen_text(screen);
+    let line = text.lines().rev().find(|l| l.contains(" / "))?;
+    let (before, after) = line.split_once(" / ")?;
+    let elapsed = herald::commands::parse_time(before.split_whitespace().last()?).ok()?;
+    let total = herald::commands::parse_time(after.split_whitespace().next()?).ok()?;
+    Some((elapsed, total))
+}
+
+/// The row of the headline list showing `title`.
+fn row_of(screen: &vt100::Screen, title: &str) -> String {
+    let text = screen_text(screen);
+    text.lines()
+        .find(|l| l.contains(title) && !l.contains(" · "))
+        .unwrap_or_else(|| panic!("no row for {title:?}:\n{text}"))
+        .to_string()
+}
+
+#[test]
+fn a_queue_plays_on_by_itself_and_picks_up_after_a_restart() {
+    let dir = temp_dir("bulletin-queue");
+    let titles = edition(&dir, [3.0, 30.0, 30.0]);
+    write_config(&dir, &[dir.join("feed.xml").display().to_string()], "");
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "refresh: {}", stdout(&out));
+    let capture = Capture::new(&dir);
+
+    let mut pty = Pty::herald(&dir, &capture.conf, &[], &[], 120, 30);
+    pty.wait_for(&titles[2]);
+    // Space on the first headline plays it without opening it; `a` on the next two.
+    pty.press(" ");
+    pty.wait_for("1/1 · The Quay Bulletin");
+    pty.press("ja");
+    pty.press("ja");
+    pty.wait_for("1/3 · The Quay Bulletin");
+    // The first ends after 3 s; the second starts by itself.
+    let screen = pty.wait_for(&format!("2/3 · The Quay Bulletin · {}", titles[1]));
+    let after_one = pty.wait_until("the second item to play", |s| {
+        screen_text(s).contains("2/3 ·")
+            && bar_times(s).is_some_and(|(e, _)| e >= Duration::from_secs(4))
+    });
+    let heard = capture.heard();
+    eprintln!("heard of each item: {heard:?}");
+    assert!(
+        heard[0] >= Duration::from_millis(2_800),
+        "the first item heard whole: {heard:?}"
+    );
+    let gap = capture
+        .gap_after(0)
+        .expect("the second item heard after the first");
+    eprintln!(
+        "silence between the first item and the second: {:.0} ms",
+        gap.as_secs_f64() * 1000.0
+    );
+    assert!(
+        gap < Duration::from_millis(300),
+        "the gap between items is {gap:?}:\n{}",
+        screen_text(&screen)
+    );
+    // The first is listened and read at once.
+    let row = row_of(&after_one, &titles[0]);
+    assert!(row.contains('✓') && !row.contains('●'), "{row}");
+
+    // Quit in the middle of the second.
+    let (stopped_at, _) = bar_times(&pty.screen()).expect("the player bar's time");
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    let json = herald(&dir, &["headlines", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let first_item = list
+        .as_array()
+        .and_then(|l| l.iter().find(|h| h["title"] == titles[0].as_str()))
+        .expect("the first item");
+    assert_eq!(first_item["read"], true, "{first_item}");
+    assert_eq!(first_item["listened"], true, "{first_item}");
+
+    // Restarted: the queue is there, and the current item goes on where it stopped.
+    let mut pty = Pty::herald(&dir, &capture.conf, &[], &[], 120, 30);
+    let screen = pty.wait_for(&format!("2/3 · The Quay Bulletin · {}", titles[1]));
+    let row = row_of(&screen, &titles[0]);
+    assert!(row.contains('✓') && !row.contains('●'), "{row}");
+    pty.press(">");
+    let resumed = pty.wait_until("the second item to play on", |s| {
+        screen_text(s).contains("▶ 2/3") && bar_times(s).is_some_and(|(e, _)| !e.is_zero())
+    });
+    let (resumed_at, _) = bar_times(&resumed).expect("the time");
+    eprintln!("stopped at {stopped_at:?}, resumed at {resumed_at:?}");
+    assert!(
+        resumed_at + Duration::from_secs(2) >= stopped_at
+            && resumed_at <= stopped_at + Duration::from_secs(2),
+        "stopped at {stopped_at:?}, resumed at {resumed_at:?}"
+    );
+    // `^` starts it again from the beginning.
+    pty.press("^");
+    pty.wait_until("the item to start over", |s| {
+        screen_text(s).contains("2/3") && bar_times(s).is_some_and(|(e, _)| e < stopped_at)
+    });
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    drop(capture);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn listen_picks_up_where_it_stopped_and_from_0_starts_over() {
+    let dir = temp_dir("bulletin-listen");
+    edition(&dir, [30.0, 3.0, 3.0]);
+    write_config(&dir, &[], "");
+    let capture = Capture::new(&dir);
+    let page = dir.join("story-0.html").display().to_string();
+    let target = format!("file://{page}");
+
+    let mut pty = Pty::herald(&dir, &capture.conf, &["listen", &target], &[], 100, 10);
+    pty.wait_until("four seconds heard", |s| {
+        bar_times(s).is_some_and(|(e, _)| e >= Duration::from_secs(4))
+    });
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    let (stopped_at, _) = bar_times(&pty.screen()).expect("the last line");
+
+    let mut pty = Pty::herald(&dir, &capture.conf, &["listen", &target], &[], 100, 10);
+    let screen = pty.wait_for("resuming at 0:0");
+    let said = screen_text(&screen);
+    let resumed = pty.wait_until("the time shown", |s| {
+        bar_times(s).is_some_and(|(e, _)| !e.is_zero())
+    });
+    let (resumed_at, _) = bar_times(&resumed).expect("the time");
+    eprintln!("stopped at {stopped_at:?}; {said:?} then {resumed_at:?}");
+    assert!(
+        resumed_at + Duration::from_secs(2) >= stopped_at
+            && resumed_at <= stopped_at + Duration::from_secs(2),
+        "stopped at {stopped_at:?}, resumed at {resumed_at:?}"
+    );
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+
+    let mut pty = Pty::herald(
+        &dir,
+        &capture.conf,
+        &["listen", &target, "--from", "0"],
+        &[],
+        100,
+        10,
+    );
+    let screen = pty.wait_until("playing from the start", |s| {
+        bar_times(s).is_some_and(|(e, _)| e < Duration::from_secs(2))
+            && screen_text(s).contains('▶')
+    });
+    assert!(
+        !screen_text(&screen).contains("resuming"),
+        "{}",
+        screen_text(&screen)
+    );
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    drop(capture);
+    let _ = std::fs::remove_dir_all(&dir);
+}
