@@ -4,10 +4,26 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use super::playing::Started;
-use crate::audio::AudioError;
+use std::time::Duration;
+
 use crate::audio::player::PlayerHandle;
+use crate::audio::{AudioError, SpeechFeed, Track};
+use crate::narration::Synthesis;
 use crate::tui::update::Msg;
+
+/// What a start made ready, off the loop.
+pub(super) enum Started {
+    Recording {
+        track: Track,
+        /// Where to start in it (the listener stopped there before).
+        from: Option<Duration>,
+    },
+    Speech {
+        synthesis: Synthesis,
+        feed: SpeechFeed,
+        first: usize,
+    },
+}
 
 pub(super) enum Arrival {
     Msg(Msg),

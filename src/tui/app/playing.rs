@@ -4,11 +4,10 @@
 //! player's events, pushed into the loop, counted in the whole narration.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use super::inbox::{Arrival, Inbox};
+use super::inbox::{Arrival, Inbox, Started};
 use crate::audio::player::{self, PlayerHandle};
-use crate::audio::{AudioError, Command, PlayerEvent, SpeechFeed, Track};
+use crate::audio::{AudioError, Command, PlayerEvent, Track};
 use crate::cache::{Pin, Trimmer};
 use crate::model::Narration;
 use crate::narration::{Synthesis, playback};
@@ -16,20 +15,6 @@ use crate::reader::Context;
 use crate::store::Store;
 use crate::store::listening::{Heard, Resume};
 use crate::tui::update::Msg;
-
-/// What a start made ready, off the loop.
-pub(super) enum Started {
-    Recording {
-        track: Track,
-        /// Where to start in it (the listener stopped there before).
-        from: Option<Duration>,
-    },
-    Speech {
-        synthesis: Synthesis,
-        feed: SpeechFeed,
-        first: usize,
-    },
-}
 
 /// What is known of an item's narration before it starts: its recording, or the parts of its
 /// loaded article; with neither, its article is read first.
