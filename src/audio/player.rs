@@ -14,7 +14,7 @@
 //! falls inside parts of unknown length cannot be known. The player tells the synthesizer which
 //! part the listener is at and whether it is paused, so that speech is made just ahead of it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
@@ -315,6 +315,8 @@ struct Engine {
     current: Current,
     /// A seek asked for while a recording was being opened: made once it has opened.
     seek_on_open: Option<Duration>,
+    /// Played before the next track loaded.
+    announcement: Option<PathBuf>,
     last_report: Instant,
 }
 
@@ -334,6 +336,7 @@ impl Engine {
             speed: 1.0,
             current: Current::Nothing,
             seek_on_open: None,
+            announcement: None,
             last_report: Instant::now(),
         }
     }
@@ -456,6 +459,7 @@ impl Engine {
     fn command(&mut self, cmd: Command) {
         match cmd {
             Command::Load(track) => self.load(track),
+            Command::Announce(path) => self.announcement = Some(path),
             Command::Play => self.play(),
             Command::Pause => self.pause(),
             Command::Toggle => {
@@ -492,6 +496,7 @@ impl Engine {
                 self.player.set_volume(self.volume);
             }
             Command::Stop => {
+                self.announcement = None;
                 self.unload();
                 self.paused = false;
                 self.set_state(PlayState::Stopped);
@@ -537,6 +542,16 @@ impl Engine {
         self.set_state(PlayState::Loading);
         if let Err(e) = self.reopen() {
             return self.fail(e);
+        }
+        // Ahead of the track in rodio's queue: the track's own position starts when it does.
+        if let Some(path) = self.announcement.take() {
+            match stream::decode_file(&path) {
+                Ok(line) => {
+                    self.player.set_speed(1.0);
+                    self.player.append(line);
+                }
+                Err(e) => log::warn!("announcement {}: {e}", path.display()),
+            }
         }
         match track {
             Track::File { path, total_hint } => self.load_file(&path, total_hint),

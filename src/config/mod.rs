@@ -77,13 +77,18 @@ pub struct Config {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ListenConfig {
+    /// Each item of the queue is introduced by its feed's name and its title, spoken.
+    pub announce: bool,
     /// An article heard past 90 % (or to its end) is marked read as well as listened.
     pub mark_read: bool,
 }
 
 impl Default for ListenConfig {
     fn default() -> Self {
-        ListenConfig { mark_read: true }
+        ListenConfig {
+            announce: true,
+            mark_read: true,
+        }
     }
 }
 

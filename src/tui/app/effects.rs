@@ -113,13 +113,20 @@ impl Effects {
                 parts,
                 from_start,
                 speed,
+                announce,
             } => self.playing.play_item(
                 item,
                 url,
                 super::playing::Known { narration, parts },
                 from_start,
                 speed,
+                announce,
             ),
+            Effect::PrepareItem {
+                recording,
+                announce,
+                speed,
+            } => self.playing.prepare(recording, announce, speed),
             Effect::SavePosition { url, resume } => self.store.send(StoreCommand::SavePosition {
                 url,
                 resume,

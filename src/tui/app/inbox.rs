@@ -4,6 +4,7 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::audio::player::PlayerHandle;
@@ -17,11 +18,15 @@ pub(super) enum Started {
         track: Track,
         /// Where to start in it (the listener stopped there before).
         from: Option<Duration>,
+        /// A spoken line played before it.
+        intro: Option<PathBuf>,
     },
     Speech {
         synthesis: Synthesis,
         feed: SpeechFeed,
         first: usize,
+        /// A spoken line played before it.
+        intro: Option<PathBuf>,
     },
 }
 

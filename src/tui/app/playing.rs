@@ -14,7 +14,7 @@ use crate::narration::{Synthesis, playback};
 use crate::reader::Context;
 use crate::store::Store;
 use crate::store::listening::{Heard, Resume};
-use crate::tui::update::Msg;
+use crate::tui::update::{Introduction, Msg};
 
 /// What is known of an item's narration before it starts: its recording, or the parts of its
 /// loaded article; with neither, its article is read first.
@@ -78,6 +78,7 @@ impl Playing {
             Ok(Started::Recording {
                 track: playback::recording_track(&narration, &audio),
                 from: None,
+                intro: None,
             })
         });
     }
@@ -93,6 +94,7 @@ impl Playing {
                 synthesis,
                 feed,
                 first,
+                intro: None,
             })
         });
     }
@@ -106,6 +108,7 @@ impl Playing {
         known: Known,
         from_start: bool,
         speed: f32,
+        announce: Option<Introduction>,
     ) {
         let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
         let runtime = tokio::runtime::Handle::current();
@@ -141,6 +144,14 @@ impl Playing {
                 recording: narration.as_ref().map(|n| n.url.clone()),
             });
             let start = resume.as_ref().and_then(|r| r.start());
+            // An item picked up where it stopped is not introduced again.
+            let intro = announce.filter(|_| start.is_none()).and_then(|a| {
+                let text = playback::announcement_text(&a.feed, &a.title, narration.is_some());
+                let speech = ctx.paths.cache.join("speech");
+                playback::announcement(&text, &ctx.config.narration, speed, &speech)
+                    .map_err(|e| log::warn!("announcement: {e}"))
+                    .ok()
+            });
             match narration {
                 Some(narration) => {
                     let audio = ctx.paths.cache.join("audio");
@@ -153,6 +164,7 @@ impl Playing {
                     Ok(Started::Recording {
                         track: playback::recording_track(&narration, &audio),
                         from,
+                        intro,
                     })
                 }
                 None => {
@@ -168,8 +180,22 @@ impl Playing {
                         synthesis,
                         feed,
                         first,
+                        intro,
                     })
                 }
+            }
+        });
+    }
+
+    /// Makes the introduction of the queue's next item while the current one plays: it is in
+    /// the cache when that item starts.
+    pub(super) fn prepare(&self, recording: bool, announce: Introduction, speed: f32) {
+        let ctx = Arc::clone(&self.ctx);
+        tokio::task::spawn_blocking(move || {
+            let text = playback::announcement_text(&announce.feed, &announce.title, recording);
+            let speech = ctx.paths.cache.join("speech");
+            if let Err(e) = playback::announcement(&text, &ctx.config.narration, speed, &speech) {
+                log::warn!("announcement: {e}");
             }
         });
     }
@@ -197,14 +223,14 @@ impl Playing {
         }
         let waited = self.behind_start.take().unwrap_or_default();
         match result {
-            Ok(Started::Recording { track, from }) => {
+            Ok(Started::Recording { track, from, intro }) => {
                 self.speech = None;
                 self.pin = match &track {
                     Track::Remote { cache, .. } => Some(self.cache.pin(cache)),
                     _ => None,
                 };
                 self.cache.added();
-                self.load(track);
+                self.load(track, intro);
                 if let Some(from) = from {
                     self.send(Command::SeekTo(from));
                 }
@@ -213,10 +239,11 @@ impl Playing {
                 synthesis,
                 feed,
                 first,
+                intro,
             }) => {
                 self.pin = Some(self.cache.pin(synthesis.dir()));
                 self.cache.added();
-                self.load(Track::Speech(feed));
+                self.load(Track::Speech(feed), intro);
                 let previous = self.speech.take().map(|(s, _)| s);
                 let _ = playback::replace_speech(previous, &synthesis);
                 self.speech = Some((synthesis, first));
@@ -255,9 +282,10 @@ impl Playing {
         self.send(Command::Quit);
     }
 
-    /// Loads a track. The audio device is opened the first time, on a blocking thread; what
-    /// is sent meanwhile waits for it. The player pushes its events into the loop.
-    fn load(&mut self, track: Track) {
+    /// Loads a track, after the spoken line `intro` when there is one. The audio device is
+    /// opened the first time, on a blocking thread; what is sent meanwhile waits for it. The
+    /// player pushes its events into the loop.
+    fn load(&mut self, track: Track, intro: Option<std::path::PathBuf>) {
         if matches!(self.device, Device::Closed) {
             let (net, inbox) = (self.ctx.net.clone(), self.inbox.clone());
             tokio::task::spawn_blocking(move || {
@@ -268,6 +296,9 @@ impl Playing {
                 inbox.send(Arrival::DeviceOpened(opened));
             });
             self.device = Device::Opening(Vec::new());
+        }
+        if let Some(intro) = intro {
+            self.send(Command::Announce(intro));
         }
         self.send(Command::Load(track));
     }
@@ -371,6 +402,7 @@ mod tests {
                 total_hint: None,
             },
             from: None,
+            intro: None,
         })
     }
 

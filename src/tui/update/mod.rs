@@ -121,6 +121,13 @@ pub struct Refreshed {
     pub failures: Vec<FeedFailure>,
 }
 
+/// What introduces an item of the listening queue: its feed's name and its title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introduction {
+    pub feed: String,
+    pub title: String,
+}
+
 /// An article laid out for a width. A long article takes a while to lay out, so it is done
 /// off the loop.
 #[derive(Debug)]
@@ -188,6 +195,15 @@ pub enum Effect {
         narration: Option<Narration>,
         parts: Option<Vec<String>>,
         from_start: bool,
+        speed: f32,
+        /// Spoken first, unless it resumes where the listener stopped.
+        announce: Option<Introduction>,
+    },
+    /// Make ready what the queue's next item starts with, while the current one plays: its
+    /// spoken introduction.
+    PrepareItem {
+        recording: bool,
+        announce: Introduction,
         speed: f32,
     },
     /// Where the listener is in the article at `url`.

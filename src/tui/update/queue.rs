@@ -80,7 +80,15 @@ pub(super) fn add(state: &mut AppState) -> Vec<Effect> {
     }
     state.queue.items.push(h);
     state.status = format!("queued: {} in the queue", state.queue.items.len());
-    vec![save_queue(state)]
+    let next_is_new = state
+        .queue
+        .current
+        .is_some_and(|c| c + 2 == state.queue.items.len());
+    let mut effects = vec![save_queue(state)];
+    if next_is_new && state.player.item.is_some() {
+        effects.extend(prepare_next(state));
+    }
+    effects
 }
 
 /// `A`: every headline of the view (the selected one's group when grouped, else the whole
@@ -264,13 +272,32 @@ fn start(state: &mut AppState, known: Known, from_start: bool) -> Vec<Effect> {
         parts: known.parts,
         from_start,
         speed,
+        announce: state.listen.announce.then(|| super::Introduction {
+            feed: h.feed.to_string(),
+            title: h.title.clone(),
+        }),
     });
     if (speed - 1.0).abs() > 0.001 {
         effects.push(Effect::Player(Command::Speed(speed)));
     }
     effects.push(Effect::Player(Command::Play));
     effects.push(save_queue(state));
+    effects.extend(prepare_next(state));
     effects
+}
+
+/// The introduction of the item after the current one, made while the current one plays so
+/// that the next starts without a wait.
+fn prepare_next(state: &AppState) -> Option<Effect> {
+    let next = state.queue.items.get(state.queue.current? + 1)?;
+    state.listen.announce.then(|| Effect::PrepareItem {
+        recording: next.narration.is_some(),
+        announce: super::Introduction {
+            feed: next.feed.to_string(),
+            title: next.title.clone(),
+        },
+        speed: state.player.speed,
+    })
 }
 
 /// What the player plays was found to be a recording (or speech) once its article was read.

@@ -28,12 +28,24 @@ fn space_on_a_headline_plays_it_without_opening_and_a_queues_more() {
     assert_eq!(s.player.item, Some(1));
     key(&mut s, Action::Down);
     let effects = key(&mut s, Action::QueueAdd);
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::SaveQueue { items, current: Some(0) }] if items == &[1, 2]
-    ));
+    // The item after the one playing has its introduction made while this one plays.
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::SaveQueue { items, current: Some(0) },
+                Effect::PrepareItem { announce, .. },
+            ] if items == &[1, 2] && announce.title == s.headlines[1].title
+                && announce.feed == "The Harbour Gazette"
+        ),
+        "{effects:?}"
+    );
     key(&mut s, Action::Down);
-    key(&mut s, Action::QueueAdd);
+    let effects = key(&mut s, Action::QueueAdd);
+    assert!(
+        matches!(effects.as_slice(), [Effect::SaveQueue { .. }]),
+        "not the next item: nothing to make ready yet"
+    );
     assert_eq!(ids(&s), vec![1, 2, 3]);
     assert!(key(&mut s, Action::QueueAdd).is_empty(), "already queued");
     assert_eq!(s.status, "already in the queue, 3 of 3");
@@ -73,6 +85,20 @@ fn the_end_of_an_item_marks_it_listened_and_plays_the_next() {
         Some(Effect::SaveQueue { current: None, .. })
     ));
     assert_eq!(s.player.state, PlayState::Stopped);
+}
+
+#[test]
+fn no_introduction_when_the_config_says_so() {
+    let mut s = app();
+    s.listen.announce = false;
+    let effects = key(&mut s, Action::TogglePlay);
+    assert!(matches!(
+        effects.first(),
+        Some(Effect::PlayItem { announce: None, .. })
+    ));
+    key(&mut s, Action::Down);
+    let effects = key(&mut s, Action::QueueAdd);
+    assert!(matches!(effects.as_slice(), [Effect::SaveQueue { .. }]));
 }
 
 #[test]
