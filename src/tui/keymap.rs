@@ -53,6 +53,8 @@ pub enum Action {
     QueueView,
     NextItem,
     PreviousItem,
+    /// The queue view: its items, to play, remove and reorder.
+    ShowQueue,
     /// What plays (or the article) starts again from its beginning.
     PlayFromStart,
     Help,
@@ -126,6 +128,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
     info(Action::QueueAdd, "queue_add", "add to the listening queue", &[ch('a')]),
     info(Action::QueueView, "queue_view", "queue the whole view, unread first", &[ch('A')]),
+    info(Action::ShowQueue, "queue", "the listening queue (Enter, d, J/K, Esc)", &[ch('Q')]),
     info(Action::NextItem, "next_item", "next item of the queue", &[ch('>')]),
     info(Action::PreviousItem, "previous_item", "previous item of the queue", &[ch('<')]),
     info(Action::PlayFromStart, "play_from_start", "play from the beginning", &[ch('^')]),

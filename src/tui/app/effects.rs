@@ -24,6 +24,8 @@ pub(super) struct Effects {
     layout: Option<JoinHandle<()>>,
     comments: Option<JoinHandle<()>>,
     recording_length: Option<JoinHandle<()>>,
+    /// Learning the lengths of the queue's recordings.
+    queue_lengths: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
     /// Draws pictures for this terminal; `None` when they are off.
     picker: Option<Picker>,
@@ -54,6 +56,7 @@ impl Effects {
             layout: None,
             comments: None,
             recording_length: None,
+            queue_lengths: None,
             refresh: None,
             picker,
             image_loads: Vec::new(),
@@ -98,6 +101,7 @@ impl Effects {
                 rows,
             } => self.load_image(id, url, cols, rows),
             Effect::ProbeRecording { item, narration } => self.probe_recording(item, narration),
+            Effect::ProbeQueue { items } => self.probe_queue(items),
             Effect::Player(command) => self.playing.command(command),
             Effect::PlayRecording { narration, .. } => self.playing.play_recording(narration),
             Effect::StartSpeech {
@@ -267,6 +271,21 @@ impl Effects {
         });
     }
 
+    /// The lengths of the queue's recordings, one at a time (each read from the file's
+    /// headers, or remembered).
+    fn probe_queue(&mut self, items: Vec<(i64, Narration)>) {
+        let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
+        replace(
+            &mut self.queue_lengths,
+            tokio::spawn(async move {
+                for (item, narration) in items {
+                    let total = reader::recording_length(&ctx, &narration).await;
+                    inbox.msg(Msg::RecordingLength { item, total });
+                }
+            }),
+        );
+    }
+
     fn open_in_browser(&self, url: String) {
         let inbox = self.inbox.clone();
         tokio::task::spawn_blocking(move || {
@@ -318,6 +337,7 @@ impl Effects {
             &self.layout,
             &self.comments,
             &self.recording_length,
+            &self.queue_lengths,
             &self.refresh,
         ]
         .into_iter()

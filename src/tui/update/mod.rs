@@ -11,6 +11,7 @@ mod list;
 mod player;
 mod pointer;
 mod queue;
+mod queue_view;
 mod results;
 mod search;
 #[cfg(test)]
@@ -169,6 +170,10 @@ pub enum Effect {
         rows: u16,
     },
     Player(Command),
+    /// Learn the lengths of the queue's recordings, one after the other.
+    ProbeQueue {
+        items: Vec<(i64, Narration)>,
+    },
     /// Learn the length of the article's recording without playing it.
     ProbeRecording {
         item: i64,
@@ -331,6 +336,10 @@ fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         state.dirty = true;
         return Vec::new();
     }
+    if state.queue.view.is_some() {
+        state.dirty = true;
+        return queue_view::key(state, key);
+    }
     let action = state.keymap.resolve(key);
     if action.is_none()
         && let KeyCode::Char(d @ '0'..='9') = key.code
@@ -445,6 +454,7 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::QueueView => queue::add_view(state),
         Action::NextItem | Action::PreviousItem => queue::step(state, action == Action::NextItem),
         Action::PlayFromStart => queue::from_start(state),
+        Action::ShowQueue => queue_view::open(state),
     }
 }
 

@@ -165,6 +165,10 @@ pub(super) fn volume(state: &mut AppState, up: bool) -> Vec<Effect> {
 
 /// The length of an article's recording, learned before it plays.
 pub(super) fn recording_length(state: &mut AppState, item: i64, total: Option<Duration>) {
+    if let Some(total) = total.filter(|_| state.queue.position(item).is_some()) {
+        state.queue.lengths.insert(item, total);
+        state.dirty |= state.queue.view.is_some();
+    }
     if let Some(open) = state.open.as_mut().filter(|o| o.id == item) {
         open.recording_total = total;
         state.dirty = true;
@@ -221,6 +225,10 @@ pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) -> Vec<Effe
             let shown = pos.as_secs() != p.pos.as_secs() || total != p.total || moved;
             p.pos = pos;
             p.total = total.or(p.total);
+            if let (Some(item), Some(total)) = (p.item, p.total) {
+                state.queue.lengths.insert(item, total);
+            }
+            let p = &mut state.player;
             p.part = part.or(p.part);
             if p.state == PlayState::Playing {
                 effects.extend(super::queue::position_to_save(state, false));

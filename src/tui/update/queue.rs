@@ -215,7 +215,7 @@ fn enqueue_as_current(state: &mut AppState, h: Headline) -> usize {
 }
 
 /// The queue's current item plays, from where the listener stopped unless `from_start`.
-fn start_current(state: &mut AppState, from_start: bool) -> Vec<Effect> {
+pub(super) fn start_current(state: &mut AppState, from_start: bool) -> Vec<Effect> {
     let Some(h) = state.queue.current_item() else {
         return Vec::new();
     };
@@ -346,7 +346,7 @@ pub(super) fn position_to_save(state: &mut AppState, now: bool) -> Option<Effect
 }
 
 /// Saves where the listener is in the item loaded; `ended` when it played to its end.
-fn save_position(state: &mut AppState, ended: bool) -> Option<Effect> {
+pub(super) fn save_position(state: &mut AppState, ended: bool) -> Option<Effect> {
     let p = &mut state.player;
     let (item, url) = (p.item?, p.link.clone()?);
     // Nothing heard yet (still loading): an earlier position is not overwritten with zero.

@@ -490,3 +490,43 @@ fn clicks_land_on_what_is_drawn_under_them() {
         }
     }
 }
+
+#[test]
+fn the_queue_view_lists_the_items_and_the_time_left() {
+    let mut s = app((100, 30));
+    update(&mut s, Msg::Key(Action::TogglePlay));
+    update(&mut s, Msg::Key(Action::Down));
+    update(&mut s, Msg::Key(Action::QueueAdd));
+    update(
+        &mut s,
+        Msg::Player(crate::audio::PlayerEvent::State(PlayState::Playing)),
+    );
+    update(
+        &mut s,
+        Msg::Player(crate::audio::PlayerEvent::Position {
+            pos: Duration::from_secs(62),
+            total: Some(Duration::from_secs(252)),
+            part: None,
+        }),
+    );
+    update(&mut s, Msg::Key(Action::ShowQueue));
+    let text = screen(&s);
+    assert!(
+        text.contains("Queue 1/2 · 3:10 left + 1 of unknown length"),
+        "{text}"
+    );
+    assert!(
+        text.contains("▶  1. The Harbour Gazette · Ferry timetable"),
+        "{text}"
+    );
+    assert!(text.contains("4:12"), "{text}");
+    assert!(
+        text.contains("   2. The Harbour Gazette · Council approves"),
+        "{text}"
+    );
+    // The player bar says where in the queue.
+    assert!(
+        text.contains("▶ 1/2 · The Harbour Gazette · Ferry"),
+        "{text}"
+    );
+}

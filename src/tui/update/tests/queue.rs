@@ -244,3 +244,103 @@ fn an_opened_article_shows_where_its_recording_stopped() {
         Some(Duration::from_secs(60))
     );
 }
+
+fn queued_three() -> AppState {
+    let mut s = app();
+    key(&mut s, Action::TogglePlay);
+    key(&mut s, Action::Down);
+    key(&mut s, Action::QueueAdd);
+    key(&mut s, Action::Down);
+    key(&mut s, Action::QueueAdd);
+    s
+}
+
+#[test]
+fn the_queue_view_asks_for_lengths_and_counts_the_time_left() {
+    let mut s = queued_three();
+    let effects = key(&mut s, Action::ShowQueue);
+    assert_eq!(s.queue.view, Some(0));
+    let narrated: Vec<i64> = s
+        .queue
+        .items
+        .iter()
+        .filter(|h| h.narration.is_some())
+        .map(|h| h.id)
+        .collect();
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::ProbeQueue { items }] if items.iter().map(|(id, _)| *id).collect::<Vec<_>>() == narrated
+        ),
+        "{effects:?}"
+    );
+    update(&mut s, position(60, None));
+    update(
+        &mut s,
+        Msg::RecordingLength {
+            item: 2,
+            total: Some(Duration::from_secs(100)),
+        },
+    );
+    // 252 - 60 of the first, 100 of the second, the third unknown.
+    let playing = Some((1, s.player.pos, s.player.total));
+    let expected_unknown = usize::from(!s.queue.lengths.contains_key(&3));
+    assert_eq!(
+        s.queue.time_left(playing),
+        (Duration::from_secs(192 + 100), expected_unknown)
+    );
+    // Keys go to the view while it shows; Esc closes it.
+    update(
+        &mut s,
+        Msg::Input(KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
+    );
+    assert_eq!(s.queue.view, None);
+}
+
+#[test]
+fn the_queue_view_reorders_removes_and_plays() {
+    let mut s = queued_three();
+    key(&mut s, Action::ShowQueue);
+    // J moves the playing item down: it stays the current one.
+    let effects = type_and_get(&mut s, 'J');
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::SaveQueue { items, current: Some(1) }] if items == &[2, 1, 3]
+    ));
+    assert_eq!(s.queue.view, Some(1));
+    type_and_get(&mut s, 'K');
+    assert_eq!(ids(&s), vec![1, 2, 3]);
+    assert_eq!(s.queue.current, Some(0));
+    // d on the last item takes it out.
+    type_and_get(&mut s, 'j');
+    type_and_get(&mut s, 'j');
+    let effects = type_and_get(&mut s, 'd');
+    assert!(matches!(
+        effects.as_slice(),
+        [Effect::SaveQueue { items, current: Some(0) }] if items == &[1, 2]
+    ));
+    // Enter plays the selected one.
+    let effects = press(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(effects.as_slice(), [Effect::PlayItem { item: 2, .. }, ..]),
+        "{effects:?}"
+    );
+    assert_eq!(s.queue.view, None);
+    assert_eq!(s.queue.current, Some(1));
+    // Taking out the item playing stops it.
+    key(&mut s, Action::ShowQueue);
+    update(&mut s, position(30, None));
+    let effects = type_and_get(&mut s, 'd');
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::SavePosition { .. },
+                Effect::Player(Command::Stop),
+                Effect::SaveQueue { current: None, .. }
+            ]
+        ),
+        "{effects:?}"
+    );
+    assert_eq!(s.player.item, None);
+}
