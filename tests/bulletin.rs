@@ -474,3 +474,74 @@ fn listen_picks_up_where_it_stopped_and_from_0_starts_over() {
     drop(capture);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_next_recording_is_fetched_while_the_current_item_plays() {
+    let dir = temp_dir("bulletin-prepare");
+    let titles = edition(&dir, [30.0, 4.0, 4.0]);
+    tone_wav(&dir.join("served.wav"), 4.0, TONES[1]);
+    let served = std::fs::read(dir.join("served.wav")).expect("the served recording");
+    let server = TestServer::start(move |path, _| match path {
+        "/next.wav" => (
+            200,
+            vec![("Content-Type".into(), "audio/wav".into())],
+            served.clone(),
+        ),
+        _ => (404, Vec::new(), Vec::new()),
+    });
+    // The second item's recording is on the server.
+    let feed = std::fs::read_to_string(dir.join("feed.xml")).expect("the feed");
+    let feed = feed.replace(
+        "url=\"story-1.wav\"",
+        &format!("url=\"{}\"", server.url("/next.wav")),
+    );
+    std::fs::write(dir.join("feed.xml"), feed).expect("write the feed");
+    write_config(
+        &dir,
+        &[dir.join("feed.xml").display().to_string()],
+        "[listen]\nannounce = false\n",
+    );
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "refresh: {}", stdout(&out));
+    let capture = Capture::new(&dir);
+    let fetched = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/next.wav")
+            .count()
+    };
+
+    let mut pty = Pty::herald(&dir, &capture.conf, &[], &[], 120, 30);
+    pty.wait_for(&titles[2]);
+    pty.press(" ");
+    pty.wait_for("1/1 · The Quay Bulletin");
+    pty.press("ja");
+    pty.wait_for("1/2 · The Quay Bulletin");
+    let start = Instant::now();
+    while fetched() == 0 {
+        assert!(
+            start.elapsed() < common::pty::PATIENCE,
+            "the next recording was never fetched"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let screen = pty.screen();
+    let (elapsed, _) = bar_times(&screen).expect("the player bar's time");
+    eprintln!("the next recording was fetched at {elapsed:?} into the first item");
+    assert!(
+        screen_text(&screen).contains("1/2 ·") && elapsed < Duration::from_secs(25),
+        "fetched while the first item plays:\n{}",
+        screen_text(&screen)
+    );
+    // The next item plays from the cache: not fetched again.
+    pty.press(">");
+    pty.wait_until("the second item to play", |s| {
+        screen_text(s).contains("▶ 2/2") && bar_times(s).is_some_and(|(e, _)| !e.is_zero())
+    });
+    assert_eq!(fetched(), 1, "{:?}", server.requests());
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    drop(capture);
+    let _ = std::fs::remove_dir_all(&dir);
+}

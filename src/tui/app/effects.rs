@@ -127,10 +127,11 @@ impl Effects {
                 announce,
             ),
             Effect::PrepareItem {
-                recording,
+                url,
+                narration,
                 announce,
                 speed,
-            } => self.playing.prepare(recording, announce, speed),
+            } => self.playing.prepare(url, narration, announce, speed),
             Effect::SavePosition { url, resume } => self.store.send(StoreCommand::SavePosition {
                 url,
                 resume,

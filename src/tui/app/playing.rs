@@ -33,6 +33,72 @@ pub(super) fn saved_position(ctx: &Context, url: &str) -> Option<Resume> {
     })
 }
 
+/// See [`Playing::prepare`]; on a blocking thread.
+fn prepare(
+    ctx: &Arc<Context>,
+    runtime: &tokio::runtime::Handle,
+    url: &str,
+    narration: Option<Narration>,
+    announce: Option<Introduction>,
+    speed: f32,
+) -> Result<(), String> {
+    let start = saved_position(ctx, url);
+    let start = start.as_ref().and_then(|r| r.start());
+    let (narration, parts) = match narration {
+        Some(narration) => (Some(narration), Vec::new()),
+        None => {
+            // Read now, the article is kept: the item's start reads the kept copy.
+            let article = runtime
+                .block_on(crate::reader::open_article(ctx, url))
+                .map_err(|e| e.to_string())?
+                .value;
+            let parts = crate::narration::article_parts(&article);
+            (article.narration, parts)
+        }
+    };
+    let speech_cache = ctx.paths.cache.join("speech");
+    if let Some(a) = announce.filter(|_| start.is_none()) {
+        let text = playback::announcement_text(&a.feed, &a.title, narration.is_some());
+        playback::announcement(&text, &ctx.config.narration, speed, &speech_cache)
+            .map_err(|e| e.to_string())?;
+    }
+    match narration {
+        Some(narration) => {
+            if playback::local_file(&narration.url).is_none() {
+                let file = ctx
+                    .paths
+                    .cache
+                    .join("audio")
+                    .join(playback::cache_name(&narration.url));
+                runtime
+                    .block_on(crate::audio::stream::fetch_to_cache(
+                        ctx.net.client(),
+                        &narration.url,
+                        &file,
+                    ))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        None => {
+            let first = match start {
+                Some((Heard::Speech { part }, _)) if *part < parts.len() => *part,
+                _ => 0,
+            };
+            let (synthesis, feed) =
+                playback::start_speech(parts, first, &ctx.config.narration, speed, &speech_cache)
+                    .map_err(|e| e.to_string())?;
+            // The first part in the cache is enough: the rest is made as the item plays.
+            let made = feed.rx.recv_timeout(PREPARE_WAIT);
+            drop(synthesis);
+            made.map_err(|_| "its first part was not made in time".to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// How long making the next item's first part of speech may take.
+const PREPARE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// The audio device: opened on first use, off the loop thread.
 enum Device {
     Closed,
@@ -187,16 +253,23 @@ impl Playing {
         });
     }
 
-    /// Makes the introduction of the queue's next item while the current one plays: it is in
-    /// the cache when that item starts.
-    pub(super) fn prepare(&self, recording: bool, announce: Introduction, speed: f32) {
-        let ctx = Arc::clone(&self.ctx);
+    /// Makes ready what the queue's next item starts with while the current one plays, so
+    /// that it starts without a wait: its introduction, and its recording downloaded into the
+    /// cache, or the part of its speech it starts from synthesized into the cache.
+    pub(super) fn prepare(
+        &self,
+        url: String,
+        narration: Option<Narration>,
+        announce: Option<Introduction>,
+        speed: f32,
+    ) {
+        let (ctx, cache) = (Arc::clone(&self.ctx), self.cache.clone());
+        let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            let text = playback::announcement_text(&announce.feed, &announce.title, recording);
-            let speech = ctx.paths.cache.join("speech");
-            if let Err(e) = playback::announcement(&text, &ctx.config.narration, speed, &speech) {
-                log::warn!("announcement: {e}");
+            if let Err(e) = prepare(&ctx, &runtime, &url, narration, announce, speed) {
+                log::info!("the next item could not be made ready ({url}): {e}");
             }
+            cache.added();
         });
     }
 

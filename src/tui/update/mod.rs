@@ -204,11 +204,13 @@ pub enum Effect {
         /// Spoken first, unless it resumes where the listener stopped.
         announce: Option<Introduction>,
     },
-    /// Make ready what the queue's next item starts with, while the current one plays: its
-    /// spoken introduction.
+    /// Make ready what the queue's next item (its article at `url`) starts with, while the
+    /// current one plays: its spoken introduction, its recording in the cache (or, for speech,
+    /// the part it starts from synthesized).
     PrepareItem {
-        recording: bool,
-        announce: Introduction,
+        url: String,
+        narration: Option<Narration>,
+        announce: Option<Introduction>,
         speed: f32,
     },
     /// Where the listener is in the article at `url`.

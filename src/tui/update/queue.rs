@@ -286,16 +286,21 @@ fn start(state: &mut AppState, known: Known, from_start: bool) -> Vec<Effect> {
     effects
 }
 
-/// The introduction of the item after the current one, made while the current one plays so
-/// that the next starts without a wait.
+/// What the item after the current one starts with, made while the current one plays so that
+/// the next starts without a wait.
 fn prepare_next(state: &AppState) -> Option<Effect> {
     let next = state.queue.items.get(state.queue.current? + 1)?;
-    state.listen.announce.then(|| Effect::PrepareItem {
-        recording: next.narration.is_some(),
-        announce: super::Introduction {
+    let narration = next.narration.as_deref().cloned();
+    Some(Effect::PrepareItem {
+        url: next
+            .link
+            .clone()
+            .or_else(|| narration.as_ref().map(|n| n.url.clone()))?,
+        narration,
+        announce: state.listen.announce.then(|| super::Introduction {
             feed: next.feed.to_string(),
             title: next.title.clone(),
-        },
+        }),
         speed: state.player.speed,
     })
 }

@@ -34,9 +34,9 @@ fn space_on_a_headline_plays_it_without_opening_and_a_queues_more() {
             effects.as_slice(),
             [
                 Effect::SaveQueue { items, current: Some(0) },
-                Effect::PrepareItem { announce, .. },
+                Effect::PrepareItem { url, announce: Some(announce), .. },
             ] if items == &[1, 2] && announce.title == s.headlines[1].title
-                && announce.feed == "The Harbour Gazette"
+                && announce.feed == "The Harbour Gazette" && url == "https://gazette.example/2"
         ),
         "{effects:?}"
     );
@@ -98,7 +98,13 @@ fn no_introduction_when_the_config_says_so() {
     ));
     key(&mut s, Action::Down);
     let effects = key(&mut s, Action::QueueAdd);
-    assert!(matches!(effects.as_slice(), [Effect::SaveQueue { .. }]));
+    assert!(matches!(
+        effects.as_slice(),
+        [
+            Effect::SaveQueue { .. },
+            Effect::PrepareItem { announce: None, .. }
+        ]
+    ));
 }
 
 #[test]
