@@ -397,6 +397,14 @@ fn a_queue_plays_on_by_itself_and_picks_up_after_a_restart() {
     let screen = pty.wait_for(&format!("2/3 · The Quay Bulletin · {}", titles[1]));
     let row = row_of(&screen, &titles[0]);
     assert!(row.contains('✓') && !row.contains('●'), "{row}");
+    // Its article shows where it stopped before it plays.
+    pty.press("j\r");
+    pty.wait_for(&format!(
+        "▶ Listen to the article  {} / 0:30",
+        common::pty::minutes_seconds(stopped_at)
+    ));
+    pty.press("q");
+    pty.wait_for("Headlines (");
     pty.press(">");
     let resumed = pty.wait_until("the second item to play on", |s| {
         screen_text(s).contains("▶ 2/3") && bar_times(s).is_some_and(|(e, _)| !e.is_zero())
