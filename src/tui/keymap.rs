@@ -50,7 +50,7 @@ pub enum Action {
     /// The selected headline, or the open article, joins the listening queue.
     QueueAdd,
     /// Every headline of the view joins the listening queue, unread first.
-    QueueView,
+    QueueAll,
     NextItem,
     PreviousItem,
     /// The queue view: its items, to play, remove and reorder.
@@ -127,7 +127,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::Group, "group", "newest first / by feed / by tag", &[ch('t')]),
     info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
     info(Action::QueueAdd, "queue_add", "add to the listening queue", &[ch('a')]),
-    info(Action::QueueView, "queue_view", "queue the whole view, unread first", &[ch('A')]),
+    info(Action::QueueAll, "queue_all", "queue the whole view, unread first", &[ch('A')]),
     info(Action::ShowQueue, "queue", "the listening queue (Enter, d, J/K, Esc)", &[ch('Q')]),
     info(Action::NextItem, "next_item", "next item of the queue", &[ch('>')]),
     info(Action::PreviousItem, "previous_item", "previous item of the queue", &[ch('<')]),

@@ -103,7 +103,6 @@ impl Effects {
             Effect::ProbeRecording { item, narration } => self.probe_recording(item, narration),
             Effect::ProbeQueue { items } => self.probe_queue(items),
             Effect::Player(command) => self.playing.command(command),
-            Effect::PlayRecording { narration, .. } => self.playing.play_recording(narration),
             Effect::StartSpeech {
                 parts,
                 first,

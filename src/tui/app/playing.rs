@@ -136,19 +136,6 @@ impl Playing {
         }
     }
 
-    /// Plays an article's own recording.
-    pub(super) fn play_recording(&mut self, narration: Narration) {
-        let audio = self.ctx.paths.cache.join("audio");
-        self.start(move || {
-            std::fs::create_dir_all(&audio).map_err(|e| format!("{}: {e}", audio.display()))?;
-            Ok(Started::Recording {
-                track: playback::recording_track(&narration, &audio),
-                from: None,
-                intro: None,
-            })
-        });
-    }
-
     /// Speaks `parts` from `first` at `speed`.
     pub(super) fn start_speech(&mut self, parts: Vec<String>, first: usize, speed: f32) {
         let cache = self.ctx.paths.cache.join("speech");

@@ -179,11 +179,6 @@ pub enum Effect {
         item: i64,
         narration: Narration,
     },
-    /// Play the article's own recording.
-    PlayRecording {
-        item: i64,
-        narration: Narration,
-    },
     /// Synthesize `parts` (the title, then the paragraphs) from `first` at `speed` and play them.
     StartSpeech {
         item: i64,
@@ -453,7 +448,7 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::Refresh => list::refresh(state),
         Action::QueueAdd => queue::add(state),
-        Action::QueueView => queue::add_view(state),
+        Action::QueueAll => queue::add_view(state),
         Action::NextItem | Action::PreviousItem => queue::step(state, action == Action::NextItem),
         Action::PlayFromStart => queue::from_start(state),
         Action::ShowQueue => queue_view::open(state),

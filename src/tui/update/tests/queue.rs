@@ -203,7 +203,7 @@ fn a_queues_the_selected_group_unread_first() {
     let mut s = app();
     key(&mut s, Action::Group);
     assert_eq!(s.grouping, Grouping::ByFeed);
-    let effects = key(&mut s, Action::QueueView);
+    let effects = key(&mut s, Action::QueueAll);
     let group: Vec<&crate::model::Headline> = s.headlines.iter().collect();
     let mut expected: Vec<i64> = group.iter().filter(|h| !h.read).map(|h| h.id).collect();
     expected.extend(group.iter().filter(|h| h.read).map(|h| h.id));
