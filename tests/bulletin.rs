@@ -534,7 +534,8 @@ fn the_next_recording_is_fetched_while_the_current_item_plays() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let screen = pty.screen();
+    // Its length may not show yet at the moment of the fetch: the first time shown after it.
+    let screen = pty.wait_until("the player bar's time", |s| bar_times(s).is_some());
     let (elapsed, _) = bar_times(&screen).expect("the player bar's time");
     eprintln!("the next recording was fetched at {elapsed:?} into the first item");
     assert!(
