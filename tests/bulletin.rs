@@ -554,3 +554,72 @@ fn the_next_recording_is_fetched_while_the_current_item_plays() {
     drop(capture);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_next_items_first_part_of_speech_is_made_while_the_current_item_plays() {
+    if !speech_engine_here() {
+        return;
+    }
+    let dir = temp_dir("bulletin-speech-ahead");
+    let titles = edition(&dir, [30.0, 4.0, 4.0]);
+    // The second article has no recording: it is spoken.
+    let feed = std::fs::read_to_string(dir.join("feed.xml")).expect("the feed");
+    let feed = feed.replace(
+        "<enclosure url=\"story-1.wav\" length=\"0\" type=\"audio/wav\"/>",
+        "",
+    );
+    std::fs::write(dir.join("feed.xml"), feed).expect("write the feed");
+    let page = std::fs::read_to_string(dir.join("story-1.html")).expect("the page");
+    let page = page.replace("<audio controls src=\"story-1.wav\"></audio>", "");
+    std::fs::write(dir.join("story-1.html"), page).expect("write the page");
+    write_config(
+        &dir,
+        &[dir.join("feed.xml").display().to_string()],
+        "[listen]\nannounce = false\n",
+    );
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "refresh: {}", stdout(&out));
+    let speech = dir.join("data/cache/speech");
+    // Parts of speech in the cache, whatever directory each narration keeps them in.
+    let parts = || -> usize {
+        let Ok(dirs) = std::fs::read_dir(&speech) else {
+            return 0;
+        };
+        dirs.flatten()
+            .filter(|d| d.path().is_dir())
+            .filter_map(|d| std::fs::read_dir(d.path()).ok())
+            .flat_map(|files| files.flatten())
+            .filter(|f| f.path().extension().is_some_and(|e| e == "wav"))
+            .count()
+    };
+    let capture = Capture::new(&dir);
+    let mut pty = Pty::herald(&dir, &capture.conf, &[], &[], 120, 30);
+    pty.wait_for(&titles[2]);
+    pty.press(" ");
+    pty.wait_for("1/1 · The Quay Bulletin");
+    assert_eq!(parts(), 0, "nothing spoken yet");
+    pty.press("ja");
+    let start = Instant::now();
+    while parts() == 0 {
+        assert!(
+            start.elapsed() < common::pty::PATIENCE,
+            "the next item's first part was never made"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let screen = pty.wait_until("the player bar's time", |s| bar_times(s).is_some());
+    let (elapsed, _) = bar_times(&screen).expect("the time");
+    eprintln!(
+        "the next item's first part was made {:?} after it was queued, at {elapsed:?} into the first item",
+        start.elapsed()
+    );
+    assert!(
+        screen_text(&screen).contains("1/2 ·") && elapsed < Duration::from_secs(25),
+        "made while the first item plays:\n{}",
+        screen_text(&screen)
+    );
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    drop(capture);
+    let _ = std::fs::remove_dir_all(&dir);
+}
