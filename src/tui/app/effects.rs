@@ -117,14 +117,9 @@ impl Effects {
                 from_start,
                 speed,
                 announce,
-            } => self.playing.play_item(
-                item,
-                url,
-                super::playing::Known { narration, parts },
-                from_start,
-                speed,
-                announce,
-            ),
+            } => self
+                .playing
+                .play_item(item, url, narration, parts, from_start, speed, announce),
             Effect::PrepareItem {
                 url,
                 narration,

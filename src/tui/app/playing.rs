@@ -16,13 +16,6 @@ use crate::store::Store;
 use crate::store::listening::{Heard, Resume};
 use crate::tui::update::{Introduction, Msg};
 
-/// What is known of an item's narration before it starts: its recording, or the parts of its
-/// loaded article; with neither, its article is read first.
-pub(super) struct Known {
-    pub narration: Option<Narration>,
-    pub parts: Option<Vec<String>>,
-}
-
 /// Where the listener stopped in the article at `url`, read on a connection of its own (the
 /// store's worker only writes); `None` when nowhere, or when the store cannot say.
 pub(super) fn saved_position(ctx: &Context, url: &str) -> Option<Resume> {
@@ -153,12 +146,15 @@ impl Playing {
     }
 
     /// Plays item `item` (its article at `url`) from where the listener stopped in it, unless
-    /// `from_start`. What is not `known` of its narration is learned from its article.
+    /// `from_start`: its recording `narration`, else speech of `parts`; with neither, what its
+    /// article has.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn play_item(
         &mut self,
         item: i64,
         url: String,
-        known: Known,
+        narration: Option<Narration>,
+        parts: Option<Vec<String>>,
         from_start: bool,
         speed: f32,
         announce: Option<Introduction>,
@@ -171,19 +167,10 @@ impl Playing {
             } else {
                 saved_position(&ctx, &url)
             };
-            let (narration, parts) = match known {
-                Known {
-                    narration: Some(narration),
-                    ..
-                } => (Some(narration), Vec::new()),
-                Known {
-                    narration: None,
-                    parts: Some(parts),
-                } => (None, parts),
-                Known {
-                    narration: None,
-                    parts: None,
-                } => {
+            let (narration, parts) = match (narration, parts) {
+                (Some(narration), _) => (Some(narration), Vec::new()),
+                (None, Some(parts)) => (None, parts),
+                (None, None) => {
                     let article = runtime
                         .block_on(crate::reader::open_article(&ctx, &url))
                         .map_err(|e| e.to_string())?
