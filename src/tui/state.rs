@@ -117,6 +117,8 @@ pub struct OpenItem {
     pub recording_total: Option<Duration>,
     /// Where the listener stopped in the article's recording: playing it starts there.
     pub resume_at: Option<Duration>,
+    /// The part of its speech the listener stopped in (1 is the first paragraph).
+    pub resume_part: Option<usize>,
     /// The article's pictures asked for so far, by URL.
     pub images: Images,
 }
@@ -141,6 +143,7 @@ impl OpenItem {
             chosen: None,
             recording_total: None,
             resume_at: None,
+            resume_part: None,
             images: Images::new(),
         }
     }

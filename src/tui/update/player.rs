@@ -191,10 +191,12 @@ pub(super) fn position_loaded(state: &mut AppState, item: i64, resume: Option<Re
     let Some(open) = state.open.as_mut().filter(|o| o.id == item) else {
         return;
     };
-    open.resume_at = resume.as_ref().and_then(|r| match r.start() {
-        Some((Heard::Recording { .. }, at)) => Some(at),
-        _ => None,
-    });
+    let start = resume.as_ref().and_then(|r| r.start());
+    (open.resume_at, open.resume_part) = match start {
+        Some((Heard::Recording { .. }, at)) => (Some(at), None),
+        Some((Heard::Speech { part }, _)) => (None, Some(*part)),
+        None => (None, None),
+    };
     state.dirty = true;
 }
 

@@ -264,6 +264,7 @@ fn start(state: &mut AppState, known: Known, from_start: bool) -> Vec<Effect> {
     if let Some(open) = state.open.as_mut().filter(|o| o.id == h.id) {
         open.follow = true;
         open.resume_at = None;
+        open.resume_part = None;
     }
     effects.push(Effect::PlayItem {
         item: h.id,

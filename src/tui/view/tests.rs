@@ -530,3 +530,16 @@ fn the_queue_view_lists_the_items_and_the_time_left() {
         "{text}"
     );
 }
+
+#[test]
+fn the_listen_bar_says_where_speech_picks_up() {
+    let mut s = opened((100, 30), false);
+    if let Some(open) = s.open.as_mut() {
+        open.resume_part = Some(3);
+    }
+    let text = screen(&s);
+    assert!(
+        text.contains("Listen to the article (synthesized speech)  0:00 / --:--  from paragraph 3"),
+        "{text}"
+    );
+}

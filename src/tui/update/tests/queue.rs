@@ -350,3 +350,22 @@ fn the_queue_view_reorders_removes_and_plays() {
     );
     assert_eq!(s.player.item, None);
 }
+
+#[test]
+fn an_opened_spoken_article_shows_the_paragraph_it_resumes_at() {
+    let mut s = opened(1, false);
+    update(
+        &mut s,
+        Msg::PositionLoaded {
+            item: 2,
+            resume: Some(crate::store::listening::Resume {
+                heard: Heard::Speech { part: 3 },
+                position: Duration::ZERO,
+                length: None,
+                listened: false,
+            }),
+        },
+    );
+    let open = s.open.as_ref().expect("open");
+    assert_eq!((open.resume_at, open.resume_part), (None, Some(3)));
+}
