@@ -23,7 +23,8 @@ pub(super) fn toggle_play(state: &mut AppState) -> Vec<Effect> {
         Focus::Headlines => return super::queue::play_selected(state),
         _ => None,
     };
-    if reading.is_some_and(|o| state.player.item != Some(o.id)) {
+    let ended = state.player.state == PlayState::Stopped;
+    if reading.is_some_and(|o| state.player.item != Some(o.id) || ended) {
         return super::queue::play_open(state);
     }
     if state.player.item.is_some() {

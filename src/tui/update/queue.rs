@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::audio::Command;
+use crate::audio::{Command, PlayState};
 use crate::model::{Headline, Narration};
 use crate::store::listening::{self, Heard, Resume};
 use crate::tui::state::{AppState, Focus, Row};
@@ -27,7 +27,8 @@ pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
     let Some(h) = state.selected_headline().cloned() else {
         return Vec::new();
     };
-    if state.player.item == Some(h.id) {
+    // Loaded and not at its end: pause or go on.
+    if state.player.item == Some(h.id) && state.player.state != PlayState::Stopped {
         return vec![Effect::Player(Command::Toggle)];
     }
     let known = Known {

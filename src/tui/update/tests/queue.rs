@@ -369,3 +369,17 @@ fn an_opened_spoken_article_shows_the_paragraph_it_resumes_at() {
     let open = s.open.as_ref().expect("open");
     assert_eq!((open.resume_at, open.resume_part), (None, Some(3)));
 }
+
+#[test]
+fn space_on_an_item_that_ended_plays_it_again() {
+    let mut s = app();
+    key(&mut s, Action::TogglePlay);
+    update(&mut s, Msg::Player(PlayerEvent::State(PlayState::Playing)));
+    update(&mut s, Msg::Player(PlayerEvent::Ended));
+    assert_eq!(s.player.state, PlayState::Stopped);
+    let effects = key(&mut s, Action::TogglePlay);
+    assert!(
+        matches!(effects.first(), Some(Effect::PlayItem { item: 1, .. })),
+        "{effects:?}"
+    );
+}
