@@ -117,6 +117,7 @@ fn headline(i: usize) -> Headline {
         )),
         read: i % 7 == 0,
         starred: false,
+        listened: false,
         comments_url: Some(format!("{link}#comments")),
         narration: (item % 5 == 0).then(|| {
             Box::new(Narration {

@@ -125,6 +125,9 @@ pub struct Headline {
     pub published: Option<String>,
     pub read: bool,
     pub starred: bool,
+    /// Heard past 90 % or to its end.
+    #[serde(default)]
+    pub listened: bool,
     pub comments_url: Option<String>,
     /// Boxed: most headlines have none, and a long list then holds a pointer for each.
     pub narration: Option<Box<Narration>>,

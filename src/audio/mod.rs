@@ -89,6 +89,8 @@ impl SpeechFeed {
 #[derive(Debug)]
 pub enum Command {
     Load(Track),
+    /// A short spoken line (a WAV file) played before the next track loaded.
+    Announce(PathBuf),
     Play,
     Pause,
     Toggle,

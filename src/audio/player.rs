@@ -14,7 +14,7 @@
 //! falls inside parts of unknown length cannot be known. The player tells the synthesizer which
 //! part the listener is at and whether it is paused, so that speech is made just ahead of it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
 use std::time::{Duration, Instant};
@@ -313,6 +313,10 @@ struct Engine {
     volume: f32,
     speed: f32,
     current: Current,
+    /// A seek asked for while a recording was being opened: made once it has opened.
+    seek_on_open: Option<Duration>,
+    /// Played before the next track loaded.
+    announcement: Option<PathBuf>,
     last_report: Instant,
 }
 
@@ -331,6 +335,8 @@ impl Engine {
             volume: 1.0,
             speed: 1.0,
             current: Current::Nothing,
+            seek_on_open: None,
+            announcement: None,
             last_report: Instant::now(),
         }
     }
@@ -434,6 +440,7 @@ impl Engine {
 
     fn unload(&mut self) {
         self.generation += 1;
+        self.seek_on_open = None;
         self.clear();
         self.current = Current::Nothing;
     }
@@ -452,6 +459,7 @@ impl Engine {
     fn command(&mut self, cmd: Command) {
         match cmd {
             Command::Load(track) => self.load(track),
+            Command::Announce(path) => self.announcement = Some(path),
             Command::Play => self.play(),
             Command::Pause => self.pause(),
             Command::Toggle => {
@@ -488,6 +496,7 @@ impl Engine {
                 self.player.set_volume(self.volume);
             }
             Command::Stop => {
+                self.announcement = None;
                 self.unload();
                 self.paused = false;
                 self.set_state(PlayState::Stopped);
@@ -533,6 +542,16 @@ impl Engine {
         self.set_state(PlayState::Loading);
         if let Err(e) = self.reopen() {
             return self.fail(e);
+        }
+        // Ahead of the track in rodio's queue: the track's own position starts when it does.
+        if let Some(path) = self.announcement.take() {
+            match stream::decode_file(&path) {
+                Ok(line) => {
+                    self.player.set_speed(1.0);
+                    self.player.append(line);
+                }
+                Err(e) => log::warn!("announcement {}: {e}", path.display()),
+            }
         }
         match track {
             Track::File { path, total_hint } => self.load_file(&path, total_hint),
@@ -625,6 +644,9 @@ impl Engine {
         let tracked = Tracked::new(source, cell.clone());
         self.player.append(Stretched::new(tracked, speed.clone()));
         self.current = Current::Recording(Recording { cell, total, speed });
+        if let Some(target) = self.seek_on_open.take() {
+            self.seek(target);
+        }
         self.resume_as_asked();
         self.report_position();
     }
@@ -669,7 +691,11 @@ impl Engine {
 
     fn seek(&mut self, target: Duration) {
         match &mut self.current {
-            Current::Nothing | Current::Opening => return,
+            Current::Nothing => return,
+            Current::Opening => {
+                self.seek_on_open = Some(target);
+                return;
+            }
             Current::Recording(r) => {
                 let target = r.total.map_or(target, |t| target.min(t));
                 if !self.player.empty() {

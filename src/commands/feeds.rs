@@ -88,6 +88,7 @@ pub fn headlines<W: Write>(
         feed,
         unread_only: args.unread,
         limit: args.limit,
+        ..HeadlineQuery::default()
     };
     if args.count {
         out.line(&store.count_headlines(&urls, &query)?.to_string())?;

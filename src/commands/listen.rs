@@ -14,6 +14,8 @@ use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, stream};
 use crate::cache::{Pin, Trimmer};
 use crate::narration::{playback, tts};
 use crate::reader::{AppError, Context, EXIT_FAILURE, EXIT_OK, recording_length, saved_article};
+use crate::store::Store;
+use crate::store::listening::{self, Heard, Resume};
 
 #[derive(Debug, Clone)]
 pub struct ListenArgs {
@@ -26,6 +28,8 @@ pub struct ListenArgs {
 }
 
 const SEEK_STEP: f64 = 10.0;
+/// Playing, where the listener is is saved again after this much more has been heard.
+const KEEP_EVERY: Duration = Duration::from_secs(5);
 /// `M:SS`, `H:MM:SS` or plain seconds.
 pub fn parse_time(s: &str) -> Result<Duration, String> {
     let mut secs = 0u64;
@@ -133,6 +137,49 @@ pub fn listen<W: Write>(
         return Ok(EXIT_OK);
     }
 
+    // Where the listener stopped last time, unless told where to start.
+    let key = if url::Url::parse(target).is_ok() {
+        target.to_string()
+    } else {
+        article.url.clone()
+    };
+    let store = match ctx.store() {
+        Ok(store) => Some(store),
+        Err(e) => {
+            eprintln!("herald: where you stop will not be kept: {e}");
+            None
+        }
+    };
+    let resume = match (&store, args.from) {
+        (Some(store), None) => store.position(&key).unwrap_or_else(|e| {
+            eprintln!("herald: where you stopped could not be read: {e}");
+            None
+        }),
+        _ => None,
+    };
+    let (resume_at, first) = match resume.as_ref().and_then(|r| r.start()) {
+        Some((Heard::Recording { url }, at))
+            if recording.as_ref().is_some_and(|n| n.url == *url) =>
+        {
+            (Some(at), 0)
+        }
+        Some((Heard::Speech { part }, _)) if recording.is_none() && *part < parts.len() => {
+            (None, *part)
+        }
+        _ => (None, 0),
+    };
+    if let Some(at) = resume_at {
+        out.line(&format!(
+            "resuming at {} (--from 0 starts from the beginning)",
+            format_time(Some(at))
+        ))?;
+    } else if first > 0 {
+        out.line(&format!(
+            "resuming at paragraph {first} (--from 0 starts from the beginning)"
+        ))?;
+    }
+    // Before the line redrawn in place, which goes straight to the terminal.
+    out.flush()?;
     let player = player::open_default(&ctx.net).map_err(|e| failed(&e))?;
     let mut session = Session {
         player,
@@ -148,6 +195,13 @@ pub fn listen<W: Write>(
         synthesis: None,
         cache: trimmer.clone(),
         playing: None,
+        kept: store.map(|store| Kept {
+            store,
+            key,
+            recording: recording.as_ref().map(|n| n.url.clone()),
+            mark_read: ctx.config.listen.mark_read,
+            saved_pos: Duration::ZERO,
+        }),
     };
     match &recording {
         Some(n) => {
@@ -160,9 +214,9 @@ pub fn listen<W: Write>(
                 session.player.send(Command::Speed(args.speed));
             }
         }
-        None => session.speak(&parts, 0, ctx, &speech_cache)?,
+        None => session.speak(&parts, first, ctx, &speech_cache)?,
     }
-    if let Some(from) = args.from {
+    if let Some(from) = args.from.or(resume_at) {
         session.player.send(Command::SeekTo(from));
     }
     session.player.send(Command::Play);
@@ -190,6 +244,18 @@ struct Session {
     cache: Trimmer,
     /// What plays, kept from being trimmed.
     playing: Option<Pin>,
+    /// Where the listener is, saved as it plays; `None` when the store could not be opened.
+    kept: Option<Kept>,
+}
+
+/// Where the listener is in the article, kept in the store for the next time it plays.
+struct Kept {
+    store: Store,
+    /// The article's address, under which its position is kept.
+    key: String,
+    recording: Option<String>,
+    mark_read: bool,
+    saved_pos: Duration,
 }
 
 impl Session {
@@ -219,6 +285,49 @@ impl Session {
         Ok(())
     }
 
+    /// The position in the whole narration and its length.
+    fn clock(&self) -> (Option<Duration>, Option<Duration>) {
+        match self.synthesis.as_ref().filter(|_| self.speech) {
+            Some(synthesis) => playback::speech_clock(&synthesis.timeline(), self.first, self.pos),
+            None => (Some(self.pos), self.total),
+        }
+    }
+
+    /// Saves where the listener is: always when `now` (a pause, quitting, the end), else once
+    /// it has moved on by a few seconds. A failure is said once and saving stops.
+    fn keep(&mut self, now: bool, ended: bool) {
+        let (pos, total) = self.clock();
+        let (pos, part) = (pos.unwrap_or(self.pos), self.part);
+        let Some(kept) = self.kept.as_mut() else {
+            return;
+        };
+        if !now && pos.abs_diff(kept.saved_pos) < KEEP_EVERY {
+            return;
+        }
+        kept.saved_pos = pos;
+        let resume = Resume {
+            heard: match &kept.recording {
+                Some(url) => Heard::Recording { url: url.clone() },
+                None => Heard::Speech {
+                    part: part.unwrap_or(0),
+                },
+            },
+            // Speech resumes at the start of the paragraph being spoken.
+            position: if kept.recording.is_some() {
+                pos
+            } else {
+                Duration::ZERO
+            },
+            length: total,
+            listened: listening::listened(pos, total, ended),
+        };
+        if let Err(e) = kept.store.save_position(&kept.key, &resume, kept.mark_read) {
+            // From the start of the line: raw mode does not return the carriage.
+            eprint!("\rherald: where you stopped could not be kept: {e}\r\n");
+            self.kept = None;
+        }
+    }
+
     fn line(&self) -> String {
         let mark = match self.state {
             PlayState::Playing => '▶',
@@ -228,10 +337,7 @@ impl Session {
         };
         // Speech restarted from a later part (a speed change) counts from there; the timeline
         // gives the time in the whole narration once the earlier parts are known again.
-        let (pos, total) = match self.synthesis.as_ref().filter(|_| self.speech) {
-            Some(synthesis) => playback::speech_clock(&synthesis.timeline(), self.first, self.pos),
-            None => (Some(self.pos), self.total),
-        };
+        let (pos, total) = self.clock();
         let mut line = format!(
             "{mark} Listen to the article  {} / {}",
             format_time(pos),
@@ -264,13 +370,22 @@ impl Session {
                 .recv_timeout(Duration::from_millis(if interactive { 50 } else { 200 }))
             {
                 match ev {
-                    PlayerEvent::State(s) => self.state = s,
+                    PlayerEvent::State(s) => {
+                        self.state = s;
+                        if s == PlayState::Paused {
+                            self.keep(true, false);
+                        }
+                    }
                     PlayerEvent::Position { pos, total, part } => {
                         self.pos = pos;
                         self.total = total.or(self.total);
                         self.part = part.or(self.part);
+                        if self.state == PlayState::Playing {
+                            self.keep(false, false);
+                        }
                     }
                     PlayerEvent::Ended => {
+                        self.keep(true, true);
                         self.state = PlayState::Stopped;
                         finish(out, interactive, &self.line())?;
                         return Ok(EXIT_OK);
@@ -299,6 +414,7 @@ impl Session {
                         if key.kind != KeyEventKind::Release
                             && !self.key(key.code, key.modifiers, parts, ctx, cache)?
                         {
+                            self.keep(true, false);
                             finish(out, true, &self.line())?;
                             return Ok(EXIT_OK);
                         }

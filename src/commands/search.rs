@@ -166,6 +166,7 @@ mod tests {
                 published: Some("2026-11-30T08:00:00+00:00".to_string()),
                 read: false,
                 starred: false,
+                listened: false,
                 comments_url: None,
                 narration: None,
             },

@@ -69,6 +69,27 @@ pub struct Config {
     pub cache: CacheConfig,
     /// How long read items are kept.
     pub retention: RetentionConfig,
+    /// The listening queue and what listening marks.
+    pub listen: ListenConfig,
+}
+
+/// `[listen]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ListenConfig {
+    /// Each item of the queue is introduced by its feed's name and its title, spoken.
+    pub announce: bool,
+    /// An article heard past 90 % (or to its end) is marked read as well as listened.
+    pub mark_read: bool,
+}
+
+impl Default for ListenConfig {
+    fn default() -> Self {
+        ListenConfig {
+            announce: true,
+            mark_read: true,
+        }
+    }
 }
 
 /// `[cache]`.

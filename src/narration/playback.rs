@@ -71,6 +71,106 @@ pub fn replace_speech(previous: Option<Synthesis>, next: &Synthesis) -> Option<D
     (previous.dir() != next.dir()).then(|| previous.discard_ahead())
 }
 
+/// The line that introduces an item of the listening queue: its feed's name, and its title
+/// when a recording follows (synthesized narration speaks the title itself).
+pub fn announcement_text(feed: &str, title: &str, recording: bool) -> String {
+    let sentence = |s: &str| {
+        let s = s.trim();
+        if s.ends_with(['.', '!', '?']) {
+            s.to_string()
+        } else {
+            format!("{s}.")
+        }
+    };
+    let mut text = sentence(feed);
+    if recording && !title.trim().is_empty() {
+        text.push(' ');
+        text.push_str(&sentence(title));
+    }
+    text
+}
+
+/// `text` spoken into a WAV file of the speech cache, made once (kept under a hash of the
+/// text, the voice and the speed).
+pub fn announcement(
+    text: &str,
+    config: &NarrationConfig,
+    speed: f32,
+    speech_cache: &Path,
+) -> Result<PathBuf, TtsError> {
+    let dir = speech_cache.join("announcements");
+    let key = format!("{config:?}{speed}");
+    let path = dir.join(format!(
+        "{:032x}.wav",
+        crate::cache_key::fnv1a_128(&[text.as_bytes(), key.as_bytes()])
+    ));
+    if path.is_file() {
+        return Ok(path);
+    }
+    std::fs::create_dir_all(&dir).map_err(|err| TtsError::Cache {
+        path: dir.clone(),
+        err,
+    })?;
+    // Written aside, then moved: a file half made is never taken for a whole one, and two
+    // made at once (prepared ahead, and asked for) do not write into each other.
+    static MADE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = MADE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let partial = path.with_extension(format!("{}-{n}.part", std::process::id()));
+    tts::synthesize_to_wav(&[text.to_string()], config, speed, speech_cache, &partial)?;
+    let trimmed = trim_file(&partial, &path);
+    let _ = std::fs::remove_file(&partial);
+    trimmed.map_err(|err| TtsError::Cache {
+        path: path.clone(),
+        err,
+    })?;
+    Ok(path)
+}
+
+/// Below this, a sample of an announcement counts as silence.
+const QUIET: u16 = 300;
+/// Silence kept at either end of an announcement: the engine's own (a third of a second at
+/// its end) would be heard as a gap between items.
+const MARGIN: Duration = Duration::from_millis(30);
+
+/// The 16-bit WAV at `from` written to `to` without its silence at either end.
+fn trim_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    let bytes = std::fs::read(from)?;
+    let invalid = |e: crate::audio::wav::WavError| std::io::Error::other(e.to_string());
+    let info = crate::audio::wav::read_info(&bytes).map_err(invalid)?;
+    if info.bits_per_sample != 16 {
+        // Not the engines' usual format: kept as it is.
+        return std::fs::copy(from, to).map(|_| ());
+    }
+    let data = &bytes[info.data_offset..info.data_offset + info.data_len];
+    let samples: Vec<i16> = data
+        .chunks_exact(2)
+        .map(|b| i16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    let kept = trim_silence(&samples, info.channels, info.sample_rate);
+    let partial = to.with_extension("trim.part");
+    let mut writer =
+        crate::audio::wav::WavWriter::create(&partial, info.sample_rate, info.channels)?;
+    writer.write_i16(kept)?;
+    writer.finish()?;
+    std::fs::rename(&partial, to)
+}
+
+/// `samples` (interleaved) without the silence at either end, but for [`MARGIN`].
+fn trim_silence(samples: &[i16], channels: u16, rate: u32) -> &[i16] {
+    let channels = usize::from(channels.max(1));
+    let loud = |s: &i16| s.unsigned_abs() >= QUIET;
+    let (Some(first), Some(last)) = (
+        samples.iter().position(loud),
+        samples.iter().rposition(loud),
+    ) else {
+        return samples;
+    };
+    let margin = (MARGIN.as_secs_f64() * f64::from(rate)) as usize * channels;
+    let start = (first / channels * channels).saturating_sub(margin);
+    let end = ((last / channels + 1) * channels + margin).min(samples.len());
+    &samples[start..end]
+}
+
 /// Speech started from part `first` counts time from there: the position and length in the
 /// whole narration, once the timeline knows the parts before `first` (else both unknown).
 pub fn speech_clock(
@@ -95,6 +195,35 @@ mod tests {
             media_type: None,
             source: NarrationSource::AudioElement,
         }
+    }
+
+    #[test]
+    fn an_announcement_names_the_feed_and_the_title_before_a_recording() {
+        assert_eq!(
+            announcement_text(
+                "The Herald Demo Edition",
+                "Harbour Town Opens Its First Tidal Power Station",
+                true
+            ),
+            "The Herald Demo Edition. Harbour Town Opens Its First Tidal Power Station."
+        );
+        // Speech says the title itself.
+        assert_eq!(announcement_text("Big Desk!", "Title?", false), "Big Desk!");
+    }
+
+    #[test]
+    fn an_announcement_loses_its_silence_at_either_end_but_a_margin() {
+        let rate = 1_000;
+        let mut samples = vec![0i16; 2 * 400];
+        samples.extend(std::iter::repeat_n(8_000i16, 2 * 100));
+        samples.extend(vec![5i16; 2 * 300]);
+        let kept = trim_silence(&samples, 2, rate);
+        // 30 ms of margin either side of the 100 ms that sound, in stereo frames.
+        assert_eq!(kept.len(), 2 * (30 + 100 + 30));
+        assert_eq!(kept[2 * 30], 8_000);
+        assert_eq!(kept[2 * 29], 0);
+        // Silence alone is left as it is.
+        assert_eq!(trim_silence(&[0; 10], 1, rate).len(), 10);
     }
 
     #[test]

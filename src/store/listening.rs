@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, StoreError};
+use super::{HeadlineQuery, Store, StoreError};
+use crate::model::Headline;
 
 /// Heard this far, an article counts as listened: the end of a narration is often a sign-off.
 pub const LISTENED_SHARE: f64 = 0.9;
@@ -174,6 +175,27 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         let current = rows.iter().position(|(_, current)| *current);
         Ok((rows.into_iter().map(|(id, _)| id).collect(), current))
+    }
+
+    /// The listening queue's headlines in order (of the `subscribed` feeds), and the index of
+    /// the one that was playing.
+    pub fn queued_headlines(
+        &self,
+        subscribed: &[String],
+    ) -> Result<(Vec<Headline>, Option<usize>), StoreError> {
+        let (ids, current) = self.queue()?;
+        if ids.is_empty() {
+            return Ok((Vec::new(), None));
+        }
+        let query = HeadlineQuery {
+            ids: Some(ids.clone()),
+            ..HeadlineQuery::default()
+        };
+        let mut found = self.headlines(subscribed, &query)?;
+        let current_id = current.and_then(|i| ids.get(i)).copied();
+        found.sort_by_key(|h| ids.iter().position(|id| *id == h.id));
+        let current = current_id.and_then(|id| found.iter().position(|h| h.id == id));
+        Ok((found, current))
     }
 }
 

@@ -283,7 +283,8 @@ impl Store {
             .collect();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT i.id, COALESCE(f.title, f.url), i.title, i.link, i.author, i.published,
-                    i.read, i.starred, i.comments_url, i.audio_url, i.audio_type, f.url, {}
+                    i.read, i.starred, i.comments_url, i.audio_url, i.audio_type, f.url,
+                    i.listened, {}
              FROM search JOIN items i ON i.id = search.rowid JOIN feeds f ON f.id = i.feed_id
              WHERE search MATCH ?1 AND search.rowid IN (SELECT value FROM json_each(?2))",
             snippets.join(", ")
@@ -302,6 +303,7 @@ impl Store {
                 read: r.get(6)?,
                 starred: r.get(7)?,
                 comments_url: r.get(8)?,
+                listened: r.get(12)?,
                 narration: audio_url.map(|url| {
                     Box::new(Narration {
                         url,
@@ -312,7 +314,7 @@ impl Store {
             };
             let mut found = None;
             for (n, (place, _)) in Place::COLUMNS.iter().enumerate() {
-                let text: Option<String> = r.get(12 + n)?;
+                let text: Option<String> = r.get(13 + n)?;
                 if let Some(text) = text.filter(|t| t.contains(OPEN)) {
                     found = Some((*place, split_snippet(&text)));
                     break;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::time::{Duration, Instant};
 
+use super::listening::Resume;
 use super::{
     FileId, HeadlineQuery, Hit, ListFingerprint, SearchError, SearchQuery, Store, StoreError,
     is_corrupt,
@@ -34,6 +35,22 @@ pub enum StoreCommand {
     SetStarred {
         id: i64,
         starred: bool,
+    },
+    /// Where the listener is in the article at `url`; when that makes it listened (and read,
+    /// with `mark_read`), the list is read again to show it.
+    SavePosition {
+        url: String,
+        resume: Resume,
+        mark_read: bool,
+    },
+    /// Forget where the listener was in the article at `url`: it plays from the start.
+    ForgetPosition {
+        url: String,
+    },
+    /// The listening queue: items in order and the index of the one playing.
+    SetQueue {
+        items: Vec<i64>,
+        current: Option<usize>,
     },
     /// Read the whole list of headlines.
     LoadHeadlines,
@@ -200,6 +217,25 @@ impl Worker {
                 let result = self.store.set_starred(id, starred);
                 self.saved(result);
             }
+            StoreCommand::SavePosition {
+                url,
+                resume,
+                mark_read,
+            } => match self.store.save_position(&url, &resume, mark_read) {
+                Ok(true) => self.reload(),
+                Ok(false) => {}
+                Err(e) => self.failed_quietly("the listening position", &e),
+            },
+            StoreCommand::ForgetPosition { url } => {
+                if let Err(e) = self.store.forget_position(&url) {
+                    self.failed_quietly("the listening position", &e);
+                }
+            }
+            StoreCommand::SetQueue { items, current } => {
+                if let Err(e) = self.store.set_queue(&items, current) {
+                    self.failed_quietly("the listening queue", &e);
+                }
+            }
             StoreCommand::LoadHeadlines => self.reload(),
             StoreCommand::Search { asked, query } => self.search(asked, query),
             StoreCommand::Check => {
@@ -222,6 +258,14 @@ impl Worker {
                 }
             }
             StoreCommand::Look | StoreCommand::Finish => {}
+        }
+    }
+
+    /// A write the reader did not ask for by a key: logged, and the file repaired when damaged.
+    fn failed_quietly(&mut self, what: &str, e: &StoreError) {
+        log::warn!("store: {what} could not be saved: {e}");
+        if is_corrupt(e) {
+            self.repair(e);
         }
     }
 

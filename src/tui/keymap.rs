@@ -49,6 +49,16 @@ pub enum Action {
     /// Headlines newest first, by feed, or by tag.
     Group,
     Refresh,
+    /// The selected headline, or the open article, joins the listening queue.
+    QueueAdd,
+    /// Every headline of the view joins the listening queue, unread first.
+    QueueAll,
+    NextItem,
+    PreviousItem,
+    /// The queue view: its items, to play, remove and reorder.
+    ShowQueue,
+    /// What plays (or the article) starts again from its beginning.
+    PlayFromStart,
     Help,
 }
 
@@ -119,6 +129,12 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::OpenInBrowser, "open_in_browser", "open in the browser", &[ch('o')]),
     info(Action::Group, "group", "newest first / by feed / by tag", &[ch('t')]),
     info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
+    info(Action::QueueAdd, "queue_add", "add to the listening queue", &[ch('a')]),
+    info(Action::QueueAll, "queue_all", "queue the whole view, unread first", &[ch('A')]),
+    info(Action::ShowQueue, "queue", "the listening queue (Enter, d, J/K, Esc)", &[ch('Q')]),
+    info(Action::NextItem, "next_item", "next item of the queue", &[ch('>')]),
+    info(Action::PreviousItem, "previous_item", "previous item of the queue", &[ch('<')]),
+    info(Action::PlayFromStart, "play_from_start", "play from the beginning", &[ch('^')]),
     info(Action::Help, "help", "this help", &[ch('?')]),
 ];
 

@@ -115,6 +115,10 @@ pub struct OpenItem {
     pub chosen: Option<usize>,
     /// The length of the article's recording, learned before it plays.
     pub recording_total: Option<Duration>,
+    /// Where the listener stopped in the article's recording: playing it starts there.
+    pub resume_at: Option<Duration>,
+    /// The part of its speech the listener stopped in (1 is the first paragraph).
+    pub resume_part: Option<usize>,
     /// The article's pictures asked for so far, by URL.
     pub images: Images,
 }
@@ -138,6 +142,8 @@ impl OpenItem {
             follow: true,
             chosen: None,
             recording_total: None,
+            resume_at: None,
+            resume_part: None,
             images: Images::new(),
         }
     }
@@ -216,6 +222,12 @@ pub struct PlayerSnapshot {
     pub title: String,
     /// The headline whose narration is loaded, if any.
     pub item: Option<i64>,
+    /// Its article's address, under which where the listener stopped is kept.
+    pub link: Option<String>,
+    /// The recording playing, once known (`None` for speech).
+    pub recording: Option<String>,
+    /// The position last saved, to save again after a few seconds more.
+    pub saved_pos: Duration,
     /// Synthesized speech rather than the article's recording.
     pub speech: bool,
     pub volume: f32,
@@ -231,6 +243,9 @@ impl Default for PlayerSnapshot {
             part: None,
             title: String::new(),
             item: None,
+            link: None,
+            recording: None,
+            saved_pos: Duration::ZERO,
             speech: false,
             volume: 1.0,
             speed: 1.0,
@@ -257,6 +272,64 @@ impl PlayerSnapshot {
             speed: self.speed,
             ..Default::default()
         }
+    }
+}
+
+/// The listening queue: headlines in the order they play, and the one playing (or next to).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Queue {
+    pub items: Vec<Headline>,
+    pub current: Option<usize>,
+    /// Lengths of the items' narrations, as learned (probed, or reported while playing).
+    pub lengths: HashMap<i64, Duration>,
+    /// The selected row while the queue view shows.
+    pub view: Option<usize>,
+}
+
+impl Queue {
+    pub fn position(&self, id: i64) -> Option<usize> {
+        self.items.iter().position(|h| h.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<i64> {
+        self.items.iter().map(|h| h.id).collect()
+    }
+
+    pub fn current_item(&self) -> Option<&Headline> {
+        self.current.and_then(|i| self.items.get(i))
+    }
+
+    /// What is left to hear: of the item playing (at `pos` of `total`), then of every item
+    /// after it; and how many of those have a length not known yet.
+    pub fn time_left(
+        &self,
+        playing: Option<(i64, Duration, Option<Duration>)>,
+    ) -> (Duration, usize) {
+        let Some(current) = self.current else {
+            return (Duration::ZERO, 0);
+        };
+        let (mut left, mut unknown) = (Duration::ZERO, 0);
+        for (i, h) in self.items.iter().enumerate().skip(current) {
+            let length = match playing {
+                Some((id, pos, total)) if id == h.id && i == current => total
+                    .or(self.lengths.get(&id).copied())
+                    .map(|t| t.saturating_sub(pos)),
+                _ => self.lengths.get(&h.id).copied(),
+            };
+            match length {
+                Some(l) => left += l,
+                None => unknown += 1,
+            }
+        }
+        (left, unknown)
+    }
+
+    /// `2/3` when `id` is the queue's current item.
+    pub fn place_of(&self, id: i64) -> Option<String> {
+        let current = self
+            .current
+            .filter(|&i| self.items.get(i).is_some_and(|h| h.id == id))?;
+        Some(format!("{}/{}", current + 1, self.items.len()))
     }
 }
 
@@ -316,6 +389,9 @@ pub struct AppState {
     pub feed_errors: HashMap<String, (String, String)>,
     pub open: Option<OpenItem>,
     pub player: PlayerSnapshot,
+    pub queue: Queue,
+    /// `[listen]` of the config.
+    pub listen: crate::config::ListenConfig,
     pub status: String,
     pub search: Search,
     /// The archive's search results, while they are shown.
@@ -362,6 +438,8 @@ impl AppState {
             feed_errors: HashMap::new(),
             open: None,
             player: PlayerSnapshot::default(),
+            queue: Queue::default(),
+            listen: Default::default(),
             status,
             search: Search::default(),
             archive: None,

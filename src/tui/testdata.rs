@@ -15,6 +15,7 @@ pub fn headline(id: i64, title: &str, narrated: bool) -> Headline {
         published: Some(format!("2026-11-{:02}T08:{:02}:00Z", 12 - id, id)),
         read: id % 3 == 0,
         starred: false,
+        listened: false,
         comments_url: None,
         narration: narrated.then(|| Box::new(narration(id))),
     }

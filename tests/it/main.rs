@@ -6,6 +6,7 @@ mod common;
 mod article_deep;
 mod article_wordpress;
 mod audio_player;
+mod bulletin;
 mod comments_wordpress;
 mod corpus_feeds;
 mod corpus_readability;

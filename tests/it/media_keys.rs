@@ -13,6 +13,7 @@ use common::pty::{PacedAlsa, Pty, listen_times, screen_text};
 use common::*;
 
 const TIDAL: &str = "Harbour Town Opens Its First Tidal Power Station";
+const NIGHT: &str = "Night Library Pilot Keeps Reading Rooms Open Until Midnight";
 
 /// A session bus for this test alone, gone with it.
 struct SessionBus {
@@ -175,7 +176,16 @@ fn playerctl_sees_what_plays_and_steers_it() {
     pty.wait_until("playing again", |s| screen_text(s).contains("▶ "));
     bus.ask(&["status"], |s| s == "Playing");
 
+    // The other story queued from the list; next from the desktop goes on to it.
     pty.press("q");
+    pty.wait_for("Headlines");
+    pty.press("j");
+    pty.press("a");
+    pty.wait_for("1/2");
+    bus.playerctl(&["next"]).expect("next");
+    pty.wait_for("2/2");
+    assert_eq!(bus.ask(&["metadata", "title"], |s| s == NIGHT), NIGHT);
+
     pty.press("q");
     let status = pty.wait_exit();
     assert!(status.success(), "{status}");

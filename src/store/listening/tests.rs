@@ -179,3 +179,24 @@ fn positions_go_with_their_items() {
     store.delete_unsubscribed(&[]).expect("delete");
     assert_eq!(store.position(ARTICLE).expect("read"), None);
 }
+
+#[test]
+fn the_queue_reads_back_as_headlines_in_its_order_and_shows_what_was_listened() {
+    let (mut store, ids) = store_with(3);
+    let subscribed = vec!["https://news.example/rss".to_string()];
+    store
+        .set_queue(&[ids[2], ids[0], ids[1]], Some(1))
+        .expect("queue");
+    store
+        .save_position(ARTICLE, &at(250, true), true)
+        .expect("save");
+    let (queued, current) = store.queued_headlines(&subscribed).expect("read");
+    let order: Vec<i64> = queued.iter().map(|h| h.id).collect();
+    assert_eq!(order, vec![ids[2], ids[0], ids[1]]);
+    assert_eq!(current, Some(1));
+    assert!(queued[1].listened && queued[1].read, "{:?}", queued[1]);
+    assert!(!queued[0].listened && !queued[0].read);
+    // Not subscribed any more: not in the queue.
+    let (none, current) = store.queued_headlines(&[]).expect("read");
+    assert!(none.is_empty() && current.is_none());
+}

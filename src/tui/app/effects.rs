@@ -24,6 +24,8 @@ pub(super) struct Effects {
     layout: Option<JoinHandle<()>>,
     comments: Option<JoinHandle<()>>,
     recording_length: Option<JoinHandle<()>>,
+    /// Learning the lengths of the queue's recordings.
+    queue_lengths: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
     /// Draws pictures for this terminal; `None` when they are off.
     picker: Option<Picker>,
@@ -54,6 +56,7 @@ impl Effects {
             layout: None,
             comments: None,
             recording_length: None,
+            queue_lengths: None,
             refresh: None,
             picker,
             image_loads: Vec::new(),
@@ -98,14 +101,40 @@ impl Effects {
                 rows,
             } => self.load_image(id, url, cols, rows),
             Effect::ProbeRecording { item, narration } => self.probe_recording(item, narration),
+            Effect::ProbeQueue { items } => self.probe_queue(items),
             Effect::Player(command) => self.playing.command(command),
-            Effect::PlayRecording { narration, .. } => self.playing.play_recording(narration),
             Effect::StartSpeech {
                 parts,
                 first,
                 speed,
                 ..
             } => self.playing.start_speech(parts, first, speed),
+            Effect::PlayItem {
+                item,
+                url,
+                narration,
+                parts,
+                from_start,
+                speed,
+                announce,
+            } => self
+                .playing
+                .play_item(item, url, narration, parts, from_start, speed, announce),
+            Effect::PrepareItem {
+                url,
+                narration,
+                announce,
+                speed,
+            } => self.playing.prepare(url, narration, announce, speed),
+            Effect::SavePosition { url, resume } => self.store.send(StoreCommand::SavePosition {
+                url,
+                resume,
+                mark_read: self.ctx.config.listen.mark_read,
+            }),
+            Effect::LoadPosition { item, url } => self.load_position(item, url),
+            Effect::SaveQueue { items, current } => {
+                self.store.send(StoreCommand::SetQueue { items, current })
+            }
             Effect::SetRead { id, read } => self.store.send(StoreCommand::SetRead { id, read }),
             Effect::SetStarred { id, starred } => {
                 self.store.send(StoreCommand::SetStarred { id, starred })
@@ -231,6 +260,30 @@ impl Effects {
         );
     }
 
+    /// Reads where the listener stopped in an article, on a connection of its own.
+    fn load_position(&self, item: i64, url: String) {
+        let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
+        tokio::task::spawn_blocking(move || {
+            let resume = super::playing::saved_position(&ctx, &url);
+            inbox.msg(Msg::PositionLoaded { item, resume });
+        });
+    }
+
+    /// The lengths of the queue's recordings, one at a time (each read from the file's
+    /// headers, or remembered).
+    fn probe_queue(&mut self, items: Vec<(i64, Narration)>) {
+        let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
+        replace(
+            &mut self.queue_lengths,
+            tokio::spawn(async move {
+                for (item, narration) in items {
+                    let total = reader::recording_length(&ctx, &narration).await;
+                    inbox.msg(Msg::RecordingLength { item, total });
+                }
+            }),
+        );
+    }
+
     fn open_in_browser(&self, url: String) {
         let inbox = self.inbox.clone();
         tokio::task::spawn_blocking(move || {
@@ -282,6 +335,7 @@ impl Effects {
             &self.layout,
             &self.comments,
             &self.recording_length,
+            &self.queue_lengths,
             &self.refresh,
         ]
         .into_iter()

@@ -4,6 +4,9 @@
 
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use std::path::PathBuf;
+use std::time::Duration;
+
 use crate::audio::player::PlayerHandle;
 use crate::audio::{AudioError, SpeechFeed, Track};
 use crate::narration::Synthesis;
@@ -11,11 +14,19 @@ use crate::tui::update::Msg;
 
 /// What a start made ready, off the loop.
 pub(super) enum Started {
-    Recording(Track),
+    Recording {
+        track: Track,
+        /// Where to start in it (the listener stopped there before).
+        from: Option<Duration>,
+        /// A spoken line played before it.
+        intro: Option<PathBuf>,
+    },
     Speech {
         synthesis: Synthesis,
         feed: SpeechFeed,
         first: usize,
+        /// A spoken line played before it.
+        intro: Option<PathBuf>,
     },
 }
 

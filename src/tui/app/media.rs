@@ -54,8 +54,11 @@ impl MediaShown {
             position: p.pos,
             rate: f64::from(p.speed),
             volume: f64::from(p.volume),
-            can_next: false,
-            can_previous: false,
+            can_next: state
+                .queue
+                .current
+                .is_some_and(|i| i + 1 < state.queue.items.len()),
+            can_previous: state.queue.current.is_some_and(|i| i > 0),
         };
         if self.last.as_ref() != Some(&now) {
             self.keys.show(now.clone());

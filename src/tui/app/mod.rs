@@ -61,11 +61,17 @@ pub fn run(ctx: Context) -> Result<i32, AppError> {
         }
         Err(e) => return Err(e.into()),
     };
+    // A queue that cannot be read is not worth refusing to start over.
+    let queue = store.queued_headlines(&subscribed).unwrap_or_else(|e| {
+        log::warn!("the listening queue could not be read: {e}");
+        (Vec::new(), None)
+    });
     let setup = Setup {
         keymap,
         theme,
         conflicts,
         rebuilt,
+        queue,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -101,6 +107,8 @@ struct Setup {
     conflicts: Vec<String>,
     /// The notice of a damaged database rebuilt at start.
     rebuilt: Option<String>,
+    /// The listening queue as it was left, and its current item.
+    queue: (Vec<crate::model::Headline>, Option<usize>),
 }
 
 /// Checks the config's `[keys]` and `[theme]`, which only the app reads: every command checks
@@ -129,6 +137,8 @@ async fn run_loop(
     state.pictures = picker.is_some();
     state.keymap = setup.keymap;
     state.theme = setup.theme;
+    (state.queue.items, state.queue.current) = setup.queue;
+    state.listen = ctx.config.listen.clone();
     state.tags = ctx
         .config
         .feeds

@@ -12,7 +12,85 @@ use crate::cache::{Pin, Trimmer};
 use crate::model::Narration;
 use crate::narration::{Synthesis, playback};
 use crate::reader::Context;
-use crate::tui::update::Msg;
+use crate::store::Store;
+use crate::store::listening::{Heard, Resume};
+use crate::tui::update::{Introduction, Msg};
+
+/// Where the listener stopped in the article at `url`, read on a connection of its own (the
+/// store's worker only writes); `None` when nowhere, or when the store cannot say.
+pub(super) fn saved_position(ctx: &Context, url: &str) -> Option<Resume> {
+    let read = Store::open(&ctx.paths.data).and_then(|(store, _)| store.position(url));
+    read.unwrap_or_else(|e| {
+        log::warn!("listening position of {url}: {e}");
+        None
+    })
+}
+
+/// See [`Playing::prepare`]; on a blocking thread.
+fn prepare(
+    ctx: &Arc<Context>,
+    runtime: &tokio::runtime::Handle,
+    url: &str,
+    narration: Option<Narration>,
+    announce: Option<Introduction>,
+    speed: f32,
+) -> Result<(), String> {
+    let start = saved_position(ctx, url);
+    let start = start.as_ref().and_then(|r| r.start());
+    let (narration, parts) = match narration {
+        Some(narration) => (Some(narration), Vec::new()),
+        None => {
+            // Read now, the article is kept: the item's start reads the kept copy.
+            let article = runtime
+                .block_on(crate::reader::open_article(ctx, url))
+                .map_err(|e| e.to_string())?
+                .value;
+            let parts = crate::narration::article_parts(&article);
+            (article.narration, parts)
+        }
+    };
+    let speech_cache = ctx.paths.cache.join("speech");
+    if let Some(a) = announce.filter(|_| start.is_none()) {
+        let text = playback::announcement_text(&a.feed, &a.title, narration.is_some());
+        playback::announcement(&text, &ctx.config.narration, speed, &speech_cache)
+            .map_err(|e| e.to_string())?;
+    }
+    match narration {
+        Some(narration) => {
+            if playback::local_file(&narration.url).is_none() {
+                let file = ctx
+                    .paths
+                    .cache
+                    .join("audio")
+                    .join(playback::cache_name(&narration.url));
+                runtime
+                    .block_on(crate::audio::stream::fetch_to_cache(
+                        ctx.net.client(),
+                        &narration.url,
+                        &file,
+                    ))
+                    .map_err(|e| e.to_string())?;
+            }
+        }
+        None => {
+            let first = match start {
+                Some((Heard::Speech { part }, _)) if *part < parts.len() => *part,
+                _ => 0,
+            };
+            let (synthesis, feed) =
+                playback::start_speech(parts, first, &ctx.config.narration, speed, &speech_cache)
+                    .map_err(|e| e.to_string())?;
+            // The first part in the cache is enough: the rest is made as the item plays.
+            let made = feed.rx.recv_timeout(PREPARE_WAIT);
+            drop(synthesis);
+            made.map_err(|_| "its first part was not made in time".to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// How long making the next item's first part of speech may take.
+const PREPARE_WAIT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// The audio device: opened on first use, off the loop thread.
 enum Device {
@@ -51,17 +129,6 @@ impl Playing {
         }
     }
 
-    /// Plays an article's own recording.
-    pub(super) fn play_recording(&mut self, narration: Narration) {
-        let audio = self.ctx.paths.cache.join("audio");
-        self.start(move || {
-            std::fs::create_dir_all(&audio).map_err(|e| format!("{}: {e}", audio.display()))?;
-            Ok(Started::Recording(playback::recording_track(
-                &narration, &audio,
-            )))
-        });
-    }
-
     /// Speaks `parts` from `first` at `speed`.
     pub(super) fn start_speech(&mut self, parts: Vec<String>, first: usize, speed: f32) {
         let cache = self.ctx.paths.cache.join("speech");
@@ -73,7 +140,110 @@ impl Playing {
                 synthesis,
                 feed,
                 first,
+                intro: None,
             })
+        });
+    }
+
+    /// Plays item `item` (its article at `url`) from where the listener stopped in it, unless
+    /// `from_start`: its recording `narration`, else speech of `parts`; with neither, what its
+    /// article has.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn play_item(
+        &mut self,
+        item: i64,
+        url: String,
+        narration: Option<Narration>,
+        parts: Option<Vec<String>>,
+        from_start: bool,
+        speed: f32,
+        announce: Option<Introduction>,
+    ) {
+        let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
+        let runtime = tokio::runtime::Handle::current();
+        self.start(move || {
+            let resume = if from_start {
+                None
+            } else {
+                saved_position(&ctx, &url)
+            };
+            let (narration, parts) = match (narration, parts) {
+                (Some(narration), _) => (Some(narration), Vec::new()),
+                (None, Some(parts)) => (None, parts),
+                (None, None) => {
+                    let article = runtime
+                        .block_on(crate::reader::open_article(&ctx, &url))
+                        .map_err(|e| e.to_string())?
+                        .value;
+                    let parts = crate::narration::article_parts(&article);
+                    (article.narration, parts)
+                }
+            };
+            inbox.msg(Msg::NowPlaying {
+                item,
+                recording: narration.as_ref().map(|n| n.url.clone()),
+            });
+            let start = resume.as_ref().and_then(|r| r.start());
+            // An item picked up where it stopped is not introduced again.
+            let intro = announce.filter(|_| start.is_none()).and_then(|a| {
+                let text = playback::announcement_text(&a.feed, &a.title, narration.is_some());
+                let speech = ctx.paths.cache.join("speech");
+                playback::announcement(&text, &ctx.config.narration, speed, &speech)
+                    .map_err(|e| log::warn!("announcement: {e}"))
+                    .ok()
+            });
+            match narration {
+                Some(narration) => {
+                    let audio = ctx.paths.cache.join("audio");
+                    std::fs::create_dir_all(&audio)
+                        .map_err(|e| format!("{}: {e}", audio.display()))?;
+                    let from = match start {
+                        Some((Heard::Recording { url }, at)) if *url == narration.url => Some(at),
+                        _ => None,
+                    };
+                    Ok(Started::Recording {
+                        track: playback::recording_track(&narration, &audio),
+                        from,
+                        intro,
+                    })
+                }
+                None => {
+                    let first = match start {
+                        Some((Heard::Speech { part }, _)) if *part < parts.len() => *part,
+                        _ => 0,
+                    };
+                    let cache = ctx.paths.cache.join("speech");
+                    let (synthesis, feed) =
+                        playback::start_speech(parts, first, &ctx.config.narration, speed, &cache)
+                            .map_err(|e| e.to_string())?;
+                    Ok(Started::Speech {
+                        synthesis,
+                        feed,
+                        first,
+                        intro,
+                    })
+                }
+            }
+        });
+    }
+
+    /// Makes ready what the queue's next item starts with while the current one plays, so
+    /// that it starts without a wait: its introduction, and its recording downloaded into the
+    /// cache, or the part of its speech it starts from synthesized into the cache.
+    pub(super) fn prepare(
+        &self,
+        url: String,
+        narration: Option<Narration>,
+        announce: Option<Introduction>,
+        speed: f32,
+    ) {
+        let (ctx, cache) = (Arc::clone(&self.ctx), self.cache.clone());
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = prepare(&ctx, &runtime, &url, narration, announce, speed) {
+                log::info!("the next item could not be made ready ({url}): {e}");
+            }
+            cache.added();
         });
     }
 
@@ -100,23 +270,27 @@ impl Playing {
         }
         let waited = self.behind_start.take().unwrap_or_default();
         match result {
-            Ok(Started::Recording(track)) => {
+            Ok(Started::Recording { track, from, intro }) => {
                 self.speech = None;
                 self.pin = match &track {
                     Track::Remote { cache, .. } => Some(self.cache.pin(cache)),
                     _ => None,
                 };
                 self.cache.added();
-                self.load(track);
+                self.load(track, intro);
+                if let Some(from) = from {
+                    self.send(Command::SeekTo(from));
+                }
             }
             Ok(Started::Speech {
                 synthesis,
                 feed,
                 first,
+                intro,
             }) => {
                 self.pin = Some(self.cache.pin(synthesis.dir()));
                 self.cache.added();
-                self.load(Track::Speech(feed));
+                self.load(Track::Speech(feed), intro);
                 let previous = self.speech.take().map(|(s, _)| s);
                 let _ = playback::replace_speech(previous, &synthesis);
                 self.speech = Some((synthesis, first));
@@ -155,9 +329,10 @@ impl Playing {
         self.send(Command::Quit);
     }
 
-    /// Loads a track. The audio device is opened the first time, on a blocking thread; what
-    /// is sent meanwhile waits for it. The player pushes its events into the loop.
-    fn load(&mut self, track: Track) {
+    /// Loads a track, after the spoken line `intro` when there is one. The audio device is
+    /// opened the first time, on a blocking thread; what is sent meanwhile waits for it. The
+    /// player pushes its events into the loop.
+    fn load(&mut self, track: Track, intro: Option<std::path::PathBuf>) {
         if matches!(self.device, Device::Closed) {
             let (net, inbox) = (self.ctx.net.clone(), self.inbox.clone());
             tokio::task::spawn_blocking(move || {
@@ -168,6 +343,9 @@ impl Playing {
                 inbox.send(Arrival::DeviceOpened(opened));
             });
             self.device = Device::Opening(Vec::new());
+        }
+        if let Some(intro) = intro {
+            self.send(Command::Announce(intro));
         }
         self.send(Command::Load(track));
     }
@@ -265,10 +443,14 @@ mod tests {
     }
 
     fn local(path: &str) -> Result<Started, String> {
-        Ok(Started::Recording(Track::File {
-            path: path.into(),
-            total_hint: None,
-        }))
+        Ok(Started::Recording {
+            track: Track::File {
+                path: path.into(),
+                total_hint: None,
+            },
+            from: None,
+            intro: None,
+        })
     }
 
     /// The generation of the next start ready, as the blocking thread reports it.

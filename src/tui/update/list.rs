@@ -38,6 +38,10 @@ pub(super) fn open_selected(state: &mut AppState) -> Vec<Effect> {
         url: url.clone(),
         width: state.article_width(),
     });
+    effects.push(Effect::LoadPosition {
+        item: id,
+        url: url.clone(),
+    });
     effects.push(Effect::LoadComments { id, url });
     effects
 }

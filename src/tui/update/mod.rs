@@ -11,6 +11,8 @@ mod comments;
 mod list;
 mod player;
 mod pointer;
+mod queue;
+mod queue_view;
 mod results;
 mod search;
 #[cfg(test)]
@@ -22,6 +24,7 @@ use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayerEvent};
 use crate::model::{Comment, CommentThread, Headline, Narration};
 use crate::refresh::FeedFailure;
+use crate::store::listening::Resume;
 
 use super::images::Picture;
 use super::keymap::Action;
@@ -75,6 +78,16 @@ pub enum Msg {
     },
     /// The player or the narration could not start.
     PlaybackFailed(String),
+    /// What item `item` plays, once its article was read: its recording, or speech.
+    NowPlaying {
+        item: i64,
+        recording: Option<String>,
+    },
+    /// Where the listener stopped in item `item`, read when its article opened.
+    PositionLoaded {
+        item: i64,
+        resume: Option<Resume>,
+    },
     RefreshProgress {
         done: usize,
         total: usize,
@@ -115,6 +128,13 @@ pub enum Msg {
 pub struct Refreshed {
     pub summary: String,
     pub failures: Vec<FeedFailure>,
+}
+
+/// What introduces an item of the listening queue: its feed's name and its title.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introduction {
+    pub feed: String,
+    pub title: String,
 }
 
 /// An article laid out for a width. A long article takes a while to lay out, so it is done
@@ -158,13 +178,12 @@ pub enum Effect {
         rows: u16,
     },
     Player(Command),
+    /// Learn the lengths of the queue's recordings, one after the other.
+    ProbeQueue {
+        items: Vec<(i64, Narration)>,
+    },
     /// Learn the length of the article's recording without playing it.
     ProbeRecording {
-        item: i64,
-        narration: Narration,
-    },
-    /// Play the article's own recording.
-    PlayRecording {
         item: i64,
         narration: Narration,
     },
@@ -174,6 +193,43 @@ pub enum Effect {
         parts: Vec<String>,
         first: usize,
         speed: f32,
+    },
+    /// Play item `item` (its article at `url`) from where the listener stopped, or from its
+    /// start: its recording when `narration` is given, else speech of `parts` when given,
+    /// else what its article (read first) has.
+    PlayItem {
+        item: i64,
+        url: String,
+        narration: Option<Narration>,
+        parts: Option<Vec<String>>,
+        from_start: bool,
+        speed: f32,
+        /// Spoken first, unless it resumes where the listener stopped.
+        announce: Option<Introduction>,
+    },
+    /// Make ready what the queue's next item (its article at `url`) starts with, while the
+    /// current one plays: its spoken introduction, its recording in the cache (or, for speech,
+    /// the part it starts from synthesized).
+    PrepareItem {
+        url: String,
+        narration: Option<Narration>,
+        announce: Option<Introduction>,
+        speed: f32,
+    },
+    /// Where the listener is in the article at `url`.
+    SavePosition {
+        url: String,
+        resume: Resume,
+    },
+    /// Read where the listener stopped in item `item`'s article at `url`.
+    LoadPosition {
+        item: i64,
+        url: String,
+    },
+    /// The listening queue, to outlive a restart.
+    SaveQueue {
+        items: Vec<i64>,
+        current: Option<usize>,
     },
     SetRead {
         id: i64,
@@ -228,9 +284,16 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             children,
             result,
         } => comments::more_replies_loaded(state, id, stub, children, result),
+        Msg::Media(crate::mpris::MediaCommand::Next) => queue::step(state, true),
+        Msg::Media(crate::mpris::MediaCommand::Previous) => queue::step(state, false),
         Msg::Media(command) => player::media(state, command),
-        Msg::Player(event) => {
-            player::player_event(state, event);
+        Msg::Player(event) => player::player_event(state, event),
+        Msg::NowPlaying { item, recording } => {
+            queue::now_playing(state, item, recording);
+            Vec::new()
+        }
+        Msg::PositionLoaded { item, resume } => {
+            player::position_loaded(state, item, resume);
             Vec::new()
         }
         Msg::RecordingLength { item, total } => {
@@ -288,6 +351,10 @@ fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
     if state.search.typing.is_some() {
         state.dirty = true;
         return search::search_box(state, key);
+    }
+    if state.queue.view.is_some() {
+        state.dirty = true;
+        return queue_view::key(state, key);
     }
     let action = state.keymap.resolve(key);
     if action.is_none()
@@ -409,6 +476,11 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Refresh => list::refresh(state),
+        Action::QueueAdd => queue::add(state),
+        Action::QueueAll => queue::add_view(state),
+        Action::NextItem | Action::PreviousItem => queue::step(state, action == Action::NextItem),
+        Action::PlayFromStart => queue::from_start(state),
+        Action::ShowQueue => queue_view::open(state),
     }
 }
 
@@ -457,5 +529,7 @@ fn help_key(state: &mut AppState, action: Action) -> Vec<Effect> {
 
 fn quit(state: &mut AppState) -> Vec<Effect> {
     state.quit = true;
-    vec![Effect::Player(Command::Stop), Effect::Quit]
+    let mut effects: Vec<Effect> = queue::position_to_save(state, true).into_iter().collect();
+    effects.extend([Effect::Player(Command::Stop), Effect::Quit]);
+    effects
 }

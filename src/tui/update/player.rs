@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::audio::{Command, PlayState, PlayerEvent};
 use crate::mpris::MediaCommand;
 use crate::sanitize;
+use crate::store::listening::{Heard, Resume};
 use crate::tui::keymap::Action;
 use crate::tui::state::{AppState, Focus, PlayerSnapshot};
 
@@ -14,49 +15,25 @@ use super::Effect;
 /// Seconds a seek key moves.
 pub const SEEK_STEP: f64 = 10.0;
 
-/// Space: pause or resume what is loaded, unless the reader is in another article, whose
-/// narration then starts (its recording, or synthesized speech when it has none).
+/// Space: pause or resume what is loaded; on a headline in the list, that headline plays
+/// without opening; in another article, that article's narration starts (its recording, or
+/// synthesized speech when it has none). Either becomes the listening queue's current item.
 pub(super) fn toggle_play(state: &mut AppState) -> Vec<Effect> {
     let reading = match state.focus {
         Focus::Article | Focus::Comments => state.open.as_ref(),
+        Focus::Headlines => return super::queue::play_selected(state),
         _ => None,
     };
-    let other_article = reading.filter(|o| state.player.item != Some(o.id));
-    let Some(open) = other_article else {
-        return if state.player.item.is_some() {
-            vec![Effect::Player(Command::Toggle)]
-        } else {
-            state.status = "open an article to listen to it".to_string();
-            Vec::new()
-        };
-    };
-    let Some(article) = open.article.loaded() else {
-        state.status = "the article is still loading".to_string();
-        return Vec::new();
-    };
-    let item = open.id;
-    let speed = state.player.speed;
-    state.player = state
-        .player
-        .starting(item, article.title.clone(), article.narration.is_none());
-    let start = match &article.narration {
-        Some(narration) => Effect::PlayRecording {
-            item,
-            narration: narration.clone(),
-        },
-        None => Effect::StartSpeech {
-            item,
-            parts: crate::narration::article_parts(article),
-            first: 0,
-            speed,
-        },
-    };
-    let mut effects = vec![start];
-    if article.narration.is_some() && (speed - 1.0).abs() > 0.001 {
-        effects.push(Effect::Player(Command::Speed(speed)));
+    let ended = state.player.state == PlayState::Stopped;
+    if reading.is_some_and(|o| state.player.item != Some(o.id) || ended) {
+        return super::queue::play_open(state);
     }
-    effects.push(Effect::Player(Command::Play));
-    effects
+    if state.player.item.is_some() {
+        vec![Effect::Player(Command::Toggle)]
+    } else {
+        state.status = "open an article to listen to it".to_string();
+        Vec::new()
+    }
 }
 
 /// `p` in the article: synthesized speech from the paragraph the reader clicked when it is
@@ -96,8 +73,9 @@ pub(super) fn speak_from(state: &mut AppState, paragraph: usize) -> Vec<Effect> 
     };
     open.follow = true;
     open.chosen = None;
-    let item = open.id;
+    let (item, link) = (open.id, open.url.clone());
     state.player = state.player.starting(item, article.title.clone(), true);
+    state.player.link = Some(link);
     state.status = format!(
         "speaking from paragraph {} of {}",
         paragraph + 1,
@@ -225,14 +203,18 @@ pub(super) fn media(state: &mut AppState, command: MediaCommand) -> Vec<Effect> 
         MediaCommand::Pause
         | MediaCommand::Stop
         | MediaCommand::SeekBy(_)
-        | MediaCommand::SeekTo(_)
-        | MediaCommand::Next
-        | MediaCommand::Previous => Vec::new(),
+        | MediaCommand::SeekTo(_) => Vec::new(),
+        // The queue's, handled by `update`.
+        MediaCommand::Next | MediaCommand::Previous => Vec::new(),
     }
 }
 
 /// The length of an article's recording, learned before it plays.
 pub(super) fn recording_length(state: &mut AppState, item: i64, total: Option<Duration>) {
+    if let Some(total) = total.filter(|_| state.queue.position(item).is_some()) {
+        state.queue.lengths.insert(item, total);
+        state.dirty |= state.queue.view.is_some();
+    }
     if let Some(open) = state.open.as_mut().filter(|o| o.id == item) {
         open.recording_total = total;
         state.dirty = true;
@@ -250,7 +232,38 @@ pub(super) fn failed(state: &mut AppState, reason: &str) {
     state.dirty = true;
 }
 
-pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) {
+/// Where the listener stopped in the open article, shown on its listen bar before it plays.
+pub(super) fn position_loaded(state: &mut AppState, item: i64, resume: Option<Resume>) {
+    let Some(open) = state.open.as_mut().filter(|o| o.id == item) else {
+        return;
+    };
+    let start = resume.as_ref().and_then(|r| r.start());
+    (open.resume_at, open.resume_part) = match start {
+        Some((Heard::Recording { .. }, at)) => (Some(at), None),
+        Some((Heard::Speech { part }, _)) => (None, Some(*part)),
+        None => (None, None),
+    };
+    state.dirty = true;
+}
+
+pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    match &event {
+        PlayerEvent::State(PlayState::Paused) => {
+            effects.extend(super::queue::position_to_save(state, true));
+        }
+        PlayerEvent::Position { .. } => {}
+        PlayerEvent::Ended => {
+            let item = state.player.item;
+            effects = super::queue::ended(state);
+            state.dirty = true;
+            if state.player.item != item {
+                // The next item of the queue is starting.
+                return effects;
+            }
+        }
+        _ => {}
+    }
     let p = &mut state.player;
     match event {
         PlayerEvent::State(s) => p.state = s,
@@ -260,9 +273,16 @@ pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) {
             let shown = pos.as_secs() != p.pos.as_secs() || total != p.total || moved;
             p.pos = pos;
             p.total = total.or(p.total);
+            if let (Some(item), Some(total)) = (p.item, p.total) {
+                state.queue.lengths.insert(item, total);
+            }
+            let p = &mut state.player;
             p.part = part.or(p.part);
+            if p.state == PlayState::Playing {
+                effects.extend(super::queue::position_to_save(state, false));
+            }
             if !shown {
-                return;
+                return effects;
             }
             if moved {
                 follow_speech(state);
@@ -278,6 +298,7 @@ pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) {
         }
     }
     state.dirty = true;
+    effects
 }
 
 /// Scrolls the open article to the paragraph being spoken, when it is that article's speech

@@ -162,14 +162,21 @@ fn listen_parts(state: &AppState, open: &OpenItem, width: usize) -> (String, f64
         };
         (icon, p.pos, p.total.or(recording.filter(|_| !p.speech)))
     } else {
-        ("▶", std::time::Duration::ZERO, recording)
+        ("▶", open.resume_at.unwrap_or_default(), recording)
     };
     let what = if speech { " (synthesized speech)" } else { "" };
-    let text = format!(
+    let mut text = format!(
         "{icon} Listen to the article{what}  {} / {}  ",
         format_time(Some(pos)),
         format_time(total)
     );
+    // Speech picks up at the paragraph where the listener stopped.
+    if let Some(part) = open
+        .resume_part
+        .filter(|_| speech && p.item != Some(open.id))
+    {
+        text.push_str(&format!("from paragraph {part}  "));
+    }
     let ratio = match total {
         Some(total) if !total.is_zero() => pos.as_secs_f64() / total.as_secs_f64(),
         _ => 0.0,

@@ -91,7 +91,12 @@ fn headline(
         "●"
     };
     let time = h.published.as_deref().map(short_time).unwrap_or_default();
-    let narration = if h.narration.is_some() { " ♪" } else { "" };
+    let narration = match (h.listened, h.narration.is_some()) {
+        (true, true) => " ✓♪",
+        (true, false) => " ✓",
+        (false, true) => " ♪",
+        (false, false) => "",
+    };
     let grouped = state.grouping != Grouping::Newest;
     let indent = if grouped { "  " } else { "" };
     let source = if state.grouping == Grouping::ByFeed {

@@ -7,6 +7,7 @@ mod comments;
 mod headlines;
 mod help;
 mod player_bar;
+mod queue;
 #[cfg(test)]
 mod tests;
 
@@ -42,6 +43,9 @@ pub fn draw(frame: &mut Frame, state: &AppState) {
     frame.render_widget(status_line(state), screen.status);
     if state.focus == Focus::Help {
         help::draw(frame, screen.help, state);
+    }
+    if state.queue.view.is_some() {
+        queue::draw(frame, screen.help, state);
     }
 }
 

@@ -39,13 +39,18 @@ pub(super) fn gauge(state: &AppState, width: usize) -> (usize, usize) {
 /// `▶ Title  1:02 / 4:12  1.25x  vol 80%  ` before a gauge filling the rest of `width`.
 fn parts(state: &AppState, width: usize) -> (String, f64, usize) {
     let p = &state.player;
-    if p.item.is_none() {
-        let text = fit(
-            "■ nothing playing · Space listens to the open article",
-            width,
-        );
-        return (text, 0.0, 0);
-    }
+    let Some(item) = p.item else {
+        let text = match state.queue.current_item() {
+            Some(h) => format!(
+                "■ {} · {} · {} · > plays it",
+                state.queue.place_of(h.id).unwrap_or_default(),
+                h.feed,
+                h.title
+            ),
+            None => "■ nothing playing · Space listens to the open article".to_string(),
+        };
+        return (fit(&text, width), 0.0, 0);
+    };
     let mut tail = format!(
         "  {} / {}  ",
         format_time(Some(p.pos)),
@@ -59,7 +64,13 @@ fn parts(state: &AppState, width: usize) -> (String, f64, usize) {
     }
     let rest = width.saturating_sub(2 + crate::width::of(&tail));
     let cols = (rest / 3).min(GAUGE_MAX);
-    let title = fit(&p.title, rest - cols);
+    let queued = state
+        .queue
+        .place_of(item)
+        .zip(state.queue.current_item())
+        .map(|(place, h)| format!("{place} · {} · ", h.feed))
+        .unwrap_or_default();
+    let title = fit(&format!("{queued}{}", p.title), rest - cols);
     let ratio = match p.total {
         Some(total) if !total.is_zero() => (p.pos.as_secs_f64() / total.as_secs_f64()).min(1.0),
         _ => 0.0,

@@ -456,7 +456,10 @@ fn clicks_land_on_what_is_drawn_under_them() {
             assert!(
                 matches!(
                     effects.first(),
-                    Some(Effect::PlayRecording { .. } | Effect::StartSpeech { first: 0, .. })
+                    Some(Effect::PlayItem {
+                        from_start: false,
+                        ..
+                    })
                 ),
                 "{size:?}: {effects:?}"
             );
@@ -556,4 +559,57 @@ fn archive_results_show_where_they_matched() {
             "the matched word stands out"
         );
     }
+}
+
+#[test]
+fn the_queue_view_lists_the_items_and_the_time_left() {
+    let mut s = app((100, 30));
+    update(&mut s, Msg::Key(Action::TogglePlay));
+    update(&mut s, Msg::Key(Action::Down));
+    update(&mut s, Msg::Key(Action::QueueAdd));
+    update(
+        &mut s,
+        Msg::Player(crate::audio::PlayerEvent::State(PlayState::Playing)),
+    );
+    update(
+        &mut s,
+        Msg::Player(crate::audio::PlayerEvent::Position {
+            pos: Duration::from_secs(62),
+            total: Some(Duration::from_secs(252)),
+            part: None,
+        }),
+    );
+    update(&mut s, Msg::Key(Action::ShowQueue));
+    let text = screen(&s);
+    assert!(
+        text.contains("Queue 1/2 · 3:10 left + 1 of unknown length"),
+        "{text}"
+    );
+    assert!(
+        text.contains("▶  1. The Harbour Gazette · Ferry timetable"),
+        "{text}"
+    );
+    assert!(text.contains("4:12"), "{text}");
+    assert!(
+        text.contains("   2. The Harbour Gazette · Council approves"),
+        "{text}"
+    );
+    // The player bar says where in the queue.
+    assert!(
+        text.contains("▶ 1/2 · The Harbour Gazette · Ferry"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_listen_bar_says_where_speech_picks_up() {
+    let mut s = opened((100, 30), false);
+    if let Some(open) = s.open.as_mut() {
+        open.resume_part = Some(3);
+    }
+    let text = screen(&s);
+    assert!(
+        text.contains("Listen to the article (synthesized speech)  0:00 / --:--  from paragraph 3"),
+        "{text}"
+    );
 }

@@ -18,8 +18,9 @@ fn enter_marks_the_item_loading_and_asks_for_its_article_and_comments() {
         [
             Effect::SetRead { id: 2, read: true },
             Effect::LoadArticle { id: 2, url: a, width: 75 },
+            Effect::LoadPosition { item: 2, url: p },
             Effect::LoadComments { id: 2, url: c },
-        ] if a == "https://gazette.example/2" && c == a
+        ] if a == "https://gazette.example/2" && c == a && p == a
     ));
 }
 

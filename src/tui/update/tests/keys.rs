@@ -122,6 +122,6 @@ fn keys_follow_the_configured_keymap() {
     );
     assert!(matches!(
         type_and_get(&mut s, 'x').first(),
-        Some(Effect::PlayRecording { .. })
+        Some(Effect::PlayItem { .. })
     ));
 }

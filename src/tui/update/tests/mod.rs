@@ -7,6 +7,7 @@ mod keys;
 mod list;
 mod mouse;
 mod player;
+mod queue;
 mod search;
 
 use std::time::Duration;

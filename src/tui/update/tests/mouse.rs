@@ -60,7 +60,7 @@ fn clicking_the_listen_bar_plays_and_its_gauge_seeks() {
     let effects = click(&mut s, 5, 3);
     assert!(matches!(
         effects.first(),
-        Some(Effect::PlayRecording { item: 1, .. })
+        Some(Effect::PlayItem { item: 1, .. })
     ));
     update(&mut s, position(0, None));
     let effects = click(&mut s, 5, 3);

@@ -9,9 +9,10 @@ fn space_plays_the_recording_then_toggles_it() {
     assert!(matches!(
         effects.as_slice(),
         [
-            Effect::PlayRecording { item: 1, narration },
+            Effect::PlayItem { item: 1, narration: Some(narration), from_start: false, .. },
             Effect::Player(Command::Play),
-        ] if narration.url == "https://gazette.example/audio/1.mp3"
+            Effect::SaveQueue { items, current: Some(0) },
+        ] if narration.url == "https://gazette.example/audio/1.mp3" && items == &[1]
     ));
     assert_eq!(s.player.state, PlayState::Loading);
     assert_eq!(s.player.item, Some(1));
@@ -34,8 +35,11 @@ fn space_plays_the_recording_then_toggles_it() {
 fn an_article_without_a_recording_is_spoken_title_first() {
     let mut s = opened(1, false);
     let effects = key(&mut s, Action::TogglePlay);
-    let Some(Effect::StartSpeech {
-        item, parts, first, ..
+    let Some(Effect::PlayItem {
+        item,
+        narration: None,
+        parts: Some(parts),
+        ..
     }) = effects.first()
     else {
         panic!("expected speech, got {effects:?}");
@@ -45,7 +49,7 @@ fn an_article_without_a_recording_is_spoken_title_first() {
         .as_ref()
         .and_then(|o| o.article.loaded())
         .expect("loaded");
-    assert_eq!((*item, *first), (2, 0));
+    assert_eq!(*item, 2);
     assert_eq!(parts[0], article.title);
     assert_eq!(&parts[1..], article.paragraphs.as_slice());
     assert!(s.player.speech);
@@ -93,8 +97,6 @@ fn p_speaks_from_the_paragraph_at_the_top_of_the_view() {
 #[test]
 fn nothing_to_play_says_why() {
     let mut s = app();
-    assert!(key(&mut s, Action::TogglePlay).is_empty());
-    assert_eq!(s.status, "open an article to listen to it");
     key(&mut s, Action::Open);
     assert!(key(&mut s, Action::TogglePlay).is_empty());
     assert_eq!(s.status, "the article is still loading");
@@ -192,7 +194,7 @@ fn player_errors_and_the_end_stop_the_snapshot() {
     let retry = key(&mut s, Action::TogglePlay);
     assert!(matches!(
         retry.first(),
-        Some(Effect::PlayRecording { item: 1, .. })
+        Some(Effect::PlayItem { item: 1, .. })
     ));
 }
 
@@ -224,11 +226,19 @@ fn speed_keys_change_a_recordings_speed_and_restart_speech_at_the_new_rate() {
     key(&mut s, Action::Open);
     testdata::deliver(&mut s, 1, true);
     let effects = key(&mut s, Action::TogglePlay);
-    assert!(matches!(
-        effects.as_slice(),
-        [Effect::PlayRecording { .. }, Effect::Player(Command::Speed(x)), Effect::Player(Command::Play)]
-            if (*x - 0.9).abs() < 1e-6
-    ));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::SavePosition { url, .. },
+                Effect::PlayItem { item: 1, .. },
+                Effect::Player(Command::Speed(x)),
+                Effect::Player(Command::Play),
+                Effect::SaveQueue { .. },
+            ] if (*x - 0.9).abs() < 1e-6 && url == "https://gazette.example/2"
+        ),
+        "{effects:?}"
+    );
 }
 
 #[test]
