@@ -193,6 +193,7 @@ pub fn listen<W: Write>(
         part: None,
         first: 0,
         synthesis: None,
+        carried: None,
         cache: trimmer.clone(),
         playing: None,
         kept: store.map(|store| Kept {
@@ -239,6 +240,9 @@ struct Session {
     part: Option<usize>,
     /// The part speech was last started from: the player counts time from there.
     first: usize,
+    /// Where `first` began in the narration remade by the last speed change, while the new
+    /// one does not know yet (see [`playback::speech_clock`]).
+    carried: Option<Duration>,
     /// Kept alive while its parts play: dropping it stops synthesis.
     synthesis: Option<tts::Synthesis>,
     cache: Trimmer,
@@ -278,6 +282,11 @@ impl Session {
         self.player.send(Command::Load(Track::Speech(feed)));
         self.playing = Some(self.cache.pin(synthesis.dir()));
         self.cache.added();
+        // The same article remade (at another speed): its clock goes on.
+        self.carried = self.synthesis.as_ref().and_then(|previous| {
+            let before = (&previous.timeline(), self.first, self.carried);
+            playback::carried_start(Some(before), parts.len(), first)
+        });
         // The player lets go of the previous feed on this load; the discarding waits for that.
         let _ = playback::replace_speech(self.synthesis.take(), &synthesis);
         self.synthesis = Some(synthesis);
@@ -288,7 +297,9 @@ impl Session {
     /// The position in the whole narration and its length.
     fn clock(&self) -> (Option<Duration>, Option<Duration>) {
         match self.synthesis.as_ref().filter(|_| self.speech) {
-            Some(synthesis) => playback::speech_clock(&synthesis.timeline(), self.first, self.pos),
+            Some(synthesis) => {
+                playback::speech_clock(&synthesis.timeline(), self.first, self.pos, self.carried)
+            }
             None => (Some(self.pos), self.total),
         }
     }

@@ -172,16 +172,43 @@ fn trim_silence(samples: &[i16], channels: u16, rate: u32) -> &[i16] {
 }
 
 /// Speech started from part `first` counts time from there: the position and length in the
-/// whole narration, once the timeline knows the parts before `first` (else both unknown).
+/// whole narration, once the timeline knows the parts before `first`. Until then the position
+/// counts from `carried`, where `first` began in the narration this one replaced (a speed
+/// change makes it again from the part being spoken: the clock goes on, it does not jump back
+/// to 0:00), and the length is unknown.
 pub fn speech_clock(
     timeline: &Timeline,
     first: usize,
     pos: Duration,
+    carried: Option<Duration>,
 ) -> (Option<Duration>, Option<Duration>) {
     match timeline.start_of(first) {
         Some(offset) => (Some(offset + pos), timeline.total()),
-        None => (None, None),
+        None => (carried.map(|start| start + pos), None),
     }
+}
+
+/// Where part `first` began in `previous`'s narration, for [`speech_clock`] of the one that
+/// replaces it: known when `previous` told the same text (as many parts) and reached `first`,
+/// or itself carried a start from before.
+pub fn carried_start(
+    previous: Option<(&Timeline, usize, Option<Duration>)>,
+    parts: usize,
+    first: usize,
+) -> Option<Duration> {
+    let (timeline, previous_first, carried) = previous?;
+    if timeline.parts() != parts {
+        return None;
+    }
+    if let Some(start) = timeline.start_of(first) {
+        return Some(start);
+    }
+    // The previous one itself started later than its timeline knows: count from its start.
+    let base = carried?;
+    let between: Option<Duration> = (previous_first..first)
+        .map(|part| timeline.duration_of(part))
+        .sum();
+    (first >= previous_first).then_some(base + between?)
 }
 
 #[cfg(test)]
@@ -248,12 +275,41 @@ mod tests {
         let mut t = Timeline::new(3);
         t.set(2, Duration::from_secs(5));
         let at = Duration::from_secs(1);
-        assert_eq!(speech_clock(&t, 2, at), (None, None));
+        assert_eq!(speech_clock(&t, 2, at, None), (None, None));
+        // Carried from the narration it replaced: the clock goes on from there.
+        assert_eq!(
+            speech_clock(&t, 2, at, Some(Duration::from_secs(20))),
+            (Some(Duration::from_secs(21)), None)
+        );
         t.set(0, Duration::from_secs(2));
         t.set(1, Duration::from_secs(3));
         assert_eq!(
-            speech_clock(&t, 2, at),
+            speech_clock(&t, 2, at, Some(Duration::from_secs(20))),
             (Some(Duration::from_secs(6)), Some(Duration::from_secs(10)))
         );
+    }
+
+    #[test]
+    fn a_remade_narration_carries_where_its_part_began() {
+        let mut old = Timeline::new(4);
+        for part in 0..3 {
+            old.set(part, Duration::from_secs(10));
+        }
+        let s = Duration::from_secs;
+        // The old one knew where part 2 began.
+        assert_eq!(carried_start(Some((&old, 0, None)), 4, 2), Some(s(20)));
+        // Another text: nothing carried.
+        assert_eq!(carried_start(Some((&old, 0, None)), 5, 2), None);
+        // The old one had itself started at part 1 (after 12 s, carried), knowing only its own
+        // parts: part 3 began 12 + 10 + 10 s in.
+        let mut later = Timeline::new(4);
+        later.set(1, s(10));
+        later.set(2, s(10));
+        assert_eq!(
+            carried_start(Some((&later, 1, Some(s(12)))), 4, 3),
+            Some(s(32))
+        );
+        assert_eq!(carried_start(Some((&later, 1, None)), 4, 3), None);
+        assert_eq!(carried_start(None, 4, 3), None);
     }
 }

@@ -301,3 +301,53 @@ fn synthesized_speech_marks_the_spoken_paragraph_and_the_view_follows_it() {
     assert!(status.success(), "{status}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `]` while synthesized speech is paused: the speech is made again at the new speed from the
+/// paragraph being spoken, and stays paused; its clock goes on from where that paragraph began
+/// rather than back to 0:00.
+#[test]
+fn a_speed_change_while_speech_is_paused_stays_paused_and_keeps_its_clock() {
+    if !required(
+        "espeak-ng",
+        &["--version"],
+        "the default narration voice is espeak-ng",
+    ) {
+        return;
+    }
+    let dir = temp_dir("tui-speech-speed");
+    write_config(&dir, &[demo("feed.xml")], "");
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "refresh: {}", stdout(&out));
+    // About real time (16-bit mono at 22,050 Hz is 44 KB a second; rodio may open more).
+    let device = PacedAlsa::new(&dir, 200_000);
+    let mut pty = Pty::herald(&dir, &device.conf, &[], &[], 100, 30);
+    pty.wait_for("Night Library Pilot");
+    pty.press("j\r");
+    pty.wait_for("Listen to the article (synthesized speech)");
+    pty.press(" ");
+    // Well into the narration, past its title.
+    let playing = pty.wait_until("a few seconds of speech", |s| {
+        listen_times(s).is_some_and(|(elapsed, _)| elapsed >= Duration::from_secs(6))
+    });
+    let _ = playing;
+    pty.press(" ");
+    let paused = pty.wait_for("⏸");
+    let (before, _) = listen_times(&paused).expect("the listen bar");
+    pty.press("]");
+    pty.wait_for("speed 1.10x");
+    // Given time to have started, had it been going to.
+    std::thread::sleep(Duration::from_secs(3));
+    let after = pty.screen();
+    let text = screen_text(&after);
+    assert!(text.contains("⏸"), "still paused:\n{text}");
+    let (elapsed, _) = listen_times(&after).expect("the listen bar");
+    assert!(
+        elapsed <= before && before - elapsed < Duration::from_secs(30) && !elapsed.is_zero(),
+        "the clock went from {before:?} to {elapsed:?}:\n{text}"
+    );
+    pty.press("q");
+    pty.press("q");
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -25,6 +25,9 @@ pub(super) enum Started {
         synthesis: Synthesis,
         feed: SpeechFeed,
         first: usize,
+        /// Tells one text from another: a narration remade of the same text (at another speed)
+        /// carries on the clock of the one it replaces.
+        text: u128,
         /// A spoken line played before it.
         intro: Option<PathBuf>,
     },

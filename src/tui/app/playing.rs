@@ -100,6 +100,23 @@ enum Device {
     Open(PlayerHandle),
 }
 
+/// Synthesized speech on the player.
+struct Speaking {
+    synthesis: Synthesis,
+    /// The part it started from.
+    first: usize,
+    /// See [`Started::Speech`].
+    text: u128,
+    /// See [`playback::speech_clock`].
+    carried: Option<std::time::Duration>,
+}
+
+/// Tells one text to speak from another.
+fn text_key(parts: &[String]) -> u128 {
+    let fields: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+    crate::cache_key::fnv1a_128(&fields)
+}
+
 pub(super) struct Playing {
     ctx: Arc<Context>,
     inbox: Inbox,
@@ -108,8 +125,8 @@ pub(super) struct Playing {
     generation: u64,
     /// While a start is being made ready, the player commands that came after it, in order.
     behind_start: Option<Vec<Command>>,
-    /// Synthesized speech being played, and the part it started from.
-    speech: Option<(Synthesis, usize)>,
+    /// Synthesized speech being played.
+    speech: Option<Speaking>,
     cache: Trimmer,
     /// The recording or narration last put on the player: not trimmed while it may play.
     pin: Option<Pin>,
@@ -134,12 +151,14 @@ impl Playing {
         let cache = self.ctx.paths.cache.join("speech");
         let config = self.ctx.config.narration.clone();
         self.start(move || {
+            let text = text_key(&parts);
             let (synthesis, feed) = playback::start_speech(parts, first, &config, speed, &cache)
                 .map_err(|e| e.to_string())?;
             Ok(Started::Speech {
                 synthesis,
                 feed,
                 first,
+                text,
                 intro: None,
             })
         });
@@ -213,6 +232,7 @@ impl Playing {
                         _ => 0,
                     };
                     let cache = ctx.paths.cache.join("speech");
+                    let text = text_key(&parts);
                     let (synthesis, feed) =
                         playback::start_speech(parts, first, &ctx.config.narration, speed, &cache)
                             .map_err(|e| e.to_string())?;
@@ -220,6 +240,7 @@ impl Playing {
                         synthesis,
                         feed,
                         first,
+                        text,
                         intro,
                     })
                 }
@@ -286,14 +307,24 @@ impl Playing {
                 synthesis,
                 feed,
                 first,
+                text,
                 intro,
             }) => {
                 self.pin = Some(self.cache.pin(synthesis.dir()));
                 self.cache.added();
                 self.load(Track::Speech(feed), intro);
-                let previous = self.speech.take().map(|(s, _)| s);
-                let _ = playback::replace_speech(previous, &synthesis);
-                self.speech = Some((synthesis, first));
+                let previous = self.speech.take();
+                let carried = previous.as_ref().filter(|p| p.text == text).and_then(|p| {
+                    let before = (&p.synthesis.timeline(), p.first, p.carried);
+                    playback::carried_start(Some(before), synthesis.timeline().parts(), first)
+                });
+                let _ = playback::replace_speech(previous.map(|p| p.synthesis), &synthesis);
+                self.speech = Some(Speaking {
+                    synthesis,
+                    first,
+                    text,
+                    carried,
+                });
             }
             Err(reason) => self.failed(reason),
         }
@@ -386,9 +417,13 @@ impl Playing {
     /// A player event as the app shows it: speech positions counted in the whole narration.
     pub(super) fn in_narration(&self, event: PlayerEvent) -> PlayerEvent {
         match (event, &self.speech) {
-            (PlayerEvent::Position { pos, total, part }, Some((synthesis, first))) => {
-                let (whole_pos, whole_total) =
-                    playback::speech_clock(&synthesis.timeline(), *first, pos);
+            (PlayerEvent::Position { pos, total, part }, Some(speaking)) => {
+                let (whole_pos, whole_total) = playback::speech_clock(
+                    &speaking.synthesis.timeline(),
+                    speaking.first,
+                    pos,
+                    speaking.carried,
+                );
                 PlayerEvent::Position {
                     pos: whole_pos.unwrap_or(pos),
                     total: whole_total.or(total),
