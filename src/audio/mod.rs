@@ -127,7 +127,11 @@ pub enum PlayerEvent {
         part: Option<usize>,
     },
     Ended,
+    /// Something went wrong, but what is loaded stays (a seek refused, a part missing).
     Error(String),
+    /// What was loaded cannot be played at all (gone, a page, a format not played): nothing
+    /// is loaded any more.
+    Failed(String),
 }
 
 #[derive(Debug, thiserror::Error)]

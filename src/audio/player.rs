@@ -383,7 +383,7 @@ impl Engine {
     }
 
     fn fail(&mut self, e: AudioError) {
-        self.emit(PlayerEvent::Error(e.to_string()));
+        self.emit(PlayerEvent::Failed(e.to_string()));
         self.current = Current::Nothing;
         self.set_state(PlayState::Stopped);
         self.close_idle();

@@ -10,8 +10,9 @@ use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use super::Out;
 use super::reading::load_article;
 use crate::audio::player::{self, PlayerHandle};
-use crate::audio::{Command, PlayState, PlayerEvent, Track, format_time, stream};
+use crate::audio::{AudioError, Command, PlayState, PlayerEvent, Track, format_time, stream};
 use crate::cache::{Pin, Trimmer};
+use crate::model::Narration;
 use crate::narration::{playback, tts};
 use crate::reader::{AppError, Context, EXIT_FAILURE, EXIT_OK, recording_length, saved_article};
 use crate::store::Store;
@@ -81,51 +82,26 @@ pub fn listen<W: Write>(
     }
 
     if let Some(path) = &args.out {
-        let (length, what) = match &recording {
-            Some(n) => {
-                let file = match playback::local_file(&n.url) {
-                    Some(path) => path,
-                    None => runtime
-                        .block_on(stream::fetch_to_cache(
-                            ctx.net.client(),
-                            &n.url,
-                            &audio_cache.join(playback::cache_name(&n.url)),
-                        ))
-                        .map_err(|e| failed(&e))?,
-                };
-                let from = args.from.unwrap_or_default();
-                (
-                    stream::decode_part_to_wav(&file, path, from, args.speed)
-                        .map_err(|e| failed(&e))?,
-                    "the article's recording".to_string(),
-                )
-            }
-            None => {
-                // Speech is made whole at the speed (by the engine's rate), then cut at `from`.
-                let whole = match args.from {
-                    Some(_) => path.with_extension("whole.wav"),
-                    None => path.clone(),
-                };
-                let timeline = tts::synthesize_to_wav(
-                    &parts,
-                    &ctx.config.narration,
-                    args.speed,
-                    &speech_cache,
-                    &whole,
-                )
-                .map_err(|e| failed(&e))?;
-                let mut total = timeline.total().unwrap_or_default();
-                if let Some(from) = args.from {
-                    let cut = stream::decode_part_to_wav(&whole, path, from, 1.0);
-                    let _ = std::fs::remove_file(&whole);
-                    total = cut.map_err(|e| failed(&e))?;
+        let written = match &recording {
+            Some(n) => match recording_to_wav(ctx, runtime, n, &audio_cache, path, args) {
+                Ok(length) => Some((length, "the article's recording".to_string())),
+                // Past its end: the listener's mistake, said as such.
+                Err(e @ AudioError::PastEnd { .. }) => return Err(failed(&e)),
+                // A broken recording is not the end: the text is spoken instead.
+                Err(e) => {
+                    eprintln!(
+                        "herald: the recording could not be played ({}); writing the text spoken instead",
+                        crate::sanitize::line(&e.to_string())
+                    );
+                    None
                 }
-                let what = format!(
-                    "synthesized speech, {} parts, {:.3} s",
-                    timeline.parts(),
-                    total.as_secs_f64()
-                );
-                (total, what)
+            },
+            None => None,
+        };
+        let (length, what) = match written {
+            Some(written) => written,
+            None => {
+                speech_to_wav(ctx, &parts, &speech_cache, path, args).map_err(|e| failed(&e))?
             }
         };
         out.line(&format!(
@@ -226,6 +202,61 @@ pub fn listen<W: Write>(
     let code = session.run(interactive, &parts, ctx, &speech_cache, out)?;
     trimmer.finish();
     Ok(code)
+}
+
+/// `listen --out` of the article's recording, from `--from`, at `--speed`; returns its length.
+fn recording_to_wav(
+    ctx: &Context,
+    runtime: &tokio::runtime::Runtime,
+    narration: &Narration,
+    audio_cache: &Path,
+    path: &Path,
+    args: &ListenArgs,
+) -> Result<Duration, AudioError> {
+    let file = match playback::local_file(&narration.url) {
+        Some(path) => path,
+        None => runtime.block_on(stream::fetch_to_cache(
+            ctx.net.client(),
+            &narration.url,
+            &audio_cache.join(playback::cache_name(&narration.url)),
+        ))?,
+    };
+    stream::decode_part_to_wav(&file, path, args.from.unwrap_or_default(), args.speed)
+}
+
+/// `listen --out` of synthesized speech: made whole at the speed (by the engine's rate), then
+/// cut at `--from`. Returns its length and what it is.
+fn speech_to_wav(
+    ctx: &Context,
+    parts: &[String],
+    speech_cache: &Path,
+    path: &Path,
+    args: &ListenArgs,
+) -> Result<(Duration, String), String> {
+    let whole = match args.from {
+        Some(_) => path.with_extension("whole.wav"),
+        None => path.to_path_buf(),
+    };
+    let timeline = tts::synthesize_to_wav(
+        parts,
+        &ctx.config.narration,
+        args.speed,
+        speech_cache,
+        &whole,
+    )
+    .map_err(|e| e.to_string())?;
+    let mut total = timeline.total().unwrap_or_default();
+    if let Some(from) = args.from {
+        let cut = stream::decode_part_to_wav(&whole, path, from, 1.0);
+        let _ = std::fs::remove_file(&whole);
+        total = cut.map_err(|e| e.to_string())?;
+    }
+    let what = format!(
+        "synthesized speech, {} parts, {:.3} s",
+        timeline.parts(),
+        total.as_secs_f64()
+    );
+    Ok((total, what))
 }
 
 struct Session {
@@ -401,7 +432,22 @@ impl Session {
                         finish(out, interactive, &self.line())?;
                         return Ok(EXIT_OK);
                     }
-                    PlayerEvent::Error(e) => {
+                    // A broken recording is not the end: the article's text is spoken.
+                    PlayerEvent::Failed(e) if !self.speech => {
+                        eprint!(
+                            "\rherald: the recording could not be played ({}); speaking the text instead\r\n",
+                            crate::sanitize::line(&e)
+                        );
+                        self.speech = true;
+                        self.total = None;
+                        if let Some(kept) = self.kept.as_mut() {
+                            // What is kept from now on is where the speech is.
+                            kept.recording = None;
+                        }
+                        self.speak(parts, 0, ctx, cache)?;
+                        self.player.send(Command::Play);
+                    }
+                    PlayerEvent::Error(e) | PlayerEvent::Failed(e) => {
                         if interactive {
                             println!("\r");
                         }

@@ -24,7 +24,7 @@ fn errors(events: &[PlayerEvent]) -> Vec<String> {
     events
         .iter()
         .filter_map(|e| match e {
-            PlayerEvent::Error(m) => Some(m.clone()),
+            PlayerEvent::Error(m) | PlayerEvent::Failed(m) => Some(m.clone()),
             _ => None,
         })
         .collect()
@@ -318,7 +318,7 @@ fn ogg_crc(data: &[u8]) -> u32 {
 
 fn load_error(h: &PlayerHandle, track: Track) -> String {
     h.send(Command::Load(track));
-    let seen = wait_for(h, 20, |e| matches!(e, PlayerEvent::Error(_)));
+    let seen = wait_for(h, 20, |e| matches!(e, PlayerEvent::Failed(_)));
     wait_state(h, PlayState::Stopped);
     errors(&seen).remove(0)
 }
@@ -657,7 +657,7 @@ fn the_default_device_opens_or_says_why_in_one_line() {
             h.send(Command::Volume(0.5));
             let missing = std::env::temp_dir().join("herald-no-such-file.wav");
             h.send(Command::Load(file(&missing)));
-            let seen = wait_for(&h, 10, |e| matches!(e, PlayerEvent::Error(_)));
+            let seen = wait_for(&h, 10, |e| matches!(e, PlayerEvent::Failed(_)));
             let errs = errors(&seen);
             assert_eq!(errs.len(), 1, "{seen:?}");
             assert!(errs[0].contains("cannot open"), "{seen:?}");

@@ -623,3 +623,63 @@ fn the_next_items_first_part_of_speech_is_made_while_the_current_item_plays() {
     drop(capture);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A recording that turns out to be a web page is not the end of the bulletin: that item's
+/// text is spoken instead, with a word on the status line, and the queue goes on after it.
+#[test]
+fn a_broken_recording_is_spoken_instead_and_the_queue_goes_on() {
+    if !speech_engine_here() {
+        return;
+    }
+    let dir = temp_dir("bulletin-broken");
+    let titles = edition(&dir, [3.0, 3.0, 30.0]);
+    std::fs::write(
+        dir.join("story-1.wav"),
+        "<html><body>Not found</body></html>",
+    )
+    .expect("break the recording");
+    write_config(&dir, &[dir.join("feed.xml").display().to_string()], "");
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "refresh: {}", stdout(&out));
+    let capture = Capture::new(&dir);
+
+    let mut pty = Pty::herald(&dir, &capture.conf, &[], &[], 120, 30);
+    pty.wait_for(&titles[2]);
+    pty.press(" ");
+    pty.wait_for("1/1 · The Quay Bulletin");
+    pty.press("ja");
+    pty.press("ja");
+    pty.wait_for("1/3 · The Quay Bulletin");
+    // The second's recording fails: its text is spoken instead.
+    pty.wait_for("speaking the text instead");
+    pty.wait_for(&format!("2/3 · The Quay Bulletin · {}", titles[1]));
+    // And after it, the third plays.
+    pty.wait_for(&format!("3/3 · The Quay Bulletin · {}", titles[2]));
+    pty.wait_until("the third item to play", |s| {
+        bar_times(s).is_some_and(|(e, _)| e >= Duration::from_secs(1))
+    });
+    let heard = capture.heard();
+    assert!(heard[2] > Duration::ZERO, "the third item heard: {heard:?}");
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+
+    // `listen --out` writes the spoken text instead, and says so.
+    let page = dir.join("story-1.html").display().to_string();
+    let wav = dir.join("spoken.wav");
+    let out = herald(
+        &dir,
+        &["listen", &page, "--out", wav.to_str().expect("path")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("writing the text spoken instead"), "{err}");
+    let bytes = std::fs::read(&wav).expect("a WAV written");
+    let info = herald::audio::wav::read_info(&bytes).expect("a WAV");
+    assert!(
+        info.duration() > Duration::from_secs(3),
+        "{:?} of speech",
+        info.duration()
+    );
+    drop(capture);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -190,8 +190,10 @@ fn no_audio_device_is_one_line_and_non_zero_but_out_still_works() {
     assert!(wav_duration(&wav) > Duration::from_secs(2));
 }
 
+/// A recording that is gone or is a web page is not the end: the article's text is spoken
+/// (or written) instead, after one line saying why.
 #[test]
-fn bad_recordings_give_a_reason_not_a_panic() {
+fn bad_recordings_are_spoken_instead_with_a_reason() {
     let server = TestServer::start(|path, _| match path {
         "/html.mp3" => (
             200,
@@ -216,13 +218,19 @@ fn bad_recordings_give_a_reason_not_a_panic() {
         .expect("write page");
         let out = listen(&dir, &null_pcm(&dir), &[page.to_str().expect("path")]);
         let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(1), "{audio}: {err}");
+        assert!(out.status.success(), "{audio}: {err}");
         assert!(!err.contains("panicked"), "{audio}: {err}");
-        assert_eq!(
-            err.trim_end().lines().count(),
-            1,
-            "{audio}: one line: {err}"
+        let said: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(said.len(), 1, "{audio}: one line: {err}");
+        assert!(
+            said[0].contains("speaking the text instead"),
+            "{audio}: {err}"
         );
+        assert_no_control_bytes("stderr", err.replace('\r', "").as_bytes());
+        // Spoken to its end: the last line shows the paragraphs.
+        let text = stdout(&out);
+        assert!(text.contains("[paragraph"), "{audio}: {text}");
+
         let wav = dir.join("x.wav");
         let written = listen(
             &dir,
@@ -233,12 +241,14 @@ fn bad_recordings_give_a_reason_not_a_panic() {
                 wav.to_str().expect("path"),
             ],
         );
-        assert_eq!(
-            written.status.code(),
-            Some(1),
-            "{audio}: --out: {}",
-            String::from_utf8_lossy(&written.stderr)
+        let err = String::from_utf8_lossy(&written.stderr);
+        assert!(written.status.success(), "{audio}: --out: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{audio}: {err}");
+        assert!(
+            err.contains("writing the text spoken instead"),
+            "{audio}: {err}"
         );
+        assert!(wav_duration(&wav) > Duration::from_secs(2), "{audio}");
     }
 }
 

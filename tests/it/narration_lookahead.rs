@@ -237,7 +237,7 @@ impl Events<'_> {
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             if let Some(e) = self.player.recv_timeout(left) {
                 let done = want(&e);
-                if let PlayerEvent::Error(msg) = &e {
+                if let PlayerEvent::Error(msg) | PlayerEvent::Failed(msg) = &e {
                     panic!("player error: {msg}");
                 }
                 self.seen.push((self.out.secs(), e));

@@ -114,12 +114,20 @@ impl Effects {
                 url,
                 narration,
                 parts,
+                speech_only,
                 from_start,
                 speed,
                 announce,
-            } => self
-                .playing
-                .play_item(item, url, narration, parts, from_start, speed, announce),
+            } => self.playing.play_item(
+                item,
+                url,
+                narration,
+                parts,
+                speech_only,
+                from_start,
+                speed,
+                announce,
+            ),
             Effect::PrepareItem {
                 url,
                 narration,

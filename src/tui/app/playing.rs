@@ -174,6 +174,7 @@ impl Playing {
         url: String,
         narration: Option<Narration>,
         parts: Option<Vec<String>>,
+        speech_only: bool,
         from_start: bool,
         speed: f32,
         announce: Option<Introduction>,
@@ -195,7 +196,7 @@ impl Playing {
                         .map_err(|e| e.to_string())?
                         .value;
                     let parts = crate::narration::article_parts(&article);
-                    (article.narration, parts)
+                    (article.narration.filter(|_| !speech_only), parts)
                 }
             };
             inbox.msg(Msg::NowPlaying {

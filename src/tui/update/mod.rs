@@ -202,6 +202,8 @@ pub enum Effect {
         url: String,
         narration: Option<Narration>,
         parts: Option<Vec<String>>,
+        /// Its recording failed: its article's text is spoken, not its recording tried again.
+        speech_only: bool,
         from_start: bool,
         speed: f32,
         /// Spoken first, unless it resumes where the listener stopped.

@@ -292,7 +292,16 @@ pub(super) fn player_event(state: &mut AppState, event: PlayerEvent) -> Vec<Effe
             p.state = PlayState::Stopped;
             p.part = None;
         }
-        PlayerEvent::Error(e) => {
+        PlayerEvent::Failed(e) if !p.speech && p.item.is_some() => {
+            // A broken recording (gone, a page, a format not played) is not the end: the
+            // article's text is spoken instead.
+            state.status = format!(
+                "the recording could not be played ({}); speaking the text instead",
+                sanitize::line(&e)
+            );
+            effects.extend(super::queue::speak_instead(state));
+        }
+        PlayerEvent::Error(e) | PlayerEvent::Failed(e) => {
             p.state = PlayState::Stopped;
             state.status = format!("playback stopped: {}", sanitize::line(&e));
         }

@@ -19,6 +19,8 @@ pub const SAVE_EVERY: Duration = Duration::from_secs(5);
 pub(super) struct Known {
     pub narration: Option<Narration>,
     pub parts: Option<Vec<String>>,
+    /// Its recording failed: its text is spoken, whatever its article offers.
+    pub speech_only: bool,
 }
 
 /// Space on a headline in the list: it plays (pauses, when it is the one playing) without
@@ -33,7 +35,7 @@ pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
     }
     let known = Known {
         narration: h.narration.as_deref().cloned(),
-        parts: None,
+        ..Known::default()
     };
     play_now(state, h, known)
 }
@@ -50,6 +52,7 @@ pub(super) fn play_open(state: &mut AppState) -> Vec<Effect> {
     let known = Known {
         narration: article.narration.clone(),
         parts: Some(crate::narration::article_parts(article)),
+        speech_only: false,
     };
     let h = headline_of_open(state, &article.title);
     play_now(state, h, known)
@@ -217,6 +220,15 @@ fn enqueue_as_current(state: &mut AppState, h: Headline) -> usize {
 
 /// The queue's current item plays, from where the listener stopped unless `from_start`.
 pub(super) fn start_current(state: &mut AppState, from_start: bool) -> Vec<Effect> {
+    start_current_as(state, from_start, false)
+}
+
+/// The item whose recording could not be played is spoken instead, from where it stopped.
+pub(super) fn speak_instead(state: &mut AppState) -> Vec<Effect> {
+    start_current_as(state, false, true)
+}
+
+fn start_current_as(state: &mut AppState, from_start: bool, speech_only: bool) -> Vec<Effect> {
     let Some(h) = state.queue.current_item() else {
         return Vec::new();
     };
@@ -231,11 +243,22 @@ pub(super) fn start_current(state: &mut AppState, from_start: bool) -> Vec<Effec
         Some((narration, parts)) => Known {
             narration,
             parts: Some(parts),
+            speech_only,
         },
         None => Known {
             narration: h.narration.as_deref().cloned(),
             parts: None,
+            speech_only,
         },
+    };
+    let known = match known {
+        Known {
+            speech_only: true, ..
+        } => Known {
+            narration: None,
+            ..known
+        },
+        known => known,
     };
     start(state, known, from_start)
 }
@@ -272,6 +295,7 @@ fn start(state: &mut AppState, known: Known, from_start: bool) -> Vec<Effect> {
         url,
         narration: known.narration,
         parts: known.parts,
+        speech_only: known.speech_only,
         from_start,
         speed,
         announce: state.listen.announce.then(|| super::Introduction {
