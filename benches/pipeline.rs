@@ -18,7 +18,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 use herald::article::Article;
 use herald::audio::SpeechFeed;
-use herald::narration::tts::{self, NarrationConfig, find_program};
+use herald::narration::tts::{self, Engine, NarrationConfig, find_program};
 
 fn article_parts() -> Vec<String> {
     let sentence = "The council met on Tuesday to discuss the new budget, and members argued for hours about roads, schools and parks.";
@@ -52,7 +52,10 @@ fn narration(c: &mut Criterion) {
         return;
     }
     let parts = article_parts();
-    let config = NarrationConfig::default();
+    let config = NarrationConfig {
+        engine: Some(Engine::EspeakNg),
+        ..NarrationConfig::default()
+    };
     let mut group = c.benchmark_group("narration");
     group.sample_size(10);
     let cold = std::env::temp_dir().join(format!("herald-bench-tts-{}", std::process::id()));

@@ -17,12 +17,19 @@ fn text_is_cleaned_for_engines() {
 fn config_defaults_and_validation() {
     let c = NarrationConfig::default();
     assert_eq!(
-        (c.engine, c.voice(), c.rate),
-        (Engine::EspeakNg, "en-us", 170)
+        (c.engine, c.voice_for(Engine::EspeakNg), c.rate),
+        (None, "en-us", 170)
     );
     assert!(c.validate().is_ok());
     let flite: NarrationConfig = toml::from_str("engine = \"flite\"").expect("flite");
-    assert_eq!(flite.voice(), "slt");
+    assert_eq!(flite.voice_for(Engine::Flite), "slt");
+    let piper: NarrationConfig =
+        toml::from_str("engine = \"piper\"\npiper = \"/opt/p/bin/piper\"").expect("piper");
+    assert_eq!(piper.engine, Some(Engine::Piper));
+    assert_eq!(
+        piper.piper.as_deref(),
+        Some(std::path::Path::new("/opt/p/bin/piper"))
+    );
     let bad: Result<NarrationConfig, _> = toml::from_str("engine = \"festival\"");
     assert!(bad.is_err());
     let typo: Result<NarrationConfig, _> = toml::from_str("rat = 100");
