@@ -200,8 +200,11 @@ impl Worker {
             match self.replies.recv_timeout(Duration::from_millis(5)) {
                 Ok(reply) if reply == "ok" => return Ok(()),
                 Ok(reply) => {
-                    let why = reply.strip_prefix("error ").unwrap_or(&reply);
-                    return Err(WorkerError::Failed(super::clean_text(why)));
+                    if let Some(why) = reply.strip_prefix("error ") {
+                        return Err(WorkerError::Failed(super::clean_text(why)));
+                    }
+                    // Whatever else a library prints on stdout is not an answer.
+                    log::debug!("piper worker: {}", super::clean_text(&reply));
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     return Err(WorkerError::Failed(self.crash()));
