@@ -14,8 +14,11 @@ voice = PiperVoice.load(sys.argv[1])
 rate = voice.config.sample_rate
 # The model rounds every phoneme id up to whole frames of 256 samples, about 0.65 frame each
 # on average (measured), whatever the length_scale: so length_scale = 1 / speed alone makes
-# 1.5x only 1.33x. The length is near a * length_scale + rounding.
+# 1.5x only 1.33x. A part lasts about ids * (pace * length_scale + ROUNDING), where pace, the
+# voice's seconds per id, is learnt from the parts spoken so far.
 ROUNDING = 0.65 * 256 / rate
+pace = None
+ids_heard = 0
 
 
 def spoken(text, scale):
@@ -30,19 +33,32 @@ def spoken(text, scale):
     return b"".join(chunks)
 
 
+def scale_for(stretch):
+    if pace is None or abs(stretch - 1) < 0.01:
+        return stretch
+    return min(max(((pace + ROUNDING) * stretch - ROUNDING) / pace, 0.1), 4.0)
+
+
+def learn(ids, audio, scale):
+    global pace, ids_heard
+    heard = max(len(audio) / 2 / rate / ids - ROUNDING, 0.001) / scale
+    pace = heard if pace is None else (pace * ids_heard + heard * ids) / (ids_heard + ids)
+    ids_heard += ids
+
+
 def speak(text, stretch):
-    audio = spoken(text, stretch)
-    if abs(stretch - 1) < 0.01 or not audio:
-        return audio
-    # Learn the part's own pace from this first try, then aim at stretch times it.
     ids = sum(len(voice.phonemes_to_ids(p)) for p in voice.phonemize(text))
-    fixed = ids * ROUNDING
-    seconds = len(audio) / 2 / rate
-    scaled = max(seconds - fixed, 0.01) / stretch
-    wanted = (scaled + fixed) * stretch
-    if abs(seconds / wanted - 1) < 0.04:
-        return audio
-    return spoken(text, min(max((wanted - fixed) / scaled, 0.1), 4.0))
+    if not ids:
+        return spoken(text, stretch)
+    first = pace is None
+    scale = scale_for(stretch)
+    audio = spoken(text, scale)
+    learn(ids, audio, scale)
+    if first and scale_for(stretch) != scale:
+        # The pace was a guess: speak again now that it is known.
+        scale = scale_for(stretch)
+        audio = spoken(text, scale)
+    return audio
 
 
 for line in sys.stdin:

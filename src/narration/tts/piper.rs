@@ -9,7 +9,8 @@
 //! writes that part's WAV and answers one line once the file is closed: exact boundaries, and
 //! only the first part waits for the model. Measured on 2 cores: start and load 1.0 s, then a
 //! title in 0.2 s. Piper's `length_scale` changes the pace, not the pitch; at a speed other
-//! than 1 the worker may synthesize a part twice to land on the length wanted.
+//! than 1 the worker corrects it for the model's rounding with the voice's pace, learnt from
+//! the parts spoken (the first part is spoken twice, once to learn it).
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
