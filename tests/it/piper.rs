@@ -40,7 +40,7 @@ fn piper() -> Option<NarrationConfig> {
                 !common::in_ci(),
                 "piper is required in CI (HERALD_PIPER=<venv>/bin/piper): {why}"
             );
-            eprintln!("note: piper is not installed ({why}); skipping");
+            eprintln!("note: {why}; skipping");
             None
         }
     }
@@ -247,6 +247,8 @@ fn the_piper_worker_ends_with_the_synthesis() {
 /// what it said, and does not wait for it. Needs no real piper.
 #[test]
 fn a_crashing_piper_is_an_error_naming_it() {
+    // Its fake worker carries the same script, which the process check would count.
+    let _one = one_at_a_time();
     let dir = common::temp_dir("piper-crash");
     let bin = dir.join("venv/bin");
     std::fs::create_dir_all(&bin).expect("bin");
