@@ -5,10 +5,14 @@
 //! - `narration/first_part_of_14`: starting synthesis of a 14-part, ~630-word article with
 //!   espeak-ng until its first part (the title) is ready: the wait before speech begins.
 //! - `narration/all_14_from_the_cache`: the same article again, every part from the cache.
+//! - `narration/piper_first_part_cold`: the same with piper, nothing cached: starting its
+//!   worker, loading the voice and speaking the title (the first audio of a new article).
+//! - `narration/piper_first_part_cached`: the same once the title is in the cache.
 //! - `article/hundred_thousand_nested_divs`: extracting and laying out a hostile page of
 //!   100,000 nested `<div>`s.
 //!
-//! Without espeak-ng the narration figures are left out with a note.
+//! Without espeak-ng, or piper (`HERALD_PIPER=<venv>/bin/piper`, else found as the app finds
+//! it), their figures are left out with a note.
 
 use std::hint::black_box;
 use std::sync::mpsc::RecvTimeoutError;
@@ -18,7 +22,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 use herald::article::Article;
 use herald::audio::SpeechFeed;
-use herald::narration::tts::{self, NarrationConfig, find_program};
+use herald::narration::tts::{self, Engine, NarrationConfig, find_program};
 
 fn article_parts() -> Vec<String> {
     let sentence = "The council met on Tuesday to discuss the new budget, and members argued for hours about roads, schools and parks.";
@@ -52,7 +56,10 @@ fn narration(c: &mut Criterion) {
         return;
     }
     let parts = article_parts();
-    let config = NarrationConfig::default();
+    let config = NarrationConfig {
+        engine: Some(Engine::EspeakNg),
+        ..NarrationConfig::default()
+    };
     let mut group = c.benchmark_group("narration");
     group.sample_size(10);
     let cold = std::env::temp_dir().join(format!("herald-bench-tts-{}", std::process::id()));
@@ -84,6 +91,42 @@ fn narration(c: &mut Criterion) {
     let _ = std::fs::remove_dir_all(&warm);
 }
 
+fn piper(c: &mut Criterion) {
+    let program = std::env::var_os("HERALD_PIPER").map(std::path::PathBuf::from);
+    if let Err(why) = tts::find_piper(program.as_deref(), None) {
+        eprintln!("note: {why}; piper timings left out");
+        return;
+    }
+    let config = NarrationConfig {
+        engine: Some(Engine::Piper),
+        piper: program,
+        ..NarrationConfig::default()
+    };
+    let parts: Vec<String> = article_parts().into_iter().take(4).collect();
+    let first_part = |dir: &std::path::Path| {
+        let mut s = tts::start(parts.clone(), 0, &config, 1.0, dir).expect("start");
+        let feed = s.take_feed().expect("feed");
+        let first = feed
+            .rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("part 0");
+        // Dropping the synthesis kills the worker: only the first part is timed.
+        black_box(first)
+    };
+    let mut group = c.benchmark_group("narration");
+    group.sample_size(10);
+    let cold = std::env::temp_dir().join(format!("herald-bench-piper-{}", std::process::id()));
+    group.bench_function("piper_first_part_cold", |b| {
+        b.iter(|| {
+            let _ = std::fs::remove_dir_all(&cold);
+            first_part(&cold)
+        })
+    });
+    group.bench_function("piper_first_part_cached", |b| b.iter(|| first_part(&cold)));
+    group.finish();
+    let _ = std::fs::remove_dir_all(&cold);
+}
+
 fn nested_divs(c: &mut Criterion) {
     let n = 100_000;
     let html = format!(
@@ -103,5 +146,5 @@ fn nested_divs(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, narration, nested_divs);
+criterion_group!(benches, narration, piper, nested_divs);
 criterion_main!(benches);

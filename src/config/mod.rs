@@ -366,8 +366,14 @@ mod tests {
             "n.toml",
         )
         .expect("valid narration");
-        assert_eq!(c.narration.engine, crate::narration::Engine::Command);
-        assert_eq!((c.narration.voice(), c.narration.rate), ("amy", 200));
+        assert_eq!(c.narration.engine, Some(crate::narration::Engine::Command));
+        assert_eq!(
+            (
+                c.narration.voice_for(crate::narration::Engine::Command),
+                c.narration.rate
+            ),
+            ("amy", 200)
+        );
         assert_eq!(c.narration.command.len(), 3);
         let e = Config::parse("[narration]\nengine = \"command\"\n", "n.toml")
             .expect_err("command engine without a command");

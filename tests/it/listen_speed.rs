@@ -53,31 +53,6 @@ fn seconds(samples: &[f32], rate: u32) -> f64 {
     samples.len() as f64 / f64::from(rate)
 }
 
-/// The median fundamental of the voiced stretches, by autocorrelation over 40 ms windows
-/// taken evenly through the recording, looking between 70 and 300 Hz.
-fn median_f0(samples: &[f32], rate: u32) -> f64 {
-    let window = (rate / 25) as usize;
-    let (shortest, longest) = ((rate / 300) as usize, (rate / 70) as usize);
-    let peak = samples.iter().fold(0.0f32, |m, s| m.max(s.abs()));
-    let step = (samples.len() / 300).max(1);
-    let mut found: Vec<f64> = (0..samples.len().saturating_sub(window + longest))
-        .step_by(step)
-        .filter_map(|start| {
-            let w = &samples[start..start + window + longest];
-            let energy: f32 = w[..window].iter().map(|s| s * s).sum();
-            if energy < window as f32 * (peak * 0.05).powi(2) {
-                return None;
-            }
-            let corr = |lag: usize| -> f32 { (0..window).map(|i| w[i] * w[i + lag]).sum() };
-            let lag = (shortest..=longest).max_by(|&a, &b| corr(a).total_cmp(&corr(b)))?;
-            Some(f64::from(rate) / lag as f64)
-        })
-        .collect();
-    assert!(found.len() > 50, "only {} voiced windows", found.len());
-    found.sort_by(f64::total_cmp);
-    found[found.len() / 2]
-}
-
 #[test]
 fn a_recording_written_faster_or_slower_keeps_its_voice() {
     let Some(_site) = wordpress::available() else {
@@ -88,7 +63,7 @@ fn a_recording_written_faster_or_slower_keeps_its_voice() {
     let url = format!("{SITE}/?p=4");
     let (normal, rate) = written(&dir, &url, "1.wav", &[]);
     let length = seconds(&normal, rate);
-    let f0 = median_f0(&normal, rate);
+    let f0 = common::pitch::median_f0(&normal, rate);
     assert!(
         (90.0..115.0).contains(&f0),
         "the narrator's voice at {f0:.1} Hz"
@@ -102,7 +77,7 @@ fn a_recording_written_faster_or_slower_keeps_its_voice() {
             (got - want).abs() <= want * 0.01,
             "{speed}x: {got:.2} s, want {want:.2} s"
         );
-        let pitch = median_f0(&fast, rate);
+        let pitch = common::pitch::median_f0(&fast, rate);
         assert!(
             (pitch - f0).abs() <= f0 * 0.03,
             "{speed}x: the voice at {pitch:.1} Hz, {f0:.1} Hz at 1x"

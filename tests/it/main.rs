@@ -21,6 +21,7 @@ mod listen_speed;
 mod media_keys;
 mod narration_lookahead;
 mod narration_tts;
+mod piper;
 mod read;
 mod refresh;
 mod search;

@@ -288,8 +288,7 @@ fn a_pause_stops_synthesis_and_playing_on_is_seamless() {
     let dir = common::temp_dir("lookahead-pause");
     let cache = dir.join("speech");
     let (synthesis, feed) =
-        playback::start_speech(parts, 0, &NarrationConfig::default(), 1.0, &cache)
-            .expect("speech starts");
+        playback::start_speech(parts, 0, &espeak_ng(), 1.0, &cache).expect("speech starts");
     let (player, out) = PacedOutput::start(pace);
     player.send(Command::Load(Track::Speech(feed)));
     player.send(Command::Play);
@@ -417,8 +416,7 @@ fn a_seek_past_what_is_made_plays_on_from_there() {
     let dir = common::temp_dir("lookahead-seek");
     let cache = dir.join("speech");
     let (_synthesis, feed) =
-        playback::start_speech(parts, 0, &NarrationConfig::default(), 1.0, &cache)
-            .expect("speech starts");
+        playback::start_speech(parts, 0, &espeak_ng(), 1.0, &cache).expect("speech starts");
     let (player, out) = PacedOutput::start(3.0);
     player.send(Command::Load(Track::Speech(feed)));
     player.send(Command::Play);
@@ -539,4 +537,11 @@ fn listen_tts_in_a_terminal_makes_nothing_while_paused() {
     let status = pty.wait_exit();
     assert!(status.success(), "{status}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn espeak_ng() -> NarrationConfig {
+    NarrationConfig {
+        engine: Some(herald::narration::Engine::EspeakNg),
+        ..NarrationConfig::default()
+    }
 }

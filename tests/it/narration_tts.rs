@@ -33,12 +33,15 @@ fn parts3() -> Vec<String> {
 }
 
 fn espeak() -> NarrationConfig {
-    NarrationConfig::default()
+    NarrationConfig {
+        engine: Some(Engine::EspeakNg),
+        ..NarrationConfig::default()
+    }
 }
 
 fn command(args: &[&str]) -> NarrationConfig {
     NarrationConfig {
-        engine: Engine::Command,
+        engine: Some(Engine::Command),
         command: args.iter().map(|s| s.to_string()).collect(),
         ..NarrationConfig::default()
     }
@@ -313,7 +316,7 @@ fn missing_engines_child() {
         "espeak-ng is not installed (apt-get install espeak-ng)"
     );
     let flite = NarrationConfig {
-        engine: Engine::Flite,
+        engine: Some(Engine::Flite),
         ..NarrationConfig::default()
     };
     let e = tts::synthesize_to_wav(&parts3(), &flite, 1.0, &dir, &dir.join("o.wav"))
@@ -460,7 +463,7 @@ fn flite_works_when_present() {
     }
     let dir = common::temp_dir("tts-flite");
     let config = NarrationConfig {
-        engine: Engine::Flite,
+        engine: Some(Engine::Flite),
         ..NarrationConfig::default()
     };
     let mut s = tts::start(parts3(), 0, &config, 1.0, &dir).expect("start");

@@ -6,11 +6,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{DEFAULT_RATE, RATE_RANGE};
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 pub enum Engine {
-    #[default]
     #[serde(rename = "espeak-ng")]
     EspeakNg,
+    /// Piper's neural voices, run by a worker in piper's own Python environment.
+    #[serde(rename = "piper")]
+    Piper,
     #[serde(rename = "flite")]
     Flite,
     /// Any program that reads text on stdin and writes WAV to stdout or to `{out}`.
@@ -22,6 +24,7 @@ impl Engine {
     pub fn name(self) -> &'static str {
         match self {
             Engine::EspeakNg => "espeak-ng",
+            Engine::Piper => "piper",
             Engine::Flite => "flite",
             Engine::Command => "command",
         }
@@ -32,8 +35,11 @@ impl Engine {
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct NarrationConfig {
-    pub engine: Engine,
-    /// The engine's voice; `None` is the engine's default (espeak-ng `en-us`, flite `slt`).
+    /// `None`: piper when it is installed with a voice, else espeak-ng.
+    pub engine: Option<Engine>,
+    /// The engine's voice; `None` is the engine's default (espeak-ng `en-us`, flite `slt`, for
+    /// piper the first voice installed beside it). For piper: a `.onnx` model file, or the
+    /// name of one installed beside piper (`en_US-joe-medium`).
     pub voice: Option<String>,
     /// Words per minute at speed 1.0.
     pub rate: u32,
@@ -42,27 +48,32 @@ pub struct NarrationConfig {
     /// speed; `{stretch}` is the length multiplier relative to 170 words per minute (piper's
     /// `--length_scale`); `{voice}` is `voice`.
     pub command: Vec<String>,
+    /// The `piper` program; `None` looks on `PATH`, then in herald's data folder
+    /// (`~/.local/share/herald/piper/bin/piper`).
+    pub piper: Option<PathBuf>,
 }
 
 impl Default for NarrationConfig {
     fn default() -> Self {
         NarrationConfig {
-            engine: Engine::EspeakNg,
+            engine: None,
             voice: None,
             rate: DEFAULT_RATE,
             command: Vec::new(),
+            piper: None,
         }
     }
 }
 
 impl NarrationConfig {
-    /// The voice in use: the configured one or the engine's default.
-    pub fn voice(&self) -> &str {
-        match (&self.voice, self.engine) {
+    /// The voice `engine` uses: the configured one or the engine's default (empty for piper,
+    /// whose default is found beside it).
+    pub fn voice_for(&self, engine: Engine) -> &str {
+        match (&self.voice, engine) {
             (Some(v), _) => v,
             (None, Engine::EspeakNg) => "en-us",
             (None, Engine::Flite) => "slt",
-            (None, Engine::Command) => "",
+            (None, Engine::Command | Engine::Piper) => "",
         }
     }
 
@@ -79,7 +90,7 @@ impl NarrationConfig {
         if self.voice.as_deref().is_some_and(|v| v.trim().is_empty()) {
             return Err("[narration] voice is empty; leave it out for the default".to_string());
         }
-        if self.engine == Engine::Command
+        if self.engine == Some(Engine::Command)
             && self.command.first().is_none_or(|p| p.trim().is_empty())
         {
             return Err(

@@ -8,13 +8,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use super::piper::{Worker, WorkerError};
 use super::{Engine, Job, TtsError, clean_text};
 use crate::audio::wav::{self, WavInfo};
 
 impl Job {
     /// Runs the engine on `text`. `Ok(None)` when it succeeded but wrote no samples.
     pub(super) fn synthesize(
-        &self,
+        &mut self,
         index: usize,
         text: &str,
     ) -> Result<Option<(Vec<u8>, WavInfo)>, TtsError> {
@@ -24,6 +25,65 @@ impl Job {
             part: index,
             detail,
         };
+        let mut bytes = match self.engine {
+            Engine::Piper => self.run_piper(text, &fail)?,
+            _ => self.run_process(text, &fail)?,
+        };
+        if bytes.is_empty() {
+            return Ok(None);
+        }
+        let info = wav::fix_sizes(&mut bytes).map_err(|e| fail(e.to_string()))?;
+        if !matches!(info.bits_per_sample, 8 | 16 | 24 | 32) || info.channels == 0 {
+            return Err(fail(format!(
+                "unsupported WAV ({} bits, {} channels)",
+                info.bits_per_sample, info.channels
+            )));
+        }
+        if info.data_len == 0 {
+            self.format.get_or_insert((info.sample_rate, info.channels));
+            return Ok(None);
+        }
+        Ok(Some((bytes, info)))
+    }
+
+    /// Has piper's worker (started on the first part) speak `text`; returns the WAV.
+    fn run_piper(
+        &mut self,
+        text: &str,
+        fail: &dyn Fn(String) -> TtsError,
+    ) -> Result<Vec<u8>, TtsError> {
+        let wav = self.temp_path("wav");
+        let worker = match &mut self.worker {
+            Some(w) => w,
+            None => {
+                let voice = self
+                    .piper
+                    .as_ref()
+                    .ok_or_else(|| fail("piper was not found".to_string()))?;
+                self.worker.insert(Worker::spawn(voice).map_err(fail)?)
+            }
+        };
+        let spoken = worker.speak(text, self.stretch, &wav, &self.stop);
+        let result = match spoken {
+            Ok(()) => std::fs::read(&wav)
+                .map_err(|e| fail(format!("it wrote no audio file ({}: {e})", wav.display()))),
+            Err(WorkerError::Stopped) => Err(TtsError::Stopped),
+            Err(WorkerError::Failed(why)) => {
+                // A worker that failed is not trusted with the next part.
+                self.worker = None;
+                Err(fail(why))
+            }
+        };
+        let _ = std::fs::remove_file(&wav);
+        result
+    }
+
+    /// Runs the engine's program once for `text`; returns the WAV (empty when it wrote none).
+    fn run_process(
+        &self,
+        text: &str,
+        fail: &dyn Fn(String) -> TtsError,
+    ) -> Result<Vec<u8>, TtsError> {
         let mut temps = Vec::new();
         let mut out_file = None;
         let mut stdin_text = Some(text);
@@ -51,6 +111,11 @@ impl Job {
                 out_file = Some(wav);
                 stdin_text = None;
             }
+            Engine::Piper => {
+                return Err(fail(
+                    "piper runs in its worker, not once per part".to_string(),
+                ));
+            }
             Engine::Command => {
                 let wants_file = self.command.iter().any(|a| a.contains("{out}"));
                 let wav = self.temp_path("wav");
@@ -69,7 +134,7 @@ impl Job {
                 }
             }
         }
-        let result = self.run_engine(cmd, stdin_text, out_file.is_none(), &fail);
+        let result = self.run_engine(cmd, stdin_text, out_file.is_none(), fail);
         let result = result.and_then(|stdout| match &out_file {
             None => Ok(stdout),
             Some(f) => std::fs::read(f)
@@ -78,21 +143,7 @@ impl Job {
         for t in &temps {
             let _ = std::fs::remove_file(t);
         }
-        let mut bytes = result?;
-        if bytes.is_empty() {
-            return Ok(None);
-        }
-        let info = wav::fix_sizes(&mut bytes).map_err(|e| fail(e.to_string()))?;
-        if !matches!(info.bits_per_sample, 8 | 16 | 24 | 32) || info.channels == 0 {
-            return Err(fail(format!(
-                "unsupported WAV ({} bits, {} channels)",
-                info.bits_per_sample, info.channels
-            )));
-        }
-        if info.data_len == 0 {
-            return Ok(None);
-        }
-        Ok(Some((bytes, info)))
+        result
     }
 
     /// Runs one engine process, text on stdin, killing it when the synthesis is stopped.

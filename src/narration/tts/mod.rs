@@ -1,5 +1,5 @@
 //! Narration synthesized offline: the article's title, then each paragraph, spoken by an
-//! engine (espeak-ng, flite, or any command that writes WAV), one part at a time, just ahead of
+//! engine (piper, espeak-ng, flite, or any command that writes WAV), one part at a time, just ahead of
 //! the listener (see [`super::lookahead`]), into a cache on disk.
 //!
 //! Cache layout: `cache_dir/<key>/<index>.wav`, where `<key>` is 32 hex digits hashing the
@@ -18,10 +18,12 @@ use std::time::Duration;
 
 mod config;
 mod engine;
+mod piper;
 
 pub use config::{Engine, NarrationConfig, TtsError};
 use engine::check_flite_voice;
 pub use engine::find_program;
+pub use piper::{PiperVoice, find as find_piper};
 
 use super::lookahead::{self, Step};
 use super::timeline::Timeline;
@@ -326,7 +328,12 @@ impl PartAudio {
 struct Job {
     engine: Engine,
     program: PathBuf,
+    /// For piper, the model file.
     voice: String,
+    /// Piper's environment and voice, when the engine is piper.
+    piper: Option<PiperVoice>,
+    /// Piper's worker, started when the first part is to be made and kept until the job ends.
+    worker: Option<piper::Worker>,
     /// Words per minute after the speed.
     rate: u32,
     /// Length multiplier relative to 170 words per minute.
@@ -359,8 +366,16 @@ impl Job {
         }
         let rate = (f64::from(config.rate) * f64::from(speed)).round() as u32;
         let stretch = FLITE_NATURAL_RATE / (f64::from(config.rate) * f64::from(speed));
-        let voice = config.voice().to_string();
-        let program = match config.engine {
+        let (engine, piper) = resolve_engine(config)?;
+        let mut voice = config.voice_for(engine).to_string();
+        let program = match engine {
+            Engine::Piper => {
+                let found = piper
+                    .as_ref()
+                    .ok_or_else(|| TtsError::NotInstalled("piper is not installed".to_string()))?;
+                voice = found.model.to_string_lossy().into_owned();
+                found.python.clone()
+            }
             Engine::EspeakNg => find_program("espeak-ng").ok_or_else(|| {
                 TtsError::NotInstalled(
                     "espeak-ng is not installed (apt-get install espeak-ng)".to_string(),
@@ -385,17 +400,17 @@ impl Job {
             }
         };
         let texts: Vec<String> = parts.iter().map(|p| clean_text(p)).collect();
-        let rate_key = match config.engine {
-            Engine::Flite => format!("stretch={stretch:.4}"),
+        let rate_key = match engine {
+            Engine::Flite | Engine::Piper => format!("stretch={stretch:.4}"),
             _ => format!("rate={rate}"),
         };
         let mut key: Vec<&[u8]> = vec![
             CACHE_FORMAT.as_bytes(),
-            config.engine.name().as_bytes(),
+            engine.name().as_bytes(),
             voice.as_bytes(),
             rate_key.as_bytes(),
         ];
-        if config.engine == Engine::Command {
+        if engine == Engine::Command {
             key.extend(config.command.iter().map(String::as_bytes));
         }
         let n = texts.len().to_string();
@@ -407,9 +422,11 @@ impl Job {
             err,
         })?;
         Ok(Job {
-            engine: config.engine,
+            engine,
             program,
             voice,
+            piper,
+            worker: None,
             rate,
             stretch,
             command: config.command.clone(),
@@ -556,6 +573,8 @@ impl Job {
                     None => self
                         .synthesize(index, ".")?
                         .map(|(_, info)| (info.sample_rate, info.channels))
+                        // An engine may write a valid but empty WAV, which tells the format.
+                        .or(self.format)
                         .ok_or_else(|| TtsError::Engine {
                             engine: self.engine.name(),
                             part: index,
@@ -598,6 +617,38 @@ impl Job {
         let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
         self.dir
             .join(format!(".tmp-{}-{n}.{ext}", std::process::id()))
+    }
+}
+
+/// The engine `config` asks for, or when it names none, piper when it is installed with a
+/// voice, else espeak-ng (the choice is logged). Piper's installation comes with it.
+fn resolve_engine(config: &NarrationConfig) -> Result<(Engine, Option<PiperVoice>), TtsError> {
+    let find = || piper::find(config.piper.as_deref(), config.voice.as_deref());
+    match config.engine {
+        Some(Engine::Piper) => find()
+            .map(|v| (Engine::Piper, Some(v)))
+            .map_err(TtsError::NotInstalled),
+        Some(engine) => Ok((engine, None)),
+        None => Ok(match find() {
+            Ok(v) => {
+                log_choice(format!("narration by piper, voice {}", v.model.display()));
+                (Engine::Piper, Some(v))
+            }
+            Err(why) => {
+                log_choice(format!("narration by espeak-ng: {why}"));
+                (Engine::EspeakNg, None)
+            }
+        }),
+    }
+}
+
+/// Logs which engine narration uses when it differs from the last time.
+fn log_choice(message: String) {
+    static LAST: Mutex<String> = Mutex::new(String::new());
+    let mut last = lock(&LAST);
+    if *last != message {
+        log::info!("{message}");
+        *last = message;
     }
 }
 

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod media;
+pub mod pitch;
 pub mod pty;
 pub mod wordpress;
 
