@@ -33,6 +33,8 @@ use crate::net::Net;
 const TICK: Duration = Duration::from_millis(25);
 /// How often a `Position` goes out while playing.
 const REPORT_EVERY: Duration = Duration::from_millis(200);
+/// How long after a pause its position is reported again, once rodio has applied it.
+const SETTLE: Duration = Duration::from_millis(60);
 
 /// Where the player's events go, as they happen: called on the player thread (and, for an
 /// output error, on the audio thread).
@@ -318,6 +320,9 @@ struct Engine {
     /// Played before the next track loaded.
     announcement: Option<PathBuf>,
     last_report: Instant,
+    /// Set by a pause: rodio applies it at its next periodic access, so the position moves on a
+    /// little after the pause; it is reported once more when it has settled.
+    settle_at: Option<Instant>,
 }
 
 impl Engine {
@@ -338,6 +343,7 @@ impl Engine {
             seek_on_open: None,
             announcement: None,
             last_report: Instant::now(),
+            settle_at: None,
         }
     }
 
@@ -365,6 +371,9 @@ impl Engine {
     /// parts arriving and the position are checked every [`TICK`]. Nothing loaded, or paused,
     /// the thread sleeps until told something.
     fn needs_ticks(&self) -> bool {
+        if self.settle_at.is_some() {
+            return true;
+        }
         match self.current {
             Current::Nothing | Current::Opening => false,
             Current::Recording(_) | Current::Speech(_) => !self.paused,
@@ -534,6 +543,7 @@ impl Engine {
         self.player.pause();
         self.set_state(PlayState::Paused);
         self.report_position();
+        self.settle_at = Some(Instant::now() + SETTLE);
     }
 
     fn load(&mut self, track: Track) {
@@ -770,6 +780,14 @@ impl Engine {
         let active = matches!(self.state, PlayState::Playing | PlayState::Loading);
         if active && self.last_report.elapsed() >= REPORT_EVERY {
             self.report_position();
+        }
+        if let Some(at) = self.settle_at
+            && Instant::now() >= at
+        {
+            self.settle_at = None;
+            if self.paused {
+                self.report_position();
+            }
         }
     }
 

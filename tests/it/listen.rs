@@ -277,6 +277,23 @@ fn tone_wav(path: &Path, secs: u32) {
     std::fs::write(path, bytes).expect("write the WAV");
 }
 
+/// The elapsed time on the screen once it has not changed for half a second.
+fn settled(pty: &common::pty::Pty, times: &impl Fn(&vt100::Screen) -> Duration) -> Duration {
+    let mut last = times(&pty.screen());
+    for _ in 0..40 {
+        std::thread::sleep(Duration::from_millis(500));
+        let now = times(&pty.screen());
+        if now == last {
+            return now;
+        }
+        last = now;
+    }
+    panic!(
+        "the elapsed time never settled; the screen shows:\n{}",
+        pty.text()
+    );
+}
+
 #[test]
 fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     use common::pty::{PacedAlsa, Pty, listen_times, screen_text};
@@ -301,28 +318,29 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
         100,
         5,
     );
-    let times = |s: &vt100::Screen| listen_times(s).unwrap_or((Duration::ZERO, None));
+    let both = |s: &vt100::Screen| listen_times(s).unwrap_or((Duration::ZERO, None));
+    let times = |s: &vt100::Screen| both(s).0;
     let screen = pty.wait_until("twelve seconds played", |s| {
-        screen_text(s).contains("▶ Listen to the article") && times(s).0 >= Duration::from_secs(12)
+        screen_text(s).contains("▶ Listen to the article") && times(s) >= Duration::from_secs(12)
     });
-    assert_eq!(times(&screen).1, Some(Duration::from_secs(300)));
+    assert_eq!(both(&screen).1, Some(Duration::from_secs(300)));
 
-    // Space pauses; while paused the arrows move the position by ten seconds. The bar may
-    // show ⏸ a moment before the position the pause reports, so the exact figure is taken
-    // after the first seek: paused, nothing else moves it.
+    // Space pauses; while paused the arrows move the position by ten seconds. The pause is
+    // reported at once and again when it has settled (the device takes a few more samples),
+    // so the figure is read once it has held for half a second.
     pty.press(" ");
-    let paused = pty.wait_for("⏸ Listen to the article");
-    let at = times(&paused).0;
+    pty.wait_for("⏸ Listen to the article");
+    let at = settled(&pty, &times);
     pty.press("\x1b[C");
-    let on = times(&pty.wait_until("ten seconds on", |s| {
-        times(s).0 >= at + Duration::from_secs(10)
-    }))
-    .0;
+    pty.wait_until("ten seconds on", |s| {
+        times(s) >= at + Duration::from_secs(10)
+    });
+    let on = settled(&pty, &times);
     assert!(on <= at + Duration::from_secs(11), "{at:?} -> {on:?}");
     pty.press("\x1b[D");
     pty.press("\x1b[D");
     let back = pty.wait_until("twenty seconds back", |s| {
-        times(s).0 == on - Duration::from_secs(20)
+        times(s) == on - Duration::from_secs(20)
     });
     assert!(screen_text(&back).contains("⏸ Listen to the article"));
 
@@ -349,7 +367,7 @@ fn the_keys_of_listen_pause_seek_change_volume_and_speed_and_quit() {
     pty.press(" ");
     pty.wait_until("playing on", |s| {
         screen_text(s).contains("▶ Listen to the article")
-            && times(s).0 > on - Duration::from_secs(20)
+            && times(s) > on - Duration::from_secs(20)
     });
     pty.press("q");
     let status = pty.wait_exit();
