@@ -78,10 +78,21 @@ enum Command {
         json: bool,
     },
     /// Listen to an article: its own recording, or synthesized speech. Space pauses, ←/→ seek
-    /// 10 s, [ and ] change speed, + and - volume, q quits.
+    /// 10 s, [ and ] change speed, + and - volume, q quits. With --unread, a bulletin of the
+    /// unread stories, newest first; < and > move between them.
     Listen {
         /// The article's URL, a file:// URL or a local path.
-        target: String,
+        #[arg(required_unless_present = "unread", conflicts_with = "unread")]
+        target: Option<String>,
+        /// A bulletin of the unread stories, each introduced by its feed (and title).
+        #[arg(long)]
+        unread: bool,
+        /// The bulletin's stories from this feed only (its name or URL).
+        #[arg(long, value_name = "NAME", conflicts_with = "target")]
+        feed: Option<String>,
+        /// At most this many stories in the bulletin (10 unless given).
+        #[arg(long, value_name = "N", conflicts_with = "target")]
+        limit: Option<usize>,
         /// Synthesized speech even when the article has its own recording.
         #[arg(long)]
         tts: bool,
@@ -194,6 +205,9 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
         } => runtime()?.block_on(commands::read(ctx, &target, width, json, &mut out))?,
         Command::Listen {
             target,
+            unread: _,
+            feed,
+            limit,
             tts,
             from,
             speed,
@@ -204,8 +218,10 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
                 from,
                 speed,
                 out: wav,
+                feed,
+                limit,
             };
-            commands::listen(ctx, &runtime()?, &target, &args, &mut out)?
+            commands::listen(ctx, &runtime()?, target.as_deref(), &args, &mut out)?
         }
         Command::Comments { target, json } => {
             runtime()?.block_on(commands::comments(ctx, &target, json, &mut out))?

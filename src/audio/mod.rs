@@ -2,6 +2,7 @@
 //! messages in and out. Nothing outside this module touches rodio.
 
 mod device;
+pub mod join;
 pub mod listening;
 pub mod player;
 pub mod probe;

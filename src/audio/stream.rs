@@ -210,7 +210,7 @@ pub async fn open_remote(
 }
 
 /// A sibling of `path` to write before renaming onto it.
-fn partial_path(path: &Path) -> PathBuf {
+pub(crate) fn partial_path(path: &Path) -> PathBuf {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -73,17 +73,7 @@ pub fn headlines<W: Write>(
     let store = ctx.store()?;
     let urls = ctx.subscribed_urls();
     // A feed may be named by the name the user gave it in the config.
-    let feed = args.feed.as_ref().map(|name| {
-        ctx.config
-            .feeds
-            .iter()
-            .find(|f| {
-                f.name
-                    .as_deref()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            })
-            .map_or_else(|| name.clone(), |f| f.url.clone())
-    });
+    let feed = args.feed.as_deref().map(|name| ctx.feed_filter(name));
     let query = HeadlineQuery {
         feed,
         unread_only: args.unread,
@@ -96,13 +86,7 @@ pub fn headlines<W: Write>(
     }
     let mut list = store.headlines(&urls, &query)?;
     for h in &mut list {
-        if let Some(name) = ctx
-            .config
-            .feeds
-            .iter()
-            .find(|f| *f.url == *h.feed_url)
-            .and_then(|f| f.name.clone())
-        {
+        if let Some(name) = ctx.feed_name(&h.feed_url) {
             h.feed = name.into();
         }
     }

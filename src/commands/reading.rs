@@ -31,7 +31,7 @@ pub async fn read<W: Write>(
     json: bool,
     out: &mut Out<W>,
 ) -> Result<i32, AppError> {
-    let article = load_article(ctx, target).await?;
+    let article = load_article(ctx, target, reader::Marking::Read).await?;
     let rendered = article.render(width.max(20));
     let lines: Vec<String> = rendered.lines.iter().map(|l| l.text()).collect();
     if json {
@@ -84,8 +84,12 @@ pub async fn read<W: Write>(
 }
 
 /// [`reader::fetch_article`], telling the user on stderr when an older copy is shown.
-pub(crate) async fn load_article(ctx: &Context, target: &str) -> Result<Article, AppError> {
-    let fetched = reader::fetch_article(ctx, target).await?;
+pub(crate) async fn load_article(
+    ctx: &Context,
+    target: &str,
+    marking: reader::Marking,
+) -> Result<Article, AppError> {
+    let fetched = reader::fetch_article_marking(ctx, target, marking).await?;
     say(fetched.notice.as_ref());
     Ok(fetched.value)
 }

@@ -37,15 +37,32 @@ pub async fn open_article(ctx: &Arc<Context>, target: &str) -> Result<Fetched<Ar
     }
 }
 
+/// What fetching an article does to its headline: reading it marks it read; listening leaves
+/// that to the listener having heard it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marking {
+    Read,
+    Unchanged,
+}
+
 /// The article at `target`: fetched and extracted (and saved), or, when the page cannot be
 /// had, the copy saved when it was last read, or the full text its feed carried. The notice
-/// says when an older copy is shown, and why.
+/// says when an older copy is shown, and why. Its headline is marked read.
 pub async fn fetch_article(ctx: &Context, target: &str) -> Result<Fetched<Article>, AppError> {
+    fetch_article_marking(ctx, target, Marking::Read).await
+}
+
+/// [`fetch_article`], marking its headline as `marking` says.
+pub async fn fetch_article_marking(
+    ctx: &Context,
+    target: &str,
+    marking: Marking,
+) -> Result<Fetched<Article>, AppError> {
     let store = ctx.store()?;
     if let Some(discussion) = crate::sites::discussion(target, &ctx.config.sources)
         .filter(crate::sites::Discussion::has_story)
     {
-        return site_article(ctx, store, target, &discussion).await;
+        return site_article(ctx, store, target, &discussion, marking).await;
     }
     let item = store.item_by_link(target)?;
     let page = match fetch_page(ctx, target).await {
@@ -71,7 +88,7 @@ pub async fn fetch_article(ctx: &Context, target: &str) -> Result<Fetched<Articl
         article.narration = item.as_ref().and_then(enclosure);
     }
     saved::keep(&store, CacheKind::Article, target, &article)?;
-    if let Some(i) = &item {
+    if let Some(i) = item.as_ref().filter(|_| marking == Marking::Read) {
         store.set_read(i.id, true)?;
     }
     Ok(Fetched::fresh(article))
@@ -85,6 +102,7 @@ async fn site_article(
     store: Store,
     target: &str,
     discussion: &crate::sites::Discussion,
+    marking: Marking,
 ) -> Result<Fetched<Article>, AppError> {
     let story = match crate::sites::story(&ctx.net, &ctx.config.sources, discussion).await {
         Ok(story) => story,
@@ -128,7 +146,9 @@ async fn site_article(
     };
     saved::keep(&store, CacheKind::Article, target, &shown.value)?;
     // A text post's headline links to its discussion: reading it reads the headline.
-    if let Some(item) = store.item_by_link(target)? {
+    if marking == Marking::Read
+        && let Some(item) = store.item_by_link(target)?
+    {
         store.set_read(item.id, true)?;
     }
     Ok(shown)

@@ -98,4 +98,27 @@ impl Context {
     pub fn subscribed_urls(&self) -> Vec<String> {
         self.config.feeds.iter().map(|f| f.url.clone()).collect()
     }
+
+    /// The name given to the feed subscribed at `url` in the config, if any.
+    pub fn feed_name(&self, url: &str) -> Option<&str> {
+        self.config
+            .feeds
+            .iter()
+            .find(|f| f.url == url)
+            .and_then(|f| f.name.as_deref())
+    }
+
+    /// A feed named on the command line, as the store's filter takes it: a name given in the
+    /// config stands for its URL; anything else is matched by the store (URL or title).
+    pub fn feed_filter(&self, name: &str) -> String {
+        self.config
+            .feeds
+            .iter()
+            .find(|f| {
+                f.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+            })
+            .map_or_else(|| name.to_string(), |f| f.url.clone())
+    }
 }

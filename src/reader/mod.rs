@@ -10,7 +10,7 @@ mod recording;
 mod refresh;
 mod saved;
 
-pub use article::{fetch_article, open_article, saved_article};
+pub use article::{Marking, fetch_article, fetch_article_marking, open_article, saved_article};
 pub use comments::{fetch_comments, more_replies, open_comments, saved_comments};
 pub use context::{AppError, Context, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK};
 pub use recording::recording_length;

@@ -683,3 +683,52 @@ fn a_broken_recording_is_spoken_instead_and_the_queue_goes_on() {
     drop(capture);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn listen_unread_plays_the_stories_one_after_the_other_and_marks_what_was_heard() {
+    let dir = temp_dir("bulletin-listen-unread");
+    let titles = edition(&dir, [3.0, 30.0, 30.0]);
+    write_config(
+        &dir,
+        &[dir.join("feed.xml").display().to_string()],
+        "[listen]\nannounce = false\n",
+    );
+    let out = herald(&dir, &["refresh"]);
+    assert!(out.status.success(), "refresh: {}", stdout(&out));
+    let capture = Capture::new(&dir);
+
+    let mut pty = Pty::herald(&dir, &capture.conf, &["listen", "--unread"], &[], 120, 12);
+    // Newest first; the first, three seconds long, gives way to the second by itself.
+    pty.wait_for(&format!("1/3  The Quay Bulletin — {}", titles[0]));
+    pty.wait_for(&format!("2/3  The Quay Bulletin — {}", titles[1]));
+    pty.wait_until("the second playing", |s| {
+        screen_text(s).contains("▶ Listen to the article") && screen_text(s).contains("[2/3]")
+    });
+    // `>` leaves it for the third, `<` goes back to it.
+    pty.press(">");
+    pty.wait_for(&format!("3/3  The Quay Bulletin — {}", titles[2]));
+    pty.wait_for("[3/3]");
+    pty.press("<");
+    pty.wait_until("the second again", |s| {
+        screen_text(s)
+            .lines()
+            .filter(|l| l.contains(&format!("2/3  The Quay Bulletin — {}", titles[1])))
+            .count()
+            == 2
+    });
+    pty.press("q");
+    assert!(pty.wait_exit().success(), "{}", pty.text());
+    drop(capture);
+
+    // Heard to its end: listened and read. Begun, or skipped: still unread.
+    let out = herald(&dir, &["headlines", "--json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&stdout(&out)).expect("JSON");
+    let state = |title: &str| {
+        let h = list.iter().find(|h| h["title"] == title).expect("headline");
+        (h["read"].as_bool(), h["listened"].as_bool())
+    };
+    assert_eq!(state(&titles[0]), (Some(true), Some(true)));
+    assert_eq!(state(&titles[1]), (Some(false), Some(false)));
+    assert_eq!(state(&titles[2]), (Some(false), Some(false)));
+    let _ = std::fs::remove_dir_all(&dir);
+}

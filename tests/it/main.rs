@@ -17,6 +17,7 @@ mod hackernews;
 mod idle_wakeups;
 mod limits;
 mod listen;
+mod listen_bulletin;
 mod listen_speed;
 mod media_keys;
 mod narration_lookahead;
