@@ -49,7 +49,7 @@ impl MediaShown {
             title: p.title.clone(),
             artist,
             url,
-            art_url: None,
+            art_url: picture_of(state, p.item),
             length: p.total,
             position: p.pos,
             rate: f64::from(p.speed),
@@ -64,5 +64,56 @@ impl MediaShown {
             self.keys.show(now.clone());
             self.last = Some(now);
         }
+    }
+}
+
+/// The lead picture of the item playing, when it is the article open (herald knows no other
+/// item's picture without fetching it): a web address the desktop fetches itself.
+fn picture_of(state: &AppState, item: Option<i64>) -> Option<String> {
+    let open = state.open.as_ref().filter(|o| Some(o.id) == item)?;
+    let image = open.article.loaded()?.image.as_deref()?;
+    let scheme = url::Url::parse(image).ok()?.scheme().to_string();
+    matches!(scheme.as_str(), "http" | "https" | "file").then(|| image.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::testdata;
+    use crate::tui::{Msg, update};
+
+    fn open_with_picture(image: Option<&str>) -> AppState {
+        let mut s = AppState::new(testdata::headlines(), (80, 24));
+        let id = s.headlines[0].id;
+        update(&mut s, Msg::Key(crate::tui::keymap::Action::Open));
+        let mut article = testdata::article(id, true);
+        article.image = image.map(str::to_string);
+        update(
+            &mut s,
+            Msg::ArticleLoaded {
+                id,
+                result: Ok(Box::new(article)),
+                notice: None,
+                layout: None,
+            },
+        );
+        s
+    }
+
+    #[test]
+    fn the_open_article_playing_shows_its_picture_and_no_other_does() {
+        let s = open_with_picture(Some("https://example.org/harbour.jpg"));
+        let id = s.headlines[0].id;
+        assert_eq!(
+            picture_of(&s, Some(id)).as_deref(),
+            Some("https://example.org/harbour.jpg")
+        );
+        assert_eq!(picture_of(&s, Some(id + 1000)), None);
+        assert_eq!(picture_of(&s, None), None);
+        // A data: URL or an address the desktop cannot fetch is not offered.
+        let s = open_with_picture(Some("data:image/png;base64,AAAA"));
+        assert_eq!(picture_of(&s, Some(id)), None);
+        let s = open_with_picture(None);
+        assert_eq!(picture_of(&s, Some(id)), None);
     }
 }
