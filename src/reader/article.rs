@@ -25,7 +25,11 @@ pub fn saved_article(ctx: &Context, target: &str) -> Option<Article> {
 
 /// The article to show when it is opened: the copy saved when it was last read (read on a
 /// blocking thread), else [`fetch_article`].
-pub async fn open_article(ctx: &Arc<Context>, target: &str) -> Result<Fetched<Article>, AppError> {
+pub async fn open_article(
+    ctx: &Arc<Context>,
+    target: &str,
+    marking: Marking,
+) -> Result<Fetched<Article>, AppError> {
     let (shared, url) = (Arc::clone(ctx), target.to_string());
     let kept = tokio::task::spawn_blocking(move || saved_article(&shared, &url))
         .await
@@ -33,7 +37,7 @@ pub async fn open_article(ctx: &Arc<Context>, target: &str) -> Result<Fetched<Ar
         .flatten();
     match kept {
         Some(article) => Ok(Fetched::fresh(article)),
-        None => fetch_article(ctx, target).await,
+        None => fetch_article_marking(ctx, target, marking).await,
     }
 }
 

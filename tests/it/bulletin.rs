@@ -621,6 +621,14 @@ fn the_next_items_first_part_of_speech_is_made_while_the_current_item_plays() {
     pty.press("q");
     assert!(pty.wait_exit().success());
     drop(capture);
+    // Made ready is not heard: the next item is still unread.
+    let json = herald(&dir, &["headlines", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let next = list
+        .as_array()
+        .and_then(|l| l.iter().find(|h| h["title"] == titles[1].as_str()))
+        .expect("the next item");
+    assert_eq!(next["read"], false, "{next}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

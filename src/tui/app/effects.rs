@@ -169,10 +169,11 @@ impl Effects {
         replace(
             &mut self.article,
             tokio::spawn(async move {
-                let (result, notice) = match reader::open_article(&ctx, &url).await {
-                    Ok(fetched) => (Ok(fetched.value), fetched.notice.map(|n| n.to_string())),
-                    Err(e) => (Err(e.to_string()), None),
-                };
+                let (result, notice) =
+                    match reader::open_article(&ctx, &url, reader::Marking::Read).await {
+                        Ok(fetched) => (Ok(fetched.value), fetched.notice.map(|n| n.to_string())),
+                        Err(e) => (Err(e.to_string()), None),
+                    };
                 let laid_out = match result {
                     Ok(article) => lay_out(article, width, pictures).await,
                     Err(e) => Err(e),

@@ -11,7 +11,7 @@ use crate::audio::{AudioError, Command, PlayerEvent, Track};
 use crate::cache::{Pin, Trimmer};
 use crate::model::Narration;
 use crate::narration::{Synthesis, playback};
-use crate::reader::Context;
+use crate::reader::{Context, Marking};
 use crate::store::Store;
 use crate::store::listening::{Heard, Resume};
 use crate::tui::update::{Introduction, Msg};
@@ -34,15 +34,17 @@ fn prepare(
     narration: Option<Narration>,
     announce: Option<Introduction>,
     speed: f32,
+    keep: impl Fn(&std::path::Path),
 ) -> Result<(), String> {
     let start = saved_position(ctx, url);
     let start = start.as_ref().and_then(|r| r.start());
     let (narration, parts) = match narration {
         Some(narration) => (Some(narration), Vec::new()),
         None => {
-            // Read now, the article is kept: the item's start reads the kept copy.
+            // Read now, the article is kept: the item's start reads the kept copy. Made ready
+            // is not heard: it stays unread.
             let article = runtime
-                .block_on(crate::reader::open_article(ctx, url))
+                .block_on(crate::reader::open_article(ctx, url, Marking::Unchanged))
                 .map_err(|e| e.to_string())?
                 .value;
             let parts = crate::narration::article_parts(&article);
@@ -63,6 +65,7 @@ fn prepare(
                     .cache
                     .join("audio")
                     .join(playback::cache_name(&narration.url));
+                keep(&file);
                 runtime
                     .block_on(crate::audio::stream::fetch_to_cache(
                         ctx.net.client(),
@@ -80,6 +83,7 @@ fn prepare(
             let (synthesis, feed) =
                 playback::start_speech(parts, first, &ctx.config.narration, speed, &speech_cache)
                     .map_err(|e| e.to_string())?;
+            keep(synthesis.dir());
             // The first part in the cache is enough: the rest is made as the item plays.
             let made = feed.rx.recv_timeout(PREPARE_WAIT);
             drop(synthesis);
@@ -130,6 +134,8 @@ pub(super) struct Playing {
     cache: Trimmer,
     /// The recording or narration last put on the player: not trimmed while it may play.
     pin: Option<Pin>,
+    /// What was made ready for the queue's next item: not trimmed before it plays.
+    prepared: Arc<std::sync::Mutex<Option<Pin>>>,
 }
 
 impl Playing {
@@ -143,6 +149,7 @@ impl Playing {
             speech: None,
             cache,
             pin: None,
+            prepared: Arc::default(),
         }
     }
 
@@ -191,8 +198,9 @@ impl Playing {
                 (Some(narration), _) => (Some(narration), Vec::new()),
                 (None, Some(parts)) => (None, parts),
                 (None, None) => {
+                    // Listening is not reading: heard past 90 %, it is marked then.
                     let article = runtime
-                        .block_on(crate::reader::open_article(&ctx, &url))
+                        .block_on(crate::reader::open_article(&ctx, &url, Marking::Unchanged))
                         .map_err(|e| e.to_string())?
                         .value;
                     let parts = crate::narration::article_parts(&article);
@@ -260,9 +268,18 @@ impl Playing {
         speed: f32,
     ) {
         let (ctx, cache) = (Arc::clone(&self.ctx), self.cache.clone());
+        let prepared = Arc::clone(&self.prepared);
         let runtime = tokio::runtime::Handle::current();
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = prepare(&ctx, &runtime, &url, narration, announce, speed) {
+            // Pinned before it is written, so a trim meanwhile cannot take it; the pin of the
+            // item made ready before is let go.
+            let keep = |path: &std::path::Path| {
+                let pin = cache.pin(path);
+                if let Ok(mut slot) = prepared.lock() {
+                    *slot = Some(pin);
+                }
+            };
+            if let Err(e) = prepare(&ctx, &runtime, &url, narration, announce, speed, keep) {
                 log::info!("the next item could not be made ready ({url}): {e}");
             }
             cache.added();
