@@ -71,6 +71,35 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// The listening queue and what listening marks.
     pub listen: ListenConfig,
+    /// A server to sync subscriptions, items and marks with; none unless set.
+    pub sync: Option<SyncConfig>,
+}
+
+/// `[sync]`: a server speaking the Google Reader API (FreshRSS, Miniflux, Inoreader...).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncConfig {
+    /// The protocol; only `"greader"` for now.
+    #[serde(default = "SyncConfig::default_api")]
+    pub api: String,
+    /// The API's base, e.g. `https://rss.example.org/api/greader.php`.
+    pub url: String,
+    pub user: String,
+    /// A command whose first line of output is the password (a password manager's).
+    #[serde(default)]
+    pub password_command: Option<String>,
+    /// The environment variable holding the password.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// The password in clear: accepted, with a warning.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl SyncConfig {
+    fn default_api() -> String {
+        "greader".to_string()
+    }
 }
 
 /// `[listen]`.
@@ -229,6 +258,30 @@ impl Config {
                 "{path}: no Hacker News list is called \"{}\"; use hn:top, hn:new, hn:best, hn:ask or hn:show",
                 f.url.trim()
             )));
+        }
+        if let Some(sync) = &self.sync {
+            if sync.api != "greader" {
+                return Err(ConfigError::Value(format!(
+                    "{path}: [sync] api = \"{}\" is not known; herald speaks \"greader\" (the Google Reader API of FreshRSS, Miniflux, Inoreader and others)",
+                    sync.api
+                )));
+            }
+            if url::Url::parse(&sync.url).is_err() {
+                return Err(ConfigError::Value(format!(
+                    "{path}: [sync] url = \"{}\" is not a URL; give the API's address, e.g. https://rss.example.org/api/greader.php",
+                    sync.url
+                )));
+            }
+            let given = [
+                sync.password_command.is_some(),
+                sync.password_env.is_some(),
+                sync.password.is_some(),
+            ];
+            if given.iter().filter(|g| **g).count() != 1 {
+                return Err(ConfigError::Value(format!(
+                    "{path}: [sync] needs one of password_command (a command printing the password), password_env (a variable holding it) or password"
+                )));
+            }
         }
         if let Some(f) = self.feeds.iter().find(|f| f.url.trim().is_empty()) {
             return Err(ConfigError::Value(format!(

@@ -367,7 +367,7 @@ fn item_from_entry(e: feed_rs::model::Entry, base: &Url, json: bool) -> FeedItem
 }
 
 /// Feed titles and summaries may hold markup and entities; readers want the text.
-fn html_to_text(s: &str) -> String {
+pub(crate) fn html_to_text(s: &str) -> String {
     if !s.contains('<') && !s.contains('&') {
         return s.to_string();
     }

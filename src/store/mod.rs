@@ -16,6 +16,7 @@ mod pages;
 mod repair;
 mod retention;
 mod search;
+pub mod sync;
 mod watch;
 pub mod worker;
 
@@ -100,6 +101,7 @@ CREATE TABLE listen_queue (
 ALTER TABLE items ADD COLUMN listened INTEGER NOT NULL DEFAULT 0;
 "#,
     search::SCHEMA,
+    sync::SCHEMA,
 ];
 
 /// How long a write waits for another process's write to end before it fails. Writes are

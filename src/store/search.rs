@@ -731,8 +731,7 @@ mod tests {
             .expect("comments");
         }
         let store = Store::open_at(&path).expect("migrates");
-        assert_eq!(store.schema_version().expect("version"), VERSION);
-        assert_eq!(VERSION, MIGRATIONS.len());
+        assert_eq!(store.schema_version().expect("version"), MIGRATIONS.len());
         assert_eq!(search(&store, "bunting"), vec![(7, Place::Summary)]);
         assert_eq!(search(&store, "walrus"), vec![(8, Place::Article)]);
         assert_eq!(search(&store, "fireworks"), vec![(7, Place::Comments)]);
