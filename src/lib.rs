@@ -29,5 +29,6 @@ pub mod sites;
 pub mod source;
 pub mod store;
 pub mod subscriptions;
+pub mod sync;
 pub mod tui;
 pub mod width;

@@ -121,6 +121,16 @@ enum Command {
     },
     /// Print the subscriptions as OPML.
     Export,
+    /// Sync subscriptions, items and read/starred marks with the server of [sync] (FreshRSS,
+    /// Miniflux, Inoreader and others, over the Google Reader API).
+    Sync {
+        /// Subscribe the server to the config's feeds it does not have yet.
+        #[arg(long)]
+        push_subscriptions: bool,
+        /// Print JSON (see README).
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the size of each cache (audio, speech, images) and of the database.
     Cache {
         /// Trim now: the caches to [cache] max_mb, and from the database the items of feeds no
@@ -229,6 +239,16 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
         Command::Import { file } => commands::import(ctx, &file, &mut out)?,
         Command::Export => commands::export(ctx, &mut out)?,
         Command::Cache { trim, json } => commands::cache(ctx, trim, json, &mut out)?,
+        Command::Sync {
+            push_subscriptions,
+            json,
+        } => {
+            let opts = herald::sync::SyncOptions {
+                push_subscriptions,
+                marks_only: false,
+            };
+            runtime()?.block_on(commands::sync(ctx, opts, json, &mut out))?
+        }
     };
     out.flush()?;
     Ok(code)

@@ -63,9 +63,14 @@ pub async fn refresh(
     config: &Config,
     on_progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<RefreshReport, StoreError> {
+    // With a sync server, the feeds it has come from it (see crate::sync), not from their sites.
+    let synced: Vec<String> = match &config.sync {
+        Some(_) => store.synced_feeds()?.into_iter().map(|f| f.url).collect(),
+        None => Vec::new(),
+    };
     let mut urls: Vec<String> = Vec::new();
     for f in &config.feeds {
-        if !urls.contains(&f.url) {
+        if !urls.contains(&f.url) && !synced.contains(&f.url) {
             urls.push(f.url.clone());
         }
     }
@@ -149,6 +154,7 @@ pub async fn refresh(
         failures.push((index, failure));
     }
     // Limits: what the config no longer subscribes to, and read items past [retention].
+    urls.extend(synced);
     report.unsubscribed_items = store.delete_unsubscribed(&urls)?;
     report.expired_items = store.expire_items(&config.retention, chrono::Utc::now().timestamp())?;
     failures.sort_by_key(|(index, _)| *index);

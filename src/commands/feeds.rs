@@ -12,6 +12,28 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, A
     let mut store = ctx.store()?;
     // A damaged page may lie where no query of the refresh looks.
     store.check()?;
+    // With a sync server, what it has comes from it first; its failure does not stop the
+    // feeds fetched from their sites.
+    let mut sync_failed = false;
+    if ctx.config.sync.is_some() {
+        match crate::reader::sync(ctx, &mut store, crate::sync::SyncOptions::default()).await {
+            Ok(report) => {
+                out.line(&format!("sync: {}", super::sync::summary(&report)))?;
+                if let Some(why) = &report.send_error {
+                    eprintln!(
+                        "herald: {} marks wait for the next sync: {}",
+                        report.pending,
+                        crate::sanitize::line(why)
+                    );
+                    sync_failed = true;
+                }
+            }
+            Err(e) => {
+                eprintln!("herald: {}", crate::sanitize::line(&e.to_string()));
+                sync_failed = true;
+            }
+        }
+    }
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, &|_, _| {}).await?;
     for crate::refresh::FeedFailure { name, reason, .. } in &report.errors {
         out.line(&format!(
@@ -43,13 +65,13 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, A
         ));
     }
     out.line(&summary)?;
-    if report.feeds == 0 {
+    if report.feeds == 0 && ctx.config.sync.is_none() {
         eprintln!(
             "herald: no subscriptions in {}; add [[feeds]] url = \"...\" there or run `herald import FILE`",
             ctx.paths.config.display()
         );
     }
-    Ok(if report.refreshed > 0 || report.feeds == 0 {
+    Ok(if !sync_failed && (report.refreshed > 0 || report.feeds == 0) {
         EXIT_OK
     } else {
         EXIT_FAILURE

@@ -6,12 +6,14 @@ mod feeds;
 mod listen;
 mod reading;
 mod search;
+mod sync;
 
 pub use cache::cache;
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 pub use listen::{ListenArgs, listen, parse_time};
 pub use reading::{comments, read};
 pub use search::{SearchArgs, parse_since, search};
+pub use sync::sync;
 
 use std::io::Write;
 

@@ -41,12 +41,37 @@ pub struct Context {
     opened: std::sync::Mutex<Option<FileId>>,
 }
 
+/// With a sync server, its subscriptions (as last synced) are feeds as those of the config are:
+/// named by their titles there, tagged by its labels. A feed in both keeps the config's name.
+fn add_server_feeds(config: &mut Config, paths: &Paths) {
+    let feeds = match Store::open(&paths.data).and_then(|(store, _)| store.synced_feeds()) {
+        Ok(feeds) => feeds,
+        Err(e) => {
+            log::warn!("the sync server's feeds could not be read: {e}");
+            return;
+        }
+    };
+    for f in feeds {
+        if config.feeds.iter().any(|c| c.url == f.url) {
+            continue;
+        }
+        config.feeds.push(crate::config::FeedConfig {
+            url: f.url,
+            name: f.title,
+            tags: f.labels,
+        });
+    }
+}
+
 impl Context {
     pub fn load(paths: Paths) -> Result<Context, AppError> {
         let mut config = Config::load(&paths.config, paths.config_given)?;
         // A first run, with no config file anywhere: the bundled demo edition and public feeds.
         if !paths.config_given && !paths.config.exists() && config.feeds.is_empty() {
             config.feeds = crate::demo::feeds(&paths.data)?;
+        }
+        if config.sync.is_some() {
+            add_server_feeds(&mut config, &paths);
         }
         let net = Net::new(&config.network)?;
         Ok(Context {

@@ -9,6 +9,7 @@ mod context;
 mod recording;
 mod refresh;
 mod saved;
+mod sync;
 
 pub use article::{Marking, fetch_article, fetch_article_marking, open_article, saved_article};
 pub use comments::{fetch_comments, more_replies, open_comments, saved_comments};
@@ -16,3 +17,4 @@ pub use context::{AppError, Context, EXIT_CONFIG, EXIT_FAILURE, EXIT_OK};
 pub use recording::recording_length;
 pub use refresh::{RefreshOutcome, refresh, summary};
 pub use saved::{Fetched, Notice, Shown, Unavailable};
+pub use sync::sync;
