@@ -103,6 +103,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Mark items read, unread, starred or unstarred: by id or link, or a feed's, all, or the
+    /// older items.
+    Mark {
+        /// What to do to the items.
+        action: MarkAction,
+        /// Items: ids as `headlines --json` prints them, or their links.
+        #[arg(value_name = "ID|URL")]
+        items: Vec<String>,
+        /// Every item of this feed (its name, title or URL); read and unread only.
+        #[arg(long, value_name = "NAME")]
+        feed: Option<String>,
+        /// Every item of every feed; read and unread only.
+        #[arg(long)]
+        all: bool,
+        /// Only items dated before then (2026-11-30, or an RFC 3339 time); read and unread only.
+        #[arg(long, value_name = "DATE", value_parser = commands::parse_since)]
+        before: Option<i64>,
+    },
     /// Add the feeds of an OPML file or a newsboat `urls` file to the config.
     Import {
         /// The OPML or urls file.
@@ -120,6 +138,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `herald mark`'s first argument.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MarkAction {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+impl From<MarkAction> for commands::MarkAction {
+    fn from(action: MarkAction) -> Self {
+        match action {
+            MarkAction::Read => commands::MarkAction::Read,
+            MarkAction::Unread => commands::MarkAction::Unread,
+            MarkAction::Star => commands::MarkAction::Star,
+            MarkAction::Unstar => commands::MarkAction::Unstar,
+        }
+    }
 }
 
 fn main() {
@@ -209,6 +247,22 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
         }
         Command::Comments { target, json } => {
             runtime()?.block_on(commands::comments(ctx, &target, json, &mut out))?
+        }
+        Command::Mark {
+            action,
+            items,
+            feed,
+            all,
+            before,
+        } => {
+            let args = commands::MarkArgs {
+                action: action.into(),
+                items,
+                feed,
+                all,
+                before,
+            };
+            commands::mark(ctx, &args, &mut out)?
         }
         Command::Import { file } => commands::import(ctx, &file, &mut out)?,
         Command::Export => commands::export(ctx, &mut out)?,

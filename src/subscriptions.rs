@@ -72,6 +72,7 @@ pub fn parse_opml(text: &str) -> Result<Vec<FeedConfig>, ImportError> {
                     url,
                     name: name.map(|n| crate::sanitize::line(&n)),
                     tags: folders.iter().flatten().cloned().collect(),
+                    site: None,
                 });
                 if !is_empty {
                     folders.push(None);
@@ -105,6 +106,7 @@ pub fn parse_newsboat_urls(text: &str) -> Vec<FeedConfig> {
             url,
             name: None,
             tags: Vec::new(),
+            site: None,
         };
         for word in words {
             if word.starts_with('#') {
@@ -273,6 +275,7 @@ mod tests {
             url: "http://a.example/feed?x=1&y=2".into(),
             name: Some("A \"quoted\"".into()),
             tags: vec![],
+            site: None,
         }];
         let opml = export_opml(&feeds, |_| None);
         let back = parse_opml(&opml).expect("own OPML parses");

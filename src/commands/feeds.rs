@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::feed_choice::feeds_named;
 use super::{Out, write_json};
 use crate::reader::{AppError, Context, EXIT_FAILURE, EXIT_OK};
 use crate::store::HeadlineQuery;
@@ -72,6 +73,9 @@ pub fn headlines<W: Write>(
 ) -> Result<i32, AppError> {
     let store = ctx.store()?;
     let urls = ctx.subscribed_urls();
+    if let Some(name) = &args.feed {
+        feeds_named(ctx, &store, name)?;
+    }
     // A feed may be named by the name the user gave it in the config.
     let feed = args.feed.as_ref().map(|name| {
         ctx.config

@@ -18,6 +18,7 @@ mod idle_wakeups;
 mod limits;
 mod listen;
 mod listen_speed;
+mod mark;
 mod media_keys;
 mod narration_lookahead;
 mod narration_tts;
