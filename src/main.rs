@@ -121,12 +121,14 @@ enum Command {
         #[arg(long, value_name = "DATE", value_parser = commands::parse_since)]
         before: Option<i64>,
     },
-    /// Add the feeds of an OPML file or a newsboat `urls` file to the config.
+    /// Add the feeds of an OPML file or a newsboat `urls` file to the config (made if there is
+    /// none); says what it skipped and why.
     Import {
         /// The OPML or urls file.
         file: PathBuf,
     },
-    /// Print the subscriptions as OPML.
+    /// Print the subscriptions as OPML: names, tags (folders and categories), each feed's URL
+    /// (the one a home page led to) and its site.
     Export,
     /// Show the size of each cache (audio, speech, images) and of the database.
     Cache {
@@ -174,6 +176,13 @@ fn main() {
 }
 
 fn run(paths: Paths, command: Option<Command>) -> Result<i32, AppError> {
+    // Import writes the config, so it may be the one to create it.
+    if let Some(Command::Import { file }) = &command {
+        let mut out = stdout();
+        let code = commands::import(&paths, file, &mut out)?;
+        out.flush()?;
+        return Ok(code);
+    }
     let ctx = Context::load(paths)?;
     herald::tui::check_settings(&ctx.config).map_err(|e| ctx.config_error(e))?;
     let Some(command) = command else {
@@ -187,8 +196,7 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, AppError> {
 }
 
 fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
-    let stdout = std::io::stdout();
-    let mut out = Out::new(std::io::BufWriter::new(stdout.lock()));
+    let mut out = stdout();
     let code = match command {
         Command::Refresh => runtime()?.block_on(commands::refresh(ctx, &mut out))?,
         Command::Headlines {
@@ -264,12 +272,16 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
             };
             commands::mark(ctx, &args, &mut out)?
         }
-        Command::Import { file } => commands::import(ctx, &file, &mut out)?,
+        Command::Import { file } => commands::import(&ctx.paths, &file, &mut out)?,
         Command::Export => commands::export(ctx, &mut out)?,
         Command::Cache { trim, json } => commands::cache(ctx, trim, json, &mut out)?,
     };
     out.flush()?;
     Ok(code)
+}
+
+fn stdout() -> Out<std::io::BufWriter<std::io::StdoutLock<'static>>> {
+    Out::new(std::io::BufWriter::new(std::io::stdout().lock()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, AppError> {

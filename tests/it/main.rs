@@ -22,6 +22,7 @@ mod mark;
 mod media_keys;
 mod narration_lookahead;
 mod narration_tts;
+mod opml;
 mod piper;
 mod read;
 mod refresh;
