@@ -42,13 +42,15 @@ pub enum Skip {
 
 /// Reads OPML or a newsboat `urls` file, whichever `text` is; anything else is an error.
 pub fn parse_any(text: &str) -> Result<Imported, ImportError> {
-    let t = text.trim_start_matches('\u{feff}').trim_start();
-    if t.starts_with('<') {
-        opml::parse(t)
-    } else if t.starts_with('{') || t.starts_with('[') {
+    let text = text.trim_start_matches('\u{feff}');
+    let start = text.trim_start();
+    if start.starts_with('<') {
+        opml::parse(start)
+    } else if start.starts_with('{') || start.starts_with('[') {
         Err(ImportError::NotSubscriptions("it is JSON".into()))
     } else {
-        newsboat::parse(t)
+        // Untrimmed: its skipped lines are told by their numbers.
+        newsboat::parse(text)
     }
 }
 
@@ -171,8 +173,10 @@ mod tests {
         let opml = "\u{feff}<?xml version=\"1.0\"?>\n<opml version=\"2.0\"><body>\
                     <outline text=\"A\" xmlUrl=\"http://a.example/feed\"/></body></opml>";
         assert_eq!(parse_any(opml).expect("OPML").feeds.len(), 1);
-        let urls = "http://a.example/feed\nhttp://b.example/feed\n";
-        assert_eq!(parse_any(urls).expect("urls").feeds.len(), 2);
+        let urls = "\n\nhttp://a.example/feed\nhttp://b.example/feed\nfeed.xml\n";
+        let got = parse_any(urls).expect("urls");
+        assert_eq!(got.feeds.len(), 2);
+        assert_eq!(got.skipped, [Skip::NotAUrl { line: 5 }]);
         for json in ["{\"feeds\": []}", "[\"http://a.example/feed\"]"] {
             let err = parse_any(json).expect_err("JSON").to_string();
             assert_eq!(err, "neither OPML nor a newsboat urls file: it is JSON");
