@@ -220,9 +220,12 @@ pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, AppError
             feed_url: learned.and_then(|k| k.feed_url.clone()),
             // A feed a page led to (subscribed to since, as an import does) is called as the
             // page's feed was.
-            title: learned
-                .or_else(|| known.iter().find(|k| k.feed_url.as_deref() == Some(url)))
-                .and_then(|k| k.title.clone()),
+            title: learned.and_then(|k| k.title.clone()).or_else(|| {
+                known
+                    .iter()
+                    .find(|k| k.feed_url.as_deref() == Some(url))
+                    .and_then(|k| k.title.clone())
+            }),
         }
     });
     out.line(opml.trim_end())?;
