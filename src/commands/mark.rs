@@ -80,6 +80,9 @@ fn selection(args: &MarkArgs) -> Result<Selection, String> {
                 .into(),
         );
     }
+    if args.all && args.feed.is_some() {
+        return Err("--all and --feed choose different items: give one of them".into());
+    }
     if bulk {
         if matches!(args.action, MarkAction::Star | MarkAction::Unstar) {
             return Err(
@@ -189,6 +192,10 @@ mod tests {
         let mut both = args(MarkAction::Read, &["1"]);
         both.all = true;
         assert!(selection(&both).is_err());
+        let mut all_of_one = args(MarkAction::Read, &[]);
+        all_of_one.all = true;
+        all_of_one.feed = Some("Alpha".into());
+        assert!(selection(&all_of_one).is_err());
         let mut feed = args(MarkAction::Unread, &[]);
         feed.feed = Some("Alpha".into());
         feed.before = Some(10);
