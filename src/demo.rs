@@ -59,11 +59,13 @@ pub fn feeds(data_dir: &Path) -> std::io::Result<Vec<FeedConfig>> {
         url: demo.display().to_string(),
         name: Some("The Herald Demo Edition".to_string()),
         tags: vec!["demo".to_string()],
+        site: None,
     }];
     feeds.extend(PUBLIC_FEEDS.iter().map(|(name, url)| FeedConfig {
         url: (*url).to_string(),
         name: Some((*name).to_string()),
         tags: vec!["news".to_string()],
+        site: None,
     }));
     Ok(feeds)
 }

@@ -114,12 +114,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Add the feeds of an OPML file or a newsboat `urls` file to the config.
+    /// Mark items read, unread, starred or unstarred: by id or link, or a feed's, all, or the
+    /// older items.
+    Mark {
+        /// What to do to the items.
+        action: MarkAction,
+        /// Items: ids as `headlines --json` prints them, or their links.
+        #[arg(value_name = "ID|URL")]
+        items: Vec<String>,
+        /// Every item of this feed (its name, title or URL); read and unread only.
+        #[arg(long, value_name = "NAME")]
+        feed: Option<String>,
+        /// Every item of every feed; read and unread only.
+        #[arg(long)]
+        all: bool,
+        /// Only items dated before then (2026-11-30, or an RFC 3339 time); read and unread only.
+        #[arg(long, value_name = "DATE", value_parser = commands::parse_since)]
+        before: Option<i64>,
+    },
+    /// Add the feeds of an OPML file or a newsboat `urls` file to the config (made if there is
+    /// none); says what it skipped and why.
     Import {
         /// The OPML or urls file.
         file: PathBuf,
     },
-    /// Print the subscriptions as OPML.
+    /// Print the subscriptions as OPML: names, tags (folders and categories), each feed's URL
+    /// (the one a home page led to) and its site.
     Export,
     /// Sync subscriptions, items and read/starred marks with the server of [sync] (FreshRSS,
     /// Miniflux, Inoreader and others, over the Google Reader API).
@@ -143,6 +163,26 @@ enum Command {
     },
 }
 
+/// `herald mark`'s first argument.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MarkAction {
+    Read,
+    Unread,
+    Star,
+    Unstar,
+}
+
+impl From<MarkAction> for commands::MarkAction {
+    fn from(action: MarkAction) -> Self {
+        match action {
+            MarkAction::Read => commands::MarkAction::Read,
+            MarkAction::Unread => commands::MarkAction::Unread,
+            MarkAction::Star => commands::MarkAction::Star,
+            MarkAction::Unstar => commands::MarkAction::Unstar,
+        }
+    }
+}
+
 fn main() {
     let cli = Cli::parse();
     let paths = Paths::resolve(cli.config, cli.data_dir);
@@ -157,6 +197,13 @@ fn main() {
 }
 
 fn run(paths: Paths, command: Option<Command>) -> Result<i32, AppError> {
+    // Import writes the config, so it may be the one to create it.
+    if let Some(Command::Import { file }) = &command {
+        let mut out = stdout();
+        let code = commands::import(&paths, file, &mut out)?;
+        out.flush()?;
+        return Ok(code);
+    }
     let ctx = Context::load(paths)?;
     herald::tui::check_settings(&ctx.config).map_err(|e| ctx.config_error(e))?;
     let Some(command) = command else {
@@ -170,8 +217,7 @@ fn run(paths: Paths, command: Option<Command>) -> Result<i32, AppError> {
 }
 
 fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
-    let stdout = std::io::stdout();
-    let mut out = Out::new(std::io::BufWriter::new(stdout.lock()));
+    let mut out = stdout();
     let code = match command {
         Command::Refresh => runtime()?.block_on(commands::refresh(ctx, &mut out))?,
         Command::Headlines {
@@ -236,7 +282,23 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
         Command::Comments { target, json } => {
             runtime()?.block_on(commands::comments(ctx, &target, json, &mut out))?
         }
-        Command::Import { file } => commands::import(ctx, &file, &mut out)?,
+        Command::Mark {
+            action,
+            items,
+            feed,
+            all,
+            before,
+        } => {
+            let args = commands::MarkArgs {
+                action: action.into(),
+                items,
+                feed,
+                all,
+                before,
+            };
+            commands::mark(ctx, &args, &mut out)?
+        }
+        Command::Import { file } => commands::import(&ctx.paths, &file, &mut out)?,
         Command::Export => commands::export(ctx, &mut out)?,
         Command::Cache { trim, json } => commands::cache(ctx, trim, json, &mut out)?,
         Command::Sync {
@@ -252,6 +314,10 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
     };
     out.flush()?;
     Ok(code)
+}
+
+fn stdout() -> Out<std::io::BufWriter<std::io::StdoutLock<'static>>> {
+    Out::new(std::io::BufWriter::new(std::io::stdout().lock()))
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, AppError> {

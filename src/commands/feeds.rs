@@ -3,9 +3,11 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::feed_choice::feeds_named;
 use super::{Out, write_json};
+use crate::config::{Config, Paths};
 use crate::reader::{AppError, Context, EXIT_FAILURE, EXIT_OK};
-use crate::store::HeadlineQuery;
+use crate::store::{HeadlineQuery, Store};
 use crate::{sanitize, subscriptions, width};
 
 pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, AppError> {
@@ -94,6 +96,9 @@ pub fn headlines<W: Write>(
 ) -> Result<i32, AppError> {
     let store = ctx.store()?;
     let urls = ctx.subscribed_urls();
+    if let Some(name) = &args.feed {
+        feeds_named(ctx, &store, name)?;
+    }
     // A feed may be named by the name the user gave it in the config.
     let feed = args.feed.as_deref().map(|name| ctx.feed_filter(name));
     let query = HeadlineQuery {
@@ -154,11 +159,14 @@ fn short_date(rfc3339: &str) -> String {
         .unwrap_or_else(|_| width::fit(rfc3339, DATE).into_owned())
 }
 
-pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<i32, AppError> {
+/// Adds the feeds of an OPML or newsboat `urls` file to the config at `paths.config`, creating
+/// it when there is none: it needs neither the config's settings nor a network.
+pub fn import<W: Write>(paths: &Paths, file: &Path, out: &mut Out<W>) -> Result<i32, AppError> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| AppError::Failed(format!("could not read {}: {e}", file.display())))?;
-    let feeds = subscriptions::parse_any(&text).map_err(|e| AppError::Failed(e.to_string()))?;
-    let config_path = &ctx.paths.config;
+    let imported = subscriptions::parse_any(&text)
+        .map_err(|e| AppError::Failed(format!("{}: {e}", file.display())))?;
+    let config_path = &paths.config;
     let existing = match std::fs::read_to_string(config_path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
@@ -169,33 +177,62 @@ pub fn import<W: Write>(ctx: &Context, file: &Path, out: &mut Out<W>) -> Result<
             )));
         }
     };
-    let (updated, added) = subscriptions::add_to_config(&existing, &feeds)
-        .map_err(|e| AppError::Failed(e.to_string()))?;
-    if let Some(dir) = config_path.parent() {
-        std::fs::create_dir_all(dir)?;
+    let (updated, added) =
+        subscriptions::add_to_config(&existing, &imported.feeds, &discovered_feeds(paths))
+            .map_err(|e| AppError::Failed(format!("{}: {e}", config_path.display())))?;
+    // A config herald would not start with is not written (the mistake was there before).
+    Config::parse(&updated, &config_path.display().to_string())?;
+    if let Some(dir) = config_path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| AppError::Failed(format!("could not create {}: {e}", dir.display())))?;
     }
     // Write beside, then rename: a crash never leaves half a config.
     let tmp = config_path.with_extension("toml.tmp");
-    std::fs::write(&tmp, updated)?;
-    std::fs::rename(&tmp, config_path)?;
+    std::fs::write(&tmp, updated)
+        .and_then(|()| std::fs::rename(&tmp, config_path))
+        .map_err(|e| AppError::Failed(format!("could not write {}: {e}", config_path.display())))?;
     out.line(&format!(
-        "{added} feeds added to {} ({} already there)",
+        "{added} {} added to {} ({} already there)",
+        if added == 1 { "feed" } else { "feeds" },
         config_path.display(),
-        feeds.len() - added
+        imported.feeds.len() - added
     ))?;
+    if let Some(skipped) = subscriptions::skipped_summary(&imported.skipped) {
+        out.line(&skipped)?;
+    }
     Ok(EXIT_OK)
 }
 
-pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, AppError> {
-    let titles = ctx
-        .store()
-        .and_then(|s| Ok(s.feed_titles()?))
+/// Subscribed pages and the feeds they led to, from the database when there is one (an import
+/// makes none).
+fn discovered_feeds(paths: &Paths) -> Vec<(String, String)> {
+    if !paths.database().exists() {
+        return Vec::new();
+    }
+    let known = Store::open(&paths.data)
+        .and_then(|(store, _)| store.known_feeds())
         .unwrap_or_default();
+    known
+        .into_iter()
+        .filter_map(|k| Some((k.url, k.feed_url?)))
+        .collect()
+}
+
+pub fn export<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, AppError> {
+    let known = ctx.store()?.known_feeds()?;
     let opml = subscriptions::export_opml(&ctx.config.feeds, |url| {
-        titles
-            .iter()
-            .find(|(u, _)| u == url)
-            .and_then(|(_, t)| t.clone())
+        let learned = known.iter().find(|k| k.url == url);
+        subscriptions::Learned {
+            feed_url: learned.and_then(|k| k.feed_url.clone()),
+            // A feed a page led to (subscribed to since, as an import does) is called as the
+            // page's feed was.
+            title: learned.and_then(|k| k.title.clone()).or_else(|| {
+                known
+                    .iter()
+                    .find(|k| k.feed_url.as_deref() == Some(url))
+                    .and_then(|k| k.title.clone())
+            }),
+        }
     });
     out.line(opml.trim_end())?;
     Ok(EXIT_OK)

@@ -2,8 +2,10 @@
 //! arguments and calls these, and these only print what `crate::reader` and the store give.
 
 mod cache;
+mod feed_choice;
 mod feeds;
 mod listen;
+mod mark;
 mod reading;
 mod search;
 mod sync;
@@ -11,6 +13,7 @@ mod sync;
 pub use cache::cache;
 pub use feeds::{HeadlinesArgs, export, headlines, import, refresh};
 pub use listen::{ListenArgs, listen, parse_time};
+pub use mark::{MarkAction, MarkArgs, mark};
 pub use reading::{comments, read};
 pub use search::{SearchArgs, parse_since, search};
 pub use sync::sync;

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use super::feed_choice::feeds_named;
 use super::{Out, write_json};
 use crate::dates::display_date;
 use crate::model::Headline;
@@ -36,6 +37,9 @@ pub fn search<W: Write>(
     out: &mut Out<W>,
 ) -> Result<i32, AppError> {
     let store = ctx.store()?;
+    if let Some(name) = &args.feed {
+        feeds_named(ctx, &store, name)?;
+    }
     let query = SearchQuery {
         text: args.query.clone(),
         feed: args.feed.as_ref().map(|name| feed_url(ctx, name)),

@@ -19,6 +19,10 @@ pub struct FeedConfig {
     pub name: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The site's home page, when `url` is its feed: what export writes as OPML's `htmlUrl`
+    /// (import sets it from there).
+    #[serde(default)]
+    pub site: Option<String>,
 }
 
 impl FeedConfig {

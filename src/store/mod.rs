@@ -11,7 +11,9 @@ use crate::model::{Headline, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
+pub mod known_feeds;
 pub mod listening;
+pub mod marks;
 mod pages;
 mod repair;
 mod retention;

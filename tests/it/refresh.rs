@@ -290,9 +290,13 @@ fn headlines_json_and_filters() {
     assert_eq!(list[0]["feed"], "Mine");
     assert_eq!(list[0]["title"], "Item 2");
     assert_eq!(list[0]["read"], false);
+    // A feed that is not there is an error naming those that are, not an empty list.
+    let other = herald(&dir, &["headlines", "--feed", "Other", "--count"]);
+    assert!(!other.status.success());
+    assert_eq!(stdout(&other), "");
     assert_eq!(
-        stdout(&herald(&dir, &["headlines", "--feed", "Other", "--count"])).trim(),
-        "0"
+        String::from_utf8_lossy(&other.stderr),
+        "herald: no feed is called \"Other\"; the feeds are: Mine\n"
     );
 }
 
