@@ -73,11 +73,13 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, A
             ctx.paths.config.display()
         );
     }
-    Ok(if !sync_failed && (report.refreshed > 0 || report.feeds == 0) {
-        EXIT_OK
-    } else {
-        EXIT_FAILURE
-    })
+    Ok(
+        if !sync_failed && (report.refreshed > 0 || report.feeds == 0) {
+            EXIT_OK
+        } else {
+            EXIT_FAILURE
+        },
+    )
 }
 
 #[derive(Debug, Clone, Default)]

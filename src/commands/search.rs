@@ -42,7 +42,7 @@ pub fn search<W: Write>(
     }
     let query = SearchQuery {
         text: args.query.clone(),
-        feed: args.feed.as_ref().map(|name| feed_url(ctx, name)),
+        feed: args.feed.as_ref().map(|name| ctx.feed_filter(name)),
         since: args.since,
         unread_only: args.unread,
         limit: args.limit,
@@ -55,7 +55,7 @@ pub fn search<W: Write>(
             SearchError::Store(e) => AppError::Store(e),
         })?;
     for hit in &mut hits {
-        if let Some(name) = feed_name(ctx, &hit.headline.feed_url) {
+        if let Some(name) = ctx.feed_name(&hit.headline.feed_url) {
             hit.headline.feed = name.into();
         }
     }
@@ -110,27 +110,6 @@ fn result_lines(hit: &Hit) -> String {
         hit.place.name(),
         sanitize::line(&snippet)
     )
-}
-
-/// A feed named by the name the user gave it in the config is searched by its URL.
-fn feed_url(ctx: &Context, name: &str) -> String {
-    ctx.config
-        .feeds
-        .iter()
-        .find(|f| {
-            f.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-        })
-        .map_or_else(|| name.to_string(), |f| f.url.clone())
-}
-
-fn feed_name(ctx: &Context, url: &str) -> Option<String> {
-    ctx.config
-        .feeds
-        .iter()
-        .find(|f| f.url == url)
-        .and_then(|f| f.name.clone())
 }
 
 /// `--since`: a date (`2026-11-30`, midnight UTC) or an RFC 3339 time.

@@ -59,6 +59,7 @@ fn add_server_feeds(config: &mut Config, paths: &Paths) {
             url: f.url,
             name: f.title,
             tags: f.labels,
+            site: f.html_url,
         });
     }
 }

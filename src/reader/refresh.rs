@@ -22,6 +22,12 @@ pub async fn refresh(
     if let Some(rebuilt) = rebuilt {
         notice(rebuilt);
     }
+    // With a sync server, what it has comes from it first; a failure of it is said and the
+    // feeds fetched from their sites still are.
+    let synced = match &ctx.config.sync {
+        Some(_) => Some(super::sync(ctx, &mut store, crate::sync::SyncOptions::default()).await),
+        None => None,
+    };
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, progress)
         .await
         .map_err(|e| (e, store.file_id()))?;
@@ -40,8 +46,29 @@ pub async fn refresh(
             failure.kind
         );
     }
+    let mut line = summary(&report);
+    match synced {
+        Some(Ok(sync)) => {
+            log::info!("sync: {sync:?}");
+            line = format!(
+                "synced: {} new, {} marks sent, {} received{}; {line}",
+                sync.new_items,
+                sync.marks_sent,
+                sync.marks_received,
+                match &sync.send_error {
+                    Some(why) => format!(" ({} marks wait: {why})", sync.pending),
+                    None => String::new(),
+                }
+            );
+        }
+        Some(Err(e)) => {
+            log::warn!("sync: {e}");
+            line = format!("sync failed: {e}; {line}");
+        }
+        None => {}
+    }
     Ok(RefreshOutcome {
-        summary: summary(&report),
+        summary: crate::sanitize::line(&line),
         failures: report.errors,
     })
 }

@@ -37,7 +37,9 @@ fn explain(ctx: &Context, e: SyncError) -> AppError {
                 "{url} refused user \"{user}\" and its password: check [sync] user and {key} in {config} (the server's API password, not the web one)"
             )))
         }
-        SyncError::Password(why) => AppError::Config(ConfigError::Value(format!("{config}: {why}"))),
+        SyncError::Password(why) => {
+            AppError::Config(ConfigError::Value(format!("{config}: {why}")))
+        }
         SyncError::Store(e) => AppError::Store(e),
         other => AppError::Failed(format!("sync: {other}")),
     }

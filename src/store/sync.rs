@@ -96,9 +96,11 @@ pub struct PendingMarks {
 
 /// The outbox row last written, so that a sync write can take back the rows it made itself.
 fn outbox_end(tx: &Transaction) -> Result<i64, StoreError> {
-    Ok(tx.query_row("SELECT COALESCE(MAX(id), 0) FROM sync_outbox", [], |r| {
-        r.get(0)
-    })?)
+    Ok(
+        tx.query_row("SELECT COALESCE(MAX(id), 0) FROM sync_outbox", [], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 fn take_back_outbox(tx: &Transaction, end: i64) -> Result<(), StoreError> {
@@ -160,7 +162,11 @@ impl Store {
             stmt.query_map([json], |r| r.get(0))?
                 .collect::<Result<_, _>>()?
         };
-        Ok(ids.iter().filter(|i| !known.contains(*i)).cloned().collect())
+        Ok(ids
+            .iter()
+            .filter(|i| !known.contains(*i))
+            .cloned()
+            .collect())
     }
 
     /// Writes items the server gave, with its marks, in one transaction; an item already here
@@ -192,11 +198,15 @@ impl Store {
                 let feed_id = match feed_ids.get(r.feed_url.as_str()) {
                     Some(id) => *id,
                     None => {
-                        tx.execute("INSERT OR IGNORE INTO feeds (url) VALUES (?1)", [&r.feed_url])?;
-                        let id: i64 =
-                            tx.query_row("SELECT id FROM feeds WHERE url = ?1", [&r.feed_url], |row| {
-                                row.get(0)
-                            })?;
+                        tx.execute(
+                            "INSERT OR IGNORE INTO feeds (url) VALUES (?1)",
+                            [&r.feed_url],
+                        )?;
+                        let id: i64 = tx.query_row(
+                            "SELECT id FROM feeds WHERE url = ?1",
+                            [&r.feed_url],
+                            |row| row.get(0),
+                        )?;
                         feed_ids.insert(&r.feed_url, id);
                         id
                     }
@@ -487,7 +497,9 @@ mod tests {
         assert_eq!(flags(&store, "77"), (true, false));
         assert!(store.pending_marks().expect("pending").is_empty());
         assert_eq!(
-            store.unknown_remote_ids(&["77".into(), "78".into()]).expect("ids"),
+            store
+                .unknown_remote_ids(&["77".into(), "78".into()])
+                .expect("ids"),
             vec!["78".to_string()]
         );
     }

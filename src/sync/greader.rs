@@ -250,8 +250,12 @@ impl Client {
             .await
             .map_err(|e| SyncError::unreachable(&self.base, &e))?;
         let body = self.check(resp, path).await?;
-        serde_json::from_slice(&body)
-            .map_err(|e| SyncError::Server(format!("{}: {path} gave JSON herald cannot read: {e}", self.base)))
+        serde_json::from_slice(&body).map_err(|e| {
+            SyncError::Server(format!(
+                "{}: {path} gave JSON herald cannot read: {e}",
+                self.base
+            ))
+        })
     }
 
     async fn post(&mut self, path: &str, form: &[(&str, String)]) -> Result<Vec<u8>, SyncError> {
@@ -283,7 +287,10 @@ impl Client {
             .header("Authorization", format!("GoogleLogin auth={}", self.auth))
             .header(reqwest::header::CONTENT_TYPE, FORM)
             .body(encode(
-                &fields.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>(),
+                &fields
+                    .iter()
+                    .map(|(k, v)| (*k, v.as_str()))
+                    .collect::<Vec<_>>(),
             ))
             .send()
             .await
@@ -352,7 +359,9 @@ impl Client {
         for batch in ids.chunks(CONTENTS_BATCH) {
             let mut form: Vec<(&str, String)> = batch.iter().map(|i| ("i", i.clone())).collect();
             form.push(("output", "json".to_string()));
-            let body = self.post("reader/api/0/stream/items/contents", &form).await?;
+            let body = self
+                .post("reader/api/0/stream/items/contents", &form)
+                .await?;
             let contents: Contents = serde_json::from_slice(&body).map_err(|e| {
                 SyncError::Server(format!(
                     "{}: stream/items/contents gave JSON herald cannot read: {e}",
@@ -365,7 +374,12 @@ impl Client {
     }
 
     /// Adds (or removes) `tag` to the items of `ids`, in batches; returns the requests made.
-    pub async fn edit_tag(&mut self, ids: &[String], tag: &str, add: bool) -> Result<(), SyncError> {
+    pub async fn edit_tag(
+        &mut self,
+        ids: &[String],
+        tag: &str,
+        add: bool,
+    ) -> Result<(), SyncError> {
         for batch in ids.chunks(EDIT_BATCH) {
             let mut form: Vec<(&str, String)> = batch.iter().map(|i| ("i", i.clone())).collect();
             form.push((if add { "a" } else { "r" }, tag.to_string()));
@@ -395,7 +409,10 @@ mod tests {
             decimal_id("tag:google.com,2005:reader/item/000661b1956e2442").as_deref(),
             Some("1796265204393026")
         );
-        assert_eq!(decimal_id("1796265204393026").as_deref(), Some("1796265204393026"));
+        assert_eq!(
+            decimal_id("1796265204393026").as_deref(),
+            Some("1796265204393026")
+        );
         assert_eq!(decimal_id("tag:google.com,2005:reader/item/zz"), None);
         assert_eq!(decimal_id("feed/1"), None);
     }

@@ -95,14 +95,19 @@ pub struct SyncOptions {
 
 /// Syncs with the server of `[sync]`. An error leaves the store as it was, but for what was
 /// done before it (marks sent are sent).
-pub async fn sync(ctx: &Context, store: &mut Store, opts: SyncOptions) -> Result<SyncReport, SyncError> {
+pub async fn sync(
+    ctx: &Context,
+    store: &mut Store,
+    opts: SyncOptions,
+) -> Result<SyncReport, SyncError> {
     let Some(config) = &ctx.config.sync else {
         return Err(SyncError::Server(format!(
             "no [sync] in {}; add one to sync with a server (see config.example.toml)",
             ctx.paths.config.display()
         )));
     };
-    let base = Url::parse(&config.url).map_err(|e| SyncError::Server(format!("[sync] url: {e}")))?;
+    let base =
+        Url::parse(&config.url).map_err(|e| SyncError::Server(format!("[sync] url: {e}")))?;
     let tokens = token::Kept::new(&ctx.paths.data, &base, &config.user);
     let mut logins = 0;
     let auth = match tokens.read() {

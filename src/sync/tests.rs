@@ -34,12 +34,12 @@ fn an_item_of_the_server_becomes_a_headline_with_its_marks() {
     assert_eq!(r.feed_url, "http://127.0.0.1:8080/?feed=rss2");
     assert!(r.read && r.starred);
     assert_eq!(r.item.title, "Iraq Begins & Ends");
-    assert_eq!(r.item.link.as_deref(), Some("http://127.0.0.1:8080/2026/11/19/x/"));
-    assert_eq!(r.item.summary.as_deref(), Some("The first transfer."));
     assert_eq!(
-        r.item.published.map(|p| p.timestamp()),
-        Some(1_795_080_600)
+        r.item.link.as_deref(),
+        Some("http://127.0.0.1:8080/2026/11/19/x/")
     );
+    assert_eq!(r.item.summary.as_deref(), Some("The first transfer."));
+    assert_eq!(r.item.published.map(|p| p.timestamp()), Some(1_795_080_600));
     assert_eq!(
         r.item.narration.as_ref().map(|n| n.url.as_str()),
         Some("http://127.0.0.1:8080/n.mp3")
@@ -51,7 +51,10 @@ fn an_item_of_the_server_becomes_a_headline_with_its_marks() {
 fn a_state_is_only_the_users_own() {
     // A label that happens to end like a state is not the state.
     let it = item(r#"{"id":"7","categories":["user/-/label/state/com.google/read"]}"#);
-    assert!(has_state(&it, "read"), "labels are user/... too: the suffix decides");
+    assert!(
+        has_state(&it, "read"),
+        "labels are user/... too: the suffix decides"
+    );
     let it = item(r#"{"id":"7","categories":["World/state/com.google/read"]}"#);
     assert!(!has_state(&it, "read"));
 }

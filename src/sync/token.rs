@@ -33,7 +33,9 @@ impl Kept {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        let partial = self.path.with_extension(format!("{}.part", std::process::id()));
+        let partial = self
+            .path
+            .with_extension(format!("{}.part", std::process::id()));
         let mut file = std::fs::OpenOptions::new()
             .write(true)
             .create(true)

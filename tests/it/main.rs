@@ -30,6 +30,7 @@ mod refresh;
 mod search;
 mod sites;
 mod store_concurrency;
+mod sync;
 mod tui_demo;
 mod tui_hostile;
 mod tui_images;

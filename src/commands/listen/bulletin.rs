@@ -76,6 +76,9 @@ pub(super) fn bulletin<W: Write>(
 
 fn unread_stories(ctx: &Context, args: &super::ListenArgs) -> Result<Vec<Story>, AppError> {
     let store = ctx.store()?;
+    if let Some(name) = &args.feed {
+        crate::commands::feed_choice::feeds_named(ctx, &store, name)?;
+    }
     let query = HeadlineQuery {
         feed: args.feed.as_deref().map(|name| ctx.feed_filter(name)),
         unread_only: true,

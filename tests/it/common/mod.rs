@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: the real binary, loopback servers, byte checks.
 #![allow(dead_code)]
 
+pub mod freshrss;
 pub mod media;
 pub mod pitch;
 pub mod pty;
