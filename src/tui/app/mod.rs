@@ -6,6 +6,7 @@
 mod effects;
 mod inbox;
 mod input;
+mod marks_out;
 mod media;
 mod playing;
 mod signals;
@@ -155,7 +156,8 @@ async fn run_loop(
     input::spawn_input(inbox.clone())?;
     signals::spawn_signals(inbox.clone())?;
     // The same connection reads the rest of the list: its page cache is warm.
-    let worker = start_worker(&ctx, store, inbox.clone())?;
+    let marks_out = marks_out::MarkSender::start(Arc::clone(&ctx));
+    let worker = start_worker(&ctx, store, inbox.clone(), marks_out)?;
     let mut rest_to_load = state.loading_rest.is_some();
     let media_keys = {
         let inbox = inbox.clone();
@@ -220,14 +222,24 @@ async fn run_loop(
 }
 
 /// The store's worker, its events sent into the loop.
-fn start_worker(ctx: &Context, store: Store, inbox: Inbox) -> std::io::Result<StoreWorker> {
+fn start_worker(
+    ctx: &Context,
+    store: Store,
+    inbox: Inbox,
+    marks_out: Option<marks_out::MarkSender>,
+) -> std::io::Result<StoreWorker> {
     StoreWorker::start(
         store,
         ctx.paths.data.clone(),
         ctx.subscribed_urls(),
         move |event| {
             let msg = match event {
-                StoreEvent::Saved { error } => Msg::MarkSaved { error },
+                StoreEvent::Saved { error } => {
+                    if let (None, Some(sender)) = (&error, &marks_out) {
+                        sender.marked();
+                    }
+                    Msg::MarkSaved { error }
+                }
                 StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
                 StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
