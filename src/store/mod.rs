@@ -13,12 +13,14 @@ use crate::source::feed::FeedItem;
 
 pub mod listening;
 mod pages;
+mod related;
 mod repair;
 mod retention;
 mod search;
 mod watch;
 pub mod worker;
 
+pub use related::{RELATED_LIMIT, Related, Story};
 pub use repair::{FileId, is_corrupt};
 pub use search::{Hit, Place, SearchError, SearchQuery, Snippet};
 pub use watch::ListFingerprint;
