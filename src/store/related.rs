@@ -295,3 +295,6 @@ impl<'a> Docs<'a> {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests;
