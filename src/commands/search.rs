@@ -121,7 +121,8 @@ fn feed_url(ctx: &Context, name: &str) -> String {
         .map_or_else(|| name.to_string(), |f| f.url.clone())
 }
 
-fn feed_name(ctx: &Context, url: &str) -> Option<String> {
+/// The name the user gave a feed in the config, if any.
+pub(super) fn feed_name(ctx: &Context, url: &str) -> Option<String> {
     ctx.config
         .feeds
         .iter()

@@ -24,6 +24,7 @@ mod narration_tts;
 mod piper;
 mod read;
 mod refresh;
+mod related;
 mod related_eval;
 mod search;
 mod sites;
