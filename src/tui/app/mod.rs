@@ -231,6 +231,7 @@ fn start_worker(ctx: &Context, store: Store, inbox: Inbox) -> std::io::Result<St
                 StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
                 StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
+                StoreEvent::Related { id, result } => Msg::RelatedFound { id, result },
             };
             inbox.msg(msg);
         },

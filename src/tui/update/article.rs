@@ -53,6 +53,8 @@ pub(super) fn loaded(
         }
         Err(e) => open.article = Loadable::Failed(sanitize::line(&e)),
     }
+    // Asked once the article is in: its saved text is then in the index, to be matched.
+    effects.push(Effect::LoadRelated { id });
     if let Some(notice) = notice {
         state.status = sanitize::line(&notice);
     }
