@@ -26,8 +26,10 @@ const WINDOW_SECONDS: i64 = 3 * 86_400;
 const QUERY_STEMS: usize = 12;
 /// How many of the index's best matches are weighed.
 const CANDIDATES: usize = 30;
-/// A stem in more than this share of the archive says too little to look for.
-const COMMON_SHARE: u64 = 10;
+/// A stem in more than a fiftieth of the archive (and more than `COMMON_FLOOR` items) says
+/// too little to look for; how much more common it is, is not counted.
+const COMMON_SHARE: u64 = 50;
+const COMMON_FLOOR: u64 = 50;
 /// How alike a candidate and the story must be (the cosine of their weighted stems)...
 const THRESHOLD: f64 = 0.2;
 /// ...and how alike beyond the two stems they share most strongly (often a place's or a
@@ -126,7 +128,7 @@ impl Store {
         // Stems common across the archive find everything: they are weighed, not asked for.
         let mut asked = Vec::new();
         for stem in terms::heaviest(&own, own.len()) {
-            if docs.of(stem)?.saturating_mul(COMMON_SHARE) <= total.max(COMMON_SHARE * 5) {
+            if !docs.common(docs.of(stem)?) {
                 asked.push(stem);
             }
             if asked.len() == QUERY_STEMS {
@@ -158,7 +160,20 @@ impl Store {
                 continue;
             }
             let lead = terms::lead(c.summary.as_deref(), c.article.as_deref());
-            let theirs = weigh(&terms::stems(&c.title, &lead), &rarity)?;
+            let stems = terms::stems(&c.title, &lead);
+            // Reports of one story share more uncommon stems than the strongest ones set
+            // aside: a candidate sharing fewer is not weighed (weighing counts how common
+            // each of its stems is).
+            let mut shared = 0;
+            for stem in stems.keys().filter(|s| own.contains_key(*s)) {
+                if !docs.common(docs.of(stem)?) {
+                    shared += 1;
+                }
+            }
+            if shared <= SET_ASIDE {
+                continue;
+            }
+            let theirs = weigh(&stems, &rarity)?;
             let score = terms::likeness(&own, &theirs);
             if score >= THRESHOLD
                 && terms::likeness_beyond(&own, &theirs, SET_ASIDE) >= THRESHOLD_BEYOND
@@ -256,8 +271,8 @@ fn weigh(
     Ok(terms::profile(stems, |s| found.get(s).copied().flatten()))
 }
 
-/// How many items hold a stem, counted once per stem: past a share of the archive the count
-/// stops, as more would say nothing more (and a common stem's count would take long).
+/// How many items hold a stem, counted once per stem and only up to the count that makes it
+/// common: counting further would say nothing more, and would take long.
 struct Docs<'a> {
     store: &'a Store,
     cap: u64,
@@ -268,9 +283,14 @@ impl<'a> Docs<'a> {
     fn new(store: &'a Store, total: u64) -> Docs<'a> {
         Docs {
             store,
-            cap: (total / COMMON_SHARE).max(COMMON_SHARE * 5),
+            cap: (total / COMMON_SHARE).max(COMMON_FLOOR),
             counted: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// A count past the cap: the stem is common.
+    fn common(&self, docs: u64) -> bool {
+        docs > self.cap
     }
 
     fn of(&self, stem: &str) -> Result<u64, StoreError> {
@@ -286,7 +306,7 @@ impl<'a> Docs<'a> {
             .query_row(
                 params![
                     format!("{{title summary article}} : {}", match_term(stem)),
-                    i64::try_from(self.cap).unwrap_or(i64::MAX)
+                    i64::try_from(self.cap + 1).unwrap_or(i64::MAX)
                 ],
                 |r| r.get(0),
             )?;

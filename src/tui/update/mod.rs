@@ -380,7 +380,15 @@ fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         let digit = d as usize - '0' as usize;
         let count = state.count.unwrap_or(0).saturating_mul(10) + digit;
         state.count = Some(count.min(99_999));
-        state.status = format!("{count}… (o opens link {count})");
+        let coverage = state
+            .open
+            .as_ref()
+            .is_some_and(|o| state.focus == Focus::Article && !o.related_items().is_empty());
+        state.status = if coverage {
+            format!("{count}… (o opens link {count}, Enter other coverage {count})")
+        } else {
+            format!("{count}… (o opens link {count})")
+        };
         state.dirty = true;
         return Vec::new();
     }
