@@ -4,9 +4,10 @@
 //! The story's title and opening text give stems weighted by where they stand and how rare
 //! the archive says they are (its document frequency); the rarest are asked of the index at
 //! once (bm25 picks the candidates, within a few days of the story and outside its own feed),
-//! and each candidate is weighed the same way and kept only when the two are alike enough
-//! (see [`terms::likeness`]), also beyond the details they share most strongly. Showing nothing is better
-//! than showing a story that is not the same.
+//! and each candidate is weighed the same way and kept only when it shares more than two
+//! uncommon stems with the story and the two are alike enough (see [`terms::likeness`]), also
+//! beyond the details they share most strongly. Showing nothing is better than showing a
+//! story that is not the same.
 
 mod terms;
 
@@ -159,28 +160,13 @@ impl Store {
             if key.as_ref().is_some_and(|k| seen.contains(k)) {
                 continue;
             }
-            let lead = terms::lead(c.summary.as_deref(), c.article.as_deref());
-            let stems = terms::stems(&c.title, &lead);
-            // Reports of one story share more uncommon stems than the strongest ones set
-            // aside: a candidate sharing fewer is not weighed (weighing counts how common
-            // each of its stems is).
-            let mut shared = 0;
-            for stem in stems.keys().filter(|s| own.contains_key(*s)) {
-                if !docs.common(docs.of(stem)?) {
-                    shared += 1;
-                }
-            }
-            if shared <= SET_ASIDE {
-                continue;
-            }
-            let theirs = weigh(&stems, &rarity)?;
-            let score = terms::likeness(&own, &theirs);
-            if score >= THRESHOLD
-                && terms::likeness_beyond(&own, &theirs, SET_ASIDE) >= THRESHOLD_BEYOND
-            {
+            if let Some(score) = agreement(&own, &c, &docs, &rarity)? {
                 seen.extend(key);
                 kept.push((c.id, score));
             }
+        }
+        if kept.is_empty() {
+            return Ok(Vec::new());
         }
         kept.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         kept.truncate(limit);
@@ -247,6 +233,32 @@ impl Store {
         )?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// How alike candidate `c` is to the story whose profile is `own`, when it is alike enough.
+fn agreement(
+    own: &terms::Profile,
+    c: &Candidate,
+    docs: &Docs,
+    rarity: &impl Fn(&str) -> Result<Option<f64>, StoreError>,
+) -> Result<Option<f64>, StoreError> {
+    let lead = terms::lead(c.summary.as_deref(), c.article.as_deref());
+    let stems = terms::stems(&c.title, &lead);
+    // Reports of one story share more uncommon stems than the strongest ones set aside: a
+    // candidate sharing fewer is not weighed (weighing counts how common each of its stems is).
+    let mut shared = 0;
+    for stem in stems.keys().filter(|s| own.contains_key(*s)) {
+        if !docs.common(docs.of(stem)?) {
+            shared += 1;
+        }
+    }
+    if shared <= SET_ASIDE {
+        return Ok(None);
+    }
+    let theirs = weigh(&stems, rarity)?;
+    let score = terms::likeness(own, &theirs);
+    let beyond = terms::likeness_beyond(own, &theirs, SET_ASIDE);
+    Ok((score >= THRESHOLD && beyond >= THRESHOLD_BEYOND).then_some(score))
 }
 
 /// A stem as the index is asked for it: a prefix, so that the forms the stem stands for
