@@ -3,6 +3,7 @@
 
 use crate::common;
 
+use common::pty::{Pty, alsa_none, find};
 use common::*;
 
 fn rss(title: &str, items: &[(&str, &str, &str, &str)]) -> String {
@@ -116,9 +117,14 @@ fn site() -> TestServer {
             "A trial in the autumn proved popular with families, the council said.",
         ],
     );
+    let crossing = page(
+        "Crossing over the Alde closed after cracks found",
+        &["Inspectors discovered cracks in the central span of Kestrel Bridge on Tuesday."],
+    );
     TestServer::start(move |path, _| {
         let (kind, body) = match path {
             "/gazette/bridge" => ("text/html", bridge.clone()),
+            "/ledger/crossing" => ("text/html", crossing.clone()),
             "/courier/library" => ("text/html", library.clone()),
             p => match feeds.iter().find(|(f, _)| *f == p) {
                 Some((_, xml)) => ("application/rss+xml", xml.clone()),
@@ -142,16 +148,22 @@ fn ok(out: &std::process::Output) -> String {
     stdout(out)
 }
 
-#[test]
-fn read_shows_other_coverage_from_the_other_feeds() {
-    let server = site();
-    let dir = temp_dir("related-read");
+/// A data directory subscribed to the three feeds, refreshed.
+fn subscribed(server: &TestServer, name: &str) -> std::path::PathBuf {
+    let dir = temp_dir(name);
     let urls: Vec<String> = ["/gazette.xml", "/ledger.xml", "/courier.xml"]
         .iter()
         .map(|p| server.url(p))
         .collect();
     write_config(&dir, &urls, "");
     ok(&herald(&dir, &["refresh"]));
+    dir
+}
+
+#[test]
+fn read_shows_other_coverage_from_the_other_feeds() {
+    let server = site();
+    let dir = subscribed(&server, "related-read");
     let list: serde_json::Value =
         serde_json::from_str(&ok(&herald(&dir, &["headlines", "--json"]))).expect("json");
     let id_of = |link: &str| {
@@ -201,6 +213,43 @@ fn read_shows_other_coverage_from_the_other_feeds() {
     assert_eq!(read["related"], serde_json::json!([]));
     let text = ok(&herald(&dir, &["read", &library]));
     assert!(!text.contains("Other coverage"), "{text}");
+    server.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A left click at a cell (0-based), as an xterm reports it with SGR mouse mode.
+fn click(pty: &mut Pty, (row, col): (u16, u16)) {
+    pty.press(&format!(
+        "\x1b[<0;{};{}M\x1b[<0;{};{}m",
+        col + 1,
+        row + 1,
+        col + 1,
+        row + 1
+    ));
+}
+
+#[test]
+fn the_app_shows_other_coverage_below_the_article_and_opens_it() {
+    let server = site();
+    let dir = subscribed(&server, "related-app");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
+    let screen = pty.wait_for("Kestrel Bridge shut after engineers");
+    let headline = find(&screen, "Kestrel Bridge shut after engineers").expect("headline");
+    // The first click selects the headline, the second opens it.
+    click(&mut pty, headline);
+    click(&mut pty, headline);
+    pty.wait_for("twelve mile detour");
+    pty.press("G");
+    let screen = pty.wait_for("1  Northern Ledger · Crossing over the Alde closed");
+    let (heading, _) = find(&screen, "Other coverage").expect("the heading");
+    let (last, _) = find(&screen, "twelve mile detour").expect("the article's end");
+    let item = find(&screen, "1  Northern Ledger").expect("the item");
+    assert!(last < heading && heading < item.0, "{}", pty.text());
+    // Its number then Enter opens it in place.
+    pty.press("1\r");
+    pty.wait_for("Inspectors discovered cracks in the central span");
+    pty.press("qq");
+    assert!(pty.wait_exit().success());
     server.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
