@@ -50,11 +50,11 @@ pub(super) fn loaded(
                 });
             }
             open.article = Loadable::Loaded(*article);
+            // Asked once the article is in: its saved text is then in the index, to match.
+            effects.push(Effect::LoadRelated { id });
         }
         Err(e) => open.article = Loadable::Failed(sanitize::line(&e)),
     }
-    // Asked once the article is in: its saved text is then in the index, to be matched.
-    effects.push(Effect::LoadRelated { id });
     if let Some(notice) = notice {
         state.status = sanitize::line(&notice);
     }
