@@ -131,184 +131,91 @@ impl Dice {
     }
 }
 
+#[rustfmt::skip]
 const PLACES: &[&str] = &[
-    "Lowmoor",
-    "Ashby",
-    "Fenwick",
-    "Dunmore",
-    "Marlow",
-    "Holm",
-    "Tarrant",
-    "Wickham",
-    "Carrick",
-    "Elmstead",
-    "Brackley",
-    "Millbank",
-    "Oakhurst",
-    "Redhill",
-    "Stanway",
-    "Beckford",
-    "Thornbury",
-    "Glenholm",
-    "Kirkby",
-    "Saltmarsh",
+    "Lowmoor", "Ashby", "Fenwick", "Dunmore", "Marlow", "Holm", "Tarrant", "Wickham", "Carrick",
+    "Elmstead", "Brackley", "Millbank", "Oakhurst", "Redhill", "Stanway", "Beckford", "Thornbury",
+    "Glenholm", "Kirkby", "Saltmarsh",
 ];
 
+#[rustfmt::skip]
 const PEOPLE: &[&str] = &[
-    "Siobhan Brennan",
-    "Tunde Okafor",
-    "Margaret Hale",
-    "Ravi Menon",
-    "Agnes Quist",
-    "Tom Whitlock",
-    "Yusuf Demir",
-    "Clara Voss",
-    "Owen Price",
-    "Hana Sato",
-    "Peter Lund",
-    "Grace Mbeki",
-    "Liam Doyle",
-    "Nadia Petrov",
-    "Ewan Reid",
-    "Sofia Marin",
+    "Siobhan Brennan", "Tunde Okafor", "Margaret Hale", "Ravi Menon", "Agnes Quist",
+    "Tom Whitlock", "Yusuf Demir", "Clara Voss", "Owen Price", "Hana Sato", "Peter Lund",
+    "Grace Mbeki", "Liam Doyle", "Nadia Petrov", "Ewan Reid", "Sofia Marin",
 ];
 
 /// Background topics: titles and summaries with a place ({p}), a person ({n}) and a number
 /// ({k}). Some share the stories' vocabulary (bridges, floods, fires, strikes, ferries,
 /// hospitals, schools) without being their stories.
+#[rustfmt::skip]
 const TOPICS: &[(&str, &str)] = &[
-    (
-        "{p} library extends its opening hours",
-        "The library in {p} will stay open until eight on weekday evenings from next month, the council said.",
-    ),
-    (
-        "New playground for {p} primary school",
-        "Pupils at {p} primary helped design a playground paid for by a parents' appeal that raised {k} thousand pounds.",
-    ),
-    (
-        "Roadworks to close {p} high street for {k} weeks",
-        "Gas pipe replacement will shut the high street in {p} to through traffic, with diversions signed.",
-    ),
-    (
-        "{p} cricket club marks its centenary",
-        "Members of the {p} cricket club celebrated a hundred years with a match against a touring side.",
-    ),
-    (
-        "Police appeal after burglary at {p} jeweller",
-        "Thieves took watches worth {k} thousand pounds from a shop in {p}; officers want to hear from witnesses.",
-    ),
-    (
-        "{p} farmers' market moves to Saturdays",
-        "Traders at the {p} market said a weekend slot would bring more shoppers.",
-    ),
-    (
-        "{n} named {p} citizen of the year",
-        "{n} was honoured for {k} years of volunteering at the {p} food bank.",
-    ),
-    (
-        "Cycle lanes planned for {p} ring road",
-        "Consultation opens on protected cycle lanes along the {p} ring road, costing {k} million pounds.",
-    ),
-    (
-        "{p} swimming pool to shut for repairs",
-        "The pool in {p} will close for {k} weeks while its roof and changing rooms are repaired.",
-    ),
-    (
-        "Birdwatchers count {k} species at {p} reserve",
-        "Volunteers recorded {k} species of bird at the {p} nature reserve during the annual survey.",
-    ),
-    (
-        "{p} church bells ring again after restoration",
-        "The bells of the parish church in {p} rang out for the first time in {k} years after being recast.",
-    ),
-    (
-        "Plans for {k} homes in {p} submitted",
-        "A developer has applied to build {k} homes on fields at the edge of {p}, including affordable housing.",
-    ),
-    (
-        "{p} Athletic sign striker {n}",
-        "{p} Athletic have signed {n} on a two year contract after a trial.",
-    ),
-    (
-        "Care home in {p} praised by inspectors",
-        "Inspectors rated a care home in {p} outstanding, praising its kind staff and activities.",
-    ),
-    (
-        "Dog show raises money for {p} hospice",
-        "More than {k} dogs entered a fun show that raised money for the hospice in {p}.",
-    ),
-    (
-        "Pothole complaints double in {p}",
-        "Drivers in {p} reported {k} potholes this winter, twice as many as last year.",
-    ),
-    (
-        "{p} theatre announces spring season",
-        "The theatre in {p} will stage {k} productions this spring, including a new comedy by {n}.",
-    ),
-    (
-        "Street lights dimmed in {p} to save energy",
-        "The council will dim street lights in {p} after midnight to cut its electricity bill.",
-    ),
-    (
-        "Faster broadband reaches {p}",
-        "Homes in {p} can now order full fibre broadband after engineers laid {k} kilometres of cable.",
-    ),
-    (
-        "{p} brewery to create {k} jobs",
-        "A brewery in {p} will hire {k} people as it opens a second brewhouse.",
-    ),
-    (
-        "Volunteers plant {k} trees in {p} woods",
-        "Families planted {k} oak and birch saplings in the woods above {p}.",
-    ),
-    (
-        "Speed cameras on {p} road after crashes",
-        "Average speed cameras will be installed on the road into {p} after a series of crashes.",
-    ),
-    (
-        "{p} post office to close",
-        "The post office in {p} will close next month; services will move to a nearby shop.",
-    ),
-    (
-        "Local artists exhibit in {p}",
-        "Paintings and pottery by {k} local artists are on show at the {p} gallery until January.",
-    ),
-    (
-        "Weight limit for old {p} bridge",
-        "Lorries will be banned from the old bridge in {p} after an inspection found worn bearings.",
-    ),
-    (
-        "Flood alert for low lying parts of {p}",
-        "River levels near {p} are rising after heavy rain and residents are told to be ready to move belongings.",
-    ),
-    (
-        "Chimney fire damages {p} cottage",
-        "Firefighters were called to a cottage in {p} where a chimney fire spread into the roof.",
-    ),
-    (
-        "Bus drivers in {p} to vote on strike",
-        "Drivers at the {p} depot will vote on strike action over a pay offer of {k} percent.",
-    ),
-    (
-        "{p} hospital ward reopens after refurbishment",
-        "A ward at the hospital in {p} reopened with {k} beds after a year of work.",
-    ),
-    (
-        "Winter ferry timetable for {p}",
-        "Fewer sailings will leave {p} harbour from November under the winter timetable.",
-    ),
-    (
-        "Inspectors praise {p} primary school",
-        "Inspectors rated the primary school in {p} good, praising its reading lessons.",
-    ),
-    (
-        "{p} council agrees its budget",
-        "Councillors in {p} agreed a budget that protects libraries but cuts grass cutting.",
-    ),
-    (
-        "Factory in {p} wins export award",
-        "A firm making pumps in {p} won an export award after sales abroad grew by {k} percent.",
-    ),
+    ("{p} library extends its opening hours",
+     "The library in {p} will stay open until eight on weekday evenings from next month, the council said."),
+    ("New playground for {p} primary school",
+     "Pupils at {p} primary helped design a playground paid for by a parents' appeal that raised {k} thousand pounds."),
+    ("Roadworks to close {p} high street for {k} weeks",
+     "Gas pipe replacement will shut the high street in {p} to through traffic, with diversions signed."),
+    ("{p} cricket club marks its centenary",
+     "Members of the {p} cricket club celebrated a hundred years with a match against a touring side."),
+    ("Police appeal after burglary at {p} jeweller",
+     "Thieves took watches worth {k} thousand pounds from a shop in {p}; officers want to hear from witnesses."),
+    ("{p} farmers' market moves to Saturdays",
+     "Traders at the {p} market said a weekend slot would bring more shoppers."),
+    ("{n} named {p} citizen of the year",
+     "{n} was honoured for {k} years of volunteering at the {p} food bank."),
+    ("Cycle lanes planned for {p} ring road",
+     "Consultation opens on protected cycle lanes along the {p} ring road, costing {k} million pounds."),
+    ("{p} swimming pool to shut for repairs",
+     "The pool in {p} will close for {k} weeks while its roof and changing rooms are repaired."),
+    ("Birdwatchers count {k} species at {p} reserve",
+     "Volunteers recorded {k} species of bird at the {p} nature reserve during the annual survey."),
+    ("{p} church bells ring again after restoration",
+     "The bells of the parish church in {p} rang out for the first time in {k} years after being recast."),
+    ("Plans for {k} homes in {p} submitted",
+     "A developer has applied to build {k} homes on fields at the edge of {p}, including affordable housing."),
+    ("{p} Athletic sign striker {n}",
+     "{p} Athletic have signed {n} on a two year contract after a trial."),
+    ("Care home in {p} praised by inspectors",
+     "Inspectors rated a care home in {p} outstanding, praising its kind staff and activities."),
+    ("Dog show raises money for {p} hospice",
+     "More than {k} dogs entered a fun show that raised money for the hospice in {p}."),
+    ("Pothole complaints double in {p}",
+     "Drivers in {p} reported {k} potholes this winter, twice as many as last year."),
+    ("{p} theatre announces spring season",
+     "The theatre in {p} will stage {k} productions this spring, including a new comedy by {n}."),
+    ("Street lights dimmed in {p} to save energy",
+     "The council will dim street lights in {p} after midnight to cut its electricity bill."),
+    ("Faster broadband reaches {p}",
+     "Homes in {p} can now order full fibre broadband after engineers laid {k} kilometres of cable."),
+    ("{p} brewery to create {k} jobs",
+     "A brewery in {p} will hire {k} people as it opens a second brewhouse."),
+    ("Volunteers plant {k} trees in {p} woods",
+     "Families planted {k} oak and birch saplings in the woods above {p}."),
+    ("Speed cameras on {p} road after crashes",
+     "Average speed cameras will be installed on the road into {p} after a series of crashes."),
+    ("{p} post office to close",
+     "The post office in {p} will close next month; services will move to a nearby shop."),
+    ("Local artists exhibit in {p}",
+     "Paintings and pottery by {k} local artists are on show at the {p} gallery until January."),
+    ("Weight limit for old {p} bridge",
+     "Lorries will be banned from the old bridge in {p} after an inspection found worn bearings."),
+    ("Flood alert for low lying parts of {p}",
+     "River levels near {p} are rising after heavy rain and residents are told to be ready to move belongings."),
+    ("Chimney fire damages {p} cottage",
+     "Firefighters were called to a cottage in {p} where a chimney fire spread into the roof."),
+    ("Bus drivers in {p} to vote on strike",
+     "Drivers at the {p} depot will vote on strike action over a pay offer of {k} percent."),
+    ("{p} hospital ward reopens after refurbishment",
+     "A ward at the hospital in {p} reopened with {k} beds after a year of work."),
+    ("Winter ferry timetable for {p}",
+     "Fewer sailings will leave {p} harbour from November under the winter timetable."),
+    ("Inspectors praise {p} primary school",
+     "Inspectors rated the primary school in {p} good, praising its reading lessons."),
+    ("{p} council agrees its budget",
+     "Councillors in {p} agreed a budget that protects libraries but cuts grass cutting."),
+    ("Factory in {p} wins export award",
+     "A firm making pumps in {p} won an export award after sales abroad grew by {k} percent."),
 ];
 
 /// The background items: each place and topic paired at most once, spread over the month
