@@ -224,7 +224,10 @@ fn related_line(row: RelatedRow, open: &OpenItem, width: usize, theme: &Theme) -
         RelatedRow::Blank => Line::raw(""),
         RelatedRow::Heading => {
             let bold = Style::default().add_modifier(Modifier::BOLD);
-            let hint = format!("  (1–{} then Enter, or a click, opens one)", items.len());
+            let hint = match items.len() {
+                1 => "  (1 then Enter, or a click, opens it)".to_string(),
+                n => format!("  (1–{n} then Enter, or a click, opens one)"),
+            };
             Line::from(vec![
                 Span::raw("  "),
                 Span::styled("Other coverage", bold),
