@@ -8,6 +8,7 @@ use crate::article::Article;
 use crate::dates::display_date;
 use crate::model::{CommentKind, CommentThread, Narration};
 use crate::reader::{self, AppError, Context, EXIT_OK, Notice};
+use crate::store::{RELATED_LIMIT, Related, Story};
 
 /// `read --json`: the article with its text as printed.
 #[derive(serde::Serialize)]
@@ -22,6 +23,20 @@ struct ReadJson<'a> {
     lines: Vec<String>,
     links: &'a [String],
     narration: Option<&'a Narration>,
+    /// Other coverage of the story in the reader's other feeds, best first.
+    related: Vec<RelatedJson>,
+}
+
+/// An item of other coverage as `read --json` gives it (`id` as `headlines --json` has it).
+#[derive(serde::Serialize)]
+struct RelatedJson {
+    id: i64,
+    feed: String,
+    title: String,
+    link: Option<String>,
+    published: Option<String>,
+    /// How alike it is to the article, 0 to 1.
+    score: f64,
 }
 
 pub async fn read<W: Write>(
@@ -34,6 +49,7 @@ pub async fn read<W: Write>(
     let article = load_article(ctx, target, reader::Marking::Read).await?;
     let rendered = article.render(width.max(20));
     let lines: Vec<String> = rendered.lines.iter().map(|l| l.text()).collect();
+    let related = other_coverage(ctx, target, &article);
     if json {
         let value = ReadJson {
             url: &article.url,
@@ -46,6 +62,17 @@ pub async fn read<W: Write>(
             lines,
             links: &rendered.links,
             narration: article.narration.as_ref(),
+            related: related
+                .iter()
+                .map(|r| RelatedJson {
+                    id: r.headline.id,
+                    feed: r.headline.feed.to_string(),
+                    title: r.headline.title.clone(),
+                    link: r.headline.link.clone(),
+                    published: r.headline.published.clone(),
+                    score: (r.score * 1000.0).round() / 1000.0,
+                })
+                .collect(),
         };
         write_json(out, &value)?;
         return Ok(EXIT_OK);
@@ -80,7 +107,89 @@ pub async fn read<W: Write>(
         out.line("")?;
         out.line(&format!("Listen: {} ({})", n.url, n.source.describe()))?;
     }
+    if !related.is_empty() {
+        out.line("")?;
+        out.line("Other coverage")?;
+        for r in &related {
+            out.line(&related_line(r, width))?;
+        }
+    }
     Ok(EXIT_OK)
+}
+
+/// Other coverage of the article: of its item when the archive has it (whose feed is then
+/// left out), else of its title and opening text. A failed look-up is said, and the article
+/// printed all the same.
+fn other_coverage(ctx: &Context, target: &str, article: &Article) -> Vec<Related> {
+    let found = ctx.store().and_then(|store| {
+        let story = match store.item_by_link(target).map_err(AppError::Store)? {
+            Some(item) => store.story_of_item(item.id).map_err(AppError::Store)?,
+            None => None,
+        };
+        let story = story.unwrap_or_else(|| story_of_article(article));
+        store
+            .related(&ctx.subscribed_urls(), &story, RELATED_LIMIT)
+            .map_err(AppError::Store)
+    });
+    match found {
+        Ok(mut related) => {
+            for r in &mut related {
+                if let Some(name) = ctx.feed_name(&r.headline.feed_url) {
+                    r.headline.feed = name.into();
+                }
+            }
+            related
+        }
+        Err(e) => {
+            eprintln!(
+                "herald: other coverage could not be looked up: {}",
+                crate::sanitize::line(&e.to_string())
+            );
+            Vec::new()
+        }
+    }
+}
+
+/// An article the archive does not hold, as a story: its title and first paragraphs, at the
+/// time it says it was published (else now).
+fn story_of_article(article: &Article) -> Story {
+    let time = article
+        .published
+        .as_deref()
+        .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+        .map_or_else(|| chrono::Utc::now().timestamp(), |t| t.timestamp());
+    Story {
+        title: article.title.clone(),
+        lead: article
+            .paragraphs
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n"),
+        link: Some(article.url.clone()),
+        time,
+        ..Story::default()
+    }
+}
+
+/// `  Feed · 2026-11-30 08:00`, then the title wrapped to `width`, then the link.
+fn related_line(r: &Related, width: usize) -> String {
+    let h = &r.headline;
+    let date = h.published.as_deref().map(display_date);
+    let head: Vec<String> = [Some(h.feed.to_string()), date]
+        .into_iter()
+        .flatten()
+        .map(|t| crate::sanitize::line(&t))
+        .collect();
+    let mut lines = vec![format!("  {}", head.join(" · "))];
+    for line in crate::width::wrap(&crate::sanitize::line(&h.title), width.saturating_sub(4)) {
+        lines.push(format!("    {line}"));
+    }
+    if let Some(link) = &h.link {
+        lines.push(format!("    {}", crate::sanitize::line(link)));
+    }
+    lines.join("\n")
 }
 
 /// [`reader::fetch_article`], telling the user on stderr when an older copy is shown.

@@ -15,6 +15,7 @@ pub mod known_feeds;
 pub mod listening;
 pub mod marks;
 mod pages;
+mod related;
 mod repair;
 mod retention;
 mod search;
@@ -22,6 +23,7 @@ pub mod sync;
 mod watch;
 pub mod worker;
 
+pub use related::{RELATED_LIMIT, Related, Story};
 pub use repair::{FileId, is_corrupt};
 pub use search::{Hit, Place, SearchError, SearchQuery, Snippet};
 pub use watch::ListFingerprint;

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::listening::Resume;
 use super::{
-    FileId, HeadlineQuery, Hit, ListFingerprint, SearchError, SearchQuery, Store, StoreError,
-    is_corrupt,
+    FileId, HeadlineQuery, Hit, ListFingerprint, RELATED_LIMIT, Related, SearchError, SearchQuery,
+    Store, StoreError, is_corrupt,
 };
 use crate::model::Headline;
 
@@ -59,6 +59,10 @@ pub enum StoreCommand {
         asked: u64,
         query: String,
     },
+    /// Look for other coverage of item `id`.
+    Related {
+        id: i64,
+    },
     /// Check every page of the file, rebuilding it when it is damaged.
     Check,
     /// A query elsewhere found the file `broken` damaged: rebuild it (unless that was done).
@@ -85,6 +89,11 @@ pub enum StoreEvent {
     Found {
         asked: u64,
         result: Result<Vec<Hit>, String>,
+    },
+    /// Other coverage of item `id`, best first, or why it could not be looked for (one line).
+    Related {
+        id: i64,
+        result: Result<Vec<Related>, String>,
     },
 }
 
@@ -238,6 +247,18 @@ impl Worker {
             }
             StoreCommand::LoadHeadlines => self.reload(),
             StoreCommand::Search { asked, query } => self.search(asked, query),
+            StoreCommand::Related { id } => {
+                let result = self
+                    .store
+                    .related_to_item(&self.subscribed, id, RELATED_LIMIT);
+                if let Err(e) = &result
+                    && is_corrupt(e)
+                {
+                    self.repair(e);
+                }
+                let result = result.map_err(|e| e.to_string());
+                (self.events)(StoreEvent::Related { id, result });
+            }
             StoreCommand::Check => {
                 // On a connection of its own, whose page cache goes with it: the check reads
                 // every page once, and the app's memory should not keep them.

@@ -26,6 +26,8 @@ pub enum Pointer {
     SelectComment(usize),
     /// A click on a paragraph: `p` speaks from it.
     ChooseParagraph(usize),
+    /// A click on an item of other coverage below the article: it opens.
+    OpenRelated(usize),
     /// A click on a gauge, at this fraction of the narration.
     SeekTo(f64),
     /// A click on the player bar: pause or resume what is loaded.
@@ -65,6 +67,7 @@ fn click(state: &AppState, target: Hit) -> Pointer {
         Hit::Headline(row) => Pointer::SelectHeadline(row),
         Hit::Comment(index) => Pointer::SelectComment(index),
         Hit::Paragraph(paragraph) => Pointer::ChooseParagraph(paragraph),
+        Hit::Related(n) => Pointer::OpenRelated(n),
         Hit::ListenBar => Pointer::Key {
             pane: Focus::Article,
             action: Action::TogglePlay,

@@ -14,7 +14,9 @@ use super::screen::{Screen, Shown};
 use super::theme::Theme;
 
 mod queue;
+mod related;
 pub use queue::Queue;
+pub use related::RelatedRow;
 
 /// Which pane takes the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +126,8 @@ pub struct OpenItem {
     pub resume_part: Option<usize>,
     /// The article's pictures asked for so far, by URL.
     pub images: Images,
+    /// Other coverage of the story, shown below the article.
+    pub related: Loadable<Vec<crate::store::Related>>,
 }
 
 impl OpenItem {
@@ -148,6 +152,7 @@ impl OpenItem {
             resume_at: None,
             resume_part: None,
             images: Images::new(),
+            related: Loadable::Loading,
         }
     }
 
@@ -553,7 +558,7 @@ impl AppState {
             }
             Focus::Article => {
                 if let Some(open) = self.open.as_mut() {
-                    let lines = open.rendered.as_ref().map_or(0, |r| r.lines.len());
+                    let lines = open.body_lines();
                     open.scroll = step(open.scroll, lines.saturating_sub(rows) + 1);
                     open.follow = false;
                 }

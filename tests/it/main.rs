@@ -27,6 +27,8 @@ mod opml;
 mod piper;
 mod read;
 mod refresh;
+mod related;
+mod related_eval;
 mod search;
 mod sites;
 mod store_concurrency;

@@ -151,6 +151,7 @@ impl Effects {
             Effect::SearchArchive { asked, query } => {
                 self.store.send(StoreCommand::Search { asked, query });
             }
+            Effect::LoadRelated { id } => self.store.send(StoreCommand::Related { id }),
             Effect::OpenInBrowser(url) => self.open_in_browser(url),
             // The loop suspends: it owns the terminal, which this runner never touches.
             Effect::Suspend => {}

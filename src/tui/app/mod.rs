@@ -243,6 +243,7 @@ fn start_worker(
                 StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
                 StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
+                StoreEvent::Related { id, result } => Msg::RelatedFound { id, result },
             };
             inbox.msg(msg);
         },

@@ -2,6 +2,7 @@
 //! by the store's worker off the loop; its results, best first, take the list's place until
 //! the reader goes back to it.
 
+use crate::model::Headline;
 use crate::sanitize;
 use crate::store::Hit;
 use crate::tui::keymap::Action;
@@ -119,13 +120,17 @@ fn selected(state: &AppState) -> Option<&Hit> {
     archive.results.loaded()?.get(archive.selected)
 }
 
-/// Enter: the result opens as its headline in the list would (marked read); one the list
-/// does not hold yet (it is still being read) opens by itself.
+/// Enter: the result opens as its headline in the list would.
 fn open(state: &mut AppState) -> Vec<Effect> {
-    let Some(hit) = selected(state) else {
-        return Vec::new();
-    };
-    let h = hit.headline.clone();
+    match selected(state) {
+        Some(hit) => open_headline(state, hit.headline.clone()),
+        None => Vec::new(),
+    }
+}
+
+/// `h` opens as its headline in the list would (marked read); one the list does not hold
+/// (it is still being read, or it is not in the list's view) opens by itself.
+pub(super) fn open_headline(state: &mut AppState, h: Headline) -> Vec<Effect> {
     let row = state
         .rows
         .iter()
@@ -140,7 +145,7 @@ fn open(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     }
     let Some(url) = h.link else {
-        state.status = "this result has no link to open".to_string();
+        state.status = "this item has no link to open".to_string();
         return Vec::new();
     };
     let mut effects = Vec::new();

@@ -50,6 +50,8 @@ pub(super) fn loaded(
                 });
             }
             open.article = Loadable::Loaded(*article);
+            // Asked once the article is in: its saved text is then in the index, to match.
+            effects.push(Effect::LoadRelated { id });
         }
         Err(e) => open.article = Loadable::Failed(sanitize::line(&e)),
     }

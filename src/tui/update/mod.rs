@@ -13,6 +13,7 @@ mod player;
 mod pointer;
 mod queue;
 mod queue_view;
+mod related;
 mod results;
 mod search;
 #[cfg(test)]
@@ -118,6 +119,11 @@ pub enum Msg {
     ArchiveFound {
         asked: u64,
         result: Result<Vec<crate::store::Hit>, String>,
+    },
+    /// Other coverage of item `id`, best first, or why it could not be looked for.
+    RelatedFound {
+        id: i64,
+        result: Result<Vec<crate::store::Related>, String>,
     },
     Resize(u16, u16),
     Tick,
@@ -251,6 +257,10 @@ pub enum Effect {
         asked: u64,
         query: String,
     },
+    /// Look for other coverage of item `id` (by the store's worker).
+    LoadRelated {
+        id: i64,
+    },
     /// Hand the terminal back to the shell until resumed.
     Suspend,
     Quit,
@@ -328,6 +338,10 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             archive::found(state, asked, result);
             Vec::new()
         }
+        Msg::RelatedFound { id, result } => {
+            related::found(state, id, result);
+            Vec::new()
+        }
         Msg::Redraw => {
             state.dirty = true;
             Vec::new()
@@ -366,7 +380,15 @@ fn input(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
         let digit = d as usize - '0' as usize;
         let count = state.count.unwrap_or(0).saturating_mul(10) + digit;
         state.count = Some(count.min(99_999));
-        state.status = format!("{count}… (o opens link {count})");
+        let coverage = state
+            .open
+            .as_ref()
+            .is_some_and(|o| state.focus == Focus::Article && !o.related_items().is_empty());
+        state.status = if coverage {
+            format!("{count}… (o opens link {count}, Enter other coverage {count})")
+        } else {
+            format!("{count}… (o opens link {count})")
+        };
         state.dirty = true;
         return Vec::new();
     }
@@ -424,7 +446,8 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         Action::Open => match state.focus {
             Focus::Headlines => list::open_selected(state),
             Focus::Comments => comments::enter(state),
-            _ => Vec::new(),
+            Focus::Article => related::enter(state),
+            Focus::Help => Vec::new(),
         },
         Action::FoldThread => {
             if state.focus == Focus::Comments {

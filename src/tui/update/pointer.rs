@@ -56,6 +56,10 @@ pub(super) fn mouse(state: &mut AppState, event: MouseEvent) -> Vec<Effect> {
             state.status = format!("paragraph {} chosen: {key} speaks from it", paragraph + 1);
             Vec::new()
         }
+        Pointer::OpenRelated(n) => {
+            state.focus = Focus::Article;
+            super::related::open(state, n)
+        }
         Pointer::SeekTo(ratio) => player::seek_to(state, ratio),
         Pointer::TogglePlayer if state.player.item.is_some() => {
             vec![Effect::Player(Command::Toggle)]

@@ -16,7 +16,7 @@ use crate::dates::display_date;
 use crate::tui::images::ImageState;
 use crate::tui::screen::{ArticlePane, GUTTER};
 use crate::tui::search;
-use crate::tui::state::{AppState, Loadable, OpenItem};
+use crate::tui::state::{AppState, Loadable, OpenItem, RelatedRow};
 use crate::tui::theme::Theme;
 
 /// The listen bar's gauge is at most this wide.
@@ -81,7 +81,7 @@ pub(super) fn draw(
         .filter(|_| state.player.item == Some(open.id));
     let needle = search::fold_case(&state.search.query);
     let rows = usize::from(geometry.body.height);
-    let lines: Vec<Line> = rendered
+    let mut lines: Vec<Line> = rendered
         .lines
         .iter()
         .skip(open.scroll)
@@ -97,6 +97,12 @@ pub(super) fn draw(
             body_line(l, mark, theme, &needle)
         })
         .collect();
+    // Other coverage follows the article's last line.
+    let below = open.scroll.saturating_sub(rendered.lines.len());
+    let related = open.related_rows();
+    for row in related.iter().skip(below).take(rows - lines.len()) {
+        lines.push(related_line(*row, open, width, theme));
+    }
     frame.render_widget(Paragraph::new(lines), geometry.body);
     // The pictures go right of the gutter.
     let body = Rect {
@@ -209,6 +215,42 @@ pub(super) fn listen_gauge(
     let width = usize::from(pane.text.width);
     let (text, _, cols) = listen_parts(state, open, width);
     (crate::width::of(&text), cols)
+}
+
+/// A row of other coverage: `  Other coverage …`, then `  1  Feed · Title`.
+fn related_line(row: RelatedRow, open: &OpenItem, width: usize, theme: &Theme) -> Line<'static> {
+    let items = open.related_items();
+    match row {
+        RelatedRow::Blank => Line::raw(""),
+        RelatedRow::Heading => {
+            let bold = Style::default().add_modifier(Modifier::BOLD);
+            let hint = match items.len() {
+                1 => "  (1 then Enter, or a click, opens it)".to_string(),
+                n => format!("  (1–{n} then Enter, or a click, opens one)"),
+            };
+            Line::from(vec![
+                Span::raw("  "),
+                Span::styled("Other coverage", bold),
+                Span::styled(fit(&hint, width.saturating_sub(16)), theme.meta),
+            ])
+        }
+        RelatedRow::Item(n) => {
+            let Some(item) = items.get(n) else {
+                return Line::raw("");
+            };
+            let h = &item.headline;
+            let number = format!("  {}  ", n + 1);
+            let feed = format!("{} · ", h.feed);
+            let rest = width.saturating_sub(crate::width::of(&number));
+            let feed = fit(&feed, rest);
+            let title = fit(&h.title, rest.saturating_sub(crate::width::of(&feed)));
+            Line::from(vec![
+                Span::styled(number, theme.accent),
+                Span::styled(feed, theme.meta),
+                Span::styled(title, theme.link),
+            ])
+        }
+    }
 }
 
 /// What the gutter shows beside a line.

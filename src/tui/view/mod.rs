@@ -18,7 +18,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::screen::Screen;
-use super::state::{AppState, Focus, Row};
+use super::state::{AppState, Focus, RelatedRow, Row};
 
 pub use help::rows as help_rows;
 
@@ -76,6 +76,8 @@ pub enum Hit {
     Comment(usize),
     /// A paragraph of the article's text.
     Paragraph(usize),
+    /// An item of other coverage below the article (from 0).
+    Related(usize),
     ListenBar,
     /// A gauge, at this fraction of its length.
     ListenGauge(f64),
@@ -92,7 +94,9 @@ impl Hit {
         match self {
             Hit::Headline(_) => Some(Focus::Headlines),
             Hit::Comment(_) => Some(Focus::Comments),
-            Hit::ListenBar | Hit::ListenGauge(_) | Hit::Paragraph(_) => Some(Focus::Article),
+            Hit::ListenBar | Hit::ListenGauge(_) | Hit::Paragraph(_) | Hit::Related(_) => {
+                Some(Focus::Article)
+            }
             Hit::Pane(p) => Some(p),
             _ => None,
         }
@@ -144,6 +148,9 @@ pub fn hit(state: &AppState, x: u16, y: u16) -> Hit {
                 .and_then(|l| l.block)
             {
                 return Hit::Paragraph(paragraph);
+            }
+            if let Some(RelatedRow::Item(n)) = open.related_row_at(line) {
+                return Hit::Related(n);
             }
         }
         return Hit::Pane(Focus::Article);

@@ -8,6 +8,7 @@ mod list;
 mod mouse;
 mod player;
 mod queue;
+mod related;
 mod search;
 
 use std::time::Duration;
