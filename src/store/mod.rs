@@ -16,11 +16,13 @@ mod pages;
 mod repair;
 mod retention;
 mod search;
+mod views;
 mod watch;
 pub mod worker;
 
 pub use repair::{FileId, is_corrupt};
 pub use search::{Hit, Place, SearchError, SearchQuery, Snippet};
+pub use views::{FeedNames, FeedStatus};
 pub use watch::ListFingerprint;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.

@@ -45,6 +45,20 @@ pub enum Action {
     SearchPrevious,
     ToggleRead,
     ToggleStar,
+    /// Only unread headlines in the list, or all again.
+    UnreadOnly,
+    /// Only starred headlines in the list, or all again.
+    StarredOnly,
+    /// Every unread headline of the selected one's feed in the view marked read.
+    MarkFeedRead,
+    /// Every unread headline of the selected group marked read.
+    MarkGroupRead,
+    /// Every unread headline of the view marked read.
+    MarkViewRead,
+    /// The last mark of a feed, a group or the view undone.
+    UndoMark,
+    /// Open the next unread headline, across feeds.
+    NextUnread,
     OpenInBrowser,
     /// Headlines newest first, by feed, or by tag.
     Group,
@@ -126,6 +140,13 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::SearchPrevious, "search_previous", "previous match", &[ch('N')]),
     info(Action::ToggleRead, "toggle_read", "mark read / unread", &[ch('m')]),
     info(Action::ToggleStar, "toggle_star", "star / unstar", &[ch('s')]),
+    info(Action::NextUnread, "next_unread", "open the next unread headline", &[ch('.')]),
+    info(Action::UnreadOnly, "unread_only", "unread only / all", &[ch('U')]),
+    info(Action::StarredOnly, "starred_only", "starred only / all", &[ch('*')]),
+    info(Action::MarkFeedRead, "mark_feed_read", "mark the feed read (in the view)", &[ch('M')]),
+    info(Action::MarkGroupRead, "mark_group_read", "mark the group read (catch up)", &[ch('C')]),
+    info(Action::MarkViewRead, "mark_view_read", "mark the whole view read", &[ch('X')]),
+    info(Action::UndoMark, "undo_mark", "undo the last feed/group/view mark", &[ch('u')]),
     info(Action::OpenInBrowser, "open_in_browser", "open in the browser", &[ch('o')]),
     info(Action::Group, "group", "newest first / by feed / by tag", &[ch('t')]),
     info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
