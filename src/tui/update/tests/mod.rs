@@ -9,6 +9,7 @@ mod mouse;
 mod player;
 mod queue;
 mod search;
+mod views;
 
 use std::time::Duration;
 
