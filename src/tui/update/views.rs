@@ -95,9 +95,12 @@ fn set_read(state: &mut AppState, ids: &[i64], read: bool) -> Effect {
 /// marked read, unless `[reading] mark_on_open` is off).
 pub(super) fn next_unread(state: &mut AppState) -> Vec<Effect> {
     let Some(row) = state.next_unread_row() else {
+        // Only the starred filter hides unread headlines.
         state.status = match state.filter.describe() {
-            Some(filter) => format!("no unread headline in the view ({filter})"),
-            None => "no unread headline left".to_string(),
+            Some(filter) if state.filter.starred_only => {
+                format!("no unread headline in the view ({filter})")
+            }
+            _ => "no unread headline left".to_string(),
         };
         return Vec::new();
     };
