@@ -112,8 +112,8 @@ pub struct ActionInfo {
 /// Every action, in the order help lists them.
 #[rustfmt::skip]
 pub const ACTIONS: &[ActionInfo] = &[
-    info(Action::Up, "up", "previous headline or comment / scroll up", &[plain(KeyCode::Up), ch('k')]),
-    info(Action::Down, "down", "next headline or comment / scroll down", &[plain(KeyCode::Down), ch('j')]),
+    info(Action::Up, "up", "previous headline/comment, scroll up", &[plain(KeyCode::Up), ch('k')]),
+    info(Action::Down, "down", "next headline/comment, scroll down", &[plain(KeyCode::Down), ch('j')]),
     info(Action::PageUp, "page_up", "a page up", &[plain(KeyCode::PageUp), ch('b')]),
     info(Action::PageDown, "page_down", "a page down", &[plain(KeyCode::PageDown), ch('f')]),
     info(Action::Top, "top", "to the top", &[plain(KeyCode::Home), ch('g')]),
@@ -135,7 +135,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::FoldThread, "fold", "fold or unfold the replies", &[ch('z')]),
     info(Action::Follow, "follow", "follow the paragraph being spoken", &[ch('F')]),
     info(Action::Search, "search", "search the headlines or the article", &[ch('/')]),
-    info(Action::SearchArchive, "search_archive", "search the archive (articles, comments)", &[ch('S')]),
+    info(Action::SearchArchive, "search_archive", "search the whole archive", &[ch('S')]),
     info(Action::SearchNext, "search_next", "next match", &[ch('n')]),
     info(Action::SearchPrevious, "search_previous", "previous match", &[ch('N')]),
     info(Action::ToggleRead, "toggle_read", "mark read / unread", &[ch('m')]),
@@ -152,7 +152,7 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
     info(Action::QueueAdd, "queue_add", "add to the listening queue", &[ch('a')]),
     info(Action::QueueAll, "queue_all", "queue the whole view, unread first", &[ch('A')]),
-    info(Action::ShowQueue, "queue", "the listening queue (Enter, d, J/K, Esc)", &[ch('Q')]),
+    info(Action::ShowQueue, "queue", "listening queue: Enter d J K Esc", &[ch('Q')]),
     info(Action::NextItem, "next_item", "next item of the queue", &[ch('>')]),
     info(Action::PreviousItem, "previous_item", "previous item of the queue", &[ch('<')]),
     info(Action::PlayFromStart, "play_from_start", "play from the beginning", &[ch('^')]),

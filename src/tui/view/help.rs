@@ -48,15 +48,22 @@ pub fn rows(state: &AppState) -> usize {
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     let lines = lines(state);
     let total = lines.len();
-    let columns = if total + 2 > usize::from(area.height) && area.width >= 2 * WIDTH {
+    // Two columns as wide as the widest line, a border around and a gap between.
+    let widest = lines.iter().map(|l| crate::width::of(l)).max().unwrap_or(0);
+    let two = u16::try_from(2 * widest + 4).unwrap_or(u16::MAX);
+    let columns = if total + 2 > usize::from(area.height) && area.width >= two {
         2
     } else {
         1
     };
     let per_column = total.div_ceil(columns);
+    let (width, column) = match columns {
+        1 => (WIDTH, usize::from(WIDTH - 2)),
+        _ => (two, widest),
+    };
     let rect = centered(
         area,
-        WIDTH * columns as u16,
+        width,
         u16::try_from(per_column + 2).unwrap_or(u16::MAX),
     );
     let shown = usize::from(rect.height.saturating_sub(2));
@@ -71,7 +78,6 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     } else {
         " Keys (Esc closes) ".to_string()
     };
-    let column = usize::from(WIDTH - 2);
     let rows: Vec<Line> = (scroll..per_column)
         .take(shown)
         .map(|row| {
