@@ -236,3 +236,41 @@ fn a_feed_failing_in_a_refresh_from_the_command_line_shows_its_error_in_the_app(
     assert!(pty.wait_exit().success());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `[refresh] every`: the app refreshes on its own while it is open. A minute is the shortest
+/// period the config takes, so this waits a little over one.
+#[test]
+fn the_app_refreshes_on_its_timer() {
+    let (dir, coast) = edition("tui-views-timer");
+    let config = std::fs::read_to_string(dir.join("config.toml")).expect("config");
+    std::fs::write(
+        dir.join("config.toml"),
+        format!("{config}\n[refresh]\nevery = \"1m\"\n"),
+    )
+    .expect("config");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 120, 30);
+    pty.wait_for("Headlines (4 unread)");
+    feed(
+        &dir,
+        "coast.xml",
+        "Coast Weekly",
+        &[
+            ("c3", "Harbour fair opens on Saturday", 25),
+            ("c1", "Quay cycle lanes approved", 24),
+            ("c2", "Tides higher this winter", 22),
+        ],
+    );
+    assert!(coast.exists());
+    // Nothing before the minute is out; then the new headline, without a key.
+    std::thread::sleep(Duration::from_secs(50));
+    assert!(
+        !pty.text().contains("Harbour fair opens"),
+        "refreshed before its time:\n{}",
+        pty.text()
+    );
+    pty.wait_for("Harbour fair opens on Saturday");
+    pty.wait_for("Headlines (5 unread)");
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
