@@ -41,6 +41,10 @@ pub struct RefreshConfig {
     pub concurrency: usize,
     /// Feeds fetched at once from one host.
     pub per_host: usize,
+    /// The app refreshes this often while it is open (`"30m"`, `"1h"`, `"1h30m"`); absent
+    /// or `"off"`: only when asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub every: Option<Every>,
 }
 
 impl Default for RefreshConfig {
@@ -48,7 +52,94 @@ impl Default for RefreshConfig {
         RefreshConfig {
             concurrency: 128,
             per_host: 4,
+            every: None,
         }
+    }
+}
+
+impl RefreshConfig {
+    /// How often the app refreshes on its own, if it does.
+    pub fn period(&self) -> Option<std::time::Duration> {
+        self.every.as_ref().and_then(|e| e.0)
+    }
+}
+
+/// `[refresh] every`: a period as written (`"45m"`, `"2h"`, `"1h30m"`, `"off"`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Every(Option<std::time::Duration>);
+
+/// Feeds are not fetched on a timer more often than this: their servers would feel it.
+pub const SHORTEST_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+impl TryFrom<String> for Every {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Every, String> {
+        let written = text.trim();
+        if written.eq_ignore_ascii_case("off") {
+            return Ok(Every(None));
+        }
+        let wrong = || {
+            format!(
+                "[refresh] every = \"{written}\" is not a period; write minutes or hours \
+                 such as \"30m\", \"2h\" or \"1h30m\", or \"off\""
+            )
+        };
+        let mut secs: u64 = 0;
+        let mut number = String::new();
+        for c in written.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let unit = match c {
+                's' => 1,
+                'm' => 60,
+                'h' => 3600,
+                'd' => 86_400,
+                _ => return Err(wrong()),
+            };
+            let n: u64 = number.parse().map_err(|_| wrong())?;
+            secs = secs.saturating_add(n.saturating_mul(unit));
+            number.clear();
+        }
+        if !number.is_empty() || written.is_empty() {
+            return Err(wrong());
+        }
+        let period = std::time::Duration::from_secs(secs);
+        if period < SHORTEST_EVERY {
+            return Err(format!(
+                "[refresh] every = \"{written}\" is too often; feeds are refreshed at most once \
+                 a minute (\"1m\")"
+            ));
+        }
+        Ok(Every(Some(period)))
+    }
+}
+
+impl From<Every> for String {
+    fn from(every: Every) -> String {
+        match every.0 {
+            None => "off".to_string(),
+            Some(d) if d.as_secs() % 3600 == 0 => format!("{}h", d.as_secs() / 3600),
+            Some(d) if d.as_secs() % 60 == 0 => format!("{}m", d.as_secs() / 60),
+            Some(d) => format!("{}s", d.as_secs()),
+        }
+    }
+}
+
+/// `[reading]`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReadingConfig {
+    /// Opening a headline marks it read.
+    pub mark_on_open: bool,
+}
+
+impl Default for ReadingConfig {
+    fn default() -> Self {
+        ReadingConfig { mark_on_open: true }
     }
 }
 
@@ -75,6 +166,8 @@ pub struct Config {
     pub retention: RetentionConfig,
     /// The listening queue and what listening marks.
     pub listen: ListenConfig,
+    /// What reading marks.
+    pub reading: ReadingConfig,
     /// A server to sync subscriptions, items and marks with; none unless set.
     pub sync: Option<SyncConfig>,
 }
@@ -414,6 +507,30 @@ mod tests {
         assert!(e.to_string().starts_with("l.toml:2:"), "{e}");
         let e = Config::parse("[cache]\nmax_mb = -1\n", "l.toml").expect_err("negative");
         assert!(e.to_string().starts_with("l.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn refresh_every_and_reading_tables() {
+        let c = Config::parse("", "r.toml").expect("empty config");
+        assert_eq!(c.refresh.period(), None);
+        assert!(c.reading.mark_on_open);
+        let minutes = |text: &str| {
+            Config::parse(&format!("[refresh]\nevery = \"{text}\"\n"), "r.toml")
+                .map(|c| c.refresh.period().map(|d| d.as_secs() / 60))
+        };
+        assert_eq!(minutes("30m").expect("valid"), Some(30));
+        assert_eq!(minutes("2h").expect("valid"), Some(120));
+        assert_eq!(minutes("1h30m").expect("valid"), Some(90));
+        assert_eq!(minutes("off").expect("valid"), None);
+        for wrong in ["30", "half an hour", "", "m", "30x"] {
+            let e = minutes(wrong).expect_err(wrong).to_string();
+            assert!(e.contains("is not a period"), "{wrong}: {e}");
+            assert!(e.starts_with("r.toml:2:"), "{wrong}: {e}");
+        }
+        let e = minutes("10s").expect_err("too often").to_string();
+        assert!(e.contains("at most once a minute"), "{e}");
+        let c = Config::parse("[reading]\nmark_on_open = false\n", "r.toml").expect("valid");
+        assert!(!c.reading.mark_on_open);
     }
 
     #[test]

@@ -20,12 +20,14 @@ mod repair;
 mod retention;
 mod search;
 pub mod sync;
+mod views;
 mod watch;
 pub mod worker;
 
 pub use related::{RELATED_LIMIT, Related, Story};
 pub use repair::{FileId, is_corrupt};
 pub use search::{Hit, Place, SearchError, SearchQuery, Snippet};
+pub use views::{FeedNames, FeedStatus};
 pub use watch::ListFingerprint;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.

@@ -79,28 +79,38 @@ fn touches_database(events: &[u8]) -> bool {
 }
 
 /// See [`super::Store::list_fingerprint`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ListFingerprint([f64; 4]);
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListFingerprint {
+    counts: [f64; 4],
+    /// Why feeds failed, as the last refresh (whichever process ran it) left it: few and short.
+    errors: String,
+}
 
 impl super::Store {
     /// A summary of what the list of headlines shows (which items there are, their marks,
-    /// the feeds' names), so that a commit elsewhere that changed none of it (an article
-    /// saved for offline reading, say) does not make the app read the whole list again.
+    /// the feeds' names and errors), so that a commit elsewhere that changed none of it (an
+    /// article saved for offline reading, say) does not make the app read the whole list again.
     pub fn list_fingerprint(&self) -> Result<ListFingerprint, super::StoreError> {
         // Marks weighted by a hash of the id: two changes cancel out only by accident.
         Ok(self.conn.query_row(
             "SELECT (SELECT COUNT(*) FROM items), (SELECT COALESCE(MAX(id), 0) FROM items),
                     (SELECT TOTAL(read * ((id * 2654435761) % 4294967291)
                                   + starred * ((id * 40503) % 65521)) FROM items),
-                    (SELECT TOTAL(LENGTH(title)) + COUNT(*) FROM feeds)",
+                    (SELECT TOTAL(LENGTH(title)) + COUNT(*) FROM feeds),
+                    (SELECT COALESCE(GROUP_CONCAT(id || ':' || last_error, char(10)), '')
+                     FROM (SELECT id, last_error FROM feeds
+                           WHERE last_error IS NOT NULL ORDER BY id))",
             [],
             |r| {
-                Ok(ListFingerprint([
-                    r.get::<_, i64>(0)? as f64,
-                    r.get::<_, i64>(1)? as f64,
-                    r.get(2)?,
-                    r.get(3)?,
-                ]))
+                Ok(ListFingerprint {
+                    counts: [
+                        r.get::<_, i64>(0)? as f64,
+                        r.get::<_, i64>(1)? as f64,
+                        r.get(2)?,
+                        r.get(3)?,
+                    ],
+                    errors: r.get(4)?,
+                })
             },
         )?)
     }

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use super::listening::Resume;
 use super::{
-    FileId, HeadlineQuery, Hit, ListFingerprint, RELATED_LIMIT, Related, SearchError, SearchQuery,
-    Store, StoreError, is_corrupt,
+    FeedNames, FeedStatus, FileId, HeadlineQuery, Hit, ListFingerprint, RELATED_LIMIT, Related,
+    SearchError, SearchQuery, Store, StoreError, is_corrupt,
 };
 use crate::model::Headline;
 
@@ -35,6 +35,12 @@ pub enum StoreCommand {
     SetStarred {
         id: i64,
         starred: bool,
+    },
+    /// Many items marked at once (a feed, a group, the whole view, or that undone): one
+    /// transaction, one [`StoreEvent::Saved`].
+    SetReadMany {
+        ids: Vec<i64>,
+        read: bool,
     },
     /// Where the listener is in the article at `url`; when that makes it listened (and read,
     /// with `mark_read`), the list is read again to show it.
@@ -83,6 +89,9 @@ pub enum StoreEvent {
     /// The list of headlines as the store has it now, with every command before it applied:
     /// asked for, or because another process changed the store.
     Headlines(Result<Vec<Headline>, String>),
+    /// Every subscribed feed with its name and last error, read with the list and sent just
+    /// before it.
+    Feeds(Result<Vec<FeedStatus>, String>),
     /// The database was damaged and has been rebuilt (empty but for salvaged marks).
     Rebuilt { notice: String },
     /// The results of search `asked`, best first, or why there are none (one line).
@@ -104,12 +113,13 @@ pub struct StoreWorker {
 }
 
 impl StoreWorker {
-    /// Starts the thread on `store`. `subscribed` names the feeds whose headlines are listed;
-    /// `events` is called on the worker's thread.
+    /// Starts the thread on `store`. `subscribed` names the feeds whose headlines are listed,
+    /// `names` what the reader calls them; `events` is called on the worker's thread.
     pub fn start(
         store: Store,
         data_dir: PathBuf,
         subscribed: Vec<String>,
+        names: FeedNames,
         events: impl Fn(StoreEvent) + Send + 'static,
     ) -> std::io::Result<StoreWorker> {
         let (tx, rx) = channel();
@@ -119,6 +129,7 @@ impl StoreWorker {
             store,
             data_dir,
             subscribed,
+            names,
             events: Box::new(events),
             seen_version: None,
             seen_list: None,
@@ -162,6 +173,7 @@ struct Worker {
     store: Store,
     data_dir: PathBuf,
     subscribed: Vec<String>,
+    names: FeedNames,
     events: Box<dyn Fn(StoreEvent) + Send>,
     /// The store's data version, and what the list showed, when it was last read.
     seen_version: Option<i64>,
@@ -224,6 +236,10 @@ impl Worker {
             }
             StoreCommand::SetStarred { id, starred } => {
                 let result = self.store.set_starred(id, starred);
+                self.saved(result);
+            }
+            StoreCommand::SetReadMany { ids, read } => {
+                let result = self.store.set_read_many(&ids, read);
                 self.saved(result);
             }
             StoreCommand::SavePosition {
@@ -312,7 +328,12 @@ impl Worker {
             ..SearchQuery::default()
         };
         let now = chrono::Utc::now().timestamp();
-        let result = self.store.search(&self.subscribed, &query, now);
+        let mut result = self.store.search(&self.subscribed, &query, now);
+        if let Ok(hits) = &mut result {
+            for hit in hits.iter_mut() {
+                self.names.apply(std::slice::from_mut(&mut hit.headline));
+            }
+        }
         if let Err(SearchError::Store(e)) = &result
             && is_corrupt(e)
         {
@@ -353,16 +374,24 @@ impl Worker {
         // The list and its fingerprint from one snapshot; the list is sent before the
         // fingerprint's scan so that it is not kept waiting.
         let snapshot = self.store.conn.execute_batch("BEGIN");
+        let feeds = self.store.feed_statuses(&self.subscribed, &self.names);
         let list = self
             .store
             .headlines(&self.subscribed, &HeadlineQuery::default());
-        if let Err(e) = &list
-            && is_corrupt(e)
+        if let Some(e) = [feeds.as_ref().err(), list.as_ref().err()]
+            .into_iter()
+            .flatten()
+            .find(|e| is_corrupt(e))
         {
             let _ = self.store.conn.execute_batch("ROLLBACK");
             self.repair(e);
             return;
         }
+        let list = list.map(|mut list| {
+            self.names.apply(&mut list);
+            list
+        });
+        (self.events)(StoreEvent::Feeds(feeds.map_err(|e| e.to_string())));
         (self.events)(StoreEvent::Headlines(list.map_err(|e| e.to_string())));
         self.seen_list = self.store.list_fingerprint().ok();
         if snapshot.is_ok() {

@@ -45,6 +45,20 @@ pub enum Action {
     SearchPrevious,
     ToggleRead,
     ToggleStar,
+    /// Only unread headlines in the list, or all again.
+    UnreadOnly,
+    /// Only starred headlines in the list, or all again.
+    StarredOnly,
+    /// Every unread headline of the selected one's feed in the view marked read.
+    MarkFeedRead,
+    /// Every unread headline of the selected group marked read.
+    MarkGroupRead,
+    /// Every unread headline of the view marked read.
+    MarkViewRead,
+    /// The last mark of a feed, a group or the view undone.
+    UndoMark,
+    /// Open the next unread headline, across feeds.
+    NextUnread,
     OpenInBrowser,
     /// Headlines newest first, by feed, or by tag.
     Group,
@@ -98,8 +112,8 @@ pub struct ActionInfo {
 /// Every action, in the order help lists them.
 #[rustfmt::skip]
 pub const ACTIONS: &[ActionInfo] = &[
-    info(Action::Up, "up", "previous headline or comment / scroll up", &[plain(KeyCode::Up), ch('k')]),
-    info(Action::Down, "down", "next headline or comment / scroll down", &[plain(KeyCode::Down), ch('j')]),
+    info(Action::Up, "up", "previous headline/comment, scroll up", &[plain(KeyCode::Up), ch('k')]),
+    info(Action::Down, "down", "next headline/comment, scroll down", &[plain(KeyCode::Down), ch('j')]),
     info(Action::PageUp, "page_up", "a page up", &[plain(KeyCode::PageUp), ch('b')]),
     info(Action::PageDown, "page_down", "a page down", &[plain(KeyCode::PageDown), ch('f')]),
     info(Action::Top, "top", "to the top", &[plain(KeyCode::Home), ch('g')]),
@@ -121,17 +135,24 @@ pub const ACTIONS: &[ActionInfo] = &[
     info(Action::FoldThread, "fold", "fold or unfold the replies", &[ch('z')]),
     info(Action::Follow, "follow", "follow the paragraph being spoken", &[ch('F')]),
     info(Action::Search, "search", "search the headlines or the article", &[ch('/')]),
-    info(Action::SearchArchive, "search_archive", "search the archive (articles, comments)", &[ch('S')]),
+    info(Action::SearchArchive, "search_archive", "search the whole archive", &[ch('S')]),
     info(Action::SearchNext, "search_next", "next match", &[ch('n')]),
     info(Action::SearchPrevious, "search_previous", "previous match", &[ch('N')]),
     info(Action::ToggleRead, "toggle_read", "mark read / unread", &[ch('m')]),
     info(Action::ToggleStar, "toggle_star", "star / unstar", &[ch('s')]),
+    info(Action::NextUnread, "next_unread", "open the next unread headline", &[ch('.')]),
+    info(Action::UnreadOnly, "unread_only", "unread only / all", &[ch('U')]),
+    info(Action::StarredOnly, "starred_only", "starred only / all", &[ch('*')]),
+    info(Action::MarkFeedRead, "mark_feed_read", "mark the feed read (in the view)", &[ch('M')]),
+    info(Action::MarkGroupRead, "mark_group_read", "mark the group read (catch up)", &[ch('C')]),
+    info(Action::MarkViewRead, "mark_view_read", "mark the whole view read", &[ch('X')]),
+    info(Action::UndoMark, "undo_mark", "undo the last feed/group/view mark", &[ch('u')]),
     info(Action::OpenInBrowser, "open_in_browser", "open in the browser", &[ch('o')]),
     info(Action::Group, "group", "newest first / by feed / by tag", &[ch('t')]),
     info(Action::Refresh, "refresh", "refresh the feeds", &[ch('r')]),
     info(Action::QueueAdd, "queue_add", "add to the listening queue", &[ch('a')]),
     info(Action::QueueAll, "queue_all", "queue the whole view, unread first", &[ch('A')]),
-    info(Action::ShowQueue, "queue", "the listening queue (Enter, d, J/K, Esc)", &[ch('Q')]),
+    info(Action::ShowQueue, "queue", "listening queue: Enter d J K Esc", &[ch('Q')]),
     info(Action::NextItem, "next_item", "next item of the queue", &[ch('>')]),
     info(Action::PreviousItem, "previous_item", "previous item of the queue", &[ch('<')]),
     info(Action::PlayFromStart, "play_from_start", "play from the beginning", &[ch('^')]),

@@ -202,6 +202,15 @@ impl Screen {
     }
 }
 
+/// The feed column of a headline list row is never narrower than this (when a name needs it).
+const MIN_FEED_COLUMN: usize = 12;
+
+/// Columns of the feed's name in a headline list row `width` columns wide, its widest name
+/// `widest` columns: all of it, as long as it leaves two thirds of the row to the rest.
+pub fn feed_column(width: usize, widest: usize) -> usize {
+    widest.min((width / 3).max(MIN_FEED_COLUMN))
+}
+
 /// Columns of the article pane when the comments sit beside it (the rest is theirs).
 pub fn article_columns(total: u16) -> u16 {
     total.saturating_mul(3) / 5
@@ -266,6 +275,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_feed_column_is_as_wide_as_the_widest_name_the_row_allows() {
+        // "Local WordPress" whole at 80 and at 120 columns.
+        assert_eq!(feed_column(78, 15), 15);
+        assert_eq!(feed_column(118, 15), 15);
+        // A long name takes up to a third of the row.
+        assert_eq!(feed_column(78, 60), 26);
+        assert_eq!(feed_column(118, 60), 39);
+        assert_eq!(feed_column(238, 60), 60);
+        // A narrow row still gives a name some room.
+        assert_eq!(feed_column(20, 60), MIN_FEED_COLUMN);
+        assert_eq!(feed_column(118, 0), 0);
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! Everything the app shows, as plain data: `update` changes it, the views only read it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
 use crate::model::{CommentKind, CommentThread, Headline};
-use crate::store::HeadlineCounts;
+use crate::store::{FeedStatus, HeadlineCounts};
 
 use super::images::Images;
 use super::keymap::Keymap;
@@ -15,8 +15,10 @@ use super::theme::Theme;
 
 mod queue;
 mod related;
+mod rows;
 pub use queue::Queue;
 pub use related::RelatedRow;
+pub use rows::{Filter, MassMark, Scope};
 
 /// Which pane takes the keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -323,20 +325,31 @@ pub struct AppState {
     /// The list as shown: headlines, under group headers when grouped.
     pub rows: Vec<Row>,
     pub grouping: Grouping,
+    /// Which headlines the list shows (unread only, starred only).
+    pub filter: Filter,
+    /// How many headlines pass the filter.
+    pub shown: usize,
     /// The selected row of `rows` (a headline whenever there is one).
     /// Set while `headlines` holds only the first page of the list (at start-up, until the
     /// whole list has been read off the draw path): the whole list's counts.
     pub loading_rest: Option<HeadlineCounts>,
     /// Marks sent to the store's worker and not yet saved, oldest first: a list read before
     /// they were saved gets them again.
-    pub unsaved_marks: std::collections::VecDeque<(i64, Mark)>,
+    pub unsaved_marks: std::collections::VecDeque<(Vec<i64>, Mark)>,
+    /// The last mark of a feed, a group or the view, until it is undone.
+    pub undo: Option<MassMark>,
+    /// Opening a headline marks it read (`[reading] mark_on_open`).
+    pub mark_on_open: bool,
     pub selected: usize,
     /// The first row shown.
     pub list_offset: usize,
     /// Tags of each subscribed feed, by its URL.
     pub tags: HashMap<String, Vec<String>>,
-    /// Feeds whose last refresh failed, by URL: their name and why.
-    pub feed_errors: HashMap<String, (String, String)>,
+    /// Every subscribed feed, named as the reader named it, with why its last refresh failed
+    /// (sanitized).
+    pub feeds: Vec<FeedStatus>,
+    /// The display width of the widest feed name, for the list's feed column.
+    pub widest_feed: usize,
     pub open: Option<OpenItem>,
     pub player: PlayerSnapshot,
     pub queue: Queue,
@@ -380,12 +393,17 @@ impl AppState {
             headlines: Vec::new(),
             rows: Vec::new(),
             grouping: Grouping::Newest,
+            filter: Filter::default(),
+            shown: 0,
             loading_rest: None,
             unsaved_marks: Default::default(),
+            undo: None,
+            mark_on_open: true,
             selected: 0,
             list_offset: 0,
             tags: HashMap::new(),
-            feed_errors: HashMap::new(),
+            feeds: Vec::new(),
+            widest_feed: 0,
             open: None,
             player: PlayerSnapshot::default(),
             queue: Queue::default(),
@@ -412,100 +430,41 @@ impl AppState {
     pub fn set_headlines(&mut self, headlines: Vec<Headline>) {
         let keep = self.selected_headline().map(|h| h.id);
         self.headlines = headlines;
+        self.measure_feeds();
         self.lay_out_rows(keep);
+    }
+
+    /// Replaces the subscribed feeds (their names and errors), the list laid out again.
+    pub fn set_feeds(&mut self, feeds: Vec<FeedStatus>) {
+        self.feeds = feeds;
+        self.measure_feeds();
+        self.regroup();
+    }
+
+    /// The widest feed name, measured once per list rather than at every frame.
+    fn measure_feeds(&mut self) {
+        let mut last: Option<&std::sync::Arc<str>> = None;
+        let mut widest = self
+            .feeds
+            .iter()
+            .map(|f| crate::width::of(&f.name))
+            .max()
+            .unwrap_or(0);
+        for h in &self.headlines {
+            // One feed's headlines share their name: measured once per run of them.
+            if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, &h.feed)) {
+                continue;
+            }
+            widest = widest.max(crate::width::of(&h.feed));
+            last = Some(&h.feed);
+        }
+        self.widest_feed = widest;
     }
 
     /// Lays the rows out again for the grouping, the selected headline still selected.
     pub fn regroup(&mut self) {
         let keep = self.selected_headline().map(|h| h.id);
         self.lay_out_rows(keep);
-    }
-
-    /// The rows for the grouping; headline `keep` selected when it is there, else the first.
-    fn lay_out_rows(&mut self, keep: Option<i64>) {
-        self.rows = match self.grouping {
-            Grouping::Newest => (0..self.headlines.len()).map(Row::Headline).collect(),
-            Grouping::ByFeed => {
-                let mut groups: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
-                for (i, h) in self.headlines.iter().enumerate() {
-                    groups
-                        .entry((h.feed.to_lowercase(), h.feed_url.to_string()))
-                        .or_default()
-                        .push(i);
-                }
-                // A failing feed shows even with nothing cached, so its error can be read.
-                for (url, (name, _)) in &self.feed_errors {
-                    if !self.headlines.iter().any(|h| *h.feed_url == **url) {
-                        groups.insert((name.to_lowercase(), url.clone()), Vec::new());
-                    }
-                }
-                let mut rows = Vec::new();
-                for ((_, url), members) in groups {
-                    let name = match members.first() {
-                        Some(&first) => self.headlines[first].feed.to_string(),
-                        None => self
-                            .feed_errors
-                            .get(&url)
-                            .map(|e| e.0.clone())
-                            .unwrap_or(url.clone()),
-                    };
-                    let error = self.feed_errors.get(&url).map(|e| e.1.clone());
-                    self.push_group(&mut rows, name, members, error);
-                }
-                rows
-            }
-            Grouping::ByTag => {
-                let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-                let mut untagged = Vec::new();
-                for (i, h) in self.headlines.iter().enumerate() {
-                    match self.tags.get(&*h.feed_url).filter(|t| !t.is_empty()) {
-                        Some(tags) => {
-                            for tag in tags {
-                                groups.entry(tag.clone()).or_default().push(i);
-                            }
-                        }
-                        None => untagged.push(i),
-                    }
-                }
-                let mut rows = Vec::new();
-                for (tag, members) in groups {
-                    self.push_group(&mut rows, tag, members, None);
-                }
-                if !untagged.is_empty() {
-                    self.push_group(&mut rows, "untagged".to_string(), untagged, None);
-                }
-                rows
-            }
-        };
-        self.selected = keep
-            .and_then(|id| {
-                self.rows
-                    .iter()
-                    .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
-            })
-            .or_else(|| self.first_headline_row())
-            .unwrap_or(0);
-        self.keep_selection_visible();
-    }
-
-    fn push_group(
-        &self,
-        rows: &mut Vec<Row>,
-        name: String,
-        members: Vec<usize>,
-        error: Option<String>,
-    ) {
-        rows.push(Row::Group(Box::new(Group {
-            name,
-            unread: members.iter().filter(|&&i| !self.headlines[i].read).count(),
-            total: members.len(),
-            error,
-        })));
-        rows.extend(members.into_iter().map(Row::Headline));
-    }
-
-    fn first_headline_row(&self) -> Option<usize> {
-        self.rows.iter().position(|r| matches!(r, Row::Headline(_)))
     }
 
     /// The index into `headlines` of the selected row.

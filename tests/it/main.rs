@@ -37,5 +37,6 @@ mod tui_demo;
 mod tui_hostile;
 mod tui_images;
 mod tui_pty;
+mod tui_views;
 mod tui_wordpress;
 mod wordpress_cli;

@@ -147,6 +147,9 @@ impl Effects {
             Effect::SetStarred { id, starred } => {
                 self.store.send(StoreCommand::SetStarred { id, starred })
             }
+            Effect::SetReadMany { ids, read } => {
+                self.store.send(StoreCommand::SetReadMany { ids, read })
+            }
             Effect::LoadHeadlines => self.store.send(StoreCommand::LoadHeadlines),
             Effect::SearchArchive { asked, query } => {
                 self.store.send(StoreCommand::Search { asked, query });
@@ -171,7 +174,8 @@ impl Effects {
             &mut self.article,
             tokio::spawn(async move {
                 let (result, notice) =
-                    match reader::open_article(&ctx, &url, reader::Marking::Read).await {
+                    // Opening marks it read in the list (`[reading] mark_on_open`), not here.
+                    match reader::open_article(&ctx, &url, reader::Marking::Unchanged).await {
                         Ok(fetched) => (Ok(fetched.value), fetched.notice.map(|n| n.to_string())),
                         Err(e) => (Err(e.to_string()), None),
                     };
@@ -358,6 +362,19 @@ impl Effects {
         }
         self.playing.quit();
     }
+}
+
+/// `[refresh] every`: a task that sleeps for the period and says a refresh is due, until the
+/// loop ends. `update` skips it while a refresh runs.
+pub(super) fn refresh_every(every: std::time::Duration, inbox: Inbox) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(every).await;
+            if !inbox.msg(Msg::RefreshDue) {
+                return;
+            }
+        }
+    });
 }
 
 /// The article laid out for `width` columns on a blocking thread: a long one takes a while.

@@ -26,7 +26,9 @@ use super::view;
 use crate::config::Config;
 use crate::reader::{AppError, Context, EXIT_OK};
 use crate::store::worker::{StoreCommand, StoreEvent, StoreWorker};
-use crate::store::{HeadlineCounts, HeadlineQuery, Store, StoreError, is_corrupt};
+use crate::store::{
+    FeedNames, FeedStatus, HeadlineCounts, HeadlineQuery, Store, StoreError, is_corrupt,
+};
 use effects::Effects;
 use inbox::Inbox;
 
@@ -53,20 +55,23 @@ pub fn run(ctx: Context) -> Result<i32, AppError> {
     }
     let store = ctx.store()?;
     let subscribed = ctx.subscribed_urls();
-    let (store, (counts, first_page), rebuilt) = match first_page(&store, &subscribed) {
+    let names = FeedNames::from_config(&ctx.config.feeds);
+    let (store, mut start, rebuilt) = match first_page(&store, &subscribed, &names) {
         Ok(read) => (store, read, None),
         Err(e) if is_corrupt(&e) => {
             let (store, notice) = Store::rebuild(&ctx.paths.data, store.file_id(), &e)?;
-            let read = first_page(&store, &subscribed)?;
+            let read = first_page(&store, &subscribed, &names)?;
             (store, read, Some(notice))
         }
         Err(e) => return Err(e.into()),
     };
+    names.apply(&mut start.page);
     // A queue that cannot be read is not worth refusing to start over.
-    let queue = store.queued_headlines(&subscribed).unwrap_or_else(|e| {
+    let mut queue = store.queued_headlines(&subscribed).unwrap_or_else(|e| {
         log::warn!("the listening queue could not be read: {e}");
         (Vec::new(), None)
     });
+    names.apply(&mut queue.0);
     let setup = Setup {
         keymap,
         theme,
@@ -77,7 +82,7 @@ pub fn run(ctx: Context) -> Result<i32, AppError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let result = runtime.block_on(run_loop(Arc::new(ctx), store, first_page, counts, setup));
+    let result = runtime.block_on(run_loop(Arc::new(ctx), store, start, setup));
     if let Err(e) = &result {
         log::error!("{e}");
     }
@@ -87,17 +92,28 @@ pub fn run(ctx: Context) -> Result<i32, AppError> {
     result
 }
 
-/// The list's counts and its first page.
+/// What the first frame shows: the list's counts, its first page and the subscribed feeds.
+struct Start {
+    counts: HeadlineCounts,
+    page: Vec<crate::model::Headline>,
+    feeds: Vec<FeedStatus>,
+}
+
 fn first_page(
     store: &Store,
     subscribed: &[String],
-) -> Result<(HeadlineCounts, Vec<crate::model::Headline>), StoreError> {
+    names: &FeedNames,
+) -> Result<Start, StoreError> {
     let counts = store.headline_counts(subscribed, &HeadlineQuery::default())?;
     let page_query = HeadlineQuery {
         limit: Some(FIRST_PAGE),
         ..HeadlineQuery::default()
     };
-    Ok((counts, store.headlines(subscribed, &page_query)?))
+    Ok(Start {
+        counts,
+        page: store.headlines(subscribed, &page_query)?,
+        feeds: store.feed_statuses(subscribed, names)?,
+    })
 }
 
 /// What the app starts with besides the headlines.
@@ -125,8 +141,7 @@ pub fn check_settings(config: &Config) -> Result<(), String> {
 async fn run_loop(
     ctx: Arc<Context>,
     store: Store,
-    first_page: Vec<crate::model::Headline>,
-    counts: HeadlineCounts,
+    start: Start,
     setup: Setup,
 ) -> Result<i32, AppError> {
     let _guard = terminal::TerminalGuard::enter()?;
@@ -134,7 +149,8 @@ async fn run_loop(
     let picker = super::images::picker(ctx.config.display.images);
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let size = terminal.size()?;
-    let mut state = AppState::first_page(first_page, counts, (size.width, size.height));
+    let mut state = AppState::first_page(start.page, start.counts, (size.width, size.height));
+    state.mark_on_open = ctx.config.reading.mark_on_open;
     state.pictures = picker.is_some();
     state.keymap = setup.keymap;
     state.theme = setup.theme;
@@ -166,7 +182,13 @@ async fn run_loop(
         })
     };
     let mut media = media::MediaShown::new(media_keys);
+    if let Some(every) = ctx.config.refresh.period() {
+        effects::refresh_every(every, inbox.clone());
+    }
     let mut effects = Effects::new(ctx, inbox, picker, worker);
+    for effect in update(&mut state, Msg::FeedsLoaded(Ok(start.feeds))) {
+        effects.run(effect);
+    }
     if let Some(notice) = setup.rebuilt {
         state.status = crate::sanitize::line(&notice);
     }
@@ -232,6 +254,7 @@ fn start_worker(
         store,
         ctx.paths.data.clone(),
         ctx.subscribed_urls(),
+        FeedNames::from_config(&ctx.config.feeds),
         move |event| {
             let msg = match event {
                 StoreEvent::Saved { error } => {
@@ -241,6 +264,7 @@ fn start_worker(
                     Msg::MarkSaved { error }
                 }
                 StoreEvent::Headlines(list) => Msg::HeadlinesLoaded(list),
+                StoreEvent::Feeds(feeds) => Msg::FeedsLoaded(feeds),
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
                 StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
                 StoreEvent::Related { id, result } => Msg::RelatedFound { id, result },

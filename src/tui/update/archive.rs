@@ -149,7 +149,7 @@ pub(super) fn open_headline(state: &mut AppState, h: Headline) -> Vec<Effect> {
         return Vec::new();
     };
     let mut effects = Vec::new();
-    if !h.read {
+    if !h.read && state.mark_on_open {
         effects.push(super::list::mark(state, h.id, Mark::Read(true)));
     }
     state.open = Some(OpenItem::new(h.id, url.clone(), h.title));

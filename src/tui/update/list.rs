@@ -20,19 +20,20 @@ pub(super) fn open_selected(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let (id, title, was_read) = (h.id, h.title.clone(), h.read);
-    h.read = true;
     let mut effects = Vec::new();
-    if !was_read {
+    if !was_read && state.mark_on_open {
+        h.read = true;
         effects.push(mark(state, id, Mark::Read(true)));
         if let Some(counts) = state.loading_rest.as_mut() {
             counts.unread = counts.unread.saturating_sub(1);
         }
+        keep_listed(state, id);
+        if state.grouping != Grouping::Newest {
+            state.regroup();
+        }
     }
     state.open = Some(OpenItem::new(id, url.clone(), title));
     state.focus = Focus::Article;
-    if state.grouping != Grouping::Newest {
-        state.regroup();
-    }
     effects.push(Effect::LoadArticle {
         id,
         url: url.clone(),
@@ -65,6 +66,7 @@ pub(super) fn toggle_read(state: &mut AppState) -> Vec<Effect> {
     h.read = !h.read;
     let (id, read) = (h.id, h.read);
     state.status = if read { "marked read" } else { "marked unread" }.to_string();
+    keep_listed(state, id);
     if state.grouping != Grouping::Newest {
         state.regroup();
     }
@@ -78,12 +80,20 @@ pub(super) fn toggle_star(state: &mut AppState) -> Vec<Effect> {
     h.starred = !h.starred;
     let (id, starred) = (h.id, h.starred);
     state.status = if starred { "starred" } else { "unstarred" }.to_string();
+    keep_listed(state, id);
     vec![mark(state, id, Mark::Starred(starred))]
+}
+
+/// A headline marked one by one stays in a filtered list until the filter changes.
+fn keep_listed(state: &mut AppState, id: i64) {
+    if state.filter.active() {
+        state.filter.kept.insert(id);
+    }
 }
 
 /// The effect that saves a mark, remembered until the store's worker says it is saved.
 pub(super) fn mark(state: &mut AppState, id: i64, mark: Mark) -> Effect {
-    state.unsaved_marks.push_back((id, mark));
+    state.unsaved_marks.push_back((vec![id], mark));
     match mark {
         Mark::Read(read) => Effect::SetRead { id, read },
         Mark::Starred(starred) => Effect::SetStarred { id, starred },

@@ -18,6 +18,7 @@ mod results;
 mod search;
 #[cfg(test)]
 mod tests;
+mod views;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
@@ -29,7 +30,7 @@ use crate::store::listening::Resume;
 
 use super::images::Picture;
 use super::keymap::Action;
-use super::state::{AppState, Focus};
+use super::state::{AppState, Focus, Scope};
 
 pub use player::SEEK_STEP;
 
@@ -95,6 +96,8 @@ pub enum Msg {
     },
     /// A refresh ended: the headlines as they now are, or why it failed.
     RefreshDone(Result<Refreshed, String>),
+    /// `[refresh] every` has passed since the app started or last refreshed on its own.
+    RefreshDue,
     /// Something done off the draw path that the reader should hear of.
     Notice(String),
     /// The terminal was handed back (after a suspension): draw everything again.
@@ -105,6 +108,9 @@ pub enum Msg {
     /// the first frame was drawn from its first page, after a refresh, and whenever another
     /// herald process changed the store.
     HeadlinesLoaded(Result<Vec<Headline>, String>),
+    /// Every subscribed feed with its name and last error, as the store has them, read just
+    /// before the whole list.
+    FeedsLoaded(Result<Vec<crate::store::FeedStatus>, String>),
     /// The oldest mark not yet saved was saved, or why it could not be.
     MarkSaved {
         error: Option<String>,
@@ -247,6 +253,11 @@ pub enum Effect {
         id: i64,
         starred: bool,
     },
+    /// Many headlines marked at once, saved in one go.
+    SetReadMany {
+        ids: Vec<i64>,
+        read: bool,
+    },
     OpenInBrowser(String),
     Refresh,
     /// Read the whole list of headlines again (after the store's worker has saved every mark
@@ -321,6 +332,7 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             Vec::new()
         }
         Msg::RefreshDone(result) => results::refresh_done(state, result),
+        Msg::RefreshDue => results::refresh_due(state),
         Msg::MarkSaved { error } => {
             results::mark_saved(state, error);
             Vec::new()
@@ -332,6 +344,10 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         }
         Msg::HeadlinesLoaded(result) => {
             results::headlines_loaded(state, result);
+            Vec::new()
+        }
+        Msg::FeedsLoaded(result) => {
+            results::feeds_loaded(state, result);
             Vec::new()
         }
         Msg::ArchiveFound { asked, result } => {
@@ -495,6 +511,15 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         Action::ToggleRead => list::toggle_read(state),
         Action::ToggleStar => list::toggle_star(state),
+        Action::UnreadOnly | Action::StarredOnly => {
+            views::toggle_filter(state, action == Action::UnreadOnly);
+            Vec::new()
+        }
+        Action::MarkFeedRead => views::mark_read(state, Scope::Feed),
+        Action::MarkGroupRead => views::mark_read(state, Scope::Group),
+        Action::MarkViewRead => views::mark_read(state, Scope::View),
+        Action::UndoMark => views::undo(state),
+        Action::NextUnread => views::next_unread(state),
         Action::OpenInBrowser => list::open_in_browser(state),
         Action::Group => {
             list::group(state);

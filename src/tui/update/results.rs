@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use crate::model::Headline;
 use crate::sanitize;
+use crate::store::FeedStatus;
 use crate::tui::state::{AppState, Mark};
 
 use super::{Effect, Refreshed};
@@ -20,13 +21,23 @@ pub(super) fn refresh_done(state: &mut AppState, result: Result<Refreshed, Strin
     state.dirty = true;
     match result {
         Ok(refreshed) => {
-            state.feed_errors = refreshed
-                .failures
-                .into_iter()
-                .map(|f| (f.url, (sanitize::line(&f.name), sanitize::line(&f.reason))))
-                .collect();
-            // Failing feeds have groups of their own, before the new list comes.
-            state.regroup();
+            // Failing feeds show on their groups before the store's list and feeds come.
+            let mut feeds = std::mem::take(&mut state.feeds);
+            for feed in feeds.iter_mut() {
+                feed.last_error = None;
+            }
+            for failure in refreshed.failures {
+                let reason = Some(sanitize::line(&failure.reason));
+                match feeds.iter_mut().find(|f| f.url == failure.url) {
+                    Some(feed) => feed.last_error = reason,
+                    None => feeds.push(FeedStatus {
+                        url: failure.url,
+                        name: sanitize::line(&failure.name),
+                        last_error: reason,
+                    }),
+                }
+            }
+            state.set_feeds(feeds);
             state.status = sanitize::line(&refreshed.summary);
             vec![Effect::LoadHeadlines]
         }
@@ -35,6 +46,15 @@ pub(super) fn refresh_done(state: &mut AppState, result: Result<Refreshed, Strin
             Vec::new()
         }
     }
+}
+
+/// `[refresh] every` passed: a refresh like `r`'s, unless one runs.
+pub(super) fn refresh_due(state: &mut AppState) -> Vec<Effect> {
+    if state.refreshing {
+        return Vec::new();
+    }
+    state.dirty = true;
+    super::list::refresh(state)
 }
 
 pub(super) fn mark_saved(state: &mut AppState, error: Option<String>) {
@@ -71,8 +91,10 @@ pub(super) fn headlines_loaded(state: &mut AppState, result: Result<Vec<Headline
                 state
                     .unsaved_marks
                     .iter()
-                    .fold(HashMap::new(), |mut by_id, (id, mark)| {
-                        by_id.entry(*id).or_default().push(*mark);
+                    .fold(HashMap::new(), |mut by_id, (ids, mark)| {
+                        for id in ids {
+                            by_id.entry(*id).or_default().push(*mark);
+                        }
                         by_id
                     });
             for h in headlines.iter_mut() {
@@ -89,6 +111,25 @@ pub(super) fn headlines_loaded(state: &mut AppState, result: Result<Vec<Headline
             state.status = format!("could not read every headline: {}", sanitize::line(&e))
         }
         Err(e) => state.status = format!("could not read the headlines: {}", sanitize::line(&e)),
+    }
+    state.dirty = true;
+}
+
+/// The subscribed feeds as the store has them: their names and last errors, whichever
+/// process refreshed them.
+pub(super) fn feeds_loaded(state: &mut AppState, result: Result<Vec<FeedStatus>, String>) {
+    match result {
+        Ok(feeds) => state.set_feeds(
+            feeds
+                .into_iter()
+                .map(|f| FeedStatus {
+                    name: sanitize::line(&f.name),
+                    last_error: f.last_error.as_deref().map(sanitize::line),
+                    url: f.url,
+                })
+                .collect(),
+        ),
+        Err(e) => state.status = format!("could not read the feeds: {}", sanitize::line(&e)),
     }
     state.dirty = true;
 }

@@ -9,12 +9,12 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{fit, pane};
 use crate::store::Hit;
+use crate::tui::screen::feed_column;
 use crate::tui::state::{AppState, ArchiveSearch, Focus, Loadable};
 use crate::width;
 
-/// Columns given to the date and to the feed's name.
+/// Columns given to the date.
 const DATE: usize = 10;
-const SOURCE: usize = 16;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState, archive: &ArchiveSearch) {
     let query = crate::sanitize::line(&archive.query);
@@ -80,7 +80,7 @@ fn result(state: &AppState, hit: &Hit, width: usize, selected: bool) -> [Line<'s
     let prefix = format!(
         "{mark} {} {} ",
         width::pad(&date, DATE),
-        width::pad(&h.feed, SOURCE)
+        width::pad(&h.feed, feed_column(width, state.widest_feed))
     );
     let title = fit(&h.title, width.saturating_sub(width::of(&prefix)));
     let pad = width.saturating_sub(width::of(&prefix) + width::of(&title));

@@ -9,27 +9,15 @@ use ratatui::widgets::Paragraph;
 
 use super::{fit, highlight, pane};
 use crate::model::Headline;
-use crate::tui::search;
 use crate::tui::state::{AppState, Focus, Group, Grouping, Row};
+use crate::tui::{screen, search};
 use crate::width;
 
-/// Columns given to the feed's name.
-const SOURCE: usize = 16;
 /// Columns given to the time.
 const TIME: usize = 12;
 
 pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
-    let unread = state.unread();
-    let grouping = match state.grouping {
-        Grouping::Newest => "",
-        Grouping::ByFeed => " by feed",
-        Grouping::ByTag => " by tag",
-    };
-    let block = pane(
-        format!(" Headlines{grouping} ({unread} unread) "),
-        state.showing() == Focus::Headlines,
-        state,
-    );
+    let block = pane(title(state), state.showing() == Focus::Headlines, state);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if state.headlines.is_empty() {
@@ -41,6 +29,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
     }
     let rows = usize::from(inner.height).max(1);
     let width = usize::from(inner.width);
+    let source = screen::feed_column(width, state.widest_feed);
     let needle = search::fold_case(&state.search.query);
     let lines: Vec<Line> = state
         .rows
@@ -52,7 +41,7 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             Row::Headline(h) => headline(
                 state,
                 &state.headlines[*h],
-                width,
+                (width, source),
                 i == state.selected,
                 &needle,
             ),
@@ -72,13 +61,40 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
             }
         })
         .collect();
+    if lines.is_empty() {
+        let empty = match state.filter.describe() {
+            Some(filter) => format!("Nothing here ({filter})."),
+            None => "Nothing here.".to_string(),
+        };
+        frame.render_widget(Paragraph::new(empty), inner);
+        return;
+    }
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
+/// ` Headlines by feed (12 unread) `; narrowed, what it is narrowed to and how many show:
+/// ` Headlines by feed · unread only (412 shown, 412 unread) `.
+fn title(state: &AppState) -> String {
+    let unread = state.unread();
+    let grouping = match state.grouping {
+        Grouping::Newest => "",
+        Grouping::ByFeed => " by feed",
+        Grouping::ByTag => " by tag",
+    };
+    match state.filter.describe() {
+        Some(filter) => format!(
+            " Headlines{grouping} · {filter} ({} shown, {unread} unread) ",
+            state.shown
+        ),
+        None => format!(" Headlines{grouping} ({unread} unread) "),
+    }
+}
+
+/// One headline's row; `(width, source)`: the row's columns and its feed column's.
 fn headline(
     state: &AppState,
     h: &Headline,
-    width: usize,
+    (width, source_width): (usize, usize),
     selected: bool,
     needle: &str,
 ) -> Line<'static> {
@@ -102,7 +118,7 @@ fn headline(
     let source = if state.grouping == Grouping::ByFeed {
         String::new()
     } else {
-        format!("{} ", width::pad(&h.feed, SOURCE))
+        format!("{} ", width::pad(&h.feed, source_width))
     };
     let prefix = format!("{indent}{mark} {} {source}", width::pad(&time, TIME));
     let fixed = width::of(&prefix) + width::of(narration);

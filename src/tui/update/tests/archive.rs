@@ -62,9 +62,16 @@ fn worker(store: Store, name: &str) -> (StoreWorker, Receiver<StoreEvent>, std::
     let dir = std::env::temp_dir().join(format!("herald-archive-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let (tx, rx) = channel();
-    let worker = StoreWorker::start(store, dir.clone(), vec![FEED.to_string()], move |e| {
-        let _ = tx.send(e);
-    })
+    let names = crate::store::FeedNames::default();
+    let worker = StoreWorker::start(
+        store,
+        dir.clone(),
+        vec![FEED.to_string()],
+        names,
+        move |e| {
+            let _ = tx.send(e);
+        },
+    )
     .expect("worker");
     (worker, rx, dir)
 }

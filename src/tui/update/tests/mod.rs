@@ -10,6 +10,7 @@ mod player;
 mod queue;
 mod related;
 mod search;
+mod views;
 
 use std::time::Duration;
 

@@ -107,7 +107,8 @@ fn other_coverage_is_asked_for_shown_below_the_article_and_opens() {
     let dir = std::env::temp_dir().join(format!("herald-related-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let (tx, rx) = channel();
-    let worker = StoreWorker::start(store, dir.clone(), urls, move |e| {
+    let names = crate::store::FeedNames::from_config(&[]);
+    let worker = StoreWorker::start(store, dir.clone(), urls, names, move |e| {
         let _ = tx.send(e);
     })
     .expect("worker");

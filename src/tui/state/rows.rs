@@ -1,0 +1,305 @@
+//! The headline list as shown: the view's filters (unread only, starred only) with its grouping
+//! (newest first, by feed, by tag) laid out in rows; and what the marks of many headlines and
+//! the next unread act on, read off those rows.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::model::Headline;
+
+use super::{AppState, Focus, Group, Grouping, Row};
+
+/// Which headlines the list shows.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Filter {
+    pub unread_only: bool,
+    pub starred_only: bool,
+    /// Headlines read or unstarred one by one while listed: they stay until the filter
+    /// changes, so that the one being read does not vanish from under the reader.
+    pub kept: HashSet<i64>,
+}
+
+impl Filter {
+    pub fn shows(&self, h: &Headline) -> bool {
+        let kept = || self.kept.contains(&h.id);
+        (!self.unread_only || !h.read || kept()) && (!self.starred_only || h.starred || kept())
+    }
+
+    pub fn active(&self) -> bool {
+        self.unread_only || self.starred_only
+    }
+
+    /// What the list is narrowed to, for its title and the status line.
+    pub fn describe(&self) -> Option<&'static str> {
+        match (self.unread_only, self.starred_only) {
+            (false, false) => None,
+            (true, false) => Some("unread only"),
+            (false, true) => Some("starred only"),
+            (true, true) => Some("unread and starred only"),
+        }
+    }
+}
+
+/// What a mark of many headlines covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The selected headline's feed, as far as the view shows it.
+    Feed,
+    /// The group the selection is in.
+    Group,
+    /// Everything the view shows.
+    View,
+}
+
+/// A mark of many headlines, kept so that it can be undone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MassMark {
+    pub ids: Vec<i64>,
+    /// What was marked, for the status line: a feed's or a group's name, or "the view".
+    pub what: String,
+}
+
+impl AppState {
+    /// The rows for the filter and the grouping; headline `keep` selected when it is there,
+    /// else the headline nearest the row that was selected.
+    pub(super) fn lay_out_rows(&mut self, keep: Option<i64>) {
+        let shown: Vec<usize> = (0..self.headlines.len())
+            .filter(|&i| self.filter.shows(&self.headlines[i]))
+            .collect();
+        self.shown = shown.len();
+        self.rows = match self.grouping {
+            Grouping::Newest => shown.into_iter().map(Row::Headline).collect(),
+            Grouping::ByFeed => self.feed_rows(),
+            Grouping::ByTag => self.tag_rows(),
+        };
+        let before = self.selected;
+        match keep.and_then(|id| self.row_of(id)) {
+            Some(row) => self.selected = row,
+            None => {
+                self.selected = 0;
+                self.select_row(before.min(self.rows.len().saturating_sub(1)), true);
+            }
+        }
+        self.keep_selection_visible();
+    }
+
+    /// A group for every subscribed feed, by name: empty and failing ones too, so that a
+    /// feed's error can be read. A filtered view leaves out the feeds it shows nothing of,
+    /// unless they fail.
+    fn feed_rows(&self) -> Vec<Row> {
+        struct Members {
+            name: String,
+            error: Option<String>,
+            all: Vec<usize>,
+        }
+        let mut groups: BTreeMap<(String, String), Members> = BTreeMap::new();
+        let mut key_of: HashMap<&str, (String, String)> = HashMap::new();
+        for feed in &self.feeds {
+            let key = (feed.name.to_lowercase(), feed.url.clone());
+            key_of.insert(feed.url.as_str(), key.clone());
+            groups.insert(
+                key,
+                Members {
+                    name: feed.name.clone(),
+                    error: feed.last_error.clone(),
+                    all: Vec::new(),
+                },
+            );
+        }
+        for (i, h) in self.headlines.iter().enumerate() {
+            let key = key_of
+                .entry(&h.feed_url)
+                .or_insert_with(|| (h.feed.to_lowercase(), h.feed_url.to_string()));
+            groups
+                .entry(key.clone())
+                .or_insert_with(|| Members {
+                    name: h.feed.to_string(),
+                    error: None,
+                    all: Vec::new(),
+                })
+                .all
+                .push(i);
+        }
+        let mut rows = Vec::new();
+        for members in groups.into_values() {
+            let shown = self.shown_of(&members.all);
+            if self.filter.active() && shown.is_empty() && members.error.is_none() {
+                continue;
+            }
+            self.push_group(&mut rows, members.name, &members.all, shown, members.error);
+        }
+        rows
+    }
+
+    fn tag_rows(&self) -> Vec<Row> {
+        let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut untagged = Vec::new();
+        for (i, h) in self.headlines.iter().enumerate() {
+            match self.tags.get(&*h.feed_url).filter(|t| !t.is_empty()) {
+                Some(tags) => {
+                    for tag in tags {
+                        groups.entry(tag.clone()).or_default().push(i);
+                    }
+                }
+                None => untagged.push(i),
+            }
+        }
+        if !untagged.is_empty() {
+            groups.insert(String::new(), untagged);
+        }
+        let mut rows = Vec::new();
+        let mut last = None;
+        for (tag, all) in groups {
+            let shown = self.shown_of(&all);
+            if shown.is_empty() {
+                continue;
+            }
+            if tag.is_empty() {
+                last = Some((all, shown));
+                continue;
+            }
+            self.push_group(&mut rows, tag, &all, shown, None);
+        }
+        // Untagged feeds last, after every tag.
+        if let Some((all, shown)) = last {
+            self.push_group(&mut rows, "untagged".to_string(), &all, shown, None);
+        }
+        rows
+    }
+
+    fn shown_of(&self, members: &[usize]) -> Vec<usize> {
+        members
+            .iter()
+            .copied()
+            .filter(|&i| self.filter.shows(&self.headlines[i]))
+            .collect()
+    }
+
+    /// A group's header, counting all its headlines, then the rows of those shown.
+    fn push_group(
+        &self,
+        rows: &mut Vec<Row>,
+        name: String,
+        all: &[usize],
+        shown: Vec<usize>,
+        error: Option<String>,
+    ) {
+        rows.push(Row::Group(Box::new(Group {
+            name,
+            unread: all.iter().filter(|&&i| !self.headlines[i].read).count(),
+            total: all.len(),
+            error,
+        })));
+        rows.extend(shown.into_iter().map(Row::Headline));
+    }
+
+    /// The row of the headline the keys act on: the one being read outside the list, else
+    /// the selected one.
+    fn current_row(&self) -> Option<usize> {
+        let reading = self
+            .open
+            .as_ref()
+            .filter(|_| self.showing() != Focus::Headlines)
+            .and_then(|o| self.row_of(o.id));
+        reading.or_else(|| self.selected_index().map(|_| self.selected))
+    }
+
+    /// The row of headline `id`, when the view shows it.
+    pub fn row_of(&self, id: i64) -> Option<usize> {
+        self.rows
+            .iter()
+            .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
+    }
+
+    /// The unread headlines a mark of `scope` covers, and what to call them; or why there
+    /// is nothing to mark, for a person.
+    pub fn mark_targets(&self, scope: Scope) -> Result<MassMark, String> {
+        let at = self.current_row();
+        let (what, rows) = match scope {
+            Scope::View => (
+                self.filter
+                    .describe()
+                    .map_or("the view".to_string(), |f| format!("the view ({f})")),
+                0..self.rows.len(),
+            ),
+            Scope::Feed => {
+                let Some(Row::Headline(i)) = at.and_then(|r| self.rows.get(r)) else {
+                    return Err("no headline selected".to_string());
+                };
+                let h = &self.headlines[*i];
+                let ids = self.unread_ids(0..self.rows.len(), |o| o.feed_url == h.feed_url);
+                return Ok(MassMark {
+                    ids,
+                    what: h.feed.to_string(),
+                });
+            }
+            Scope::Group => {
+                if self.grouping == Grouping::Newest {
+                    return Err(
+                        "newest first has no groups: t groups by feed or tag; M marks the feed"
+                            .to_string(),
+                    );
+                }
+                let Some(at) = at else {
+                    return Err("no headline selected".to_string());
+                };
+                let Some((start, Row::Group(group))) = self.rows[..=at]
+                    .iter()
+                    .enumerate()
+                    .rev()
+                    .find(|(_, r)| matches!(r, Row::Group(_)))
+                else {
+                    return Err("no group selected".to_string());
+                };
+                let end = self.rows[start + 1..]
+                    .iter()
+                    .position(|r| matches!(r, Row::Group(_)))
+                    .map_or(self.rows.len(), |n| start + 1 + n);
+                (group.name.clone(), start..end)
+            }
+        };
+        Ok(MassMark {
+            ids: self.unread_ids(rows, |_| true),
+            what,
+        })
+    }
+
+    /// The unread headlines of `rows` that `wanted` accepts, each once.
+    fn unread_ids(
+        &self,
+        rows: std::ops::Range<usize>,
+        wanted: impl Fn(&Headline) -> bool,
+    ) -> Vec<i64> {
+        let mut seen = HashSet::new();
+        self.rows[rows]
+            .iter()
+            .filter_map(|r| match r {
+                Row::Headline(i) => Some(&self.headlines[*i]),
+                Row::Group(_) => None,
+            })
+            .filter(|h| !h.read && wanted(h) && seen.insert(h.id))
+            .map(|h| h.id)
+            .collect()
+    }
+
+    /// The row of the next unread headline after the one being read (or from the selected
+    /// one, in the list), across groups, round to the top after the last.
+    pub fn next_unread_row(&self) -> Option<usize> {
+        let reading = self.open.as_ref().map(|o| o.id);
+        let start = match self.current_row() {
+            // The headline being read is not the next one.
+            Some(row)
+                if matches!(self.rows[row], Row::Headline(i)
+                    if Some(self.headlines[i].id) == reading) =>
+            {
+                row + 1
+            }
+            Some(row) => row,
+            None => 0,
+        };
+        let unread =
+            |r: &usize| matches!(self.rows[*r], Row::Headline(i) if !self.headlines[i].read);
+        (start.min(self.rows.len())..self.rows.len())
+            .chain(0..start.min(self.rows.len()))
+            .find(unread)
+    }
+}
