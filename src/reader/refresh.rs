@@ -25,7 +25,14 @@ pub async fn refresh(
     // With a sync server, what it has comes from it first; a failure of it is said and the
     // feeds fetched from their sites still are.
     let synced = match &ctx.config.sync {
-        Some(_) => Some(super::sync(ctx, &mut store, crate::sync::SyncOptions::default()).await),
+        Some(sync) => {
+            let host = url::Url::parse(&sync.url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            notice(format!("syncing with {host}…"));
+            Some(super::sync(ctx, &mut store, crate::sync::SyncOptions::default()).await)
+        }
         None => None,
     };
     let report = crate::refresh::refresh(&ctx.net, &mut store, &ctx.config, progress)

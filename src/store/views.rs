@@ -28,6 +28,14 @@ impl FeedNames {
         )
     }
 
+    /// Names `url` by `name` unless it has a name already (the config's comes first).
+    pub fn add_if_unnamed(&mut self, url: &str, name: &str) {
+        let name = crate::sanitize::line(name.trim());
+        if !name.is_empty() && !self.0.contains_key(url) {
+            self.0.insert(url.to_string(), Arc::from(name));
+        }
+    }
+
     /// The reader's name for the feed subscribed at `url`, if they gave one.
     pub fn get(&self, url: &str) -> Option<&Arc<str>> {
         self.0.get(url)

@@ -367,7 +367,24 @@ impl Worker {
         Look::Unchanged
     }
 
+    /// A sync server's subscriptions, the first sync's included, are listed as soon as they
+    /// are known, not only from the next start (the table is empty without `[sync]`).
+    fn add_server_feeds(&mut self) {
+        let Ok(feeds) = self.store.synced_feeds() else {
+            return;
+        };
+        for f in feeds {
+            if !self.subscribed.contains(&f.url) {
+                self.subscribed.push(f.url.clone());
+            }
+            if let Some(title) = &f.title {
+                self.names.add_if_unnamed(&f.url, title);
+            }
+        }
+    }
+
     fn reload(&mut self) {
+        self.add_server_feeds();
         // Before reading: a change committed while reading is seen at the next look.
         self.seen_version = self.store.data_version().ok();
         self.last_reload = Some(Instant::now());

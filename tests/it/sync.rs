@@ -380,3 +380,36 @@ fn a_wrong_password_is_one_line_naming_sync_and_changes_nothing() {
     assert!(!err.contains("not-the-password"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn r_in_the_app_syncs_and_lists_what_the_server_has() {
+    let Some(server) = freshrss::fresh() else {
+        return;
+    };
+    let fixture = NewsFixture::start(&["--feeds", "1", "--items", "6"]);
+    let mut printed = Printed(Vec::new());
+    let pusher = machine("sync-pusher", &[fixture.url("/feed/0.xml")], API);
+    printed.ok(run(&pusher, &["sync", "--push-subscriptions"]), "push");
+    server.actualize();
+
+    // A machine that knows nothing yet: its first sync is the app's `r`.
+    let b = machine("sync-app", &[], API);
+    let mut pty = Pty::herald(&b, &alsa_null(&b), &[], &[], 120, 30);
+    pty.wait_for("Headlines");
+    pty.press("r");
+    let screen = pty.wait_for("synced: 6 new");
+    let text = common::pty::screen_text(&screen);
+    eprintln!("{text}");
+    // The feed is named by its title on the server, and its headlines are listed at once.
+    pty.wait_until("the server's headlines", |s| {
+        common::pty::screen_text(s)
+            .lines()
+            .filter(|l| l.contains("Fixture Desk 0"))
+            .count()
+            >= 6
+    });
+    pty.press("q");
+    assert!(pty.wait_exit().success());
+    let _ = std::fs::remove_dir_all(&pusher);
+    let _ = std::fs::remove_dir_all(&b);
+}
