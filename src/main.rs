@@ -296,7 +296,11 @@ fn run_command(ctx: &Context, command: Command) -> Result<i32, AppError> {
                 all,
                 before,
             };
-            commands::mark(ctx, &args, &mut out)?
+            let code = commands::mark(ctx, &args, &mut out)?;
+            if ctx.config.sync.is_some() {
+                runtime()?.block_on(commands::send_marks(ctx, &mut out))?;
+            }
+            code
         }
         Command::Import { file } => commands::import(&ctx.paths, &file, &mut out)?,
         Command::Export => commands::export(ctx, &mut out)?,

@@ -16,7 +16,7 @@ pub use listen::{ListenArgs, listen, parse_time};
 pub use mark::{MarkAction, MarkArgs, mark};
 pub use reading::{comments, read};
 pub use search::{SearchArgs, parse_since, search};
-pub use sync::sync;
+pub use sync::{send_marks, sync};
 
 use std::io::Write;
 

@@ -55,3 +55,31 @@ pub fn summary(r: &SyncReport) -> String {
     s.push_str(&format!(" ({} requests)", r.requests));
     crate::sanitize::line(&s)
 }
+
+/// After `herald mark`: the marks go to the server at once, so that the other machines see
+/// them soon and a later mark there comes after this one. Offline, they wait for the next sync;
+/// the marks themselves are made either way.
+pub async fn send_marks<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<(), AppError> {
+    let mut store = ctx.store()?;
+    let opts = SyncOptions {
+        marks_only: true,
+        ..SyncOptions::default()
+    };
+    match crate::reader::sync(ctx, &mut store, opts).await {
+        Ok(r) if r.send_error.is_none() => {
+            if r.marks_sent > 0 {
+                out.line(&format!("{} sent to the sync server", r.marks_sent))?;
+            }
+        }
+        Ok(r) => eprintln!(
+            "herald: {} marks wait for the next sync: {}",
+            r.pending,
+            crate::sanitize::line(r.send_error.as_deref().unwrap_or_default())
+        ),
+        Err(e) => eprintln!(
+            "herald: the marks wait for the next sync: {}",
+            crate::sanitize::line(&e.to_string())
+        ),
+    }
+    Ok(())
+}
