@@ -16,17 +16,19 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender, TryRecvError};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use rodio::Source;
 
 use super::device::open_device;
-use super::listening::Listener;
 use super::stretch::{SpeedControl, Stretched};
 use super::tracked::{PosCell, Tracked};
-use super::{AudioError, Command, PlayState, PlayerEvent, SpeechFeed, SpeechPart, Track, stream};
+use super::{AudioError, Command, PlayState, PlayerEvent, Track, stream};
 use crate::net::Net;
+use speech::Speech;
+
+mod speech;
 
 /// How often the thread wakes to check on playback while something plays; with nothing
 /// playing (or paused) it sleeps until a command or an opened recording arrives.
@@ -171,117 +173,6 @@ struct Recording {
     total: Option<Duration>,
     /// Played faster or slower by time-stretching: the voice keeps its pitch.
     speed: SpeedControl,
-}
-
-struct Speech {
-    /// `None` once the synthesizer has hung up.
-    rx: Option<Receiver<SpeechPart>>,
-    /// Tells the synthesizer where the listener is; dropping it lets go of the narration.
-    listener: Listener,
-    parts: usize,
-    first: usize,
-    /// Indexed by part number.
-    arrived: Vec<Option<SpeechPart>>,
-    /// The parts handed to rodio since the last clear, in order, with their positions.
-    queued: Vec<(usize, Arc<PosCell>)>,
-    /// The next part to hand to rodio.
-    next: usize,
-    /// Where to start in the next part handed to rodio (a seek into its middle).
-    pending_offset: Option<Duration>,
-}
-
-impl Speech {
-    fn new(feed: SpeechFeed) -> Speech {
-        let (parts, first) = (feed.parts, feed.first.min(feed.parts));
-        let (rx, listener) = feed.into_parts();
-        Speech {
-            rx: Some(rx),
-            listener,
-            parts,
-            first,
-            arrived: vec![None; parts],
-            queued: Vec::new(),
-            next: first,
-            pending_offset: None,
-        }
-    }
-
-    /// Tells the synthesizer which part the listener is at (the number of parts once all are
-    /// heard); it wakes only when that or `paused` changes.
-    fn report_listener(&self, paused: bool) {
-        let part = self.position().1.unwrap_or(self.parts);
-        self.listener.report(part, paused);
-    }
-
-    /// Takes in the parts that have arrived.
-    fn receive(&mut self) {
-        while let Some(rx) = &self.rx {
-            match rx.try_recv() {
-                Ok(part) => {
-                    if (self.first..self.parts).contains(&part.index) {
-                        let i = part.index;
-                        self.arrived[i] = Some(part);
-                    }
-                }
-                Err(TryRecvError::Empty) => break,
-                Err(TryRecvError::Disconnected) => self.rx = None,
-            }
-        }
-    }
-
-    fn duration(&self, part: usize) -> Option<Duration> {
-        self.arrived.get(part)?.as_ref().map(|p| p.duration)
-    }
-
-    /// Where `part` starts on the timeline, if every part before it has arrived.
-    fn start_of(&self, part: usize) -> Option<Duration> {
-        (self.first..part).map(|i| self.duration(i)).sum()
-    }
-
-    fn total(&self) -> Option<Duration> {
-        self.start_of(self.parts)
-    }
-
-    /// The position and the part being spoken.
-    fn position(&self) -> (Duration, Option<usize>) {
-        let current = self
-            .queued
-            .iter()
-            .rev()
-            .find(|(_, c)| c.started())
-            .or(self.queued.first());
-        match current {
-            Some((part, cell)) => (
-                self.start_of(*part).unwrap_or_default() + cell.pos(),
-                Some(*part),
-            ),
-            None => (
-                self.start_of(self.next).unwrap_or_default(),
-                (self.next < self.parts).then_some(self.next),
-            ),
-        }
-    }
-
-    /// The part holding `target` and the offset in it; `None` when the target lies beyond the
-    /// parts that have arrived in an unbroken run, with the first part not yet there.
-    fn locate(&self, target: Duration) -> Result<(usize, Duration), usize> {
-        let mut start = Duration::ZERO;
-        for part in self.first..self.parts {
-            let Some(d) = self.duration(part) else {
-                return Err(part);
-            };
-            if target < start + d {
-                return Ok((part, target - start));
-            }
-            start += d;
-        }
-        Err(self.parts)
-    }
-
-    /// Everything has been handed to rodio, or nothing more will come.
-    fn nothing_to_come(&self) -> bool {
-        self.next >= self.parts || (self.rx.is_none() && self.arrived[self.next].is_none())
-    }
 }
 
 enum Current {
