@@ -175,25 +175,8 @@ fn json_list(values: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::net::Validators;
-    use crate::source::feed::FeedItem;
+    use crate::store::tests::item;
     use crate::store::{FeedUpdate, HeadlineQuery};
-
-    fn item(feed: usize, n: i64) -> FeedItem {
-        let link = format!("https://feed{feed}.example/{n}");
-        FeedItem {
-            key: link.clone(),
-            link: Some(link),
-            title: format!("Story {n} of feed {feed}"),
-            author: None,
-            published: chrono::DateTime::from_timestamp(1_790_000_000 + n * 60, 0),
-            summary: None,
-            content_html: None,
-            comments_url: None,
-            comments_feed: None,
-            enclosures: Vec::new(),
-            narration: None,
-        }
-    }
 
     /// Two feeds of three items each; the second feed's third item links where the first
     /// feed's first item does.
@@ -205,7 +188,7 @@ mod tests {
         ];
         let feeds = store.sync_feeds(&urls).expect("feeds");
         for (i, feed) in feeds.iter().enumerate() {
-            let mut items: Vec<FeedItem> = (0..3).map(|n| item(i, n)).collect();
+            let mut items: Vec<_> = (0..3).map(|n| item(i, n)).collect();
             if i == 1 {
                 items[2].link = Some("https://feed0.example/0".into());
             }

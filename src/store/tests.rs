@@ -1,7 +1,8 @@
 use super::*;
 use chrono::TimeZone;
 
-fn item(feed: usize, n: i64) -> FeedItem {
+/// Item `n` of feed `feed`, published a minute after item `n - 1`; shared by the store's tests.
+pub(super) fn item(feed: usize, n: i64) -> FeedItem {
     let link = format!("https://feed{feed}.example/{n}");
     FeedItem {
         key: link.clone(),
