@@ -236,6 +236,8 @@ pub struct PlayerSnapshot {
     pub link: Option<String>,
     /// The recording playing, once known (`None` for speech).
     pub recording: Option<String>,
+    /// Its article's lead picture, once its article was read to play it.
+    pub picture: Option<String>,
     /// The position last saved, to save again after a few seconds more.
     pub saved_pos: Duration,
     /// Synthesized speech rather than the article's recording.
@@ -255,6 +257,7 @@ impl Default for PlayerSnapshot {
             item: None,
             link: None,
             recording: None,
+            picture: None,
             saved_pos: Duration::ZERO,
             speech: false,
             volume: 1.0,

@@ -67,13 +67,21 @@ impl MediaShown {
     }
 }
 
-/// The lead picture of the item playing, when it is the article open (herald knows no other
-/// item's picture without fetching it): a web address the desktop fetches itself.
+/// The lead picture of the item playing: read with its article to play it, or the open
+/// article's when that is the one playing. A web address the desktop fetches itself.
 fn picture_of(state: &AppState, item: Option<i64>) -> Option<String> {
-    let open = state.open.as_ref().filter(|o| Some(o.id) == item)?;
-    let image = open.article.loaded()?.image.as_deref()?;
-    let scheme = url::Url::parse(image).ok()?.scheme().to_string();
-    matches!(scheme.as_str(), "http" | "https" | "file").then(|| image.to_string())
+    let open = || {
+        let open = state.open.as_ref().filter(|o| Some(o.id) == item)?;
+        open.article.loaded()?.image.clone()
+    };
+    let image = state
+        .player
+        .picture
+        .clone()
+        .filter(|_| state.player.item == item)
+        .or_else(open)?;
+    let scheme = url::Url::parse(&image).ok()?.scheme().to_string();
+    matches!(scheme.as_str(), "http" | "https" | "file").then_some(image)
 }
 
 #[cfg(test)]
@@ -115,5 +123,28 @@ mod tests {
         assert_eq!(picture_of(&s, Some(id)), None);
         let s = open_with_picture(None);
         assert_eq!(picture_of(&s, Some(id)), None);
+    }
+
+    #[test]
+    fn an_item_played_from_the_queue_shows_the_picture_of_its_article_read_to_play_it() {
+        let mut s = AppState::new(testdata::headlines(), (80, 24));
+        let id = s.headlines[1].id;
+        s.player = s.player.starting(id, "Queued".into(), true);
+        assert_eq!(picture_of(&s, Some(id)), None);
+        update(
+            &mut s,
+            Msg::NowPlaying {
+                item: id,
+                recording: None,
+                picture: Some("https://example.org/quay.png".into()),
+            },
+        );
+        assert_eq!(
+            picture_of(&s, Some(id)).as_deref(),
+            Some("https://example.org/quay.png")
+        );
+        // The next item starts with none until its own is known.
+        s.player = s.player.starting(id + 1, "Next".into(), true);
+        assert_eq!(picture_of(&s, Some(id + 1)), None);
     }
 }

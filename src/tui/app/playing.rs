@@ -194,6 +194,7 @@ impl Playing {
             } else {
                 saved_position(&ctx, &url)
             };
+            let mut picture = None;
             let (narration, parts) = match (narration, parts) {
                 (Some(narration), _) => (Some(narration), Vec::new()),
                 (None, Some(parts)) => (None, parts),
@@ -204,12 +205,14 @@ impl Playing {
                         .map_err(|e| e.to_string())?
                         .value;
                     let parts = crate::narration::article_parts(&article);
+                    picture = article.image.clone();
                     (article.narration.filter(|_| !speech_only), parts)
                 }
             };
             inbox.msg(Msg::NowPlaying {
                 item,
                 recording: narration.as_ref().map(|n| n.url.clone()),
+                picture,
             });
             let start = resume.as_ref().and_then(|r| r.start());
             // An item picked up where it stopped is not introduced again.

@@ -80,10 +80,12 @@ pub enum Msg {
     },
     /// The player or the narration could not start.
     PlaybackFailed(String),
-    /// What item `item` plays, once its article was read: its recording, or speech.
+    /// What item `item` plays, once its article was read: its recording, or speech, and the
+    /// article's lead picture when it was read for this.
     NowPlaying {
         item: i64,
         recording: Option<String>,
+        picture: Option<String>,
     },
     /// Where the listener stopped in item `item`, read when its article opened.
     PositionLoaded {
@@ -311,8 +313,12 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
         Msg::Media(crate::mpris::MediaCommand::Previous) => queue::step(state, false),
         Msg::Media(command) => player::media(state, command),
         Msg::Player(event) => player::player_event(state, event),
-        Msg::NowPlaying { item, recording } => {
-            queue::now_playing(state, item, recording);
+        Msg::NowPlaying {
+            item,
+            recording,
+            picture,
+        } => {
+            queue::now_playing(state, item, recording, picture);
             Vec::new()
         }
         Msg::PositionLoaded { item, resume } => {

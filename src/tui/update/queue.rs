@@ -332,10 +332,18 @@ fn prepare_next(state: &AppState) -> Option<Effect> {
 }
 
 /// What the player plays was found to be a recording (or speech) once its article was read.
-pub(super) fn now_playing(state: &mut AppState, item: i64, recording: Option<String>) {
+pub(super) fn now_playing(
+    state: &mut AppState,
+    item: i64,
+    recording: Option<String>,
+    picture: Option<String>,
+) {
     if state.player.item == Some(item) {
         state.player.speech = recording.is_none();
         state.player.recording = recording;
+        if picture.is_some() {
+            state.player.picture = picture;
+        }
         state.dirty = true;
     }
 }
