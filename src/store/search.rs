@@ -232,7 +232,7 @@ impl Store {
         // Relevance first, from the index alone (which also tells a malformed query apart):
         // bm25, negative, lower is better; a title word weighs 4 times an article word, a
         // summary word twice. Age weighs it after (ranking.rs), for the few that can rank.
-        let matches: Vec<(i64, f64)> = self
+        let mut matches: Vec<(i64, f64)> = self
             .conn
             .prepare_cached(
                 "SELECT rowid, bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
@@ -244,6 +244,12 @@ impl Store {
             })
             .map_err(|e| query_error(e, &malformed))?;
         let feeds = self.feeds_searched(subscribed, q.feed.as_deref())?;
+        // A named feed holds few of a common word's matches: its items are picked out first,
+        // not found one by one among all the matches.
+        if q.feed.is_some() {
+            let in_feeds = self.items_of(&feeds)?;
+            matches.retain(|(id, _)| in_feeds.contains(id));
+        }
         if matches.is_empty() || feeds.is_empty() {
             return Ok(Vec::new());
         }
@@ -296,6 +302,20 @@ impl Store {
         )?;
         let ids = stmt.query_map(params![subscribed, feed.unwrap_or_default()], |r| r.get(0))?;
         Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of the items of `feeds`.
+    fn items_of(&self, feeds: &HashSet<i64>) -> Result<HashSet<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM items WHERE feed_id = ?1")?;
+        let mut ids = HashSet::new();
+        for feed in feeds {
+            for id in stmt.query_map([feed], |r| r.get(0))? {
+                ids.insert(id?);
+            }
+        }
+        Ok(ids)
     }
 
     /// The headlines of `ids`, with where `query` matched each and a snippet of it.
