@@ -639,13 +639,15 @@ mod tests {
         assert_eq!(order, vec![id(2), id(3), id(1)]);
     }
 
-    /// Every match ranked in SQL, the order the search must give.
-    fn ranked_in_sql(store: &Store, q: &SearchQuery) -> Vec<i64> {
+    /// Every match (of the feed `feed_id`, if given) ranked in SQL, the order the search must
+    /// give.
+    fn ranked_in_sql(store: &Store, q: &SearchQuery, feed_id: Option<i64>) -> Vec<i64> {
         let mut stmt = store
             .conn
             .prepare(
                 "SELECT search.rowid FROM search JOIN items i ON i.id = search.rowid
                  WHERE search MATCH ?1 AND i.sort_time >= ?2 AND (?3 = 0 OR i.read = 0)
+                   AND (?6 IS NULL OR i.feed_id = ?6)
                  ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
                             / (1.0 + MAX(0, ?4 - i.sort_time) / 7776000.0),
                           i.sort_time DESC, i.id DESC
@@ -659,7 +661,8 @@ mod tests {
                     q.since.unwrap_or(i64::MIN),
                     q.unread_only,
                     NOW,
-                    q.limit as i64
+                    q.limit as i64,
+                    feed_id
                 ],
                 |r| r.get(0),
             )
@@ -712,7 +715,7 @@ mod tests {
                     .iter()
                     .map(|h| h.headline.id)
                     .collect();
-                let expected = ranked_in_sql(&store, &q);
+                let expected = ranked_in_sql(&store, &q, None);
                 assert!(!expected.is_empty(), "{text}");
                 assert_eq!(
                     found, expected,
@@ -720,6 +723,51 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_named_feed_keeps_its_own_matches_in_rank_order() {
+        let mut store = Store::in_memory().expect("store");
+        let other = "https://other.example/rss".to_string();
+        let feeds = store
+            .sync_feeds(&[FEED.to_string(), other.clone()])
+            .expect("feeds");
+        for (n, feed) in feeds.iter().enumerate() {
+            let items = (0..30)
+                .map(|k: i64| {
+                    let mut it = item(
+                        k,
+                        &format!("Tide {} ferry", if k % 3 == 0 { "tide" } else { "quay" }),
+                        Some(&"tide ".repeat(1 + (k % 4) as usize)),
+                        k * 7 % 50,
+                    );
+                    it.key = format!("{n}-{k}");
+                    it
+                })
+                .collect();
+            let update = FeedUpdate::Fresh {
+                feed_url: None,
+                title: Some(["Harbour News", "Other Desk"][n].to_string()),
+                validators: Validators::default(),
+                items,
+            };
+            store.write_feed(feed.id, &update).expect("write");
+        }
+        let q = SearchQuery {
+            text: "tide".to_string(),
+            feed: Some("other desk".to_string()),
+            limit: 12,
+            ..SearchQuery::default()
+        };
+        let found: Vec<i64> = store
+            .search(&[FEED.to_string(), other], &q, NOW)
+            .expect("search")
+            .iter()
+            .map(|h| h.headline.id)
+            .collect();
+        let expected = ranked_in_sql(&store, &q, Some(feeds[1].id));
+        assert_eq!(expected.len(), 12);
+        assert_eq!(found, expected);
     }
 
     #[test]
