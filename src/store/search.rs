@@ -6,9 +6,12 @@
 //! transaction ends ([`index_pending`]), and drop the row when retention deletes the item;
 //! saving an article or comments indexes their text ([`index_saved`]).
 
+mod ranking;
+
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use rusqlite::{Connection, ErrorCode, params};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use super::{CacheKind, Store, StoreError};
 use crate::article::Article;
@@ -226,53 +229,93 @@ impl Store {
                 "it is empty; give a word to look for".to_string(),
             ));
         }
-        // SQLite reads the query only when it searches the index, which a query with nothing
-        // to search in skips: asked of no row, a malformed query is told apart every time.
-        self.conn
-            .prepare_cached("SELECT 1 FROM search WHERE search MATCH ?1 AND rowid = -1")
-            .and_then(|mut stmt| stmt.exists([&q.text]))
-            .map_err(|e| query_error(e, &malformed))?;
-        let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
-        let feed = q.feed.clone().unwrap_or_default();
-        // The feeds are chosen once, not joined for each match: a common word matches most
-        // of the archive.
-        // Rank: bm25 (negative, lower is better; a title word weighs 4 times an article word)
-        // divided by 1 + age/90 days, so an item 90 days old needs twice the relevance of
-        // today's to rank beside it; equal ranks go newest first.
-        let mut stmt = self
+        // Relevance first, from the index alone (which also tells a malformed query apart):
+        // bm25, negative, lower is better; a title word weighs 4 times an article word, a
+        // summary word twice. Age weighs it after (ranking.rs), for the few that can rank.
+        let mut matches: Vec<(i64, f64)> = self
             .conn
             .prepare_cached(
-                "SELECT search.rowid FROM search JOIN items i ON i.id = search.rowid
-             WHERE search MATCH ?1
-               AND i.feed_id IN (SELECT id FROM feeds f
-                   WHERE f.url IN (SELECT value FROM json_each(?2))
-                     AND (?3 = '' OR ?3 = f.url COLLATE NOCASE OR ?3 = f.feed_url COLLATE NOCASE
-                          OR ?3 = f.title COLLATE NOCASE))
-               AND i.sort_time >= ?4 AND (?5 = 0 OR i.read = 0)
-             ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
-                        / (1.0 + MAX(0, ?6 - i.sort_time) / 7776000.0),
-                      i.sort_time DESC, i.id DESC
-             LIMIT ?7",
+                "SELECT rowid, bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
+                 FROM search WHERE search MATCH ?1",
             )
-            .map_err(StoreError::from)?;
-        let ids: Vec<i64> = stmt
-            .query_map(
-                params![
-                    q.text,
-                    subscribed,
-                    feed,
-                    q.since.unwrap_or(i64::MIN),
-                    q.unread_only,
-                    now,
-                    i64::try_from(q.limit).unwrap_or(i64::MAX)
-                ],
-                |r| r.get(0),
-            )
-            .and_then(|rows| rows.collect::<Result<_, _>>())
+            .and_then(|mut stmt| {
+                stmt.query_map([&q.text], |r| Ok((r.get(0)?, r.get(1)?)))?
+                    .collect()
+            })
             .map_err(|e| query_error(e, &malformed))?;
+        let feeds = self.feeds_searched(subscribed, q.feed.as_deref())?;
+        // A named feed holds few of a common word's matches: its items are picked out first,
+        // not found one by one among all the matches.
+        if q.feed.is_some() {
+            let in_feeds = self.items_of(&feeds)?;
+            matches.retain(|(id, _)| in_feeds.contains(id));
+        }
+        if matches.is_empty() || feeds.is_empty() {
+            return Ok(Vec::new());
+        }
+        let newest: i64 = self
+            .conn
+            .prepare_cached("SELECT COALESCE(MAX(sort_time), 0) FROM items")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
+            .map_err(StoreError::from)?;
+        let since = q.since.unwrap_or(i64::MIN);
+        let mut lookup = self
+            .conn
+            .prepare_cached("SELECT feed_id, sort_time, read FROM items WHERE id = ?1")
+            .map_err(StoreError::from)?;
+        let ids = ranking::best(matches, q.limit, now, newest, |id| {
+            lookup
+                .query_row([id], |r| {
+                    let (feed, sort_time, read): (i64, i64, bool) =
+                        (r.get(0)?, r.get(1)?, r.get(2)?);
+                    Ok(ranking::Item {
+                        sort_time,
+                        wanted: feeds.contains(&feed)
+                            && sort_time >= since
+                            && !(q.unread_only && read),
+                    })
+                })
+                .optional()
+        })
+        .map_err(StoreError::from)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut hits = self.hits(&q.text, &ids).map_err(SearchError::Store)?;
         hits.sort_by_key(|h| ids.iter().position(|&id| id == h.headline.id));
         Ok(hits)
+    }
+
+    /// The ids of the `subscribed` feeds a search looks in: those `feed` names, if given
+    /// (its subscribed URL, discovered feed URL or title, case-insensitive).
+    fn feeds_searched(
+        &self,
+        subscribed: &[String],
+        feed: Option<&str>,
+    ) -> Result<HashSet<i64>, StoreError> {
+        let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id FROM feeds f
+             WHERE f.url IN (SELECT value FROM json_each(?1))
+               AND (?2 = '' OR ?2 = f.url COLLATE NOCASE OR ?2 = f.feed_url COLLATE NOCASE
+                    OR ?2 = f.title COLLATE NOCASE)",
+        )?;
+        let ids = stmt.query_map(params![subscribed, feed.unwrap_or_default()], |r| r.get(0))?;
+        Ok(ids.collect::<Result<_, _>>()?)
+    }
+
+    /// The ids of the items of `feeds`.
+    fn items_of(&self, feeds: &HashSet<i64>) -> Result<HashSet<i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM items WHERE feed_id = ?1")?;
+        let mut ids = HashSet::new();
+        for feed in feeds {
+            for id in stmt.query_map([feed], |r| r.get(0))? {
+                ids.insert(id?);
+            }
+        }
+        Ok(ids)
     }
 
     /// The headlines of `ids`, with where `query` matched each and a snippet of it.
@@ -286,9 +329,12 @@ impl Store {
                     i.read, i.starred, i.comments_url, i.audio_url, i.audio_type, f.url,
                     i.listened, {}
              FROM search JOIN items i ON i.id = search.rowid JOIN feeds f ON f.id = i.feed_id
-             WHERE search MATCH ?1 AND search.rowid IN (SELECT value FROM json_each(?2))",
+             WHERE search MATCH ?1 AND +search.rowid IN (SELECT value FROM json_each(?2))",
             snippets.join(", ")
         ))?;
+        // `+rowid`: the matches are read once and the few wanted kept. Handed to the index,
+        // each id would be a search of its own, which for a prefix means gathering every
+        // word it begins (a millisecond each for a common one).
         let ids = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
         let rows = stmt.query_map(params![query, ids], |r| {
             let audio_url: Option<String> = r.get(9)?;
@@ -591,6 +637,137 @@ mod tests {
                 .id
         };
         assert_eq!(order, vec![id(2), id(3), id(1)]);
+    }
+
+    /// Every match (of the feed `feed_id`, if given) ranked in SQL, the order the search must
+    /// give.
+    fn ranked_in_sql(store: &Store, q: &SearchQuery, feed_id: Option<i64>) -> Vec<i64> {
+        let mut stmt = store
+            .conn
+            .prepare(
+                "SELECT search.rowid FROM search JOIN items i ON i.id = search.rowid
+                 WHERE search MATCH ?1 AND i.sort_time >= ?2 AND (?3 = 0 OR i.read = 0)
+                   AND (?6 IS NULL OR i.feed_id = ?6)
+                 ORDER BY bm25(search, 4.0, 2.0, 1.0, 1.0, 1.0, 1.0)
+                            / (1.0 + MAX(0, ?4 - i.sort_time) / 7776000.0),
+                          i.sort_time DESC, i.id DESC
+                 LIMIT ?5",
+            )
+            .expect("prepare");
+        let rows = stmt
+            .query_map(
+                params![
+                    q.text,
+                    q.since.unwrap_or(i64::MIN),
+                    q.unread_only,
+                    NOW,
+                    q.limit as i64,
+                    feed_id
+                ],
+                |r| r.get(0),
+            )
+            .expect("query");
+        rows.collect::<Result<_, _>>().expect("rows")
+    }
+
+    #[test]
+    fn results_rank_as_bm25_over_age_with_the_newest_first_among_equals() {
+        let words = ["tide", "ferry", "quay", "storm", "gull", "harbour", "mast"];
+        let mut store = Store::in_memory().expect("store");
+        let items: Vec<FeedItem> = (0..150)
+            .map(|n: usize| {
+                let word = |k: usize| words[(n * k + n / 7) % words.len()];
+                let title = format!("{} {} {}", word(1), word(3), word(5));
+                let summary = format!("{} {} {} {}", word(2), word(4), word(2), word(6));
+                // Ages repeat, so many matches tie and go newest first, then by id.
+                let days_old = (n % 40) as i64 * 5 - 10;
+                item(n as i64, &title, Some(&summary), days_old)
+            })
+            .collect();
+        write(&mut store, items);
+        for id in (1..150).step_by(4) {
+            store.set_read(id, true).expect("read");
+        }
+        for text in [
+            "tide",
+            "gull OR mast",
+            "qu*",
+            "\"storm gull\"",
+            "harbour NOT ferry",
+        ] {
+            for (limit, since, unread_only) in [
+                (1, None, false),
+                (20, None, false),
+                (500, None, false),
+                (10, Some(NOW - 60 * 86_400), false),
+                (10, None, true),
+            ] {
+                let q = SearchQuery {
+                    text: text.to_string(),
+                    feed: None,
+                    since,
+                    unread_only,
+                    limit,
+                };
+                let found: Vec<i64> = store
+                    .search(&[FEED.to_string()], &q, NOW)
+                    .expect("search")
+                    .iter()
+                    .map(|h| h.headline.id)
+                    .collect();
+                let expected = ranked_in_sql(&store, &q, None);
+                assert!(!expected.is_empty(), "{text}");
+                assert_eq!(
+                    found, expected,
+                    "{text}, limit {limit}, {since:?}, {unread_only}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_named_feed_keeps_its_own_matches_in_rank_order() {
+        let mut store = Store::in_memory().expect("store");
+        let other = "https://other.example/rss".to_string();
+        let feeds = store
+            .sync_feeds(&[FEED.to_string(), other.clone()])
+            .expect("feeds");
+        for (n, feed) in feeds.iter().enumerate() {
+            let items = (0..30)
+                .map(|k: i64| {
+                    let mut it = item(
+                        k,
+                        &format!("Tide {} ferry", if k % 3 == 0 { "tide" } else { "quay" }),
+                        Some(&"tide ".repeat(1 + (k % 4) as usize)),
+                        k * 7 % 50,
+                    );
+                    it.key = format!("{n}-{k}");
+                    it
+                })
+                .collect();
+            let update = FeedUpdate::Fresh {
+                feed_url: None,
+                title: Some(["Harbour News", "Other Desk"][n].to_string()),
+                validators: Validators::default(),
+                items,
+            };
+            store.write_feed(feed.id, &update).expect("write");
+        }
+        let q = SearchQuery {
+            text: "tide".to_string(),
+            feed: Some("other desk".to_string()),
+            limit: 12,
+            ..SearchQuery::default()
+        };
+        let found: Vec<i64> = store
+            .search(&[FEED.to_string(), other], &q, NOW)
+            .expect("search")
+            .iter()
+            .map(|h| h.headline.id)
+            .collect();
+        let expected = ranked_in_sql(&store, &q, Some(feeds[1].id));
+        assert_eq!(expected.len(), 12);
+        assert_eq!(found, expected);
     }
 
     #[test]
