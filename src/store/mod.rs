@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::model::{Headline, Narration, NarrationSource};
+use crate::model::{Headline, HeadlineList, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
@@ -346,6 +346,35 @@ impl Store {
         subscribed: &[String],
         q: &HeadlineQuery,
     ) -> Result<Vec<Headline>, StoreError> {
+        let mut all = Vec::new();
+        self.each_headline(subscribed, q, |h| all.push(h))?;
+        Ok(all)
+    }
+
+    /// [`Store::headlines`] held compactly, `names` applied: what a long list in memory takes.
+    pub fn headline_list(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+        names: &FeedNames,
+    ) -> Result<HeadlineList, StoreError> {
+        let mut list = HeadlineList::new();
+        self.each_headline(subscribed, q, |mut h| {
+            names.apply(std::slice::from_mut(&mut h));
+            list.push(&h);
+        })?;
+        list.shrink_to_fit();
+        Ok(list)
+    }
+
+    /// Each headline [`Store::headlines`] lists, in order, one at a time: a long list is
+    /// never whole in memory in the store's form.
+    fn each_headline(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+        mut each: impl FnMut(Headline),
+    ) -> Result<(), StoreError> {
         // Unfiltered, CROSS JOIN keeps items the outer loop, read newest first from the time
         // index: a first page stops early and the whole list needs no sort of every row (whose
         // memory would outlive the read). One feed's items are fewer by its own index.
@@ -402,7 +431,10 @@ impl Store {
                 }),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        for row in rows {
+            each(row?);
+        }
+        Ok(())
     }
 
     /// How many headlines [`Store::headlines`] would list, without loading them.

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::Headline;
+use crate::model::HeadlineList;
 
 use super::{AppState, Focus, Group, Grouping, Row};
 
@@ -19,9 +19,11 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn shows(&self, h: &Headline) -> bool {
-        let kept = || self.kept.contains(&h.id);
-        (!self.unread_only || !h.read || kept()) && (!self.starred_only || h.starred || kept())
+    /// Whether the list shows headline `i` of `list`.
+    pub fn shows(&self, list: &HeadlineList, i: usize) -> bool {
+        let kept = || self.kept.contains(&list.id(i));
+        (!self.unread_only || !list.read(i) || kept())
+            && (!self.starred_only || list.starred(i) || kept())
     }
 
     pub fn active(&self) -> bool {
@@ -63,7 +65,7 @@ impl AppState {
     /// else the headline nearest the row that was selected.
     pub(super) fn lay_out_rows(&mut self, keep: Option<i64>) {
         let shown: Vec<usize> = (0..self.headlines.len())
-            .filter(|&i| self.filter.shows(&self.headlines[i]))
+            .filter(|&i| self.filter.shows(&self.headlines, i))
             .collect();
         self.shown = shown.len();
         self.rows = match self.grouping {
@@ -105,14 +107,15 @@ impl AppState {
                 },
             );
         }
-        for (i, h) in self.headlines.iter().enumerate() {
+        for i in 0..self.headlines.len() {
+            let (feed, feed_url) = (self.headlines.feed(i), self.headlines.feed_url(i));
             let key = key_of
-                .entry(&h.feed_url)
-                .or_insert_with(|| (h.feed.to_lowercase(), h.feed_url.to_string()));
+                .entry(feed_url)
+                .or_insert_with(|| (feed.to_lowercase(), feed_url.to_string()));
             groups
                 .entry(key.clone())
                 .or_insert_with(|| Members {
-                    name: h.feed.to_string(),
+                    name: feed.to_string(),
                     error: None,
                     all: Vec::new(),
                 })
@@ -133,8 +136,12 @@ impl AppState {
     fn tag_rows(&self) -> Vec<Row> {
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut untagged = Vec::new();
-        for (i, h) in self.headlines.iter().enumerate() {
-            match self.tags.get(&*h.feed_url).filter(|t| !t.is_empty()) {
+        for i in 0..self.headlines.len() {
+            match self
+                .tags
+                .get(&**self.headlines.feed_url(i))
+                .filter(|t| !t.is_empty())
+            {
                 Some(tags) => {
                     for tag in tags {
                         groups.entry(tag.clone()).or_default().push(i);
@@ -170,7 +177,7 @@ impl AppState {
         members
             .iter()
             .copied()
-            .filter(|&i| self.filter.shows(&self.headlines[i]))
+            .filter(|&i| self.filter.shows(&self.headlines, i))
             .collect()
     }
 
@@ -185,7 +192,7 @@ impl AppState {
     ) {
         rows.push(Row::Group(Box::new(Group {
             name,
-            unread: all.iter().filter(|&&i| !self.headlines[i].read).count(),
+            unread: all.iter().filter(|&&i| !self.headlines.read(i)).count(),
             total: all.len(),
             error,
         })));
@@ -207,7 +214,7 @@ impl AppState {
     pub fn row_of(&self, id: i64) -> Option<usize> {
         self.rows
             .iter()
-            .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
+            .position(|r| matches!(r, Row::Headline(i) if self.headlines.id(*i) == id))
     }
 
     /// The unread headlines a mark of `scope` covers, and what to call them; or why there
@@ -225,11 +232,13 @@ impl AppState {
                 let Some(Row::Headline(i)) = at.and_then(|r| self.rows.get(r)) else {
                     return Err("no headline selected".to_string());
                 };
-                let h = &self.headlines[*i];
-                let ids = self.unread_ids(0..self.rows.len(), |o| o.feed_url == h.feed_url);
+                let feed_url = self.headlines.feed_url(*i);
+                let ids = self.unread_ids(0..self.rows.len(), |o| {
+                    self.headlines.feed_url(o) == feed_url
+                });
                 return Ok(MassMark {
                     ids,
-                    what: h.feed.to_string(),
+                    what: self.headlines.feed(*i).to_string(),
                 });
             }
             Scope::Group => {
@@ -264,20 +273,17 @@ impl AppState {
     }
 
     /// The unread headlines of `rows` that `wanted` accepts, each once.
-    fn unread_ids(
-        &self,
-        rows: std::ops::Range<usize>,
-        wanted: impl Fn(&Headline) -> bool,
-    ) -> Vec<i64> {
+    fn unread_ids(&self, rows: std::ops::Range<usize>, wanted: impl Fn(usize) -> bool) -> Vec<i64> {
         let mut seen = HashSet::new();
+        let list = &self.headlines;
         self.rows[rows]
             .iter()
             .filter_map(|r| match r {
-                Row::Headline(i) => Some(&self.headlines[*i]),
+                Row::Headline(i) => Some(*i),
                 Row::Group(_) => None,
             })
-            .filter(|h| !h.read && wanted(h) && seen.insert(h.id))
-            .map(|h| h.id)
+            .filter(|&i| !list.read(i) && wanted(i) && seen.insert(list.id(i)))
+            .map(|i| list.id(i))
             .collect()
     }
 
@@ -289,7 +295,7 @@ impl AppState {
             // The headline being read is not the next one.
             Some(row)
                 if matches!(self.rows[row], Row::Headline(i)
-                    if Some(self.headlines[i].id) == reading) =>
+                    if Some(self.headlines.id(i)) == reading) =>
             {
                 row + 1
             }
@@ -297,7 +303,7 @@ impl AppState {
             None => 0,
         };
         let unread =
-            |r: &usize| matches!(self.rows[*r], Row::Headline(i) if !self.headlines[i].read);
+            |r: &usize| matches!(self.rows[*r], Row::Headline(i) if !self.headlines.read(i));
         (start.min(self.rows.len())..self.rows.len())
             .chain(0..start.min(self.rows.len()))
             .find(unread)

@@ -33,7 +33,7 @@ fn refresh_runs_once_reports_progress_and_keeps_the_selection() {
     );
     assert_eq!(s.status, "5 feeds, 1 new");
     assert!(!s.refreshing);
-    update(&mut s, Msg::HeadlinesLoaded(Ok(fresh)));
+    update(&mut s, Msg::HeadlinesLoaded(Ok(fresh.into())));
     assert_eq!(s.selected_headline().map(|h| h.id), Some(2));
     assert_eq!(s.headlines.len(), 5);
     update(&mut s, Msg::RefreshDone(Err("database is locked".into())));
@@ -48,7 +48,7 @@ fn m_and_s_change_read_and_star_and_save_them() {
         effects.as_slice(),
         [Effect::SetRead { id: 1, read: true }]
     ));
-    assert!(s.headlines[0].read);
+    assert!(s.headlines.read(0));
     let effects = key(&mut s, Action::ToggleRead);
     assert!(matches!(
         effects.as_slice(),
@@ -63,7 +63,7 @@ fn m_and_s_change_read_and_star_and_save_them() {
             starred: true
         }]
     ));
-    assert!(s.headlines[0].starred);
+    assert!(s.headlines.starred(0));
     // In the article, they act on the article being read.
     let mut s = opened(1, false);
     let effects = key(&mut s, Action::ToggleStar);
@@ -112,8 +112,10 @@ fn a_list_row_stays_small_as_there_is_one_per_headline() {
 #[test]
 fn t_groups_by_feed_then_by_tag_then_newest_first() {
     let mut s = app();
-    s.headlines[2].feed = "Coast Weekly".into();
-    s.headlines[2].feed_url = "https://coast.example/feed".into();
+    let mut headlines = s.headlines.to_vec();
+    headlines[2].feed = "Coast Weekly".into();
+    headlines[2].feed_url = "https://coast.example/feed".into();
+    s.set_headlines(headlines);
     s.tags = [(
         "https://coast.example/feed".to_string(),
         vec!["local".to_string()],
@@ -211,7 +213,10 @@ fn the_first_page_shows_the_whole_lists_counts_until_the_list_arrives() {
     assert_eq!(s.unread(), 2, "the opened headline is read");
 
     s.dirty = false;
-    update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
+    update(
+        &mut s,
+        Msg::HeadlinesLoaded(Ok(testdata::headlines().into())),
+    );
     assert!(s.dirty);
     assert_eq!((s.headlines.len(), s.loading_rest), (4, None));
     assert_eq!(
@@ -219,7 +224,7 @@ fn the_first_page_shows_the_whole_lists_counts_until_the_list_arrives() {
         2,
         "the selection stays"
     );
-    assert!(s.headlines[1].read, "opened before the list came");
+    assert!(s.headlines.read(1), "opened before the list came");
     assert_eq!(s.unread(), 2);
     key(&mut s, Action::Bottom);
     assert_eq!(s.selected_headline().map(|h| h.id).unwrap_or_default(), 4);
@@ -234,8 +239,11 @@ fn marks_not_yet_saved_survive_a_list_read_before_them() {
     key(&mut s, Action::ToggleRead);
     key(&mut s, Action::ToggleStar);
     assert_eq!(s.unsaved_marks.len(), 2);
-    update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
-    let second = &s.headlines[1];
+    update(
+        &mut s,
+        Msg::HeadlinesLoaded(Ok(testdata::headlines().into())),
+    );
+    let second = s.headlines.get(1).expect("listed");
     assert!(
         second.read && second.starred,
         "the reader's marks are newer"
@@ -245,8 +253,11 @@ fn marks_not_yet_saved_survive_a_list_read_before_them() {
     update(&mut s, Msg::MarkSaved { error: None });
     update(&mut s, Msg::MarkSaved { error: None });
     assert!(s.unsaved_marks.is_empty());
-    update(&mut s, Msg::HeadlinesLoaded(Ok(testdata::headlines())));
-    let second = &s.headlines[1];
+    update(
+        &mut s,
+        Msg::HeadlinesLoaded(Ok(testdata::headlines().into())),
+    );
+    let second = s.headlines.get(1).expect("listed");
     assert!(!second.read && !second.starred);
     assert_eq!(s.selected_headline().map(|h| h.id), Some(second.id));
     update(
