@@ -13,26 +13,28 @@ use std::sync::Arc;
 
 use super::{Headline, Narration, NarrationSource};
 
-const READ: u8 = 1;
-const STARRED: u8 = 2;
-const LISTENED: u8 = 4;
+const READ: u16 = 1;
+const STARRED: u16 = 2;
+const LISTENED: u16 = 4;
 /// `Entry::time` holds the date.
-const TIME: u8 = 8;
+const TIME: u16 = 8;
 /// The date is the text after the comments address.
-const RAW_TIME: u8 = 16;
+const RAW_TIME: u16 = 16;
 /// The comments address is the link followed by the comments text.
-const COMMENTS_AFTER_LINK: u8 = 32;
+const COMMENTS_AFTER_LINK: u16 = 32;
 /// The comments text is the whole comments address.
-const COMMENTS: u8 = 64;
+const COMMENTS: u16 = 64;
 /// The texts are too long for the entry's lengths: they are kept whole in `long`.
-const LONG: u8 = 128;
+const LONG: u16 = 128;
+/// The headline has a narration in `narrations`.
+const NARRATION: u16 = 256;
 
-/// Where one headline's texts are kept and how long each is.
+/// Where one headline's texts are kept and how long each is: 40 bytes.
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
     id: i64,
     /// Seconds since 1970 (with `TIME`).
-    time: i64,
+    time: u32,
     /// Where the title starts in `texts`; the link's tail, the comments text and a raw date
     /// follow it.
     at: u32,
@@ -41,19 +43,19 @@ struct Entry {
     author: u32,
     /// Index + 1 into `prefixes` of the link's head, 0 for no link.
     link: u32,
-    /// Index + 1 into `narrations`, 0 for none.
-    narration: u32,
     title_len: u16,
     link_len: u16,
     comments_len: u16,
     raw_time_len: u16,
     /// The date's offset from UTC, in minutes (with `TIME`).
     offset: i16,
-    flags: u8,
+    flags: u16,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 struct NarrationEntry {
+    /// The position of its headline: narrations are in the list's order.
+    position: u32,
     /// Index into `prefixes` of the address's head.
     prefix: u32,
     at: u32,
@@ -121,18 +123,18 @@ fn split_link(link: &str) -> (&str, &str) {
 }
 
 /// The date as seconds and an offset, when writing them back gives the same text.
-fn compact_time(date: &str) -> Option<(i64, i16)> {
+fn compact_time(date: &str) -> Option<(u32, i16)> {
     let parsed = chrono::DateTime::parse_from_rfc3339(date).ok()?;
-    (parsed.timestamp_subsec_nanos() == 0 && parsed.to_rfc3339() == date).then(|| {
-        let offset = parsed.offset().local_minus_utc() / 60;
-        (parsed.timestamp(), i16::try_from(offset).unwrap_or(0))
-    })
+    let time = u32::try_from(parsed.timestamp()).ok()?;
+    let offset = i16::try_from(parsed.offset().local_minus_utc() / 60).ok()?;
+    (parsed.timestamp_subsec_nanos() == 0 && written_time(time, offset).as_deref() == Some(date))
+        .then_some((time, offset))
 }
 
-fn written_time(time: i64, offset: i16) -> Option<String> {
+fn written_time(time: u32, offset: i16) -> Option<String> {
     let offset = chrono::FixedOffset::east_opt(i32::from(offset) * 60)?;
     Some(
-        chrono::DateTime::from_timestamp(time, 0)?
+        chrono::DateTime::from_timestamp(i64::from(time), 0)?
             .with_timezone(&offset)
             .to_rfc3339(),
     )
@@ -170,7 +172,6 @@ impl HeadlineList {
             feed,
             author: 0,
             link: 0,
-            narration: 0,
             title_len: 0,
             link_len: 0,
             comments_len: 0,
@@ -244,6 +245,7 @@ impl HeadlineList {
         if let Some(n) = &h.narration {
             let (head, tail) = split_link(&n.url);
             let narration = NarrationEntry {
+                position,
                 prefix: self.prefixes.index_of(head),
                 at: u32::try_from(self.texts.len()).unwrap_or(u32::MAX),
                 len: tail.len() as u16,
@@ -254,7 +256,7 @@ impl HeadlineList {
             };
             self.texts.push_str(tail);
             self.narrations.push(narration);
-            entry.narration = u32::try_from(self.narrations.len()).unwrap_or(0);
+            entry.flags |= NARRATION;
         }
         self.entries.push(entry);
     }
@@ -287,7 +289,7 @@ impl HeadlineList {
         self.entries[i].flags & LISTENED != 0
     }
 
-    fn set(&mut self, i: usize, flag: u8, on: bool) {
+    fn set(&mut self, i: usize, flag: u16, on: bool) {
         let entry = &mut self.entries[i];
         if on {
             entry.flags |= flag;
@@ -344,7 +346,7 @@ impl HeadlineList {
     pub fn has_narration(&self, i: usize) -> bool {
         match self.long(i) {
             Some(h) => h.narration.is_some(),
-            None => self.entries[i].narration != 0,
+            None => self.entries[i].flags & NARRATION != 0,
         }
     }
 
@@ -392,8 +394,12 @@ impl HeadlineList {
         } else {
             None
         };
-        let narration = e.narration.checked_sub(1).and_then(|n| {
-            let n = self.narrations.get(n as usize)?;
+        let narration = (e.flags & NARRATION != 0).then_some(()).and_then(|()| {
+            let at = self
+                .narrations
+                .binary_search_by_key(&(i as u32), |n| n.position)
+                .ok()?;
+            let n = &self.narrations[at];
             Some(Box::new(Narration {
                 url: format!("{}{}", self.prefixes.get(n.prefix), self.text(n.at, n.len)),
                 media_type: n
@@ -466,6 +472,11 @@ impl FromIterator<Headline> for HeadlineList {
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_entry_is_small_as_there_is_one_per_headline() {
+        assert!(std::mem::size_of::<Entry>() <= 40);
+    }
+
     fn headline(id: i64) -> Headline {
         Headline {
             id,
@@ -506,10 +517,30 @@ mod tests {
         long.title = "x".repeat(70_000);
         let mut fraction = headline(5);
         fraction.published = Some("2026-12-03T08:30:00.250Z".into());
-        let all = vec![headline(1), odd, bare, long, fraction, headline(6)];
+        let mut zulu = headline(6);
+        zulu.published = Some("2026-12-03T08:30:00Z".into());
+        let mut ancient = headline(7);
+        ancient.published = Some("1901-01-01T00:00:00+00:00".into());
+        let mut heard = headline(8);
+        heard.narration = Some(Box::new(Narration {
+            url: "https://cdn.example/a/8.mp3".into(),
+            media_type: None,
+            source: NarrationSource::AudioElement,
+        }));
+        let all = vec![
+            headline(1),
+            odd,
+            bare,
+            long,
+            fraction,
+            zulu,
+            ancient,
+            heard,
+            headline(9),
+        ];
         let list = HeadlineList::from(all.clone());
         assert_eq!(list.to_vec(), all);
-        assert_eq!(list.len(), 6);
+        assert_eq!(list.len(), 9);
         assert_eq!(list.title(3).len(), 70_000);
         assert_eq!(list.position(5), Some(4));
         assert!(list.has_narration(1) && !list.has_narration(0));

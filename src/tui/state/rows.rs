@@ -64,15 +64,23 @@ impl AppState {
     /// The rows for the filter and the grouping; headline `keep` selected when it is there,
     /// else the headline nearest the row that was selected.
     pub(super) fn lay_out_rows(&mut self, keep: Option<i64>) {
-        let shown: Vec<usize> = (0..self.headlines.len())
-            .filter(|&i| self.filter.shows(&self.headlines, i))
-            .collect();
-        self.shown = shown.len();
+        // The old rows go first: a long list's rows are not held twice.
+        self.rows = Vec::new();
+        let shown = (0..self.headlines.len()).filter(|&i| self.filter.shows(&self.headlines, i));
         self.rows = match self.grouping {
-            Grouping::Newest => shown.into_iter().map(Row::Headline).collect(),
-            Grouping::ByFeed => self.feed_rows(),
-            Grouping::ByTag => self.tag_rows(),
+            Grouping::Newest => shown.map(Row::Headline).collect(),
+            Grouping::ByFeed => {
+                self.shown = shown.count();
+                self.feed_rows()
+            }
+            Grouping::ByTag => {
+                self.shown = shown.count();
+                self.tag_rows()
+            }
         };
+        if self.grouping == Grouping::Newest {
+            self.shown = self.rows.len();
+        }
         let before = self.selected;
         match keep.and_then(|id| self.row_of(id)) {
             Some(row) => self.selected = row,
