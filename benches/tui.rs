@@ -165,7 +165,7 @@ fn reading(bytes: usize) -> AppState {
     .unwrap_or_else(|e| panic!("article: {e}"));
     let mut state = AppState::new(vec![headline(0)], (COLS, ROWS));
     update(&mut state, Msg::Key(Action::Open));
-    let id = state.headlines[0].id;
+    let id = state.headlines.id(0);
     let result = Ok(Box::new(article));
     update(
         &mut state,
