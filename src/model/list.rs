@@ -105,13 +105,20 @@ impl Shared {
 pub struct HeadlineList {
     entries: Vec<Entry>,
     texts: String,
+    narrations: Vec<NarrationEntry>,
+    /// Boxed: the list travels in messages, which stay small.
+    tables: Box<Tables>,
+}
+
+/// What the entries refer to by number.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Tables {
     /// A feed's name and subscribed URL, by `Entry::feed`.
     feeds: Vec<(Arc<str>, Arc<str>)>,
     feed_index: HashMap<(Arc<str>, Arc<str>), u32>,
     authors: Shared,
     prefixes: Shared,
     media_types: Shared,
-    narrations: Vec<NarrationEntry>,
     /// Headlines whose texts do not fit an entry's lengths, by their position.
     long: HashMap<u32, Box<Headline>>,
 }
@@ -156,12 +163,12 @@ impl HeadlineList {
     /// Adds `h` at the end of the list.
     pub fn push(&mut self, h: &Headline) {
         let feed_key = (Arc::clone(&h.feed), Arc::clone(&h.feed_url));
-        let feed = match self.feed_index.get(&feed_key) {
+        let feed = match self.tables.feed_index.get(&feed_key) {
             Some(&i) => i,
             None => {
-                let i = u32::try_from(self.feeds.len()).unwrap_or(u32::MAX);
-                self.feeds.push(feed_key.clone());
-                self.feed_index.insert(feed_key, i);
+                let i = u32::try_from(self.tables.feeds.len()).unwrap_or(u32::MAX);
+                self.tables.feeds.push(feed_key.clone());
+                self.tables.feed_index.insert(feed_key, i);
                 i
             }
         };
@@ -198,7 +205,7 @@ impl HeadlineList {
         let at = u32::try_from(self.texts.len()).ok();
         let (true, Some(at)) = (texts_fit, at) else {
             entry.flags |= LONG;
-            self.long.insert(position, Box::new(h.clone()));
+            self.tables.long.insert(position, Box::new(h.clone()));
             self.entries.push(entry);
             return;
         };
@@ -206,12 +213,12 @@ impl HeadlineList {
         entry.author = h
             .author
             .as_ref()
-            .map_or(0, |a| self.authors.index_of_arc(a) + 1);
+            .map_or(0, |a| self.tables.authors.index_of_arc(a) + 1);
         self.texts.push_str(&h.title);
         entry.title_len = h.title.len() as u16;
         if let Some(link) = &h.link {
             let (head, tail) = split_link(link);
-            entry.link = self.prefixes.index_of(head) + 1;
+            entry.link = self.tables.prefixes.index_of(head) + 1;
             self.texts.push_str(tail);
             entry.link_len = tail.len() as u16;
         }
@@ -246,11 +253,11 @@ impl HeadlineList {
             let (head, tail) = split_link(&n.url);
             let narration = NarrationEntry {
                 position,
-                prefix: self.prefixes.index_of(head),
+                prefix: self.tables.prefixes.index_of(head),
                 at: u32::try_from(self.texts.len()).unwrap_or(u32::MAX),
                 len: tail.len() as u16,
                 media_type: n.media_type.as_deref().map_or(0, |m| {
-                    u16::try_from(self.media_types.index_of(m) + 1).unwrap_or(0)
+                    u16::try_from(self.tables.media_types.index_of(m) + 1).unwrap_or(0)
                 }),
                 source: n.source,
             };
@@ -269,7 +276,7 @@ impl HeadlineList {
     fn long(&self, i: usize) -> Option<&Headline> {
         let entry = &self.entries[i];
         (entry.flags & LONG != 0)
-            .then(|| self.long.get(&(i as u32)).map(|h| &**h))
+            .then(|| self.tables.long.get(&(i as u32)).map(|h| &**h))
             .flatten()
     }
 
@@ -297,7 +304,7 @@ impl HeadlineList {
             entry.flags &= !flag;
         }
         if entry.flags & LONG != 0
-            && let Some(h) = self.long.get_mut(&(i as u32))
+            && let Some(h) = self.tables.long.get_mut(&(i as u32))
         {
             match flag {
                 READ => h.read = on,
@@ -328,12 +335,12 @@ impl HeadlineList {
 
     /// The feed's name, shared by its headlines.
     pub fn feed(&self, i: usize) -> &Arc<str> {
-        &self.feeds[self.entries[i].feed as usize].0
+        &self.tables.feeds[self.entries[i].feed as usize].0
     }
 
     /// The feed's subscribed URL, shared by its headlines.
     pub fn feed_url(&self, i: usize) -> &Arc<str> {
-        &self.feeds[self.entries[i].feed as usize].1
+        &self.tables.feeds[self.entries[i].feed as usize].1
     }
 
     pub fn has_link(&self, i: usize) -> bool {
@@ -375,7 +382,7 @@ impl HeadlineList {
         let e = &self.entries[i];
         let head = e.link.checked_sub(1)?;
         let tail = self.text(e.at + u32::from(e.title_len), e.link_len);
-        Some(format!("{}{tail}", self.prefixes.get(head)))
+        Some(format!("{}{tail}", self.tables.prefixes.get(head)))
     }
 
     /// Headline `i` whole, or `None` past the end.
@@ -401,15 +408,19 @@ impl HeadlineList {
                 .ok()?;
             let n = &self.narrations[at];
             Some(Box::new(Narration {
-                url: format!("{}{}", self.prefixes.get(n.prefix), self.text(n.at, n.len)),
+                url: format!(
+                    "{}{}",
+                    self.tables.prefixes.get(n.prefix),
+                    self.text(n.at, n.len)
+                ),
                 media_type: n
                     .media_type
                     .checked_sub(1)
-                    .map(|m| self.media_types.get(u32::from(m)).to_string()),
+                    .map(|m| self.tables.media_types.get(u32::from(m)).to_string()),
                 source: n.source,
             }))
         });
-        let (feed, feed_url) = &self.feeds[e.feed as usize];
+        let (feed, feed_url) = &self.tables.feeds[e.feed as usize];
         Some(Headline {
             id: e.id,
             feed: Arc::clone(feed),
@@ -419,7 +430,7 @@ impl HeadlineList {
             author: e
                 .author
                 .checked_sub(1)
-                .map(|a| Arc::clone(self.authors.get(a))),
+                .map(|a| Arc::clone(self.tables.authors.get(a))),
             published: self.published(i),
             read: self.read(i),
             starred: self.starred(i),
