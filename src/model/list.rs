@@ -20,7 +20,7 @@ const LISTENED: u16 = 4;
 const TIME: u16 = 8;
 /// The date is the text after the comments address.
 const RAW_TIME: u16 = 16;
-/// The comments address is the link followed by the comments text.
+/// The comments address is the link followed by one of `Tables::comment_tails`.
 const COMMENTS_AFTER_LINK: u16 = 32;
 /// The comments text is the whole comments address.
 const COMMENTS: u16 = 64;
@@ -29,10 +29,11 @@ const LONG: u16 = 128;
 /// The headline has a narration in `narrations`.
 const NARRATION: u16 = 256;
 
-/// Where one headline's texts are kept and how long each is: 40 bytes.
+/// Where one headline's texts are kept and how long each is: 36 bytes.
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
-    id: i64,
+    /// The item's id (one past 32 bits puts its headline in `Tables::long`).
+    id: u32,
     /// Seconds since 1970 (with `TIME`).
     time: u32,
     /// Where the title starts in `texts`; the link's tail, the comments text and a raw date
@@ -45,6 +46,8 @@ struct Entry {
     link: u32,
     title_len: u16,
     link_len: u16,
+    /// The comments text's length (with `COMMENTS`), or the index into
+    /// `Tables::comment_tails` of what follows the link (with `COMMENTS_AFTER_LINK`).
     comments_len: u16,
     raw_time_len: u16,
     /// The date's offset from UTC, in minutes (with `TIME`).
@@ -119,6 +122,8 @@ struct Tables {
     authors: Shared,
     prefixes: Shared,
     media_types: Shared,
+    /// What comments addresses add to their link (`#comments`, `#respond`).
+    comment_tails: Shared,
     /// Headlines whose texts do not fit an entry's lengths, by their position.
     long: HashMap<u32, Box<Headline>>,
 }
@@ -136,6 +141,15 @@ fn compact_time(date: &str) -> Option<(u32, i16)> {
     let offset = i16::try_from(parsed.offset().local_minus_utc() / 60).ok()?;
     (parsed.timestamp_subsec_nanos() == 0 && written_time(time, offset).as_deref() == Some(date))
         .then_some((time, offset))
+}
+
+/// How much of `texts` an entry's comments address takes.
+fn comments_text_len(e: &Entry) -> u32 {
+    if e.flags & COMMENTS != 0 {
+        u32::from(e.comments_len)
+    } else {
+        0
+    }
 }
 
 fn written_time(time: u32, offset: i16) -> Option<String> {
@@ -173,7 +187,7 @@ impl HeadlineList {
             }
         };
         let mut entry = Entry {
-            id: h.id,
+            id: u32::try_from(h.id).unwrap_or(0),
             time: 0,
             at: 0,
             feed,
@@ -203,7 +217,7 @@ impl HeadlineList {
         .all(fits);
         let position = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let at = u32::try_from(self.texts.len()).ok();
-        let (true, Some(at)) = (texts_fit, at) else {
+        let (true, Some(at), Ok(_)) = (texts_fit, at, u32::try_from(h.id)) else {
             entry.flags |= LONG;
             self.tables.long.insert(position, Box::new(h.clone()));
             self.entries.push(entry);
@@ -223,18 +237,22 @@ impl HeadlineList {
             entry.link_len = tail.len() as u16;
         }
         if let Some(comments) = &h.comments_url {
-            let text = match h.link.as_deref().and_then(|l| comments.strip_prefix(l)) {
-                Some(rest) => {
+            let tail = h
+                .link
+                .as_deref()
+                .and_then(|l| comments.strip_prefix(l))
+                .and_then(|tail| u16::try_from(self.tables.comment_tails.index_of(tail)).ok());
+            match tail {
+                Some(tail) => {
                     entry.flags |= COMMENTS_AFTER_LINK;
-                    rest
+                    entry.comments_len = tail;
                 }
                 None => {
                     entry.flags |= COMMENTS;
-                    comments.as_str()
+                    self.texts.push_str(comments);
+                    entry.comments_len = comments.len() as u16;
                 }
-            };
-            self.texts.push_str(text);
-            entry.comments_len = text.len() as u16;
+            }
         }
         if let Some(date) = &h.published {
             match compact_time(date) {
@@ -281,7 +299,10 @@ impl HeadlineList {
     }
 
     pub fn id(&self, i: usize) -> i64 {
-        self.entries[i].id
+        match self.long(i) {
+            Some(h) => h.id,
+            None => i64::from(self.entries[i].id),
+        }
     }
 
     pub fn read(&self, i: usize) -> bool {
@@ -367,7 +388,7 @@ impl HeadlineList {
         } else if e.flags & RAW_TIME != 0 {
             let at = e.at + u32::from(e.title_len) + u32::from(e.link_len);
             Some(
-                self.text(at + u32::from(e.comments_len), e.raw_time_len)
+                self.text(at + comments_text_len(e), e.raw_time_len)
                     .to_string(),
             )
         } else {
@@ -393,11 +414,11 @@ impl HeadlineList {
         }
         let link = self.link(i);
         let comments_at = e.at + u32::from(e.title_len) + u32::from(e.link_len);
-        let comments = self.text(comments_at, e.comments_len);
         let comments_url = if e.flags & COMMENTS_AFTER_LINK != 0 {
-            link.as_deref().map(|l| format!("{l}{comments}"))
+            let tail = self.tables.comment_tails.get(u32::from(e.comments_len));
+            link.as_deref().map(|l| format!("{l}{tail}"))
         } else if e.flags & COMMENTS != 0 {
-            Some(comments.to_string())
+            Some(self.text(comments_at, e.comments_len).to_string())
         } else {
             None
         };
@@ -422,7 +443,7 @@ impl HeadlineList {
         });
         let (feed, feed_url) = &self.tables.feeds[e.feed as usize];
         Some(Headline {
-            id: e.id,
+            id: i64::from(e.id),
             feed: Arc::clone(feed),
             feed_url: Arc::clone(feed_url),
             title: self.title(i).to_string(),
@@ -442,7 +463,13 @@ impl HeadlineList {
 
     /// The position of headline `id`.
     pub fn position(&self, id: i64) -> Option<usize> {
-        self.entries.iter().position(|e| e.id == id)
+        match u32::try_from(id) {
+            Ok(short) => (0..self.len()).find(|&i| {
+                let e = &self.entries[i];
+                (e.id == short && e.flags & LONG == 0) || self.long(i).is_some_and(|h| h.id == id)
+            }),
+            Err(_) => (0..self.len()).find(|&i| self.long(i).is_some_and(|h| h.id == id)),
+        }
     }
 
     /// Every headline, whole, in order.
@@ -485,7 +512,7 @@ mod tests {
 
     #[test]
     fn an_entry_is_small_as_there_is_one_per_headline() {
-        assert!(std::mem::size_of::<Entry>() <= 40);
+        assert!(std::mem::size_of::<Entry>() <= 36);
     }
 
     fn headline(id: i64) -> Headline {
@@ -538,7 +565,9 @@ mod tests {
             media_type: None,
             source: NarrationSource::AudioElement,
         }));
+        let huge_id = headline(i64::from(u32::MAX) + 7);
         let all = vec![
+            huge_id,
             headline(1),
             odd,
             bare,
@@ -551,10 +580,12 @@ mod tests {
         ];
         let list = HeadlineList::from(all.clone());
         assert_eq!(list.to_vec(), all);
-        assert_eq!(list.len(), 9);
-        assert_eq!(list.title(3).len(), 70_000);
-        assert_eq!(list.position(5), Some(4));
-        assert!(list.has_narration(1) && !list.has_narration(0));
+        assert_eq!(list.len(), 10);
+        assert_eq!(list.title(4).len(), 70_000);
+        assert_eq!(list.position(5), Some(5));
+        assert_eq!(list.position(i64::from(u32::MAX) + 7), Some(0));
+        assert_eq!(list.id(0), i64::from(u32::MAX) + 7);
+        assert!(list.has_narration(2) && !list.has_narration(1));
     }
 
     #[test]

@@ -70,8 +70,8 @@ fn headlines(state: &mut AppState, needle: &str, forward: bool) -> Option<(usize
         .enumerate()
         .filter(|(_, r)| match r {
             Row::Headline(i) => {
-                let list = &state.headlines;
-                contains(list.title(*i), needle) || contains(list.feed(*i), needle)
+                let (list, i) = (&state.headlines, *i as usize);
+                contains(list.title(i), needle) || contains(list.feed(i), needle)
             }
             Row::Group(_) => false,
         })

@@ -56,12 +56,23 @@ pub enum Grouping {
     ByTag,
 }
 
-/// One row of the headline list: small, as there is one per headline.
-#[derive(Debug, Clone, PartialEq)]
+/// One row of the headline list: 8 bytes, as there is one per headline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
-    Group(Box<Group>),
+    /// An index into `AppState::groups`.
+    Group(u32),
     /// An index into `AppState::headlines`.
-    Headline(usize),
+    Headline(u32),
+}
+
+impl Row {
+    /// The headline's position in `AppState::headlines`, for a headline's row.
+    pub fn headline(self) -> Option<usize> {
+        match self {
+            Row::Headline(i) => Some(i as usize),
+            Row::Group(_) => None,
+        }
+    }
 }
 
 /// A group's header in the headline list.
@@ -325,6 +336,8 @@ pub struct AppState {
     pub headlines: HeadlineList,
     /// The list as shown: headlines, under group headers when grouped.
     pub rows: Vec<Row>,
+    /// The group headers of `rows`.
+    pub groups: Vec<Group>,
     pub grouping: Grouping,
     /// Which headlines the list shows (unread only, starred only).
     pub filter: Filter,
@@ -394,6 +407,7 @@ impl AppState {
             before_help: Focus::Headlines,
             headlines: HeadlineList::new(),
             rows: Vec::new(),
+            groups: Vec::new(),
             grouping: Grouping::Newest,
             filter: Filter::default(),
             shown: 0,
@@ -473,12 +487,20 @@ impl AppState {
     /// The index into `headlines` of the selected row.
     pub fn selected_index(&self) -> Option<usize> {
         match self.rows.get(self.selected) {
-            Some(Row::Headline(i)) => Some(*i),
+            Some(Row::Headline(i)) => Some(*i as usize),
             _ => None,
         }
     }
 
     /// The selected headline, whole.
+    /// The header of a group's row.
+    pub fn group(&self, row: Row) -> Option<&Group> {
+        match row {
+            Row::Group(g) => self.groups.get(g as usize),
+            Row::Headline(_) => None,
+        }
+    }
+
     pub fn selected_headline(&self) -> Option<Headline> {
         self.selected_index().and_then(|i| self.headlines.get(i))
     }

@@ -66,16 +66,21 @@ impl AppState {
     pub(super) fn lay_out_rows(&mut self, keep: Option<i64>) {
         // The old rows go first: a long list's rows are not held twice.
         self.rows = Vec::new();
+        self.groups = Vec::new();
         let shown = (0..self.headlines.len()).filter(|&i| self.filter.shows(&self.headlines, i));
         self.rows = match self.grouping {
-            Grouping::Newest => shown.map(Row::Headline).collect(),
+            Grouping::Newest => shown.map(|i| Row::Headline(i as u32)).collect(),
             Grouping::ByFeed => {
                 self.shown = shown.count();
-                self.feed_rows()
+                let (rows, groups) = self.feed_rows();
+                self.groups = groups;
+                rows
             }
             Grouping::ByTag => {
                 self.shown = shown.count();
-                self.tag_rows()
+                let (rows, groups) = self.tag_rows();
+                self.groups = groups;
+                rows
             }
         };
         if self.grouping == Grouping::Newest {
@@ -95,7 +100,7 @@ impl AppState {
     /// A group for every subscribed feed, by name: empty and failing ones too, so that a
     /// feed's error can be read. A filtered view leaves out the feeds it shows nothing of,
     /// unless they fail.
-    fn feed_rows(&self) -> Vec<Row> {
+    fn feed_rows(&self) -> (Vec<Row>, Vec<Group>) {
         struct Members {
             name: String,
             error: Option<String>,
@@ -130,18 +135,19 @@ impl AppState {
                 .all
                 .push(i);
         }
-        let mut rows = Vec::new();
+        let (mut rows, mut headers) = (Vec::new(), Vec::new());
         for members in groups.into_values() {
             let shown = self.shown_of(&members.all);
             if self.filter.active() && shown.is_empty() && members.error.is_none() {
                 continue;
             }
-            self.push_group(&mut rows, members.name, &members.all, shown, members.error);
+            let group = (members.name, &members.all[..], members.error);
+            self.push_group(&mut rows, &mut headers, group, shown);
         }
-        rows
+        (rows, headers)
     }
 
-    fn tag_rows(&self) -> Vec<Row> {
+    fn tag_rows(&self) -> (Vec<Row>, Vec<Group>) {
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut untagged = Vec::new();
         for i in 0..self.headlines.len() {
@@ -161,7 +167,7 @@ impl AppState {
         if !untagged.is_empty() {
             groups.insert(String::new(), untagged);
         }
-        let mut rows = Vec::new();
+        let (mut rows, mut headers) = (Vec::new(), Vec::new());
         let mut last = None;
         for (tag, all) in groups {
             let shown = self.shown_of(&all);
@@ -172,13 +178,14 @@ impl AppState {
                 last = Some((all, shown));
                 continue;
             }
-            self.push_group(&mut rows, tag, &all, shown, None);
+            self.push_group(&mut rows, &mut headers, (tag, &all, None), shown);
         }
         // Untagged feeds last, after every tag.
         if let Some((all, shown)) = last {
-            self.push_group(&mut rows, "untagged".to_string(), &all, shown, None);
+            let untagged = ("untagged".to_string(), &all[..], None);
+            self.push_group(&mut rows, &mut headers, untagged, shown);
         }
-        rows
+        (rows, headers)
     }
 
     fn shown_of(&self, members: &[usize]) -> Vec<usize> {
@@ -193,18 +200,18 @@ impl AppState {
     fn push_group(
         &self,
         rows: &mut Vec<Row>,
-        name: String,
-        all: &[usize],
+        groups: &mut Vec<Group>,
+        (name, all, error): (String, &[usize], Option<String>),
         shown: Vec<usize>,
-        error: Option<String>,
     ) {
-        rows.push(Row::Group(Box::new(Group {
+        rows.push(Row::Group(groups.len() as u32));
+        groups.push(Group {
             name,
             unread: all.iter().filter(|&&i| !self.headlines.read(i)).count(),
             total: all.len(),
             error,
-        })));
-        rows.extend(shown.into_iter().map(Row::Headline));
+        });
+        rows.extend(shown.into_iter().map(|i| Row::Headline(i as u32)));
     }
 
     /// The row of the headline the keys act on: the one being read outside the list, else
@@ -222,7 +229,7 @@ impl AppState {
     pub fn row_of(&self, id: i64) -> Option<usize> {
         self.rows
             .iter()
-            .position(|r| matches!(r, Row::Headline(i) if self.headlines.id(*i) == id))
+            .position(|r| r.headline().is_some_and(|i| self.headlines.id(i) == id))
     }
 
     /// The unread headlines a mark of `scope` covers, and what to call them; or why there
@@ -237,16 +244,16 @@ impl AppState {
                 0..self.rows.len(),
             ),
             Scope::Feed => {
-                let Some(Row::Headline(i)) = at.and_then(|r| self.rows.get(r)) else {
+                let Some(i) = at.and_then(|r| self.rows.get(r)).and_then(|r| r.headline()) else {
                     return Err("no headline selected".to_string());
                 };
-                let feed_url = self.headlines.feed_url(*i);
+                let feed_url = self.headlines.feed_url(i);
                 let ids = self.unread_ids(0..self.rows.len(), |o| {
                     self.headlines.feed_url(o) == feed_url
                 });
                 return Ok(MassMark {
                     ids,
-                    what: self.headlines.feed(*i).to_string(),
+                    what: self.headlines.feed(i).to_string(),
                 });
             }
             Scope::Group => {
@@ -259,11 +266,11 @@ impl AppState {
                 let Some(at) = at else {
                     return Err("no headline selected".to_string());
                 };
-                let Some((start, Row::Group(group))) = self.rows[..=at]
+                let Some((start, group)) = self.rows[..=at]
                     .iter()
                     .enumerate()
                     .rev()
-                    .find(|(_, r)| matches!(r, Row::Group(_)))
+                    .find_map(|(start, r)| Some((start, self.group(*r)?)))
                 else {
                     return Err("no group selected".to_string());
                 };
@@ -286,10 +293,7 @@ impl AppState {
         let list = &self.headlines;
         self.rows[rows]
             .iter()
-            .filter_map(|r| match r {
-                Row::Headline(i) => Some(*i),
-                Row::Group(_) => None,
-            })
+            .filter_map(|r| r.headline())
             .filter(|&i| !list.read(i) && wanted(i) && seen.insert(list.id(i)))
             .map(|i| list.id(i))
             .collect()
@@ -302,16 +306,20 @@ impl AppState {
         let start = match self.current_row() {
             // The headline being read is not the next one.
             Some(row)
-                if matches!(self.rows[row], Row::Headline(i)
-                    if Some(self.headlines.id(i)) == reading) =>
+                if self.rows[row]
+                    .headline()
+                    .is_some_and(|i| Some(self.headlines.id(i)) == reading) =>
             {
                 row + 1
             }
             Some(row) => row,
             None => 0,
         };
-        let unread =
-            |r: &usize| matches!(self.rows[*r], Row::Headline(i) if !self.headlines.read(i));
+        let unread = |r: &usize| {
+            self.rows[*r]
+                .headline()
+                .is_some_and(|i| !self.headlines.read(i))
+        };
         (start.min(self.rows.len())..self.rows.len())
             .chain(0..start.min(self.rows.len()))
             .find(unread)

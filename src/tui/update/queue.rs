@@ -101,7 +101,7 @@ pub(super) fn add_view(state: &mut AppState) -> Vec<Effect> {
     let view = view_rows(state);
     let list = &state.headlines;
     let members = view.iter().filter_map(|r| match r {
-        Row::Headline(i) => Some(*i),
+        Row::Headline(i) => Some(*i as usize),
         Row::Group(_) => None,
     });
     let (unread, read): (Vec<usize>, Vec<usize>) = members.partition(|&i| !list.read(i));

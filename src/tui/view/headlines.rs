@@ -37,14 +37,23 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         .skip(state.list_offset)
         .take(rows)
         .map(|(i, row)| match row {
-            Row::Headline(h) => headline(state, *h, (width, source), i == state.selected, &needle),
-            Row::Group(group) => {
-                let Group {
+            Row::Headline(h) => headline(
+                state,
+                *h as usize,
+                (width, source),
+                i == state.selected,
+                &needle,
+            ),
+            Row::Group(_) => {
+                let Some(Group {
                     name,
                     unread,
                     total,
                     error,
-                } = &**group;
+                }) = state.group(*row)
+                else {
+                    return Line::default();
+                };
                 let error = error
                     .as_deref()
                     .map(|e| format!(" · ⚠ {e}"))

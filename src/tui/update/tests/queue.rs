@@ -213,7 +213,7 @@ fn a_queues_the_selected_group_unread_first() {
         .rows
         .iter()
         .filter_map(|r| match r {
-            crate::tui::state::Row::Headline(i) => Some(s.headlines.id(*i)),
+            crate::tui::state::Row::Headline(i) => Some(s.headlines.id(*i as usize)),
             _ => None,
         })
         .collect();

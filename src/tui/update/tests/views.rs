@@ -26,7 +26,7 @@ fn shown_ids(s: &AppState) -> Vec<i64> {
     s.rows
         .iter()
         .filter_map(|r| match r {
-            Row::Headline(i) => Some(s.headlines.id(*i)),
+            Row::Headline(i) => Some(s.headlines.id(*i as usize)),
             Row::Group(_) => None,
         })
         .collect()
@@ -36,7 +36,9 @@ fn groups(s: &AppState) -> Vec<(String, usize, usize, Option<String>)> {
     s.rows
         .iter()
         .filter_map(|r| match r {
-            Row::Group(g) => Some((g.name.clone(), g.unread, g.total, g.error.clone())),
+            Row::Group(_) => s
+                .group(*r)
+                .map(|g| (g.name.clone(), g.unread, g.total, g.error.clone())),
             Row::Headline(_) => None,
         })
         .collect()
