@@ -115,6 +115,9 @@ CREATE INDEX items_by_feed_read ON items (feed_id, read);
 "#,
 ];
 
+/// The page cache while the whole list is read (negative: KiB).
+const LIST_CACHE_KIB: i64 = -64;
+
 /// How long a write waits for another process's write to end before it fails. Writes are
 /// short (one feed's items at most), so this is only reached when something is stuck.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
@@ -363,11 +366,20 @@ impl Store {
         q: &HeadlineQuery,
         names: &FeedNames,
     ) -> Result<HeadlineList, StoreError> {
+        // Every item's row is read once, each on a page of its own: a page cache would only
+        // hold memory while the list grows (and reads no faster), so it is small meanwhile.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", LIST_CACHE_KIB)?;
         let mut list = HeadlineList::new();
-        self.each_headline(subscribed, q, |mut h| {
+        let read = self.each_headline(subscribed, q, |mut h| {
             names.apply(std::slice::from_mut(&mut h));
             list.push(&h);
-        })?;
+        });
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        read?;
         list.shrink_to_fit();
         Ok(list)
     }

@@ -393,9 +393,6 @@ impl Worker {
         if snapshot.is_ok() {
             let _ = self.store.conn.execute_batch("COMMIT");
         }
-        // Reading every item filled the page cache with pages of the items' text, which the
-        // next command is unlikely to want: the memory goes back rather than staying held.
-        let _ = self.store.conn.execute_batch("PRAGMA shrink_memory");
     }
 
     fn repair(&mut self, why: &StoreError) {
