@@ -4,6 +4,8 @@
   python3 bench/tui_start.py [--herald target/release/herald] [--feeds 500 --items 100] [--runs 7]
                              [--idle 10] [--newsboat]
 
+200,000 headlines: --feeds 1000 --items 200.
+
 Starts ../shared/bench/newsfixture.py on loopback, subscribes a config to its feeds, runs
 `herald refresh` once into a scratch data directory, then starts the app (`herald --config
 --data-dir`, no subcommand) --runs times in a pseudo-terminal of --cols x --rows and measures:
@@ -17,6 +19,10 @@ Starts ../shared/bench/newsfixture.py on loopback, subscribes a config to its fe
                 the first frame (start-up done, the whole list read), and again after scrolling
                 (j x 20, PgDn x 5, Home, End, Home), the largest of the two; End must show the
                 oldest headline (the whole list is loaded, not a first page)
+  resident      VmRSS once back at the top after that scrolling
+  view switch   from sending `U` (unread only) to the status line saying so, `U` again back to
+                all headlines, the same for `*` (starred only): four times, each a key to the
+                frame showing its answer
   idle CPU      utime+stime of /proc/PID/stat over --idle seconds with nothing playing and no
                 key pressed (first run only), as % of one core
 then quits with `q` and checks that the process exits. Prints every run and the medians.
@@ -26,7 +32,7 @@ time until newsboat's UI shows its feed list (`Your feeds`) is measured the same
 with herald, for a ratio measured in one run.
 """
 import argparse, fcntl, json, os, re, shutil, signal, socket, statistics, struct, subprocess
-import sys, tempfile, termios, threading, time
+import sys, tempfile, termios, threading, time, unicodedata
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURE = os.path.join(HERE, "..", "..", "shared", "bench", "newsfixture.py")
@@ -34,7 +40,8 @@ CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Style changes and cursor moves, for finding text in what the terminal received.
 SGR = re.compile(rb"\x1b\[[0-9;:?]*m")
 CSI = re.compile(rb"\x1b(\[[0-9;:?]*[A-Za-z@`]|[()][0-9A-Za-z]|[=>78])")
-KEYS = {"down": b"j", "page_down": b"f", "end": b"G", "home": b"g", "quit": b"q"}
+KEYS = {"down": b"j", "page_down": b"f", "end": b"G", "home": b"g", "quit": b"q",
+        "unread_only": b"U", "starred_only": b"*"}
 
 
 def free_port():
@@ -43,6 +50,77 @@ def free_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+class Screen:
+    """The terminal's cells as what was written draws them: cursor moves, erases and text
+    (style changes skipped), fed as the bytes arrive."""
+    SEQ = re.compile(rb"\x1b\[([0-9;:?]*)([A-Za-z@`])|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+
+    def __init__(self, cols, rows):
+        self.cols, self.rows = cols, rows
+        self.cells = [[" "] * cols for _ in range(rows)]
+        self.row = self.col = 0
+        self.pending = b""
+
+    def put(self, ch):
+        if ch == "\r":
+            self.col = 0
+        elif ch == "\n":
+            self.row = min(self.row + 1, self.rows - 1)
+        elif ch >= " " and self.row < self.rows:
+            wide = unicodedata.east_asian_width(ch) in "WF"
+            if self.col < self.cols:
+                self.cells[self.row][self.col] = ch
+            self.col += 2 if wide else 1
+
+    def csi(self, params, final):
+        nums = [int(n) if n.isdigit() else 0 for n in params.decode().lstrip("?").split(";")]
+        if final == b"H":
+            self.row = max((nums[0] if nums else 1) - 1, 0)
+            self.col = max((nums[1] if len(nums) > 1 else 1) - 1, 0)
+        elif final == b"J" and nums and nums[0] == 2:
+            self.cells = [[" "] * self.cols for _ in range(self.rows)]
+        elif final == b"K" and self.row < self.rows:
+            for c in range(self.col, self.cols):
+                self.cells[self.row][c] = " "
+
+    def feed(self, data):
+        data = self.pending + data
+        self.pending = b""
+        at = 0
+        while at < len(data):
+            esc = data.find(b"\x1b", at)
+            if esc < 0:
+                # Text to the end, less a character cut short: it comes with the next bytes.
+                text = data[at:]
+                for cut in range(4):
+                    try:
+                        decoded = text[:len(text) - cut].decode("utf-8")
+                        break
+                    except UnicodeDecodeError:
+                        continue
+                else:
+                    decoded, cut = text.decode("utf-8", errors="replace"), 0
+                for ch in decoded:
+                    self.put(ch)
+                self.pending = text[len(text) - cut:] if cut else b""
+                return
+            for ch in data[at:esc].decode("utf-8", errors="replace"):
+                self.put(ch)
+            m = self.SEQ.match(data, esc)
+            if m is None:
+                if len(data) - esc < 32:  # a sequence cut short: it ends in the next bytes
+                    self.pending = data[esc:]
+                    return
+                at = esc + 1
+                continue
+            if m.group(2):
+                self.csi(m.group(1), m.group(2))
+            at = m.end()
+
+    def line(self, row):
+        return "".join(self.cells[row])
 
 
 def visible_text(raw):
@@ -67,6 +145,7 @@ class PtyProcess:
         os.close(slave)
         self.master = master
         self.output = bytearray()
+        self.screen, self.fed = Screen(cols, rows), 0
         self.closed = False
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
@@ -99,6 +178,25 @@ class PtyProcess:
                 if left <= 0 or self.closed:
                     return None
                 self.changed.wait(min(left, 0.05))
+
+    def key_to_screen(self, keys, row, says, timeout=10):
+        """Seconds from sending `keys` until screen row `row` shows `says`."""
+        with self.changed:
+            self.screen.feed(bytes(self.output[self.fed:]))
+            self.fed = len(self.output)
+        t0 = time.perf_counter()
+        self.send(keys)
+        deadline = t0 + timeout
+        with self.changed:
+            while True:
+                self.screen.feed(bytes(self.output[self.fed:]))
+                self.fed = len(self.output)
+                if says in self.screen.line(row):
+                    return time.perf_counter() - t0
+                left = deadline - time.perf_counter()
+                if left <= 0 or self.closed:
+                    return None
+                self.changed.wait(min(left, 0.005))
 
     def wait_quiet(self, quiet=0.3, timeout=10):
         """Waits until nothing has been written for `quiet` seconds."""
@@ -169,6 +267,15 @@ def run_herald(a, herald_cmd, env, count, last_title, idle):
     p.wait_quiet()
     hwm = max(hwm_first, p.status("VmHWM"))
     rss = p.status("VmRSS")
+    # Each switch answers in the status line, the last row.
+    switches = {}
+    for name, key, says in [("unread", "unread_only", "unread only: "),
+                            ("unread back", "unread_only", f"all {count} headlines"),
+                            ("starred", "starred_only", "starred only: "),
+                            ("starred back", "starred_only", f"all {count} headlines")]:
+        took = p.key_to_screen(KEYS[key], a.rows - 1, says)
+        switches[name] = None if took is None else took * 1000
+        p.wait_quiet()
     cpu = None
     if idle:
         before, t0 = p.cpu_seconds(), time.perf_counter()
@@ -176,7 +283,10 @@ def run_herald(a, herald_cmd, env, count, last_title, idle):
         cpu = (p.cpu_seconds() - before) / (time.perf_counter() - t0) * 100
     code = p.quit(KEYS["quit"])
     return {"first_ms": first * 1000, "hwm_first_mb": hwm_first / 1024, "hwm_mb": hwm / 1024,
-            "rss_mb": rss / 1024, "idle_cpu": cpu, "exit": code, "at_end": at_end}
+            "rss_mb": rss / 1024, "idle_cpu": cpu, "exit": code, "at_end": at_end,
+            "switch_ms": switches, "slowest_switch_ms": max((v for v in switches.values()
+                                                            if v is not None), default=None),
+            "switches_seen": all(v is not None for v in switches.values())}
 
 
 def run_newsboat(a, cmd, env):
@@ -246,9 +356,12 @@ def main():
             r = run_herald(a, cmd, env, count, last_title, idle=(i == 0))
             runs.append(r)
             idle = f"  idle CPU {r['idle_cpu']:.2f}% over {a.idle:g} s" if r["idle_cpu"] is not None else ""
+            switches = "  ".join(f"{k} {'none' if v is None else f'{v:.1f}'}"
+                                 for k, v in r["switch_ms"].items())
             print(f"run {i + 1}: first frame {r['first_ms']:7.1f} ms  peak RSS {r['hwm_mb']:5.1f} MB"
-                  f" (after start-up {r['hwm_first_mb']:5.1f} MB)  End reached the last: {r['at_end']}"
-                  f"  exit {r['exit']}{idle}", flush=True)
+                  f" (after start-up {r['hwm_first_mb']:5.1f} MB, resident back at the top"
+                  f" {r['rss_mb']:5.1f} MB)  End reached the last: {r['at_end']}"
+                  f"  exit {r['exit']}{idle}\n        view switches (ms): {switches}", flush=True)
             if nb_cmd:
                 n = run_newsboat(a, nb_cmd, env)
                 nb_runs.append(n)
@@ -256,9 +369,11 @@ def main():
                 print(f"        newsboat feed list {shown}  RSS {n['hwm_mb'] or 0:5.1f} MB", flush=True)
         med = lambda k, rs: statistics.median(r[k] for r in rs if r[k] is not None)
         print(f"median of {a.runs}: first frame {med('first_ms', runs):.1f} ms, "
-              f"peak RSS {med('hwm_mb', runs):.1f} MB, idle CPU {runs[0]['idle_cpu']:.2f}% "
-              f"(first run); End reached the last headline and q exited 0 in every run: "
-              f"{all(r['exit'] == 0 and r['at_end'] for r in runs)}")
+              f"peak RSS {med('hwm_mb', runs):.1f} MB, resident {med('rss_mb', runs):.1f} MB, "
+              f"slowest view switch {med('slowest_switch_ms', runs):.1f} ms, idle CPU "
+              f"{runs[0]['idle_cpu']:.2f}% (first run); End reached the last headline, every "
+              f"switch was seen and q exited 0 in every run: "
+              f"{all(r['exit'] == 0 and r['at_end'] and r['switches_seen'] for r in runs)}")
         if nb_runs and any(n["first_ms"] for n in nb_runs):
             nb = med("first_ms", nb_runs)
             print(f"newsboat 8 threads, feed list shown: median {nb:.1f} ms, peak RSS "

@@ -20,7 +20,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use herald::article::Article;
-use herald::model::{Comment, CommentSource, CommentThread, Headline, Narration, NarrationSource};
+use herald::model::{
+    Comment, CommentSource, CommentThread, Headline, HeadlineList, Narration, NarrationSource,
+};
 use herald::tui::{Action, AppState, Msg, update, view};
 
 const COLS: u16 = 120;
@@ -165,7 +167,7 @@ fn reading(bytes: usize) -> AppState {
     .unwrap_or_else(|e| panic!("article: {e}"));
     let mut state = AppState::new(vec![headline(0)], (COLS, ROWS));
     update(&mut state, Msg::Key(Action::Open));
-    let id = state.headlines[0].id;
+    let id = state.headlines.id(0);
     let result = Ok(Box::new(article));
     update(
         &mut state,
@@ -215,7 +217,10 @@ fn scroll_key(c: &mut Criterion) {
 }
 
 fn headlines(c: &mut Criterion) {
-    let mut state = AppState::new((0..HEADLINES).map(headline).collect(), (COLS, ROWS));
+    let mut state = AppState::new(
+        (0..HEADLINES).map(headline).collect::<HeadlineList>(),
+        (COLS, ROWS),
+    );
     c.bench_function("first_frame_50k_headlines", |b| {
         b.iter(|| {
             let mut terminal = terminal();

@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+mod list;
+pub use list::HeadlineList;
+
 /// One comment of a thread, in display order: a reply follows its parent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comment {

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::model::{Headline, Narration, NarrationSource};
+use crate::model::{Headline, HeadlineList, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
@@ -108,7 +108,15 @@ ALTER TABLE items ADD COLUMN listened INTEGER NOT NULL DEFAULT 0;
 "#,
     search::SCHEMA,
     sync::SCHEMA,
+    r#"
+-- The list's counts (how many headlines, how many unread) read from this index alone rather
+-- than from every item's row: the app shows them on its first frame.
+CREATE INDEX items_by_feed_read ON items (feed_id, read);
+"#,
 ];
+
+/// The page cache while the whole list is read (negative: KiB).
+const LIST_CACHE_KIB: i64 = -64;
 
 /// How long a write waits for another process's write to end before it fails. Writes are
 /// short (one feed's items at most), so this is only reached when something is stuck.
@@ -346,6 +354,44 @@ impl Store {
         subscribed: &[String],
         q: &HeadlineQuery,
     ) -> Result<Vec<Headline>, StoreError> {
+        let mut all = Vec::new();
+        self.each_headline(subscribed, q, |h| all.push(h))?;
+        Ok(all)
+    }
+
+    /// [`Store::headlines`] held compactly, `names` applied: what a long list in memory takes.
+    pub fn headline_list(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+        names: &FeedNames,
+    ) -> Result<HeadlineList, StoreError> {
+        // Every item's row is read once, each on a page of its own: a page cache would only
+        // hold memory while the list grows (and reads no faster), so it is small meanwhile.
+        let cache: i64 = self
+            .conn
+            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "cache_size", LIST_CACHE_KIB)?;
+        let mut list = HeadlineList::new();
+        let read = self.each_headline(subscribed, q, |mut h| {
+            names.apply(std::slice::from_mut(&mut h));
+            list.push(&h);
+        });
+        self.conn.pragma_update(None, "cache_size", cache)?;
+        read?;
+        list.shrink_to_fit();
+        Ok(list)
+    }
+
+    /// Each headline [`Store::headlines`] lists, in order, one at a time: a long list is
+    /// never whole in memory in the store's form.
+    fn each_headline(
+        &self,
+        subscribed: &[String],
+        q: &HeadlineQuery,
+        mut each: impl FnMut(Headline),
+    ) -> Result<(), StoreError> {
         // Unfiltered, CROSS JOIN keeps items the outer loop, read newest first from the time
         // index: a first page stops early and the whole list needs no sort of every row (whose
         // memory would outlive the read). One feed's items are fewer by its own index.
@@ -402,7 +448,10 @@ impl Store {
                 }),
             })
         })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        for row in rows {
+            each(row?);
+        }
+        Ok(())
     }
 
     /// How many headlines [`Store::headlines`] would list, without loading them.

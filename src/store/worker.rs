@@ -10,7 +10,7 @@ use super::{
     FeedNames, FeedStatus, FileId, HeadlineQuery, Hit, ListFingerprint, RELATED_LIMIT, Related,
     SearchError, SearchQuery, Store, StoreError, is_corrupt,
 };
-use crate::model::Headline;
+use crate::model::HeadlineList;
 
 /// How often the database is asked whether another connection committed something, where
 /// the system cannot say when its files change.
@@ -88,7 +88,7 @@ pub enum StoreEvent {
     Saved { error: Option<String> },
     /// The list of headlines as the store has it now, with every command before it applied:
     /// asked for, or because another process changed the store.
-    Headlines(Result<Vec<Headline>, String>),
+    Headlines(Result<HeadlineList, String>),
     /// Every subscribed feed with its name and last error, read with the list and sent just
     /// before it.
     Feeds(Result<Vec<FeedStatus>, String>),
@@ -392,9 +392,9 @@ impl Worker {
         // fingerprint's scan so that it is not kept waiting.
         let snapshot = self.store.conn.execute_batch("BEGIN");
         let feeds = self.store.feed_statuses(&self.subscribed, &self.names);
-        let list = self
-            .store
-            .headlines(&self.subscribed, &HeadlineQuery::default());
+        let list =
+            self.store
+                .headline_list(&self.subscribed, &HeadlineQuery::default(), &self.names);
         if let Some(e) = [feeds.as_ref().err(), list.as_ref().err()]
             .into_iter()
             .flatten()
@@ -404,10 +404,6 @@ impl Worker {
             self.repair(e);
             return;
         }
-        let list = list.map(|mut list| {
-            self.names.apply(&mut list);
-            list
-        });
         (self.events)(StoreEvent::Feeds(feeds.map_err(|e| e.to_string())));
         (self.events)(StoreEvent::Headlines(list.map_err(|e| e.to_string())));
         self.seen_list = self.store.list_fingerprint().ok();

@@ -70,8 +70,8 @@ fn headlines(state: &mut AppState, needle: &str, forward: bool) -> Option<(usize
         .enumerate()
         .filter(|(_, r)| match r {
             Row::Headline(i) => {
-                let h = &state.headlines[*i];
-                contains(&h.title, needle) || contains(&h.feed, needle)
+                let (list, i) = (&state.headlines, *i as usize);
+                contains(list.title(i), needle) || contains(list.feed(i), needle)
             }
             Row::Group(_) => false,
         })

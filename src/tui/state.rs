@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
-use crate::model::{CommentKind, CommentThread, Headline};
+use crate::model::{CommentKind, CommentThread, Headline, HeadlineList};
 use crate::store::{FeedStatus, HeadlineCounts};
 
 use super::images::Images;
@@ -56,12 +56,23 @@ pub enum Grouping {
     ByTag,
 }
 
-/// One row of the headline list: small, as there is one per headline.
-#[derive(Debug, Clone, PartialEq)]
+/// One row of the headline list: 8 bytes, as there is one per headline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Row {
-    Group(Box<Group>),
+    /// An index into `AppState::groups`.
+    Group(u32),
     /// An index into `AppState::headlines`.
-    Headline(usize),
+    Headline(u32),
+}
+
+impl Row {
+    /// The headline's position in `AppState::headlines`, for a headline's row.
+    pub fn headline(self) -> Option<usize> {
+        match self {
+            Row::Headline(i) => Some(i as usize),
+            Row::Group(_) => None,
+        }
+    }
 }
 
 /// A group's header in the headline list.
@@ -324,9 +335,12 @@ pub struct AppState {
     pub focus: Focus,
     /// The focus to return to when help closes.
     pub before_help: Focus,
-    pub headlines: Vec<Headline>,
+    /// Every headline of the view's list, held compactly: there may be hundreds of thousands.
+    pub headlines: HeadlineList,
     /// The list as shown: headlines, under group headers when grouped.
     pub rows: Vec<Row>,
+    /// The group headers of `rows`.
+    pub groups: Vec<Group>,
     pub grouping: Grouping,
     /// Which headlines the list shows (unread only, starred only).
     pub filter: Filter,
@@ -384,7 +398,8 @@ pub struct AppState {
 pub const MAX_INDENT: usize = 6;
 
 impl AppState {
-    pub fn new(headlines: Vec<Headline>, size: (u16, u16)) -> AppState {
+    pub fn new(headlines: impl Into<HeadlineList>, size: (u16, u16)) -> AppState {
+        let headlines = headlines.into();
         let status = if headlines.is_empty() {
             "no headlines cached yet: press r to refresh, ? for help".to_string()
         } else {
@@ -393,8 +408,9 @@ impl AppState {
         let mut state = AppState {
             focus: Focus::Headlines,
             before_help: Focus::Headlines,
-            headlines: Vec::new(),
+            headlines: HeadlineList::new(),
             rows: Vec::new(),
+            groups: Vec::new(),
             grouping: Grouping::Newest,
             filter: Filter::default(),
             shown: 0,
@@ -430,9 +446,9 @@ impl AppState {
     }
 
     /// Replaces the headlines, keeping the selected one selected when it is still there.
-    pub fn set_headlines(&mut self, headlines: Vec<Headline>) {
-        let keep = self.selected_headline().map(|h| h.id);
-        self.headlines = headlines;
+    pub fn set_headlines(&mut self, headlines: impl Into<HeadlineList>) {
+        let keep = self.selected_id();
+        self.headlines = headlines.into();
         self.measure_feeds();
         self.lay_out_rows(keep);
     }
@@ -453,33 +469,50 @@ impl AppState {
             .map(|f| crate::width::of(&f.name))
             .max()
             .unwrap_or(0);
-        for h in &self.headlines {
+        for i in 0..self.headlines.len() {
+            let feed = self.headlines.feed(i);
             // One feed's headlines share their name: measured once per run of them.
-            if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, &h.feed)) {
+            if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, feed)) {
                 continue;
             }
-            widest = widest.max(crate::width::of(&h.feed));
-            last = Some(&h.feed);
+            widest = widest.max(crate::width::of(feed));
+            last = Some(feed);
         }
         self.widest_feed = widest;
     }
 
     /// Lays the rows out again for the grouping, the selected headline still selected.
     pub fn regroup(&mut self) {
-        let keep = self.selected_headline().map(|h| h.id);
+        let keep = self.selected_id();
         self.lay_out_rows(keep);
     }
 
     /// The index into `headlines` of the selected row.
     pub fn selected_index(&self) -> Option<usize> {
         match self.rows.get(self.selected) {
-            Some(Row::Headline(i)) => Some(*i),
+            Some(Row::Headline(i)) => Some(*i as usize),
             _ => None,
         }
     }
 
-    pub fn selected_headline(&self) -> Option<&Headline> {
+    /// The selected headline, whole.
+    /// The header of a group's row.
+    pub fn group(&self, row: Row) -> Option<&Group> {
+        match row {
+            Row::Group(g) => self.groups.get(g as usize),
+            Row::Headline(_) => None,
+        }
+    }
+
+    pub fn selected_headline(&self) -> Option<Headline> {
         self.selected_index().and_then(|i| self.headlines.get(i))
+    }
+
+    /// The id of the selected headline.
+    pub fn selected_id(&self) -> Option<i64> {
+        self.selected_index()
+            .filter(|&i| i < self.headlines.len())
+            .map(|i| self.headlines.id(i))
     }
 
     /// Where everything is on the terminal, for drawing, scrolling and the mouse.
@@ -576,7 +609,11 @@ impl AppState {
 
     /// The first page of a list of `counts.total` headlines; the whole list follows as
     /// `Msg::HeadlinesLoaded`.
-    pub fn first_page(page: Vec<Headline>, counts: HeadlineCounts, size: (u16, u16)) -> AppState {
+    pub fn first_page(
+        page: impl Into<HeadlineList>,
+        counts: HeadlineCounts,
+        size: (u16, u16),
+    ) -> AppState {
         let mut state = AppState::new(page, size);
         if counts.total > state.headlines.len() {
             state.status = format!("{} headlines · ? for help", counts.total);
@@ -589,7 +626,9 @@ impl AppState {
     pub fn unread(&self) -> usize {
         match self.loading_rest {
             Some(counts) => counts.unread,
-            None => self.headlines.iter().filter(|h| !h.read).count(),
+            None => (0..self.headlines.len())
+                .filter(|&i| !self.headlines.read(i))
+                .count(),
         }
     }
 

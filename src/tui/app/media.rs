@@ -27,11 +27,12 @@ impl MediaShown {
         let (artist, url) = match p.item {
             Some(id) => {
                 if self.item.as_ref().is_none_or(|(known, _, _)| *known != id) {
-                    let headline = state.headlines.iter().find(|h| h.id == id);
+                    let list = &state.headlines;
+                    let at = list.position(id);
                     self.item = Some((
                         id,
-                        headline.map(|h| h.feed.to_string()),
-                        headline.and_then(|h| h.link.clone()),
+                        at.map(|i| list.feed(i).to_string()),
+                        at.and_then(|i| list.link(i)),
                     ));
                 }
                 let (_, artist, url) = self.item.clone().unwrap_or_default();
@@ -92,7 +93,7 @@ mod tests {
 
     fn open_with_picture(image: Option<&str>) -> AppState {
         let mut s = AppState::new(testdata::headlines(), (80, 24));
-        let id = s.headlines[0].id;
+        let id = s.headlines.id(0);
         update(&mut s, Msg::Key(crate::tui::keymap::Action::Open));
         let mut article = testdata::article(id, true);
         article.image = image.map(str::to_string);
@@ -111,7 +112,7 @@ mod tests {
     #[test]
     fn the_open_article_playing_shows_its_picture_and_no_other_does() {
         let s = open_with_picture(Some("https://example.org/harbour.jpg"));
-        let id = s.headlines[0].id;
+        let id = s.headlines.id(0);
         assert_eq!(
             picture_of(&s, Some(id)).as_deref(),
             Some("https://example.org/harbour.jpg")

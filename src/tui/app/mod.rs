@@ -8,6 +8,7 @@ mod inbox;
 mod input;
 mod marks_out;
 mod media;
+mod memory;
 mod playing;
 mod signals;
 mod terminal;
@@ -228,6 +229,7 @@ async fn run_loop(
             let Some(msg) = effects.arrived(arrival) else {
                 continue;
             };
+            let list_replaced = matches!(msg, Msg::HeadlinesLoaded(Ok(_)));
             for effect in update(&mut state, msg) {
                 match effect {
                     Effect::Suspend => {
@@ -236,6 +238,9 @@ async fn run_loop(
                     }
                     effect => effects.run(effect),
                 }
+            }
+            if list_replaced {
+                memory::give_back();
             }
         }
     }

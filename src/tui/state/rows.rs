@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::Headline;
+use crate::model::HeadlineList;
 
 use super::{AppState, Focus, Group, Grouping, Row};
 
@@ -19,9 +19,11 @@ pub struct Filter {
 }
 
 impl Filter {
-    pub fn shows(&self, h: &Headline) -> bool {
-        let kept = || self.kept.contains(&h.id);
-        (!self.unread_only || !h.read || kept()) && (!self.starred_only || h.starred || kept())
+    /// Whether the list shows headline `i` of `list`.
+    pub fn shows(&self, list: &HeadlineList, i: usize) -> bool {
+        let kept = || self.kept.contains(&list.id(i));
+        (!self.unread_only || !list.read(i) || kept())
+            && (!self.starred_only || list.starred(i) || kept())
     }
 
     pub fn active(&self) -> bool {
@@ -62,15 +64,28 @@ impl AppState {
     /// The rows for the filter and the grouping; headline `keep` selected when it is there,
     /// else the headline nearest the row that was selected.
     pub(super) fn lay_out_rows(&mut self, keep: Option<i64>) {
-        let shown: Vec<usize> = (0..self.headlines.len())
-            .filter(|&i| self.filter.shows(&self.headlines[i]))
-            .collect();
-        self.shown = shown.len();
+        // The old rows go first: a long list's rows are not held twice.
+        self.rows = Vec::new();
+        self.groups = Vec::new();
+        let shown = (0..self.headlines.len()).filter(|&i| self.filter.shows(&self.headlines, i));
         self.rows = match self.grouping {
-            Grouping::Newest => shown.into_iter().map(Row::Headline).collect(),
-            Grouping::ByFeed => self.feed_rows(),
-            Grouping::ByTag => self.tag_rows(),
+            Grouping::Newest => shown.map(|i| Row::Headline(i as u32)).collect(),
+            Grouping::ByFeed => {
+                self.shown = shown.count();
+                let (rows, groups) = self.feed_rows();
+                self.groups = groups;
+                rows
+            }
+            Grouping::ByTag => {
+                self.shown = shown.count();
+                let (rows, groups) = self.tag_rows();
+                self.groups = groups;
+                rows
+            }
         };
+        if self.grouping == Grouping::Newest {
+            self.shown = self.rows.len();
+        }
         let before = self.selected;
         match keep.and_then(|id| self.row_of(id)) {
             Some(row) => self.selected = row,
@@ -85,7 +100,7 @@ impl AppState {
     /// A group for every subscribed feed, by name: empty and failing ones too, so that a
     /// feed's error can be read. A filtered view leaves out the feeds it shows nothing of,
     /// unless they fail.
-    fn feed_rows(&self) -> Vec<Row> {
+    fn feed_rows(&self) -> (Vec<Row>, Vec<Group>) {
         struct Members {
             name: String,
             error: Option<String>,
@@ -105,36 +120,42 @@ impl AppState {
                 },
             );
         }
-        for (i, h) in self.headlines.iter().enumerate() {
+        for i in 0..self.headlines.len() {
+            let (feed, feed_url) = (self.headlines.feed(i), self.headlines.feed_url(i));
             let key = key_of
-                .entry(&h.feed_url)
-                .or_insert_with(|| (h.feed.to_lowercase(), h.feed_url.to_string()));
+                .entry(feed_url)
+                .or_insert_with(|| (feed.to_lowercase(), feed_url.to_string()));
             groups
                 .entry(key.clone())
                 .or_insert_with(|| Members {
-                    name: h.feed.to_string(),
+                    name: feed.to_string(),
                     error: None,
                     all: Vec::new(),
                 })
                 .all
                 .push(i);
         }
-        let mut rows = Vec::new();
+        let (mut rows, mut headers) = (Vec::new(), Vec::new());
         for members in groups.into_values() {
             let shown = self.shown_of(&members.all);
             if self.filter.active() && shown.is_empty() && members.error.is_none() {
                 continue;
             }
-            self.push_group(&mut rows, members.name, &members.all, shown, members.error);
+            let group = (members.name, &members.all[..], members.error);
+            self.push_group(&mut rows, &mut headers, group, shown);
         }
-        rows
+        (rows, headers)
     }
 
-    fn tag_rows(&self) -> Vec<Row> {
+    fn tag_rows(&self) -> (Vec<Row>, Vec<Group>) {
         let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut untagged = Vec::new();
-        for (i, h) in self.headlines.iter().enumerate() {
-            match self.tags.get(&*h.feed_url).filter(|t| !t.is_empty()) {
+        for i in 0..self.headlines.len() {
+            match self
+                .tags
+                .get(&**self.headlines.feed_url(i))
+                .filter(|t| !t.is_empty())
+            {
                 Some(tags) => {
                     for tag in tags {
                         groups.entry(tag.clone()).or_default().push(i);
@@ -146,7 +167,7 @@ impl AppState {
         if !untagged.is_empty() {
             groups.insert(String::new(), untagged);
         }
-        let mut rows = Vec::new();
+        let (mut rows, mut headers) = (Vec::new(), Vec::new());
         let mut last = None;
         for (tag, all) in groups {
             let shown = self.shown_of(&all);
@@ -157,20 +178,21 @@ impl AppState {
                 last = Some((all, shown));
                 continue;
             }
-            self.push_group(&mut rows, tag, &all, shown, None);
+            self.push_group(&mut rows, &mut headers, (tag, &all, None), shown);
         }
         // Untagged feeds last, after every tag.
         if let Some((all, shown)) = last {
-            self.push_group(&mut rows, "untagged".to_string(), &all, shown, None);
+            let untagged = ("untagged".to_string(), &all[..], None);
+            self.push_group(&mut rows, &mut headers, untagged, shown);
         }
-        rows
+        (rows, headers)
     }
 
     fn shown_of(&self, members: &[usize]) -> Vec<usize> {
         members
             .iter()
             .copied()
-            .filter(|&i| self.filter.shows(&self.headlines[i]))
+            .filter(|&i| self.filter.shows(&self.headlines, i))
             .collect()
     }
 
@@ -178,18 +200,18 @@ impl AppState {
     fn push_group(
         &self,
         rows: &mut Vec<Row>,
-        name: String,
-        all: &[usize],
+        groups: &mut Vec<Group>,
+        (name, all, error): (String, &[usize], Option<String>),
         shown: Vec<usize>,
-        error: Option<String>,
     ) {
-        rows.push(Row::Group(Box::new(Group {
+        rows.push(Row::Group(groups.len() as u32));
+        groups.push(Group {
             name,
-            unread: all.iter().filter(|&&i| !self.headlines[i].read).count(),
+            unread: all.iter().filter(|&&i| !self.headlines.read(i)).count(),
             total: all.len(),
             error,
-        })));
-        rows.extend(shown.into_iter().map(Row::Headline));
+        });
+        rows.extend(shown.into_iter().map(|i| Row::Headline(i as u32)));
     }
 
     /// The row of the headline the keys act on: the one being read outside the list, else
@@ -207,7 +229,7 @@ impl AppState {
     pub fn row_of(&self, id: i64) -> Option<usize> {
         self.rows
             .iter()
-            .position(|r| matches!(r, Row::Headline(i) if self.headlines[*i].id == id))
+            .position(|r| r.headline().is_some_and(|i| self.headlines.id(i) == id))
     }
 
     /// The unread headlines a mark of `scope` covers, and what to call them; or why there
@@ -222,14 +244,16 @@ impl AppState {
                 0..self.rows.len(),
             ),
             Scope::Feed => {
-                let Some(Row::Headline(i)) = at.and_then(|r| self.rows.get(r)) else {
+                let Some(i) = at.and_then(|r| self.rows.get(r)).and_then(|r| r.headline()) else {
                     return Err("no headline selected".to_string());
                 };
-                let h = &self.headlines[*i];
-                let ids = self.unread_ids(0..self.rows.len(), |o| o.feed_url == h.feed_url);
+                let feed_url = self.headlines.feed_url(i);
+                let ids = self.unread_ids(0..self.rows.len(), |o| {
+                    self.headlines.feed_url(o) == feed_url
+                });
                 return Ok(MassMark {
                     ids,
-                    what: h.feed.to_string(),
+                    what: self.headlines.feed(i).to_string(),
                 });
             }
             Scope::Group => {
@@ -242,11 +266,11 @@ impl AppState {
                 let Some(at) = at else {
                     return Err("no headline selected".to_string());
                 };
-                let Some((start, Row::Group(group))) = self.rows[..=at]
+                let Some((start, group)) = self.rows[..=at]
                     .iter()
                     .enumerate()
                     .rev()
-                    .find(|(_, r)| matches!(r, Row::Group(_)))
+                    .find_map(|(start, r)| Some((start, self.group(*r)?)))
                 else {
                     return Err("no group selected".to_string());
                 };
@@ -264,20 +288,14 @@ impl AppState {
     }
 
     /// The unread headlines of `rows` that `wanted` accepts, each once.
-    fn unread_ids(
-        &self,
-        rows: std::ops::Range<usize>,
-        wanted: impl Fn(&Headline) -> bool,
-    ) -> Vec<i64> {
+    fn unread_ids(&self, rows: std::ops::Range<usize>, wanted: impl Fn(usize) -> bool) -> Vec<i64> {
         let mut seen = HashSet::new();
+        let list = &self.headlines;
         self.rows[rows]
             .iter()
-            .filter_map(|r| match r {
-                Row::Headline(i) => Some(&self.headlines[*i]),
-                Row::Group(_) => None,
-            })
-            .filter(|h| !h.read && wanted(h) && seen.insert(h.id))
-            .map(|h| h.id)
+            .filter_map(|r| r.headline())
+            .filter(|&i| !list.read(i) && wanted(i) && seen.insert(list.id(i)))
+            .map(|i| list.id(i))
             .collect()
     }
 
@@ -288,16 +306,20 @@ impl AppState {
         let start = match self.current_row() {
             // The headline being read is not the next one.
             Some(row)
-                if matches!(self.rows[row], Row::Headline(i)
-                    if Some(self.headlines[i].id) == reading) =>
+                if self.rows[row]
+                    .headline()
+                    .is_some_and(|i| Some(self.headlines.id(i)) == reading) =>
             {
                 row + 1
             }
             Some(row) => row,
             None => 0,
         };
-        let unread =
-            |r: &usize| matches!(self.rows[*r], Row::Headline(i) if !self.headlines[i].read);
+        let unread = |r: &usize| {
+            self.rows[*r]
+                .headline()
+                .is_some_and(|i| !self.headlines.read(i))
+        };
         (start.min(self.rows.len())..self.rows.len())
             .chain(0..start.min(self.rows.len()))
             .find(unread)

@@ -134,7 +134,7 @@ pub(super) fn open_headline(state: &mut AppState, h: Headline) -> Vec<Effect> {
     let row = state
         .rows
         .iter()
-        .position(|r| matches!(r, Row::Headline(i) if state.headlines[*i].id == h.id));
+        .position(|r| matches!(r, Row::Headline(i) if state.headlines.id(*i as usize) == h.id));
     if let Some(row) = row {
         state.selected = row;
         state.keep_selection_visible();

@@ -1,6 +1,5 @@
 //! The headline list: opening a headline, marks, the browser, grouping and refreshing.
 
-use crate::model::Headline;
 use crate::sanitize;
 use crate::tui::state::{AppState, Focus, Grouping, Mark, OpenItem};
 
@@ -10,19 +9,23 @@ pub(super) fn open_selected(state: &mut AppState) -> Vec<Effect> {
     let Some(index) = state.selected_index() else {
         return Vec::new();
     };
-    let h = &mut state.headlines[index];
-    if state.open.as_ref().is_some_and(|o| o.id == h.id) {
+    let list = &mut state.headlines;
+    if index >= list.len() {
+        return Vec::new();
+    }
+    let id = list.id(index);
+    if state.open.as_ref().is_some_and(|o| o.id == id) {
         state.focus = Focus::Article;
         return Vec::new();
     }
-    let Some(url) = h.link.clone() else {
+    let Some(url) = list.link(index) else {
         state.status = "this headline has no link to open".to_string();
         return Vec::new();
     };
-    let (id, title, was_read) = (h.id, h.title.clone(), h.read);
+    let (title, was_read) = (list.title(index).to_string(), list.read(index));
     let mut effects = Vec::new();
     if !was_read && state.mark_on_open {
-        h.read = true;
+        list.set_read(index, true);
         effects.push(mark(state, id, Mark::Read(true)));
         if let Some(counts) = state.loading_rest.as_mut() {
             counts.unread = counts.unread.saturating_sub(1);
@@ -47,24 +50,22 @@ pub(super) fn open_selected(state: &mut AppState) -> Vec<Effect> {
     effects
 }
 
-/// The headline the keys act on: the selected one in the list, else the one being read.
-fn target_headline(state: &mut AppState) -> Option<&mut Headline> {
-    let index = match state.focus {
+/// The position in the list of the headline the keys act on: the selected one in the list,
+/// else the one being read.
+fn target_headline(state: &AppState) -> Option<usize> {
+    match state.focus {
         Focus::Headlines => state.selected_index(),
-        _ => {
-            let id = state.open.as_ref()?.id;
-            state.headlines.iter().position(|h| h.id == id)
-        }
-    }?;
-    state.headlines.get_mut(index)
+        _ => state.headlines.position(state.open.as_ref()?.id),
+    }
+    .filter(|&i| i < state.headlines.len())
 }
 
 pub(super) fn toggle_read(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = target_headline(state) else {
+    let Some(i) = target_headline(state) else {
         return Vec::new();
     };
-    h.read = !h.read;
-    let (id, read) = (h.id, h.read);
+    let (id, read) = (state.headlines.id(i), !state.headlines.read(i));
+    state.headlines.set_read(i, read);
     state.status = if read { "marked read" } else { "marked unread" }.to_string();
     keep_listed(state, id);
     if state.grouping != Grouping::Newest {
@@ -74,11 +75,11 @@ pub(super) fn toggle_read(state: &mut AppState) -> Vec<Effect> {
 }
 
 pub(super) fn toggle_star(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = target_headline(state) else {
+    let Some(i) = target_headline(state) else {
         return Vec::new();
     };
-    h.starred = !h.starred;
-    let (id, starred) = (h.id, h.starred);
+    let (id, starred) = (state.headlines.id(i), !state.headlines.starred(i));
+    state.headlines.set_starred(i, starred);
     state.status = if starred { "starred" } else { "unstarred" }.to_string();
     keep_listed(state, id);
     vec![mark(state, id, Mark::Starred(starred))]
@@ -114,7 +115,7 @@ pub(super) fn open_in_browser(state: &mut AppState) -> Vec<Effect> {
             }
         }
         (Focus::Article | Focus::Comments, None, Some(open)) => open.url.clone(),
-        _ => match state.selected_headline().and_then(|h| h.link.clone()) {
+        _ => match state.selected_index().and_then(|i| state.headlines.link(i)) {
             Some(link) => link,
             None => {
                 state.status = "nothing to open".to_string();

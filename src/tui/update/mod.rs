@@ -24,7 +24,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 
 use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayerEvent};
-use crate::model::{Comment, CommentThread, Headline, Narration};
+use crate::model::{Comment, CommentThread, HeadlineList, Narration};
 use crate::refresh::FeedFailure;
 use crate::store::listening::Resume;
 
@@ -109,7 +109,7 @@ pub enum Msg {
     /// The whole list as the store has it, with every mark sent before it saved: read after
     /// the first frame was drawn from its first page, after a refresh, and whenever another
     /// herald process changed the store.
-    HeadlinesLoaded(Result<Vec<Headline>, String>),
+    HeadlinesLoaded(Result<HeadlineList, String>),
     /// Every subscribed feed with its name and last error, as the store has them, read just
     /// before the whole list.
     FeedsLoaded(Result<Vec<crate::store::FeedStatus>, String>),

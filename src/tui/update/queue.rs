@@ -26,7 +26,7 @@ pub(super) struct Known {
 /// Space on a headline in the list: it plays (pauses, when it is the one playing) without
 /// opening, as the queue's current item.
 pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = state.selected_headline().cloned() else {
+    let Some(h) = state.selected_headline() else {
         return Vec::new();
     };
     // Loaded and not at its end: pause or go on.
@@ -61,7 +61,7 @@ pub(super) fn play_open(state: &mut AppState) -> Vec<Effect> {
 /// `a`: the selected headline, or the open article, joins the end of the queue.
 pub(super) fn add(state: &mut AppState) -> Vec<Effect> {
     let h = match state.focus {
-        Focus::Headlines => state.selected_headline().cloned(),
+        Focus::Headlines => state.selected_headline(),
         _ => state
             .open
             .as_ref()
@@ -99,21 +99,18 @@ pub(super) fn add(state: &mut AppState) -> Vec<Effect> {
 /// list) joins the queue, unread first, each in the list's order.
 pub(super) fn add_view(state: &mut AppState) -> Vec<Effect> {
     let view = view_rows(state);
-    let members: Vec<&Headline> = view
-        .iter()
-        .filter_map(|r| match r {
-            Row::Headline(i) => state.headlines.get(*i),
-            Row::Group(_) => None,
-        })
-        .collect();
-    let (unread, read): (Vec<&Headline>, Vec<&Headline>) =
-        members.into_iter().partition(|h| !h.read);
+    let list = &state.headlines;
+    let members = view.iter().filter_map(|r| match r {
+        Row::Headline(i) => Some(*i as usize),
+        Row::Group(_) => None,
+    });
+    let (unread, read): (Vec<usize>, Vec<usize>) = members.partition(|&i| !list.read(i));
     let new: Vec<Headline> = unread
         .into_iter()
         .chain(read)
-        .filter(|h| state.queue.position(h.id).is_none())
-        .filter(|h| h.link.is_some() || h.narration.is_some())
-        .cloned()
+        .filter(|&i| state.queue.position(list.id(i)).is_none())
+        .filter(|&i| list.has_link(i) || list.has_narration(i))
+        .filter_map(|i| list.get(i))
         .collect();
     let added = new.len();
     state.queue.items.extend(new);
@@ -182,7 +179,7 @@ pub(super) fn from_start(state: &mut AppState) -> Vec<Effect> {
         return start_current(state, true);
     }
     let h = match state.focus {
-        Focus::Headlines => state.selected_headline().cloned(),
+        Focus::Headlines => state.selected_headline(),
         _ => state
             .open
             .as_ref()
@@ -404,12 +401,13 @@ pub(super) fn save_position(state: &mut AppState, ended: bool) -> Option<Effect>
     p.saved_pos = p.pos;
     if listened {
         let mark_read = state.listen.mark_read;
-        for h in state
-            .headlines
-            .iter_mut()
-            .chain(state.queue.items.iter_mut())
-            .filter(|h| h.id == item)
-        {
+        if let Some(i) = state.headlines.position(item) {
+            state.headlines.set_listened(i, true);
+            if mark_read {
+                state.headlines.set_read(i, true);
+            }
+        }
+        for h in state.queue.items.iter_mut().filter(|h| h.id == item) {
             h.listened = true;
             h.read |= mark_read;
         }
@@ -439,9 +437,8 @@ fn headline_of_open(state: &AppState, title: &str) -> Headline {
     let id = open.map_or(0, |o| o.id);
     state
         .headlines
-        .iter()
-        .find(|h| h.id == id)
-        .cloned()
+        .position(id)
+        .and_then(|i| state.headlines.get(i))
         .unwrap_or_else(|| Headline {
             id,
             feed: "".into(),

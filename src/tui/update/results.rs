@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::model::Headline;
+use crate::model::HeadlineList;
 use crate::sanitize;
 use crate::store::FeedStatus;
 use crate::tui::state::{AppState, Mark};
@@ -82,7 +82,7 @@ pub(super) fn notice(state: &mut AppState, text: &str) {
 }
 
 /// The whole list as the store has it, with the reader's marks not yet saved laid over it.
-pub(super) fn headlines_loaded(state: &mut AppState, result: Result<Vec<Headline>, String>) {
+pub(super) fn headlines_loaded(state: &mut AppState, result: Result<HeadlineList, String>) {
     let first_page_only = state.loading_rest.take().is_some();
     match result {
         Ok(mut headlines) => {
@@ -97,11 +97,11 @@ pub(super) fn headlines_loaded(state: &mut AppState, result: Result<Vec<Headline
                         }
                         by_id
                     });
-            for h in headlines.iter_mut() {
-                for mark in unsaved.get(&h.id).into_iter().flatten() {
+            for i in 0..headlines.len() {
+                for mark in unsaved.get(&headlines.id(i)).into_iter().flatten() {
                     match *mark {
-                        Mark::Read(read) => h.read = read,
-                        Mark::Starred(starred) => h.starred = starred,
+                        Mark::Read(read) => headlines.set_read(i, read),
+                        Mark::Starred(starred) => headlines.set_starred(i, starred),
                     }
                 }
             }

@@ -71,12 +71,10 @@ pub(super) fn undo(state: &mut AppState) -> Vec<Effect> {
 /// The headlines `ids` marked, the list laid out again, and the effect that saves them.
 fn set_read(state: &mut AppState, ids: &[i64], read: bool) -> Effect {
     let wanted: HashSet<i64> = ids.iter().copied().collect();
-    for h in state
-        .headlines
-        .iter_mut()
-        .filter(|h| wanted.contains(&h.id))
-    {
-        h.read = read;
+    for i in 0..state.headlines.len() {
+        if wanted.contains(&state.headlines.id(i)) {
+            state.headlines.set_read(i, read);
+        }
     }
     for id in ids {
         state.filter.kept.remove(id);

@@ -8,7 +8,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{fit, highlight, pane};
-use crate::model::Headline;
 use crate::tui::state::{AppState, Focus, Group, Grouping, Row};
 use crate::tui::{screen, search};
 use crate::width;
@@ -40,18 +39,21 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, state: &AppState) {
         .map(|(i, row)| match row {
             Row::Headline(h) => headline(
                 state,
-                &state.headlines[*h],
+                *h as usize,
                 (width, source),
                 i == state.selected,
                 &needle,
             ),
-            Row::Group(group) => {
-                let Group {
+            Row::Group(_) => {
+                let Some(Group {
                     name,
                     unread,
                     total,
                     error,
-                } = &**group;
+                }) = state.group(*row)
+                else {
+                    return Line::default();
+                };
                 let error = error
                     .as_deref()
                     .map(|e| format!(" · ⚠ {e}"))
@@ -93,21 +95,27 @@ fn title(state: &AppState) -> String {
 /// One headline's row; `(width, source)`: the row's columns and its feed column's.
 fn headline(
     state: &AppState,
-    h: &Headline,
+    h: usize,
     (width, source_width): (usize, usize),
     selected: bool,
     needle: &str,
 ) -> Line<'static> {
     let theme = &state.theme;
-    let mark = if h.starred {
+    let list = &state.headlines;
+    let (read, starred) = (list.read(h), list.starred(h));
+    let mark = if starred {
         "★"
-    } else if h.read {
+    } else if read {
         " "
     } else {
         "●"
     };
-    let time = h.published.as_deref().map(short_time).unwrap_or_default();
-    let narration = match (h.listened, h.narration.is_some()) {
+    let time = list
+        .published(h)
+        .as_deref()
+        .map(short_time)
+        .unwrap_or_default();
+    let narration = match (list.listened(h), list.has_narration(h)) {
         (true, true) => " ✓♪",
         (true, false) => " ✓",
         (false, true) => " ♪",
@@ -118,13 +126,13 @@ fn headline(
     let source = if state.grouping == Grouping::ByFeed {
         String::new()
     } else {
-        format!("{} ", width::pad(&h.feed, source_width))
+        format!("{} ", width::pad(list.feed(h), source_width))
     };
     let prefix = format!("{indent}{mark} {} {source}", width::pad(&time, TIME));
     let fixed = width::of(&prefix) + width::of(narration);
-    let title = fit(&h.title, width.saturating_sub(fixed));
+    let title = fit(list.title(h), width.saturating_sub(fixed));
     let mut base = Style::default();
-    if !h.read {
+    if !read {
         base = base.patch(theme.unread);
     }
     if selected {

@@ -62,7 +62,7 @@ fn app(size: (u16, u16)) -> AppState {
 fn opened(size: (u16, u16), narrated: bool) -> AppState {
     let mut s = app(size);
     update(&mut s, Msg::Key(Action::Open));
-    let id = s.headlines[0].id;
+    let id = s.headlines.id(0);
     testdata::deliver(&mut s, id, narrated);
     s
 }
@@ -182,8 +182,10 @@ fn help_shows_the_keys_as_configured() {
 #[test]
 fn grouped_by_feed() {
     let mut s = app((80, 24));
-    s.headlines[2].feed = "Coast Weekly".into();
-    s.headlines[2].feed_url = "https://coast.example/feed".into();
+    let mut headlines = s.headlines.to_vec();
+    headlines[2].feed = "Coast Weekly".into();
+    headlines[2].feed_url = "https://coast.example/feed".into();
+    s.set_headlines(headlines);
     s.regroup();
     update(&mut s, Msg::Key(Action::Group));
     check("grouped", &s);

@@ -121,17 +121,17 @@ fn words_of_a_summary_an_article_and_comments_are_found_and_opened() {
     search(&mut s, &worker, &rx, "ochre");
     assert_eq!(
         found(&s),
-        vec![(s.headlines[1].title.clone(), Place::Summary)]
+        vec![(s.headlines.title(1).to_string(), Place::Summary)]
     );
     search(&mut s, &worker, &rx, "sailings");
     assert_eq!(
         found(&s),
-        vec![(s.headlines[0].title.clone(), Place::Article)]
+        vec![(s.headlines.title(0).to_string(), Place::Article)]
     );
     search(&mut s, &worker, &rx, "heated");
     assert_eq!(
         found(&s),
-        vec![(s.headlines[2].title.clone(), Place::Comments)]
+        vec![(s.headlines.title(2).to_string(), Place::Comments)]
     );
     assert!(s.status.starts_with("1 found for heated"), "{}", s.status);
     // Enter opens the result, as its headline would open.

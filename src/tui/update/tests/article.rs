@@ -8,7 +8,7 @@ fn enter_marks_the_item_loading_and_asks_for_its_article_and_comments() {
     key(&mut s, Action::Down);
     let effects = key(&mut s, Action::Open);
     assert_eq!(s.focus, Focus::Article);
-    assert!(s.headlines[1].read);
+    assert!(s.headlines.read(1));
     let open = s.open.as_ref().expect("an open item");
     assert_eq!(open.id, 2);
     assert_eq!(open.article, Loadable::Loading);

@@ -34,7 +34,7 @@ fn opened(index: usize, narrated: bool) -> AppState {
     let mut s = app();
     s.selected = index;
     key(&mut s, Action::Open);
-    let id = s.headlines[index].id;
+    let id = s.headlines.id(index);
     testdata::deliver(&mut s, id, narrated);
     s
 }
