@@ -129,7 +129,7 @@ mod tests {
     #[test]
     fn an_item_played_from_the_queue_shows_the_picture_of_its_article_read_to_play_it() {
         let mut s = AppState::new(testdata::headlines(), (80, 24));
-        let id = s.headlines[1].id;
+        let id = s.headlines.id(1);
         s.player = s.player.starting(id, "Queued".into(), true);
         assert_eq!(picture_of(&s, Some(id)), None);
         update(
