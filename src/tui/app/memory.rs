@@ -10,15 +10,3 @@ pub(super) fn give_back() {
         libc::malloc_trim(0);
     }
 }
-
-/// Threads share two of the allocator's heaps instead of one each: the list read on the store's
-/// thread and kept on the loop's would otherwise leave its freed pages in a heap no other
-/// thread reuses (at 200,000 headlines the peak went from 40.4 MB to 38.7 MB). Called before
-/// any thread starts.
-pub(super) fn share_heaps() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets a parameter of the allocator; M_ARENA_MAX limits heaps made later.
-    unsafe {
-        libc::mallopt(libc::M_ARENA_MAX, 2);
-    }
-}

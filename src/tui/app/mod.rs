@@ -45,7 +45,6 @@ pub fn run(ctx: Context) -> Result<i32, AppError> {
             "the app needs a terminal; see `herald --help` for the commands".to_string(),
         ));
     }
-    memory::share_heaps();
     let (keymap, conflicts) =
         Keymap::from_config(&ctx.config.keys).map_err(|e| ctx.config_error(e))?;
     let theme = Theme::from_config(&ctx.config.theme, no_color_requested())
