@@ -39,6 +39,9 @@ pub struct Context {
     pub net: Net,
     /// The database file last opened, to know it again when it turns out damaged.
     opened: std::sync::Mutex<Option<FileId>>,
+    /// Set while the app owns the terminal: notices go to the log, never to stderr, which
+    /// would write over the screen.
+    in_app: std::sync::atomic::AtomicBool,
 }
 
 /// With a sync server, its subscriptions (as last synced) are feeds as those of the config are:
@@ -80,6 +83,7 @@ impl Context {
             config,
             net,
             opened: std::sync::Mutex::new(None),
+            in_app: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -91,11 +95,23 @@ impl Context {
         )))
     }
 
-    /// Opens the store, telling the user on stderr when a broken database was rebuilt.
+    /// From now on the app owns the terminal: what [`Context::store`] would say on stderr goes
+    /// to the log.
+    pub fn enter_app(&self) {
+        self.in_app
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Opens the store, telling the user on stderr when a broken database was rebuilt (in the
+    /// app, the log).
     pub fn store(&self) -> Result<Store, AppError> {
         let (store, notice) = Store::open(&self.paths.data)?;
         if let Some(notice) = notice {
-            eprintln!("herald: {}", crate::sanitize::text(&notice));
+            if self.in_app.load(std::sync::atomic::Ordering::Relaxed) {
+                log::warn!("{notice}");
+            } else {
+                eprintln!("herald: {}", crate::sanitize::text(&notice));
+            }
         }
         if let Ok(mut opened) = self.opened.lock() {
             *opened = store.file_id();

@@ -474,6 +474,9 @@ fn the_app_rebuilds_a_damaged_database_and_refreshes() {
     app.wait_for("20 feeds, 1000 new");
     app.press("qq");
     assert!(app.wait_exit().success());
+    // Said in the app and the log, never on stderr over the screen.
+    let raw = String::from_utf8_lossy(&app.raw()).into_owned();
+    assert!(!raw.contains("herald: "), "{raw}");
     assert!(moved_aside(&dir));
     let log = std::fs::read_to_string(dir.join("data/herald.log")).unwrap_or_default();
     assert!(log.contains("damaged"), "{log}");

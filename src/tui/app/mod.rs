@@ -80,6 +80,8 @@ pub fn run(ctx: Context) -> Result<i32, AppError> {
         rebuilt,
         queue,
     };
+    // From here the terminal is the app's.
+    ctx.enter_app();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
