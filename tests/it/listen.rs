@@ -4,7 +4,6 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::media::mp3_duration;
@@ -22,25 +21,10 @@ fn null_pcm(dir: &Path) -> std::path::PathBuf {
     conf
 }
 
-/// An ALSA configuration with no devices at all.
-fn no_pcm(dir: &Path) -> std::path::PathBuf {
-    let conf = dir.join("asound-none.conf");
-    std::fs::write(&conf, "\n").expect("write");
-    conf
-}
+use common::pty::alsa_none as no_pcm;
 
 fn listen(dir: &Path, alsa: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("listen")
-        .args(args)
-        .env("ALSA_CONFIG_PATH", alsa)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run herald listen")
+    herald_on_alsa(dir, alsa, &[&["listen"], args].concat())
 }
 
 fn wav_duration(path: &Path) -> Duration {

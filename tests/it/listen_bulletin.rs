@@ -5,25 +5,14 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use common::wordpress::{self, SITE};
 use common::*;
 
 fn run(dir: &Path, args: &[&str]) -> Output {
     // No audio devices at all: writing a bulletin needs none.
-    let alsa = dir.join("asound-none.conf");
-    std::fs::write(&alsa, "\n").expect("write");
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .env("ALSA_CONFIG_PATH", alsa)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run herald")
+    herald_on_alsa(dir, &common::pty::alsa_none(dir), args)
 }
 
 fn ok(out: &Output, what: &str) -> String {

@@ -5,26 +5,14 @@
 use crate::common;
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use common::wordpress::{self, SITE};
 use common::*;
 
 fn listen(dir: &Path, args: &[&str]) -> std::process::Output {
     // No audio devices at all: nothing here may need one.
-    let alsa = dir.join("asound-none.conf");
-    std::fs::write(&alsa, "\n").expect("write");
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .arg("listen")
-        .args(args)
-        .env("ALSA_CONFIG_PATH", alsa)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run herald listen")
+    let alsa = common::pty::alsa_none(dir);
+    herald_on_alsa(dir, &alsa, &[&["listen"], args].concat())
 }
 
 /// Writes the narration of `url` with `args` to a WAV; returns its first channel and rate.

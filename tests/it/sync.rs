@@ -6,7 +6,7 @@ use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -15,17 +15,7 @@ use common::pty::{Pty, alsa_null};
 use common::wordpress::{self, SITE};
 use common::*;
 
-fn run(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--config")
-        .arg(dir.join("config.toml"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run herald")
-}
+use common::herald as run;
 
 /// Everything a command printed, kept to look for the password in afterwards.
 struct Printed(Vec<u8>);

@@ -90,15 +90,26 @@ pub fn temp_dir(name: &str) -> PathBuf {
 
 /// Runs the herald binary with `--config` and `--data-dir` in `dir`.
 pub fn herald(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_herald"))
-        .arg("--config")
+    command(dir, args).output().expect("run herald")
+}
+
+/// [`herald`] with the ALSA configuration at `alsa` (`pty::alsa_none`: no devices at all).
+pub fn herald_on_alsa(dir: &Path, alsa: &Path, args: &[&str]) -> Output {
+    command(dir, args)
+        .env("ALSA_CONFIG_PATH", alsa)
+        .output()
+        .expect("run herald")
+}
+
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
+    cmd.arg("--config")
         .arg(dir.join("config.toml"))
         .arg("--data-dir")
         .arg(dir.join("data"))
         .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run herald")
+        .stdin(Stdio::null());
+    cmd
 }
 
 pub fn stdout(o: &Output) -> String {
