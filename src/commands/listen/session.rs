@@ -431,12 +431,16 @@ impl Session {
 }
 
 pub(super) fn redraw(line: &str) -> std::io::Result<()> {
+    // Cut to the terminal's width: a line that wrapped would leave its first part behind at
+    // the next redraw of the current line.
+    let cols = crossterm::terminal::size().map_or(80, |(c, _)| usize::from(c));
+    let line = crate::width::fit(line, cols.saturating_sub(1).max(1));
     let mut stdout = std::io::stdout();
     crossterm::execute!(
         stdout,
         crossterm::cursor::MoveToColumn(0),
         crossterm::terminal::Clear(crossterm::terminal::ClearType::CurrentLine),
-        crossterm::style::Print(line)
+        crossterm::style::Print(&line)
     )?;
     stdout.flush()
 }
