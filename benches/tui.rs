@@ -20,9 +20,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 use herald::article::Article;
-use herald::model::{
-    Comment, CommentSource, CommentThread, Headline, HeadlineList, Narration, NarrationSource,
-};
+use herald::model::{Comment, CommentSource, CommentThread, Headline, Narration, NarrationSource};
 use herald::tui::{Action, AppState, Msg, update, view};
 
 const COLS: u16 = 120;
@@ -218,7 +216,7 @@ fn scroll_key(c: &mut Criterion) {
 
 fn headlines(c: &mut Criterion) {
     let mut state = AppState::new(
-        (0..HEADLINES).map(headline).collect::<HeadlineList>(),
+        (0..HEADLINES).map(headline).collect::<Vec<Headline>>(),
         (COLS, ROWS),
     );
     c.bench_function("first_frame_50k_headlines", |b| {

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-mod list;
-pub use list::HeadlineList;
+mod index;
+pub use index::{HeadlineIndex, Listing, Marks};
 
 /// One comment of a thread, in display order: a reply follows its parent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

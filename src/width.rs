@@ -25,6 +25,14 @@ pub fn of(s: &str) -> usize {
     sum
 }
 
+/// Lower case, one char for one char, so that where a match is found in the folded text is
+/// where it is in the original: searches compare and highlight by this.
+pub fn fold_case(s: &str) -> String {
+    s.chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
+}
+
 /// `s` in at most `width` columns: cut with `…` when it does not fit.
 pub fn fit(s: &str, width: usize) -> Cow<'_, str> {
     if of(s) <= width {

@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use crate::model::{Headline, HeadlineList, Narration, NarrationSource};
+use crate::model::{Headline, Narration, NarrationSource};
 use crate::net::Validators;
 use crate::source::feed::FeedItem;
 
 pub mod known_feeds;
 pub mod listening;
+mod listing;
 pub mod marks;
 mod pages;
 mod related;
@@ -24,6 +25,7 @@ mod views;
 mod watch;
 pub mod worker;
 
+pub use listing::TOP_PAGE;
 pub use related::{RELATED_LIMIT, Related, Story};
 pub use repair::{FileId, is_corrupt};
 pub use search::{Hit, Place, SearchError, SearchQuery, Snippet};
@@ -357,31 +359,6 @@ impl Store {
         let mut all = Vec::new();
         self.each_headline(subscribed, q, |h| all.push(h))?;
         Ok(all)
-    }
-
-    /// [`Store::headlines`] held compactly, `names` applied: what a long list in memory takes.
-    pub fn headline_list(
-        &self,
-        subscribed: &[String],
-        q: &HeadlineQuery,
-        names: &FeedNames,
-    ) -> Result<HeadlineList, StoreError> {
-        // Every item's row is read once, each on a page of its own: a page cache would only
-        // hold memory while the list grows (and reads no faster), so it is small meanwhile.
-        let cache: i64 = self
-            .conn
-            .pragma_query_value(None, "cache_size", |r| r.get(0))?;
-        self.conn
-            .pragma_update(None, "cache_size", LIST_CACHE_KIB)?;
-        let mut list = HeadlineList::new();
-        let read = self.each_headline(subscribed, q, |mut h| {
-            names.apply(std::slice::from_mut(&mut h));
-            list.push(&h);
-        });
-        self.conn.pragma_update(None, "cache_size", cache)?;
-        read?;
-        list.shrink_to_fit();
-        Ok(list)
     }
 
     /// Each headline [`Store::headlines`] lists, in order, one at a time: a long list is

@@ -23,7 +23,7 @@ pub(super) fn item(feed: usize, n: i64) -> FeedItem {
 }
 
 /// Two feeds of `per_feed` items each.
-fn store(per_feed: i64) -> (Store, Vec<String>) {
+pub(super) fn two_feeds(per_feed: i64) -> (Store, Vec<String>) {
     let mut store = Store::in_memory().expect("store");
     let urls = vec![
         "https://feed0.example/rss".to_string(),
@@ -44,7 +44,7 @@ fn store(per_feed: i64) -> (Store, Vec<String>) {
 
 #[test]
 fn a_first_page_is_the_start_of_the_whole_list() {
-    let (store, urls) = store(30);
+    let (store, urls) = two_feeds(30);
     let all = store
         .headlines(&urls, &HeadlineQuery::default())
         .expect("all");
@@ -76,7 +76,7 @@ fn a_first_page_is_the_start_of_the_whole_list() {
 
 #[test]
 fn headlines_of_one_feed_share_its_name_and_url() {
-    let (store, urls) = store(3);
+    let (store, urls) = two_feeds(3);
     let all = store
         .headlines(&urls, &HeadlineQuery::default())
         .expect("all");
@@ -90,7 +90,7 @@ fn headlines_of_one_feed_share_its_name_and_url() {
 
 #[test]
 fn the_lists_fingerprint_changes_with_marks_and_items_only() {
-    let (mut store, urls) = store(3);
+    let (mut store, urls) = two_feeds(3);
     let ids: Vec<i64> = store
         .headlines(&urls, &HeadlineQuery::default())
         .expect("all")
@@ -123,7 +123,7 @@ fn the_lists_fingerprint_changes_with_marks_and_items_only() {
 
 #[test]
 fn counts_cover_the_whole_list_and_its_unread() {
-    let (store, urls) = store(4);
+    let (store, urls) = two_feeds(4);
     let all = store
         .headlines(&urls, &HeadlineQuery::default())
         .expect("all");

@@ -7,10 +7,10 @@ use std::time::{Duration, Instant};
 
 use super::listening::Resume;
 use super::{
-    FeedNames, FeedStatus, FileId, HeadlineQuery, Hit, ListFingerprint, RELATED_LIMIT, Related,
-    SearchError, SearchQuery, Store, StoreError, is_corrupt,
+    FeedNames, FeedStatus, FileId, Hit, ListFingerprint, RELATED_LIMIT, Related, SearchError,
+    SearchQuery, Store, StoreError, is_corrupt,
 };
-use crate::model::HeadlineList;
+use crate::model::{Headline, Listing};
 
 /// How often the database is asked whether another connection committed something, where
 /// the system cannot say when its files change.
@@ -60,6 +60,15 @@ pub enum StoreCommand {
     },
     /// Read the whole list of headlines.
     LoadHeadlines,
+    /// Read the texts of headlines `ids` (a page the list shows, or what joins the queue).
+    ReadTexts {
+        ids: Vec<i64>,
+        purpose: TextsFor,
+    },
+    /// Find the headlines whose title contains `needle` (case-folded).
+    FindTitles {
+        needle: String,
+    },
     /// Search the archive; the answer names `asked`.
     Search {
         asked: u64,
@@ -88,7 +97,18 @@ pub enum StoreEvent {
     Saved { error: Option<String> },
     /// The list of headlines as the store has it now, with every command before it applied:
     /// asked for, or because another process changed the store.
-    Headlines(Result<HeadlineList, String>),
+    Headlines(Result<Listing, String>),
+    /// The texts of headlines `asked` (those still in the store), for `purpose`.
+    Texts {
+        asked: Vec<i64>,
+        purpose: TextsFor,
+        result: Result<Vec<Headline>, String>,
+    },
+    /// The headlines whose title contains `needle`.
+    TitlesFound {
+        needle: String,
+        result: Result<Vec<i64>, String>,
+    },
     /// Every subscribed feed with its name and last error, read with the list and sent just
     /// before it.
     Feeds(Result<Vec<FeedStatus>, String>),
@@ -104,6 +124,15 @@ pub enum StoreEvent {
         id: i64,
         result: Result<Vec<Related>, String>,
     },
+}
+
+/// What headlines' texts are read for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextsFor {
+    /// The rows the list shows and those around them.
+    List,
+    /// Headlines joining the listening queue, in the order asked.
+    Queue,
 }
 
 /// The sending end; the thread ends when it is dropped or finished.
@@ -262,6 +291,31 @@ impl Worker {
                 }
             }
             StoreCommand::LoadHeadlines => self.reload(),
+            StoreCommand::ReadTexts { ids, purpose } => {
+                let result = self
+                    .store
+                    .headline_texts(&self.subscribed, &ids, &self.names);
+                if let Err(e) = &result
+                    && is_corrupt(e)
+                {
+                    self.repair(e);
+                }
+                let result = result.map_err(|e| e.to_string());
+                (self.events)(StoreEvent::Texts {
+                    asked: ids,
+                    purpose,
+                    result,
+                });
+            }
+            StoreCommand::FindTitles { needle } => {
+                let result = self.store.titles_containing(
+                    &self.subscribed,
+                    &needle,
+                    crate::width::fold_case,
+                );
+                let result = result.map_err(|e| e.to_string());
+                (self.events)(StoreEvent::TitlesFound { needle, result });
+            }
             StoreCommand::Search { asked, query } => self.search(asked, query),
             StoreCommand::Related { id } => {
                 let result = self
@@ -392,9 +446,7 @@ impl Worker {
         // fingerprint's scan so that it is not kept waiting.
         let snapshot = self.store.conn.execute_batch("BEGIN");
         let feeds = self.store.feed_statuses(&self.subscribed, &self.names);
-        let list =
-            self.store
-                .headline_list(&self.subscribed, &HeadlineQuery::default(), &self.names);
+        let list = self.store.listing(&self.subscribed, &self.names);
         if let Some(e) = [feeds.as_ref().err(), list.as_ref().err()]
             .into_iter()
             .flatten()

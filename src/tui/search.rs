@@ -1,14 +1,30 @@
 //! `/`, `n` and `N`: the next match of the last search in the focused pane (headline titles
 //! and feed names, the article's lines, or the comments), wrapping at the end.
 
+use std::collections::HashSet;
+
 use super::state::{AppState, Focus, Row};
 
 /// Moves to the next (or previous) match of `state.search.query` and says where it is.
-pub fn step(state: &mut AppState, forward: bool) {
+/// Returns the case-folded title to look for in the store first, when the list's search needs
+/// it (the list holds no titles): the answer comes as `Msg::TitlesFound`.
+pub fn step(state: &mut AppState, forward: bool) -> Option<String> {
     let needle = fold_case(&state.search.query);
     let query = state.search.query.clone();
     let found = match state.showing() {
-        Focus::Headlines | Focus::Help => headlines(state, &needle, forward),
+        Focus::Headlines | Focus::Help => {
+            if state
+                .search
+                .titles
+                .as_ref()
+                .is_none_or(|(n, _)| *n != needle)
+            {
+                state.search.forward = forward;
+                state.status = format!("/{query}: searching…");
+                return Some(needle);
+            }
+            headlines(state, &needle, forward)
+        }
         Focus::Article => article(state, &needle, forward),
         Focus::Comments => comments(state, &needle, forward),
     };
@@ -16,14 +32,10 @@ pub fn step(state: &mut AppState, forward: bool) {
         Some((n, total)) => format!("/{query}: match {n} of {total}"),
         None => format!("/{query}: not found"),
     };
+    None
 }
 
-/// Lower case, one char for one char, so match positions line up with the original text.
-pub fn fold_case(s: &str) -> String {
-    s.chars()
-        .map(|c| c.to_lowercase().next().unwrap_or(c))
-        .collect()
-}
+pub use crate::width::fold_case;
 
 /// Character ranges of `needle` (already case-folded) in `text`.
 pub fn ranges(text: &str, needle: &str) -> Vec<(usize, usize)> {
@@ -63,15 +75,23 @@ fn next_of(candidates: &[usize], at: usize, forward: bool) -> Option<(usize, usi
     candidates.get(i).map(|&c| (c, i + 1, candidates.len()))
 }
 
+/// The rows whose title (as the store found) or feed name holds the needle.
 fn headlines(state: &mut AppState, needle: &str, forward: bool) -> Option<(usize, usize)> {
+    let titles = &state.search.titles.as_ref()?.1;
+    let list = &state.headlines;
+    let feeds: HashSet<&str> = list
+        .feed_names()
+        .filter(|f| contains(f, needle))
+        .map(|f| &**f)
+        .collect();
     let hits: Vec<usize> = state
         .rows
         .iter()
         .enumerate()
         .filter(|(_, r)| match r {
             Row::Headline(i) => {
-                let (list, i) = (&state.headlines, *i as usize);
-                contains(list.title(i), needle) || contains(list.feed(i), needle)
+                let i = *i as usize;
+                titles.contains(&list.id(i)) || feeds.contains(&**list.feed(i))
             }
             Row::Group(_) => false,
         })

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::article::{Article, Rendered};
 use crate::audio::PlayState;
-use crate::model::{CommentKind, CommentThread, Headline, HeadlineList};
+use crate::model::{CommentKind, CommentThread, Headline, HeadlineIndex, Listing};
 use crate::store::{FeedStatus, HeadlineCounts};
 
 use super::images::Images;
@@ -13,9 +13,11 @@ use super::keymap::Keymap;
 use super::screen::{Screen, Shown};
 use super::theme::Theme;
 
+mod pages;
 mod queue;
 mod related;
 mod rows;
+pub use pages::Texts;
 pub use queue::Queue;
 pub use related::RelatedRow;
 pub use rows::{Filter, MassMark, Scope};
@@ -308,6 +310,11 @@ pub struct Search {
     pub query: String,
     /// The box open searches the whole archive (`S`), not the pane.
     pub archive: bool,
+    /// The headlines whose title holds a case-folded needle, as the store found them: the
+    /// list's search (the list holds no titles). Forgotten when the list is read again.
+    pub titles: Option<(String, HashSet<i64>)>,
+    /// The way the search asked of the store goes once it is answered.
+    pub forward: bool,
 }
 
 /// A search of the whole archive and its results, best first, shown in place of the list
@@ -335,8 +342,13 @@ pub struct AppState {
     pub focus: Focus,
     /// The focus to return to when help closes.
     pub before_help: Focus,
-    /// Every headline of the view's list, held compactly: there may be hundreds of thousands.
-    pub headlines: HeadlineList,
+    /// Every headline of the view's list, by id, feed and marks: there may be hundreds of
+    /// thousands.
+    pub headlines: HeadlineIndex,
+    /// The texts of the headlines around the rows on the screen.
+    pub texts: Texts,
+    /// Headline `id` opens once its texts have been read (it was opened before).
+    pub open_when_read: Option<i64>,
     /// The list as shown: headlines, under group headers when grouped.
     pub rows: Vec<Row>,
     /// The group headers of `rows`.
@@ -398,17 +410,19 @@ pub struct AppState {
 pub const MAX_INDENT: usize = 6;
 
 impl AppState {
-    pub fn new(headlines: impl Into<HeadlineList>, size: (u16, u16)) -> AppState {
+    pub fn new(headlines: impl Into<Listing>, size: (u16, u16)) -> AppState {
         let headlines = headlines.into();
-        let status = if headlines.is_empty() {
+        let status = if headlines.index.is_empty() {
             "no headlines cached yet: press r to refresh, ? for help".to_string()
         } else {
-            format!("{} headlines · ? for help", headlines.len())
+            format!("{} headlines · ? for help", headlines.index.len())
         };
         let mut state = AppState {
             focus: Focus::Headlines,
             before_help: Focus::Headlines,
-            headlines: HeadlineList::new(),
+            headlines: HeadlineIndex::new(),
+            texts: Texts::default(),
+            open_when_read: None,
             rows: Vec::new(),
             groups: Vec::new(),
             grouping: Grouping::Newest,
@@ -446,9 +460,11 @@ impl AppState {
     }
 
     /// Replaces the headlines, keeping the selected one selected when it is still there.
-    pub fn set_headlines(&mut self, headlines: impl Into<HeadlineList>) {
+    pub fn set_headlines(&mut self, headlines: impl Into<Listing>) {
         let keep = self.selected_id();
-        self.headlines = headlines.into();
+        let listing = headlines.into();
+        self.headlines = listing.index;
+        self.texts.age(listing.texts);
         self.measure_feeds();
         self.lay_out_rows(keep);
     }
@@ -462,21 +478,14 @@ impl AppState {
 
     /// The widest feed name, measured once per list rather than at every frame.
     fn measure_feeds(&mut self) {
-        let mut last: Option<&std::sync::Arc<str>> = None;
         let mut widest = self
             .feeds
             .iter()
             .map(|f| crate::width::of(&f.name))
             .max()
             .unwrap_or(0);
-        for i in 0..self.headlines.len() {
-            let feed = self.headlines.feed(i);
-            // One feed's headlines share their name: measured once per run of them.
-            if last.is_some_and(|l| std::sync::Arc::ptr_eq(l, feed)) {
-                continue;
-            }
+        for feed in self.headlines.feed_names() {
             widest = widest.max(crate::width::of(feed));
-            last = Some(feed);
         }
         self.widest_feed = widest;
     }
@@ -505,7 +514,7 @@ impl AppState {
     }
 
     pub fn selected_headline(&self) -> Option<Headline> {
-        self.selected_index().and_then(|i| self.headlines.get(i))
+        self.selected_index().and_then(|i| self.headline_at(i))
     }
 
     /// The id of the selected headline.
@@ -610,7 +619,7 @@ impl AppState {
     /// The first page of a list of `counts.total` headlines; the whole list follows as
     /// `Msg::HeadlinesLoaded`.
     pub fn first_page(
-        page: impl Into<HeadlineList>,
+        page: impl Into<Listing>,
         counts: HeadlineCounts,
         size: (u16, u16),
     ) -> AppState {

@@ -151,6 +151,10 @@ impl Effects {
                 self.store.send(StoreCommand::SetReadMany { ids, read })
             }
             Effect::LoadHeadlines => self.store.send(StoreCommand::LoadHeadlines),
+            Effect::ReadTexts { ids, purpose } => {
+                self.store.send(StoreCommand::ReadTexts { ids, purpose });
+            }
+            Effect::FindTitles { needle } => self.store.send(StoreCommand::FindTitles { needle }),
             Effect::SearchArchive { asked, query } => {
                 self.store.send(StoreCommand::Search { asked, query });
             }

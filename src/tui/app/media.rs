@@ -27,12 +27,14 @@ impl MediaShown {
         let (artist, url) = match p.item {
             Some(id) => {
                 if self.item.as_ref().is_none_or(|(known, _, _)| *known != id) {
-                    let list = &state.headlines;
-                    let at = list.position(id);
+                    let known = state
+                        .texts
+                        .get(id)
+                        .or_else(|| state.queue.items.iter().find(|h| h.id == id));
                     self.item = Some((
                         id,
-                        at.map(|i| list.feed(i).to_string()),
-                        at.and_then(|i| list.link(i)),
+                        known.map(|h| h.feed.to_string()),
+                        known.and_then(|h| h.link.clone()),
                     ));
                 }
                 let (_, artist, url) = self.item.clone().unwrap_or_default();

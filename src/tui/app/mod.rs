@@ -275,6 +275,16 @@ fn start_worker(
                 StoreEvent::Rebuilt { notice } => Msg::StoreRebuilt { notice },
                 StoreEvent::Found { asked, result } => Msg::ArchiveFound { asked, result },
                 StoreEvent::Related { id, result } => Msg::RelatedFound { id, result },
+                StoreEvent::Texts {
+                    asked,
+                    purpose,
+                    result,
+                } => Msg::TextsRead {
+                    asked,
+                    purpose,
+                    result,
+                },
+                StoreEvent::TitlesFound { needle, result } => Msg::TitlesFound { needle, result },
             };
             inbox.msg(msg);
         },

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::model::HeadlineList;
+use crate::model::HeadlineIndex;
 
 use super::{AppState, Focus, Group, Grouping, Row};
 
@@ -20,7 +20,7 @@ pub struct Filter {
 
 impl Filter {
     /// Whether the list shows headline `i` of `list`.
-    pub fn shows(&self, list: &HeadlineList, i: usize) -> bool {
+    pub fn shows(&self, list: &HeadlineIndex, i: usize) -> bool {
         let kept = || self.kept.contains(&list.id(i));
         (!self.unread_only || !list.read(i) || kept())
             && (!self.starred_only || list.starred(i) || kept())

@@ -138,6 +138,8 @@ pub(super) fn open_headline(state: &mut AppState, h: Headline) -> Vec<Effect> {
     if let Some(row) = row {
         state.selected = row;
         state.keep_selection_visible();
+        // Its texts are here: it opens without waiting for the store.
+        state.texts.add(vec![h]);
         return super::list::open_selected(state);
     }
     if state.open.as_ref().is_some_and(|o| o.id == h.id) {

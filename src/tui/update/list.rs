@@ -9,23 +9,28 @@ pub(super) fn open_selected(state: &mut AppState) -> Vec<Effect> {
     let Some(index) = state.selected_index() else {
         return Vec::new();
     };
-    let list = &mut state.headlines;
-    if index >= list.len() {
+    if index >= state.headlines.len() {
         return Vec::new();
     }
-    let id = list.id(index);
+    let id = state.headlines.id(index);
     if state.open.as_ref().is_some_and(|o| o.id == id) {
         state.focus = Focus::Article;
         return Vec::new();
     }
-    let Some(url) = list.link(index) else {
+    let Some(texts) = state.texts_at(index) else {
+        // Its texts are on their way (it has just come into view): it opens when they come.
+        state.open_when_read = Some(id);
+        state.status = "opening…".to_string();
+        return Vec::new();
+    };
+    let Some(url) = texts.link.clone() else {
         state.status = "this headline has no link to open".to_string();
         return Vec::new();
     };
-    let (title, was_read) = (list.title(index).to_string(), list.read(index));
+    let (title, was_read) = (texts.title.clone(), state.headlines.read(index));
     let mut effects = Vec::new();
     if !was_read && state.mark_on_open {
-        list.set_read(index, true);
+        state.headlines.set_read(index, true);
         effects.push(mark(state, id, Mark::Read(true)));
         if let Some(counts) = state.loading_rest.as_mut() {
             counts.unread = counts.unread.saturating_sub(1);
@@ -115,7 +120,11 @@ pub(super) fn open_in_browser(state: &mut AppState) -> Vec<Effect> {
             }
         }
         (Focus::Article | Focus::Comments, None, Some(open)) => open.url.clone(),
-        _ => match state.selected_index().and_then(|i| state.headlines.link(i)) {
+        _ => match state
+            .selected_index()
+            .and_then(|i| state.texts_at(i))
+            .and_then(|h| h.link.clone())
+        {
             Some(link) => link,
             None => {
                 state.status = "nothing to open".to_string();

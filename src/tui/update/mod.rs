@@ -24,9 +24,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 
 use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayerEvent};
-use crate::model::{Comment, CommentThread, HeadlineList, Narration};
+use crate::model::{Comment, CommentThread, Headline, Listing, Narration};
 use crate::refresh::FeedFailure;
 use crate::store::listening::Resume;
+use crate::store::worker::TextsFor;
 
 use super::images::Picture;
 use super::keymap::Action;
@@ -109,7 +110,18 @@ pub enum Msg {
     /// The whole list as the store has it, with every mark sent before it saved: read after
     /// the first frame was drawn from its first page, after a refresh, and whenever another
     /// herald process changed the store.
-    HeadlinesLoaded(Result<HeadlineList, String>),
+    HeadlinesLoaded(Result<Listing, String>),
+    /// The texts of headlines `asked` (those still in the store), read for `purpose`.
+    TextsRead {
+        asked: Vec<i64>,
+        purpose: TextsFor,
+        result: Result<Vec<Headline>, String>,
+    },
+    /// The headlines whose title contains `needle` (case-folded), for the list's search.
+    TitlesFound {
+        needle: String,
+        result: Result<Vec<i64>, String>,
+    },
     /// Every subscribed feed with its name and last error, as the store has them, read just
     /// before the whole list.
     FeedsLoaded(Result<Vec<crate::store::FeedStatus>, String>),
@@ -265,6 +277,15 @@ pub enum Effect {
     /// Read the whole list of headlines again (after the store's worker has saved every mark
     /// sent before).
     LoadHeadlines,
+    /// Read the texts of headlines `ids` (by the store's worker).
+    ReadTexts {
+        ids: Vec<i64>,
+        purpose: TextsFor,
+    },
+    /// Find the headlines whose title contains `needle` (by the store's worker).
+    FindTitles {
+        needle: String,
+    },
     /// Search the archive (by the store's worker); the results answer `asked`.
     SearchArchive {
         asked: u64,
@@ -281,8 +302,15 @@ pub enum Effect {
 
 pub fn update(state: &mut AppState, msg: Msg) -> Vec<Effect> {
     let mut effects = handle(state, msg);
-    // Whatever moved the view may have brought pictures into it.
+    // Whatever moved the view may have brought pictures, or rows whose texts are not
+    // here yet, into it.
     effects.extend(article::wanted_images(state));
+    if let Some(ids) = state.texts_wanted() {
+        effects.push(Effect::ReadTexts {
+            ids,
+            purpose: TextsFor::List,
+        });
+    }
     effects
 }
 
@@ -352,6 +380,12 @@ fn handle(state: &mut AppState, msg: Msg) -> Vec<Effect> {
             results::headlines_loaded(state, result);
             Vec::new()
         }
+        Msg::TextsRead {
+            asked,
+            purpose,
+            result,
+        } => results::texts_read(state, &asked, purpose, result),
+        Msg::TitlesFound { needle, result } => search::titles_found(state, needle, result),
         Msg::FeedsLoaded(result) => {
             results::feeds_loaded(state, result);
             Vec::new()
@@ -512,8 +546,7 @@ fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SearchNext | Action::SearchPrevious => {
-            search::again(state, action == Action::SearchNext);
-            Vec::new()
+            search::again(state, action == Action::SearchNext)
         }
         Action::ToggleRead => list::toggle_read(state),
         Action::ToggleStar => list::toggle_star(state),

@@ -26,7 +26,7 @@ pub(super) struct Known {
 /// Space on a headline in the list: it plays (pauses, when it is the one playing) without
 /// opening, as the queue's current item.
 pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = state.selected_headline() else {
+    let Some(h) = selected_headline(state) else {
         return Vec::new();
     };
     // Loaded and not at its end: pause or go on.
@@ -38,6 +38,15 @@ pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
         ..Known::default()
     };
     play_now(state, h, known)
+}
+
+/// The selected headline whole; said when its texts are still being read.
+fn selected_headline(state: &mut AppState) -> Option<Headline> {
+    let h = state.selected_headline();
+    if h.is_none() && state.selected_index().is_some() {
+        state.status = "that headline is still being read: try again in a moment".to_string();
+    }
+    h
 }
 
 /// The open article plays now, as the queue's current item, from what its loaded article says.
@@ -61,7 +70,7 @@ pub(super) fn play_open(state: &mut AppState) -> Vec<Effect> {
 /// `a`: the selected headline, or the open article, joins the end of the queue.
 pub(super) fn add(state: &mut AppState) -> Vec<Effect> {
     let h = match state.focus {
-        Focus::Headlines => state.selected_headline(),
+        Focus::Headlines => selected_headline(state),
         _ => state
             .open
             .as_ref()
@@ -96,7 +105,8 @@ pub(super) fn add(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// `A`: every headline of the view (the selected one's group when grouped, else the whole
-/// list) joins the queue, unread first, each in the list's order.
+/// list) joins the queue, unread first, each in the list's order. Their texts are read from
+/// the store first unless the list holds them all.
 pub(super) fn add_view(state: &mut AppState) -> Vec<Effect> {
     let view = view_rows(state);
     let list = &state.headlines;
@@ -105,12 +115,51 @@ pub(super) fn add_view(state: &mut AppState) -> Vec<Effect> {
         Row::Group(_) => None,
     });
     let (unread, read): (Vec<usize>, Vec<usize>) = members.partition(|&i| !list.read(i));
-    let new: Vec<Headline> = unread
+    let mut seen = std::collections::HashSet::new();
+    let ids: Vec<i64> = unread
         .into_iter()
         .chain(read)
-        .filter(|&i| state.queue.position(list.id(i)).is_none())
-        .filter(|&i| list.has_link(i) || list.has_narration(i))
-        .filter_map(|i| list.get(i))
+        .map(|i| list.id(i))
+        .filter(|&id| state.queue.position(id).is_none() && seen.insert(id))
+        .collect();
+    if ids.iter().all(|&id| state.texts.get(id).is_some()) {
+        return add_read(state, &ids, Ok(Vec::new()));
+    }
+    state.status = format!("queueing {} headlines…", ids.len());
+    vec![Effect::ReadTexts {
+        ids,
+        purpose: crate::store::worker::TextsFor::Queue,
+    }]
+}
+
+/// The headlines `asked` join the queue in that order, their texts from `result` or the
+/// list; those with nothing to listen to are left out.
+pub(super) fn add_read(
+    state: &mut AppState,
+    asked: &[i64],
+    result: Result<Vec<Headline>, String>,
+) -> Vec<Effect> {
+    let read = match result {
+        Ok(read) => read,
+        Err(e) => {
+            state.status = format!("could not queue them: {}", crate::sanitize::line(&e));
+            return Vec::new();
+        }
+    };
+    let mut by_id: std::collections::HashMap<i64, Headline> =
+        read.into_iter().map(|h| (h.id, h)).collect();
+    let new: Vec<Headline> = asked
+        .iter()
+        .filter(|&&id| state.queue.position(id).is_none())
+        .filter_map(|&id| {
+            let mut h = by_id.remove(&id).or_else(|| state.texts.get(id).cloned())?;
+            if let Some(i) = state.headlines.position(id) {
+                let marks = state.headlines.marks(i);
+                (h.read, h.starred, h.listened) = (marks.read, marks.starred, marks.listened);
+            }
+            Some(h)
+        })
+        .filter(|h| h.link.is_some() || h.narration.is_some())
         .collect();
     let added = new.len();
     state.queue.items.extend(new);
@@ -179,7 +228,7 @@ pub(super) fn from_start(state: &mut AppState) -> Vec<Effect> {
         return start_current(state, true);
     }
     let h = match state.focus {
-        Focus::Headlines => state.selected_headline(),
+        Focus::Headlines => selected_headline(state),
         _ => state
             .open
             .as_ref()
@@ -438,7 +487,7 @@ fn headline_of_open(state: &AppState, title: &str) -> Headline {
     state
         .headlines
         .position(id)
-        .and_then(|i| state.headlines.get(i))
+        .and_then(|i| state.headline_at(i))
         .unwrap_or_else(|| Headline {
             id,
             feed: "".into(),

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
-use crate::model::HeadlineList;
+use crate::model::{Headline, Listing};
 use crate::sanitize;
 use crate::store::FeedStatus;
+use crate::store::worker::TextsFor;
 use crate::tui::state::{AppState, Mark};
 
 use super::{Effect, Refreshed};
@@ -82,10 +83,11 @@ pub(super) fn notice(state: &mut AppState, text: &str) {
 }
 
 /// The whole list as the store has it, with the reader's marks not yet saved laid over it.
-pub(super) fn headlines_loaded(state: &mut AppState, result: Result<HeadlineList, String>) {
+pub(super) fn headlines_loaded(state: &mut AppState, result: Result<Listing, String>) {
     let first_page_only = state.loading_rest.take().is_some();
     match result {
-        Ok(mut headlines) => {
+        Ok(mut listing) => {
+            let headlines = &mut listing.index;
             // Marks not saved yet when the list was read: the reader's are newer.
             let unsaved: HashMap<i64, Vec<Mark>> =
                 state
@@ -105,7 +107,9 @@ pub(super) fn headlines_loaded(state: &mut AppState, result: Result<HeadlineList
                     }
                 }
             }
-            state.set_headlines(headlines);
+            // Titles found before may have changed, or have new neighbours.
+            state.search.titles = None;
+            state.set_headlines(listing);
         }
         Err(e) if first_page_only => {
             state.status = format!("could not read every headline: {}", sanitize::line(&e))
@@ -132,4 +136,37 @@ pub(super) fn feeds_loaded(state: &mut AppState, result: Result<Vec<FeedStatus>,
         Err(e) => state.status = format!("could not read the feeds: {}", sanitize::line(&e)),
     }
     state.dirty = true;
+}
+
+/// The store's answer to a read of headlines' texts: the list's rows (and the headline that
+/// waited for them to open), or what joins the queue.
+pub(super) fn texts_read(
+    state: &mut AppState,
+    asked: &[i64],
+    purpose: TextsFor,
+    result: Result<Vec<Headline>, String>,
+) -> Vec<Effect> {
+    state.dirty = true;
+    match purpose {
+        TextsFor::Queue => super::queue::add_read(state, asked, result),
+        TextsFor::List => {
+            state.texts_read(asked, result);
+            let Some(id) = state.open_when_read else {
+                return Vec::new();
+            };
+            if state.texts.get(id).is_none() && asked.contains(&id) {
+                // Gone from the store since the list was read.
+                state.open_when_read = None;
+                state.status = "that headline is no longer in the store".to_string();
+                return Vec::new();
+            }
+            if state.texts.get(id).is_some() {
+                state.open_when_read = None;
+                if state.selected_id() == Some(id) {
+                    return super::list::open_selected(state);
+                }
+            }
+            Vec::new()
+        }
+    }
 }

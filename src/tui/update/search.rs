@@ -14,11 +14,41 @@ pub(super) fn open_box(state: &mut AppState) {
 }
 
 /// `n` and `N`: the next or previous match of the last search.
-pub(super) fn again(state: &mut AppState, forward: bool) {
+pub(super) fn again(state: &mut AppState, forward: bool) -> Vec<Effect> {
     if state.search.query.is_empty() {
         state.status = "nothing searched yet: / searches".to_string();
-    } else {
-        search::step(state, forward);
+        return Vec::new();
+    }
+    step(state, forward)
+}
+
+/// The next match, or the store asked for the titles that match first.
+fn step(state: &mut AppState, forward: bool) -> Vec<Effect> {
+    search::step(state, forward)
+        .map(|needle| Effect::FindTitles { needle })
+        .into_iter()
+        .collect()
+}
+
+/// The store's answer to the list's search: the match found, when it is still the search.
+pub(super) fn titles_found(
+    state: &mut AppState,
+    needle: String,
+    result: Result<Vec<i64>, String>,
+) -> Vec<Effect> {
+    if search::fold_case(&state.search.query) != needle {
+        return Vec::new();
+    }
+    state.dirty = true;
+    match result {
+        Ok(ids) => {
+            state.search.titles = Some((needle, ids.into_iter().collect()));
+            step(state, state.search.forward)
+        }
+        Err(e) => {
+            state.status = format!("the search failed: {}", crate::sanitize::line(&e));
+            Vec::new()
+        }
     }
 }
 
@@ -43,7 +73,7 @@ pub(super) fn search_box(state: &mut AppState, key: KeyEvent) -> Vec<Effect> {
                 }
             } else if !query.is_empty() {
                 state.search.query = query;
-                search::step(state, true);
+                return step(state, true);
             }
         }
         KeyCode::Backspace => {

@@ -102,6 +102,8 @@ fn headline(
 ) -> Line<'static> {
     let theme = &state.theme;
     let list = &state.headlines;
+    // Its texts arrive from the store a moment after it comes into view.
+    let texts = state.texts_at(h);
     let (read, starred) = (list.read(h), list.starred(h));
     let mark = if starred {
         "★"
@@ -110,12 +112,12 @@ fn headline(
     } else {
         "●"
     };
-    let time = list
-        .published(h)
-        .as_deref()
+    let time = texts
+        .and_then(|t| t.published.as_deref())
         .map(short_time)
         .unwrap_or_default();
-    let narration = match (list.listened(h), list.has_narration(h)) {
+    let has_narration = texts.is_some_and(|t| t.narration.is_some());
+    let narration = match (list.listened(h), has_narration) {
         (true, true) => " ✓♪",
         (true, false) => " ✓",
         (false, true) => " ♪",
@@ -130,7 +132,7 @@ fn headline(
     };
     let prefix = format!("{indent}{mark} {} {source}", width::pad(&time, TIME));
     let fixed = width::of(&prefix) + width::of(narration);
-    let title = fit(list.title(h), width.saturating_sub(fixed));
+    let title = fit(texts.map_or("…", |t| &t.title), width.saturating_sub(fixed));
     let mut base = Style::default();
     if !read {
         base = base.patch(theme.unread);

@@ -182,7 +182,7 @@ fn help_shows_the_keys_as_configured() {
 #[test]
 fn grouped_by_feed() {
     let mut s = app((80, 24));
-    let mut headlines = s.headlines.to_vec();
+    let mut headlines = s.all_headlines();
     headlines[2].feed = "Coast Weekly".into();
     headlines[2].feed_url = "https://coast.example/feed".into();
     s.set_headlines(headlines);

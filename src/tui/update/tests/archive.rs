@@ -121,17 +121,17 @@ fn words_of_a_summary_an_article_and_comments_are_found_and_opened() {
     search(&mut s, &worker, &rx, "ochre");
     assert_eq!(
         found(&s),
-        vec![(s.headlines.title(1).to_string(), Place::Summary)]
+        vec![(s.headline_at(1).expect("listed").title, Place::Summary)]
     );
     search(&mut s, &worker, &rx, "sailings");
     assert_eq!(
         found(&s),
-        vec![(s.headlines.title(0).to_string(), Place::Article)]
+        vec![(s.headline_at(0).expect("listed").title, Place::Article)]
     );
     search(&mut s, &worker, &rx, "heated");
     assert_eq!(
         found(&s),
-        vec![(s.headlines.title(2).to_string(), Place::Comments)]
+        vec![(s.headline_at(2).expect("listed").title, Place::Comments)]
     );
     assert!(s.status.starts_with("1 found for heated"), "{}", s.status);
     // Enter opens the result, as its headline would open.

@@ -109,7 +109,7 @@ fn a_list_row_stays_small_as_there_is_one_per_headline() {
 #[test]
 fn t_groups_by_feed_then_by_tag_then_newest_first() {
     let mut s = app();
-    let mut headlines = s.headlines.to_vec();
+    let mut headlines = s.all_headlines();
     headlines[2].feed = "Coast Weekly".into();
     headlines[2].feed_url = "https://coast.example/feed".into();
     s.set_headlines(headlines);
@@ -240,7 +240,7 @@ fn marks_not_yet_saved_survive_a_list_read_before_them() {
         &mut s,
         Msg::HeadlinesLoaded(Ok(testdata::headlines().into())),
     );
-    let second = s.headlines.get(1).expect("listed");
+    let second = s.headline_at(1).expect("listed");
     assert!(
         second.read && second.starred,
         "the reader's marks are newer"
@@ -254,7 +254,7 @@ fn marks_not_yet_saved_survive_a_list_read_before_them() {
         &mut s,
         Msg::HeadlinesLoaded(Ok(testdata::headlines().into())),
     );
-    let second = s.headlines.get(1).expect("listed");
+    let second = s.headline_at(1).expect("listed");
     assert!(!second.read && !second.starred);
     assert_eq!(s.selected_headline().map(|h| h.id), Some(second.id));
     update(

@@ -26,7 +26,36 @@ fn app() -> AppState {
 }
 
 fn key(state: &mut AppState, action: Action) -> Vec<Effect> {
-    update(state, Msg::Key(action))
+    let effects = update(state, Msg::Key(action));
+    as_the_store_would(state, effects)
+}
+
+/// Answers the list's search as the store's worker would (from the titles of the list),
+/// passing the other effects on.
+fn as_the_store_would(s: &mut AppState, effects: Vec<Effect>) -> Vec<Effect> {
+    let mut out = Vec::new();
+    for effect in effects {
+        match effect {
+            Effect::FindTitles { needle } => {
+                let ids = s
+                    .all_headlines()
+                    .into_iter()
+                    .filter(|h| crate::width::fold_case(&h.title).contains(&needle))
+                    .map(|h| h.id)
+                    .collect();
+                let more = update(
+                    s,
+                    Msg::TitlesFound {
+                        needle,
+                        result: Ok(ids),
+                    },
+                );
+                out.extend(as_the_store_would(s, more));
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Opens headline `index` and delivers its article and comments.
@@ -57,7 +86,8 @@ fn type_keys(s: &mut AppState, text: &str) {
 }
 
 fn press(s: &mut AppState, code: KeyCode) -> Vec<Effect> {
-    update(s, Msg::Input(KeyEvent::new(code, KeyModifiers::NONE)))
+    let effects = update(s, Msg::Input(KeyEvent::new(code, KeyModifiers::NONE)));
+    as_the_store_would(s, effects)
 }
 
 fn type_and_get(s: &mut AppState, c: char) -> Vec<Effect> {

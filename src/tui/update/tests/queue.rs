@@ -35,7 +35,7 @@ fn space_on_a_headline_plays_it_without_opening_and_a_queues_more() {
             [
                 Effect::SaveQueue { items, current: Some(0) },
                 Effect::PrepareItem { url, announce: Some(announce), .. },
-            ] if items == &[1, 2] && announce.title == s.headlines.title(1)
+            ] if items == &[1, 2] && announce.title == s.headline_at(1).expect("listed").title
                 && announce.feed == "The Harbour Gazette" && url == "https://gazette.example/2"
         ),
         "{effects:?}"
@@ -76,7 +76,7 @@ fn the_end_of_an_item_marks_it_listened_and_plays_the_next() {
     assert_eq!(s.player.item, Some(2));
     assert_eq!(s.player.state, PlayState::Loading);
     assert_eq!(s.queue.place_of(2).as_deref(), Some("2/2"));
-    let first = s.headlines.get(0).expect("listed");
+    let first = s.headline_at(0).expect("listed");
     assert!(first.listened && first.read, "{first:?}");
     // The last item's end ends the queue.
     let effects = update(&mut s, Msg::Player(PlayerEvent::Ended));
@@ -115,7 +115,7 @@ fn listened_leaves_read_alone_when_the_config_says_so() {
     key(&mut s, Action::TogglePlay);
     update(&mut s, Msg::Player(PlayerEvent::State(PlayState::Playing)));
     update(&mut s, position(240, None));
-    let h = s.headlines.get(1).expect("listed");
+    let h = s.headline_at(1).expect("listed");
     assert!(h.listened && !h.read, "past 90 %: {h:?}");
 }
 
@@ -157,7 +157,7 @@ fn the_position_is_saved_every_few_seconds_and_on_pause_and_quit() {
 #[test]
 fn after_a_restart_next_resumes_the_current_item_and_from_start_starts_over() {
     let mut s = app();
-    s.queue.items = s.headlines.to_vec()[..3].to_vec();
+    s.queue.items = s.all_headlines()[..3].to_vec();
     s.queue.current = Some(1);
     let effects = key(&mut s, Action::NextItem);
     assert!(
@@ -204,7 +204,7 @@ fn a_queues_the_selected_group_unread_first() {
     key(&mut s, Action::Group);
     assert_eq!(s.grouping, Grouping::ByFeed);
     let effects = key(&mut s, Action::QueueAll);
-    let group: Vec<crate::model::Headline> = s.headlines.iter().collect();
+    let group: Vec<crate::model::Headline> = s.all_headlines().into_iter().collect();
     let mut expected: Vec<i64> = group.iter().filter(|h| !h.read).map(|h| h.id).collect();
     expected.extend(group.iter().filter(|h| h.read).map(|h| h.id));
     assert!(matches!(effects.as_slice(), [Effect::SaveQueue { .. }]));
@@ -220,7 +220,11 @@ fn a_queues_the_selected_group_unread_first() {
     let unread: Vec<i64> = in_list_order
         .iter()
         .copied()
-        .filter(|id| s.headlines.iter().any(|h| h.id == *id && !h.read))
+        .filter(|id| {
+            s.all_headlines()
+                .into_iter()
+                .any(|h| h.id == *id && !h.read)
+        })
         .collect();
     in_list_order.retain(|id| !unread.contains(id));
     let want: Vec<i64> = unread.into_iter().chain(in_list_order).collect();

@@ -118,7 +118,7 @@ fn other_coverage_is_asked_for_shown_below_the_article_and_opens() {
         .iter()
         .position(|r| {
             matches!(r, crate::tui::state::Row::Headline(i)
-            if s.headlines.link(*i as usize).as_deref() == Some("https://gazette.example/1"))
+            if s.texts_at(*i as usize).and_then(|h| h.link.as_deref()) == Some("https://gazette.example/1"))
         })
         .expect("the ferry headline");
     key(&mut s, Action::Open);
