@@ -371,8 +371,9 @@ impl Store {
     ) -> Result<(), StoreError> {
         // Unfiltered, CROSS JOIN keeps items the outer loop, read newest first from the time
         // index: a first page stops early and the whole list needs no sort of every row (whose
-        // memory would outlive the read). One feed's items are fewer by its own index.
-        let join = if q.feed.is_some() {
+        // memory would outlive the read). One feed's items, or a page of ids, are fewer by
+        // their own index.
+        let join = if q.feed.is_some() || q.ids.is_some() {
             "JOIN"
         } else {
             "CROSS JOIN"

@@ -6,6 +6,7 @@ mod comments;
 mod keys;
 mod list;
 mod mouse;
+mod pages;
 mod player;
 mod queue;
 mod related;
