@@ -36,6 +36,7 @@ mod sync;
 mod tui_demo;
 mod tui_hostile;
 mod tui_images;
+mod tui_long_list;
 mod tui_pty;
 mod tui_views;
 mod tui_wordpress;
