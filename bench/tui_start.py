@@ -378,6 +378,14 @@ def main():
             nb = med("first_ms", nb_runs)
             print(f"newsboat 8 threads, feed list shown: median {nb:.1f} ms, peak RSS "
                   f"{med('hwm_mb', nb_runs):.1f} MB; ratio herald/newsboat {med('first_ms', runs) / nb:.4f}")
+        # How long the store's thread took to read the whole list, as the app logged it.
+        try:
+            with open(os.path.join(work, "data", "herald.log")) as f:
+                reads = [l.strip() for l in f if "the list read" in l]
+            print("the store read the whole list (from the app's log): "
+                  + "; ".join(r.split("store: ", 1)[-1] for r in reads[:a.runs]))
+        except OSError:
+            pass
     finally:
         site.send_signal(signal.SIGTERM)
         site.wait()

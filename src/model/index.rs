@@ -1,5 +1,5 @@
 //! The app's list of headlines as it orders, filters and groups them: per headline only its
-//! id, its feed and its marks (16 bytes), so that the list stays small however large the
+//! id, its feed and its marks (8 bytes), so that the list stays small however large the
 //! archive grows. The texts shown (titles, dates, links) are read from the store a page at a
 //! time, for the rows around the ones on the screen.
 
@@ -8,16 +8,25 @@ use std::sync::Arc;
 
 use super::Headline;
 
-const READ: u8 = 1;
-const STARRED: u8 = 2;
-const LISTENED: u8 = 4;
+const READ: u32 = 1;
+const STARRED: u32 = 2;
+const LISTENED: u32 = 4;
+/// The marks take the low bits of `Entry::feed_and_marks`, the feed's index the rest.
+const MARK_BITS: u32 = 3;
+/// `Entry::id` of a headline whose id does not fit: its id is in `HeadlineIndex::long_ids`.
+const LONG_ID: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Entry {
-    id: i64,
-    /// Index into `HeadlineIndex::feeds`.
-    feed: u32,
-    flags: u8,
+    id: u32,
+    /// Index into `HeadlineIndex::feeds`, shifted by `MARK_BITS`, and the marks.
+    feed_and_marks: u32,
+}
+
+impl Entry {
+    fn feed(&self) -> usize {
+        (self.feed_and_marks >> MARK_BITS) as usize
+    }
 }
 
 /// Every headline of the list, in order: what is needed to order, filter, group and count.
@@ -27,6 +36,9 @@ pub struct HeadlineIndex {
     /// A feed's name and subscribed URL, by `Entry::feed`.
     feeds: Vec<(Arc<str>, Arc<str>)>,
     feed_index: HashMap<Arc<str>, u32>,
+    /// The ids that do not fit an entry (none, in practice: SQLite counts ids up from 1), by
+    /// position.
+    long_ids: HashMap<u32, i64>,
 }
 
 impl HeadlineIndex {
@@ -53,17 +65,28 @@ impl HeadlineIndex {
                 i
             }
         };
-        let mut flags = 0;
+        let mut feed_and_marks = feed.min(u32::MAX >> MARK_BITS) << MARK_BITS;
         for (on, flag) in [
             (marks.read, READ),
             (marks.starred, STARRED),
             (marks.listened, LISTENED),
         ] {
             if on {
-                flags |= flag;
+                feed_and_marks |= flag;
             }
         }
-        self.entries.push(Entry { id, feed, flags });
+        let short = match u32::try_from(id) {
+            Ok(short) if short != LONG_ID => short,
+            _ => {
+                let at = u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+                self.long_ids.insert(at, id);
+                LONG_ID
+            }
+        };
+        self.entries.push(Entry {
+            id: short,
+            feed_and_marks,
+        });
     }
 
     /// Adds `h` at the end (its texts are not kept).
@@ -77,19 +100,22 @@ impl HeadlineIndex {
     }
 
     pub fn id(&self, i: usize) -> i64 {
-        self.entries[i].id
+        match self.entries[i].id {
+            LONG_ID => self.long_ids.get(&(i as u32)).copied().unwrap_or(-1),
+            short => i64::from(short),
+        }
     }
 
     pub fn read(&self, i: usize) -> bool {
-        self.entries[i].flags & READ != 0
+        self.entries[i].feed_and_marks & READ != 0
     }
 
     pub fn starred(&self, i: usize) -> bool {
-        self.entries[i].flags & STARRED != 0
+        self.entries[i].feed_and_marks & STARRED != 0
     }
 
     pub fn listened(&self, i: usize) -> bool {
-        self.entries[i].flags & LISTENED != 0
+        self.entries[i].feed_and_marks & LISTENED != 0
     }
 
     /// Headline `i`'s marks.
@@ -101,12 +127,12 @@ impl HeadlineIndex {
         }
     }
 
-    fn set(&mut self, i: usize, flag: u8, on: bool) {
+    fn set(&mut self, i: usize, flag: u32, on: bool) {
         let entry = &mut self.entries[i];
         if on {
-            entry.flags |= flag;
+            entry.feed_and_marks |= flag;
         } else {
-            entry.flags &= !flag;
+            entry.feed_and_marks &= !flag;
         }
     }
 
@@ -124,12 +150,12 @@ impl HeadlineIndex {
 
     /// The feed's name, shared by its headlines.
     pub fn feed(&self, i: usize) -> &Arc<str> {
-        &self.feeds[self.entries[i].feed as usize].0
+        &self.feeds[self.entries[i].feed()].0
     }
 
     /// The feed's subscribed URL, shared by its headlines.
     pub fn feed_url(&self, i: usize) -> &Arc<str> {
-        &self.feeds[self.entries[i].feed as usize].1
+        &self.feeds[self.entries[i].feed()].1
     }
 
     /// Every feed name the list holds, each once.
@@ -139,7 +165,14 @@ impl HeadlineIndex {
 
     /// The position of headline `id`.
     pub fn position(&self, id: i64) -> Option<usize> {
-        self.entries.iter().position(|e| e.id == id)
+        match u32::try_from(id) {
+            Ok(short) if short != LONG_ID => self.entries.iter().position(|e| e.id == short),
+            _ => self
+                .long_ids
+                .iter()
+                .find(|&(_, &long)| long == id)
+                .map(|(&at, _)| at as usize),
+        }
     }
 
     /// Gives the memory reserved for growth back.
@@ -245,7 +278,26 @@ mod tests {
     }
 
     #[test]
-    fn an_entry_is_sixteen_bytes() {
-        assert_eq!(std::mem::size_of::<Entry>(), 16);
+    fn an_entry_is_eight_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 8);
+    }
+
+    #[test]
+    fn ids_past_32_bits_read_back() {
+        let big = i64::from(u32::MAX) + 7;
+        let index: HeadlineIndex = [
+            headline(big, "a", true),
+            headline(i64::from(u32::MAX), "a", false),
+            headline(5, "b", false),
+        ]
+        .iter()
+        .collect();
+        assert_eq!(index.id(0), big);
+        assert_eq!(index.id(1), i64::from(u32::MAX));
+        assert_eq!(index.id(2), 5);
+        assert_eq!(index.position(big), Some(0));
+        assert_eq!(index.position(i64::from(u32::MAX)), Some(1));
+        assert!(index.read(0) && !index.read(1));
+        assert_eq!(&**index.feed(2), "b");
     }
 }

@@ -52,35 +52,35 @@ impl Store {
         subscribed: &[String],
         names: &FeedNames,
     ) -> Result<HeadlineIndex, StoreError> {
-        // CROSS JOIN keeps items the outer loop, read newest first from the time index: no
-        // sort of every row.
-        let mut stmt = self.conn.prepare(
-            "SELECT i.id, COALESCE(f.title, f.url), f.url, i.read, i.starred, i.listened
-             FROM items i CROSS JOIN feeds f ON f.id = i.feed_id
-             WHERE f.url IN (SELECT value FROM json_each(?1))
-             ORDER BY i.sort_time DESC, i.id DESC",
-        )?;
+        // The subscribed feeds, each named once; then the items in the list's order from
+        // `items_in_list` alone (no item's row read, no join), those of other feeds skipped.
         let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
-        // One shared name and URL per feed, however many headlines it has.
-        let mut feeds: HashMap<String, (Arc<str>, Arc<str>)> = HashMap::new();
-        let mut index = HeadlineIndex::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT id, url, COALESCE(title, url) FROM feeds
+             WHERE url IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut feeds: HashMap<i64, (Arc<str>, Arc<str>)> = HashMap::new();
         let mut rows = stmt.query(params![subscribed])?;
         while let Some(r) = rows.next()? {
-            let url = r.get_ref(2)?.as_str().map_err(rusqlite::Error::from)?;
-            let (feed, feed_url) = match feeds.get(url) {
-                Some(known) => known,
-                None => {
-                    let own = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-                    let name = names.get(url).cloned().unwrap_or_else(|| Arc::from(own));
-                    feeds
-                        .entry(url.to_string())
-                        .or_insert((name, Arc::from(url)))
-                }
+            let url: String = r.get(1)?;
+            let own: String = r.get(2)?;
+            let name = names.get(&url).cloned().unwrap_or_else(|| Arc::from(own));
+            feeds.insert(r.get(0)?, (name, Arc::from(url)));
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT id, feed_id, read, starred, listened FROM items INDEXED BY items_in_list
+             ORDER BY sort_time DESC, id DESC",
+        )?;
+        let mut index = HeadlineIndex::new();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some((feed, feed_url)) = feeds.get(&r.get::<_, i64>(1)?) else {
+                continue;
             };
             let marks = Marks {
-                read: r.get(3)?,
-                starred: r.get(4)?,
-                listened: r.get(5)?,
+                read: r.get(2)?,
+                starred: r.get(3)?,
+                listened: r.get(4)?,
             };
             index.push(r.get(0)?, feed, feed_url, marks);
         }

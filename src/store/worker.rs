@@ -446,7 +446,15 @@ impl Worker {
         // fingerprint's scan so that it is not kept waiting.
         let snapshot = self.store.conn.execute_batch("BEGIN");
         let feeds = self.store.feed_statuses(&self.subscribed, &self.names);
+        let started = Instant::now();
         let list = self.store.listing(&self.subscribed, &self.names);
+        if let Ok(list) = &list {
+            log::info!(
+                "store: the list read, {} headlines in {} ms",
+                list.index.len(),
+                started.elapsed().as_millis()
+            );
+        }
         if let Some(e) = [feeds.as_ref().err(), list.as_ref().err()]
             .into_iter()
             .flatten()
