@@ -42,6 +42,10 @@ pub enum Loadable<T> {
 }
 
 impl<T> Loadable<T> {
+    pub fn is_loading(&self) -> bool {
+        matches!(self, Loadable::Loading)
+    }
+
     pub fn loaded(&self) -> Option<&T> {
         match self {
             Loadable::Loaded(t) => Some(t),
@@ -143,6 +147,8 @@ pub struct OpenItem {
     pub images: Images,
     /// Other coverage of the story, shown below the article.
     pub related: Loadable<Vec<crate::store::Related>>,
+    /// Space was pressed before the article had loaded: it plays once it has.
+    pub play_when_loaded: bool,
 }
 
 impl OpenItem {
@@ -168,6 +174,7 @@ impl OpenItem {
             resume_part: None,
             images: Images::new(),
             related: Loadable::Loading,
+            play_when_loaded: false,
         }
     }
 

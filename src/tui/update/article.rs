@@ -55,10 +55,14 @@ pub(super) fn loaded(
         }
         Err(e) => open.article = Loadable::Failed(sanitize::line(&e)),
     }
+    let play = std::mem::take(&mut open.play_when_loaded);
     if let Some(notice) = notice {
         state.status = sanitize::line(&notice);
     }
     state.dirty = true;
+    if play {
+        effects.extend(super::queue::play_open(state));
+    }
     effects
 }
 

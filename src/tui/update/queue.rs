@@ -55,7 +55,12 @@ pub(super) fn play_open(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let Some(article) = open.article.loaded() else {
-        state.status = "the article is still loading".to_string();
+        if let Some(open) = state.open.as_mut().filter(|o| o.article.is_loading()) {
+            open.play_when_loaded = true;
+            state.status = "it plays once the article has loaded".to_string();
+        } else {
+            state.status = "the article could not be loaded: nothing to play".to_string();
+        }
         return Vec::new();
     };
     let known = Known {

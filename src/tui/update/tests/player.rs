@@ -262,3 +262,57 @@ fn a_speed_change_while_speech_is_paused_keeps_it_paused() {
         "{effects:?}"
     );
 }
+
+#[test]
+fn space_before_the_article_has_loaded_plays_it_once_it_has() {
+    let mut s = app();
+    key(&mut s, Action::Open);
+    let early = key(&mut s, Action::TogglePlay);
+    assert!(!early.iter().any(|e| matches!(e, Effect::PlayItem { .. })));
+    assert_eq!(s.status, "it plays once the article has loaded");
+    let id = s.headlines.id(0);
+    let effects = update(
+        &mut s,
+        Msg::ArticleLoaded {
+            id,
+            result: Ok(Box::new(testdata::article(id, true))),
+            notice: None,
+            layout: None,
+        },
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::PlayItem { item, .. } if *item == id)),
+        "{effects:?}"
+    );
+    // Once: a second load of the same article (laid out again) plays nothing more.
+    let again = update(
+        &mut s,
+        Msg::ArticleLoaded {
+            id,
+            result: Ok(Box::new(testdata::article(id, true))),
+            notice: None,
+            layout: None,
+        },
+    );
+    assert!(!again.iter().any(|e| matches!(e, Effect::PlayItem { .. })));
+}
+
+#[test]
+fn space_on_an_article_that_failed_to_load_says_there_is_nothing_to_play() {
+    let mut s = app();
+    key(&mut s, Action::Open);
+    let id = s.headlines.id(0);
+    update(
+        &mut s,
+        Msg::ArticleLoaded {
+            id,
+            result: Err("connection refused".into()),
+            notice: None,
+            layout: None,
+        },
+    );
+    key(&mut s, Action::TogglePlay);
+    assert_eq!(s.status, "the article could not be loaded: nothing to play");
+}
