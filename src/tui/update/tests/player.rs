@@ -99,7 +99,7 @@ fn nothing_to_play_says_why() {
     let mut s = app();
     key(&mut s, Action::Open);
     assert!(key(&mut s, Action::TogglePlay).is_empty());
-    assert_eq!(s.status, "the article is still loading");
+    assert_eq!(s.status, "it plays once the article has loaded");
     assert!(key(&mut s, Action::SeekForward).is_empty());
 }
 
