@@ -112,13 +112,24 @@ impl Store {
         needle: &str,
         fold: impl Fn(&str) -> String,
     ) -> Result<Vec<i64>, StoreError> {
+        // An ASCII needle is looked for by SQLite first (LIKE ignores ASCII case), so that only
+        // the titles that may match are folded here.
+        let like = if needle.is_ascii() {
+            let escaped = needle
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        } else {
+            "%".to_string()
+        };
         let mut stmt = self.conn.prepare(
             "SELECT i.id, i.title FROM items i JOIN feeds f ON f.id = i.feed_id
-             WHERE f.url IN (SELECT value FROM json_each(?1))",
+             WHERE f.url IN (SELECT value FROM json_each(?1)) AND i.title LIKE ?2 ESCAPE '\\'",
         )?;
         let subscribed = serde_json::to_string(subscribed).unwrap_or_else(|_| "[]".into());
         let mut found = Vec::new();
-        let mut rows = stmt.query(params![subscribed])?;
+        let mut rows = stmt.query(params![subscribed, like])?;
         while let Some(r) = rows.next()? {
             let title = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
             if fold(title).contains(needle) {
@@ -164,6 +175,13 @@ mod tests {
             .expect("found");
         let wanted = all.iter().find(|h| h.title == "Story 299 of feed 1");
         assert_eq!(found, vec![wanted.expect("there").id]);
+        // LIKE's wildcards are only themselves.
+        for needle in ["story_2", "story%2", "story\\"] {
+            let found = store
+                .titles_containing(&urls, needle, |t| t.to_lowercase())
+                .expect("found");
+            assert_eq!(found, Vec::<i64>::new(), "{needle}");
+        }
     }
 
     #[test]
