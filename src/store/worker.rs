@@ -308,11 +308,19 @@ impl Worker {
                 });
             }
             StoreCommand::FindTitles { needle } => {
+                let started = Instant::now();
                 let result = self.store.titles_containing(
                     &self.subscribed,
                     &needle,
                     crate::width::fold_case,
                 );
+                if let Ok(found) = &result {
+                    log::info!(
+                        "store: {} titles found in {} ms",
+                        found.len(),
+                        started.elapsed().as_millis()
+                    );
+                }
                 let result = result.map_err(|e| e.to_string());
                 (self.events)(StoreEvent::TitlesFound { needle, result });
             }
