@@ -88,12 +88,22 @@ pub(super) fn key(state: &mut AppState, action: Action) -> Option<Vec<Effect>> {
             state.status = "back to the list".to_string();
             return Some(Vec::new());
         }
+        // What acts on the list under the results would act unseen.
         Action::ToggleRead
         | Action::ToggleStar
         | Action::Group
         | Action::Search
         | Action::SearchNext
-        | Action::SearchPrevious => {
+        | Action::SearchPrevious
+        | Action::UnreadOnly
+        | Action::StarredOnly
+        | Action::MarkFeedRead
+        | Action::MarkGroupRead
+        | Action::MarkViewRead
+        | Action::UndoMark
+        | Action::NextUnread
+        | Action::QueueAdd
+        | Action::QueueAll => {
             state.status = "Esc goes back to the list first".to_string();
             return Some(Vec::new());
         }

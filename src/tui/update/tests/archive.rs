@@ -223,6 +223,18 @@ fn results_move_with_the_keys_and_leave_the_list_alone() {
     key(&mut s, Action::ToggleRead);
     assert_eq!(s.selected, before);
     assert!(s.unsaved_marks.is_empty(), "the hidden list is not marked");
+    for action in [
+        Action::MarkFeedRead,
+        Action::MarkViewRead,
+        Action::NextUnread,
+        Action::UnreadOnly,
+        Action::QueueAll,
+    ] {
+        assert!(key(&mut s, action).is_empty(), "{action:?}");
+        assert_eq!(s.status, "Esc goes back to the list first", "{action:?}");
+    }
+    assert!(s.unsaved_marks.is_empty() && s.open.is_none() && s.queue.items.is_empty());
+    assert!(!s.filter.active());
     worker.finish();
     let _ = std::fs::remove_dir_all(dir);
 }
