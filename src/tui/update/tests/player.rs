@@ -263,6 +263,16 @@ fn a_speed_change_while_speech_is_paused_keeps_it_paused() {
     );
 }
 
+/// Article `id` (with a recording) arriving.
+fn article_loaded(id: i64) -> Msg {
+    Msg::ArticleLoaded {
+        id,
+        result: Ok(Box::new(testdata::article(id, true))),
+        notice: None,
+        layout: None,
+    }
+}
+
 #[test]
 fn space_before_the_article_has_loaded_plays_it_once_it_has() {
     let mut s = app();
@@ -271,15 +281,7 @@ fn space_before_the_article_has_loaded_plays_it_once_it_has() {
     assert!(!early.iter().any(|e| matches!(e, Effect::PlayItem { .. })));
     assert_eq!(s.status, "it plays once the article has loaded");
     let id = s.headlines.id(0);
-    let effects = update(
-        &mut s,
-        Msg::ArticleLoaded {
-            id,
-            result: Ok(Box::new(testdata::article(id, true))),
-            notice: None,
-            layout: None,
-        },
-    );
+    let effects = update(&mut s, article_loaded(id));
     assert!(
         effects
             .iter()
@@ -287,15 +289,7 @@ fn space_before_the_article_has_loaded_plays_it_once_it_has() {
         "{effects:?}"
     );
     // Once: a second load of the same article (laid out again) plays nothing more.
-    let again = update(
-        &mut s,
-        Msg::ArticleLoaded {
-            id,
-            result: Ok(Box::new(testdata::article(id, true))),
-            notice: None,
-            layout: None,
-        },
-    );
+    let again = update(&mut s, article_loaded(id));
     assert!(!again.iter().any(|e| matches!(e, Effect::PlayItem { .. })));
 }
 
