@@ -154,6 +154,7 @@ impl StoreWorker {
         let (tx, rx) = channel();
         let told = tx.clone();
         let told = super::watch::spawn(&data_dir, move || told.send(StoreCommand::Look).is_ok());
+        let own = tx.clone();
         let mut worker = Worker {
             store,
             data_dir,
@@ -165,6 +166,7 @@ impl StoreWorker {
             last_reload: None,
             told,
             look_until: None,
+            own,
         };
         let thread = std::thread::Builder::new()
             .name("herald-store".to_string())
@@ -213,6 +215,8 @@ struct Worker {
     /// A change was told and is looked for until this time (reloads are spaced out, and a
     /// commit shows a little after its write).
     look_until: Option<Instant>,
+    /// The worker's own input, for what is done off its thread.
+    own: Sender<StoreCommand>,
 }
 
 impl Worker {
@@ -337,26 +341,46 @@ impl Worker {
                 let result = result.map_err(|e| e.to_string());
                 (self.events)(StoreEvent::Related { id, result });
             }
-            StoreCommand::Check => {
-                // On a connection of its own, whose page cache goes with it: the check reads
-                // every page once, and the app's memory should not keep them.
-                let checked = Store::open_at(&super::db_path(&self.data_dir)).and_then(|store| {
-                    // Each page is read once: a cache would only hold memory.
-                    store.conn.pragma_update(None, "cache_size", -64)?;
-                    store.check()
-                });
-                match checked {
-                    Err(e) if is_corrupt(&e) => self.repair(&e),
-                    Err(e) => log::warn!("store: the check could not run: {e}"),
-                    Ok(()) => {}
-                }
-            }
+            StoreCommand::Check => self.check(),
             StoreCommand::Repair { broken, why } => {
                 if broken.is_none() || broken == self.store.file_id() {
                     self.repair(&StoreError::Corrupt(why));
                 }
             }
             StoreCommand::Look | StoreCommand::Finish => {}
+        }
+    }
+
+    /// Checks every page of the file on a thread and a connection of its own: that reads the
+    /// whole file (a second or more for a large one, from disk), and the pages of titles and
+    /// the marks this thread serves must not wait behind it. A damaged file comes back as
+    /// [`StoreCommand::Repair`].
+    fn check(&mut self) {
+        let path = super::db_path(&self.data_dir);
+        let back = self.own.clone();
+        let spawned = std::thread::Builder::new()
+            .name("herald-store-check".to_string())
+            .spawn(move || {
+                let checked = Store::open_at(&path).and_then(|store| {
+                    // Each page is read once: a cache would only hold memory.
+                    store.conn.pragma_update(None, "cache_size", -64)?;
+                    store.check()
+                });
+                match checked {
+                    Err(e) if is_corrupt(&e) => {
+                        let why = match e {
+                            StoreError::Corrupt(why) => why,
+                            e => e.to_string(),
+                        };
+                        let broken = super::repair::file_id(&path);
+                        let _ = back.send(StoreCommand::Repair { broken, why });
+                    }
+                    Err(e) => log::warn!("store: the check could not run: {e}"),
+                    Ok(()) => {}
+                }
+            });
+        if let Err(e) = spawned {
+            log::warn!("store: the check could not start: {e}");
         }
     }
 
