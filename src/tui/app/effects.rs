@@ -27,6 +27,8 @@ pub(super) struct Effects {
     /// Learning the lengths of the queue's recordings.
     queue_lengths: Option<JoinHandle<()>>,
     refresh: Option<JoinHandle<()>>,
+    /// When the last refresh started, for `[refresh] every`.
+    pub(super) refreshed_at: RefreshClock,
     /// Draws pictures for this terminal; `None` when they are off.
     picker: Option<Picker>,
     /// Pictures of the open article being loaded; dropped when another article opens.
@@ -58,6 +60,7 @@ impl Effects {
             recording_length: None,
             queue_lengths: None,
             refresh: None,
+            refreshed_at: Arc::new(std::sync::Mutex::new(std::time::Instant::now())),
             picker,
             image_loads: Vec::new(),
             cache,
@@ -317,6 +320,9 @@ impl Effects {
         if self.refresh.as_ref().is_some_and(|h| !h.is_finished()) {
             return;
         }
+        if let Ok(mut at) = self.refreshed_at.lock() {
+            *at = std::time::Instant::now();
+        }
         let (ctx, inbox) = (Arc::clone(&self.ctx), self.inbox.clone());
         let runtime = tokio::runtime::Handle::current();
         let worker = self.store.sender();
@@ -368,15 +374,26 @@ impl Effects {
     }
 }
 
-/// `[refresh] every`: a task that sleeps for the period and says a refresh is due, until the
-/// loop ends. `update` skips it while a refresh runs.
-pub(super) fn refresh_every(every: std::time::Duration, inbox: Inbox) {
+/// When the last refresh started (or the app did): `[refresh] every` counts from it, so that
+/// one started by `r` puts the next timed one a whole period later.
+pub(super) type RefreshClock = Arc<std::sync::Mutex<std::time::Instant>>;
+
+/// `[refresh] every`: a task that sleeps until a period has passed since the last refresh
+/// started and says a refresh is due, until the loop ends. `update` skips it while a refresh
+/// runs.
+pub(super) fn refresh_every(every: std::time::Duration, clock: RefreshClock, inbox: Inbox) {
     tokio::spawn(async move {
         loop {
-            tokio::time::sleep(every).await;
+            let since = clock.lock().map(|t| t.elapsed()).unwrap_or(every);
+            if since < every {
+                tokio::time::sleep(every - since).await;
+                continue;
+            }
             if !inbox.msg(Msg::RefreshDue) {
                 return;
             }
+            // The refresh it starts sets the clock; one already running is waited out.
+            tokio::time::sleep(every).await;
         }
     });
 }
@@ -399,5 +416,43 @@ async fn lay_out(
 fn replace(slot: &mut Option<JoinHandle<()>>, new: JoinHandle<()>) {
     if let Some(old) = slot.replace(new) {
         old.abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    /// When the timer first says a refresh is due, if it does by `until`.
+    async fn first_due(
+        rx: &mut tokio::sync::mpsc::UnboundedReceiver<Arrival>,
+        until: Instant,
+    ) -> Option<Instant> {
+        while let Ok(Some(arrival)) = tokio::time::timeout_at(until.into(), rx.recv()).await {
+            if matches!(arrival, Arrival::Msg(Msg::RefreshDue)) {
+                return Some(Instant::now());
+            }
+        }
+        None
+    }
+
+    #[tokio::test]
+    async fn a_refresh_started_by_hand_puts_the_timed_one_a_period_later() {
+        let every = Duration::from_secs(2);
+        let (inbox, mut rx) = Inbox::new();
+        let start = Instant::now();
+        let clock: RefreshClock = Arc::new(std::sync::Mutex::new(start));
+        refresh_every(every, Arc::clone(&clock), inbox);
+        // `r` at 0.3 s: nothing is due at 2 s, where the timer counting from the start would
+        // fire (it cannot fire before the clock says, however late this thread runs).
+        tokio::time::sleep_until((start + Duration::from_millis(300)).into()).await;
+        let pressed = Instant::now();
+        *clock.lock().expect("clock") = pressed;
+        let old_time = start + every + Duration::from_millis(200);
+        assert_eq!(first_due(&mut rx, old_time).await, None);
+        // A period after the press it is due.
+        let due = first_due(&mut rx, pressed + every + Duration::from_secs(10)).await;
+        assert!(due.is_some_and(|at| at >= pressed + every), "{due:?}");
     }
 }

@@ -185,10 +185,11 @@ async fn run_loop(
         })
     };
     let mut media = media::MediaShown::new(media_keys);
-    if let Some(every) = ctx.config.refresh.period() {
-        effects::refresh_every(every, inbox.clone());
+    let every = ctx.config.refresh.period();
+    let mut effects = Effects::new(ctx, inbox.clone(), picker, worker);
+    if let Some(every) = every {
+        effects::refresh_every(every, Arc::clone(&effects.refreshed_at), inbox);
     }
-    let mut effects = Effects::new(ctx, inbox, picker, worker);
     for effect in update(&mut state, Msg::FeedsLoaded(Ok(start.feeds))) {
         effects.run(effect);
     }
