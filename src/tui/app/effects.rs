@@ -14,7 +14,7 @@ use crate::model::Narration;
 use crate::reader::{self, Context};
 use crate::store::is_corrupt;
 use crate::store::worker::{StoreCommand, StoreWorker};
-use crate::tui::update::{Effect, Layout, Msg, Refreshed};
+use crate::tui::update::{Effect, Layout, Msg};
 
 pub(super) struct Effects {
     ctx: Arc<Context>,
@@ -334,21 +334,16 @@ impl Effects {
                 inbox.msg(Msg::RefreshProgress { done, total });
             };
             let result = runtime.block_on(reader::refresh(&ctx, &notice, &progress));
-            let result = result
-                .map(|done| Refreshed {
-                    summary: done.summary,
-                    failures: done.failures,
-                })
-                .map_err(|(e, broken)| {
-                    // The worker rebuilds it, and the app refreshes again.
-                    if is_corrupt(&e) {
-                        let _ = worker.send(StoreCommand::Repair {
-                            broken,
-                            why: e.to_string(),
-                        });
-                    }
-                    e.to_string()
-                });
+            let result = result.map_err(|(e, broken)| {
+                // The worker rebuilds it, and the app refreshes again.
+                if is_corrupt(&e) {
+                    let _ = worker.send(StoreCommand::Repair {
+                        broken,
+                        why: e.to_string(),
+                    });
+                }
+                e.to_string()
+            });
             inbox.msg(Msg::RefreshDone(result));
         }));
     }

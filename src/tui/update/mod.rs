@@ -25,7 +25,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use crate::article::{Article, Rendered};
 use crate::audio::{Command, PlayerEvent};
 use crate::model::{Comment, CommentThread, Headline, Listing, Narration};
-use crate::refresh::FeedFailure;
+use crate::reader::RefreshOutcome;
 use crate::store::listening::Resume;
 use crate::store::worker::TextsFor;
 
@@ -98,7 +98,7 @@ pub enum Msg {
         total: usize,
     },
     /// A refresh ended: the headlines as they now are, or why it failed.
-    RefreshDone(Result<Refreshed, String>),
+    RefreshDone(Result<RefreshOutcome, String>),
     /// `[refresh] every` has passed since the app started or last refreshed on its own.
     RefreshDue,
     /// Something done off the draw path that the reader should hear of.
@@ -147,13 +147,6 @@ pub enum Msg {
     },
     Resize(u16, u16),
     Tick,
-}
-
-/// What a refresh did; the headlines it brought are read by the store's worker.
-#[derive(Debug)]
-pub struct Refreshed {
-    pub summary: String,
-    pub failures: Vec<FeedFailure>,
 }
 
 /// What introduces an item of the listening queue: its feed's name and its title.

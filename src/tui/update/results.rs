@@ -9,7 +9,7 @@ use crate::store::FeedStatus;
 use crate::store::worker::TextsFor;
 use crate::tui::state::{AppState, Mark};
 
-use super::{Effect, Refreshed};
+use super::{Effect, RefreshOutcome};
 
 pub(super) fn refresh_progress(state: &mut AppState, done: usize, total: usize) {
     state.status = format!("refreshing {done}/{total}");
@@ -17,7 +17,10 @@ pub(super) fn refresh_progress(state: &mut AppState, done: usize, total: usize) 
 }
 
 /// A refresh ended: its failures are kept for their groups, and the new list asked for.
-pub(super) fn refresh_done(state: &mut AppState, result: Result<Refreshed, String>) -> Vec<Effect> {
+pub(super) fn refresh_done(
+    state: &mut AppState,
+    result: Result<RefreshOutcome, String>,
+) -> Vec<Effect> {
     state.refreshing = false;
     state.dirty = true;
     match result {

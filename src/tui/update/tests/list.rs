@@ -26,7 +26,7 @@ fn refresh_runs_once_reports_progress_and_keeps_the_selection() {
     fresh.extend(testdata::headlines());
     update(
         &mut s,
-        Msg::RefreshDone(Ok(Refreshed {
+        Msg::RefreshDone(Ok(RefreshOutcome {
             summary: "5 feeds, 1 new".into(),
             failures: Vec::new(),
         })),
@@ -154,7 +154,7 @@ fn failing_feeds_show_on_their_group() {
     let mut s = app();
     update(
         &mut s,
-        Msg::RefreshDone(Ok(Refreshed {
+        Msg::RefreshDone(Ok(RefreshOutcome {
             summary: "1 feeds, 0 new; 1 unreachable".into(),
             failures: vec![FeedFailure {
                 name: "The Harbour Gazette".into(),
@@ -172,7 +172,7 @@ fn failing_feeds_show_on_their_group() {
     // A feed that never answered has a group of its own, to show why.
     update(
         &mut s,
-        Msg::RefreshDone(Ok(Refreshed {
+        Msg::RefreshDone(Ok(RefreshOutcome {
             summary: String::new(),
             failures: vec![FeedFailure {
                 name: "Wire".into(),

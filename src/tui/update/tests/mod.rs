@@ -18,6 +18,7 @@ use std::time::Duration;
 use super::*;
 use crate::audio::PlayState;
 use crate::model::CommentKind;
+use crate::refresh::FeedFailure;
 use crate::tui::state::{Grouping, Loadable};
 use crate::tui::testdata;
 use crossterm::event::MouseEvent;

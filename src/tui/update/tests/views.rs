@@ -287,7 +287,7 @@ fn the_by_feed_view_lists_every_feed_with_its_last_error() {
     // A refresh of the app's own clears what it fixed and says what failed.
     update(
         &mut s,
-        Msg::RefreshDone(Ok(Refreshed {
+        Msg::RefreshDone(Ok(RefreshOutcome {
             summary: "4 feeds, 0 new".into(),
             failures: vec![FeedFailure {
                 name: "Coast Weekly".into(),
