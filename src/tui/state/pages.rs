@@ -55,9 +55,8 @@ impl Texts {
 impl AppState {
     /// The rows whose texts are kept ready: the screen's and a margin either side.
     fn text_rows(&self) -> Range<usize> {
-        let start = self.list_offset.saturating_sub(MARGIN);
         let end = (self.list_offset + self.list_rows() + MARGIN).min(self.rows.len());
-        start..end.max(start)
+        self.list_offset.saturating_sub(MARGIN).min(end)..end
     }
 
     fn text_ids(&self, rows: Range<usize>) -> impl Iterator<Item = i64> + '_ {
