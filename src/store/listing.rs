@@ -112,9 +112,11 @@ impl Store {
         needle: &str,
         fold: impl Fn(&str) -> String,
     ) -> Result<Vec<i64>, StoreError> {
-        // An ASCII needle is looked for by SQLite first (LIKE ignores ASCII case), so that only
-        // the titles that may match are folded here.
-        let like = if needle.is_ascii() {
+        // SQLite picks the titles that may match first, so that only those are folded here:
+        // LIKE ignores the case of ASCII letters and compares every other character as it is,
+        // which is folding's answer too for characters without case (CJK, digits, marks).
+        let uncased = |c: char| c.is_lowercase() == c.is_uppercase();
+        let like = if needle.chars().all(|c| c.is_ascii() || uncased(c)) {
             let escaped = needle
                 .replace('\\', "\\\\")
                 .replace('%', "\\%")
@@ -143,7 +145,9 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::tests::two_feeds;
+    use crate::net::Validators;
+    use crate::store::FeedUpdate;
+    use crate::store::tests::{item, two_feeds};
 
     #[test]
     fn the_index_lists_what_the_headlines_list_in_the_same_order() {
@@ -200,5 +204,39 @@ mod tests {
             .expect("listed");
         assert_eq!(&**listing.index.feed(at), "Local Paper");
         assert!(listing.texts.iter().any(|h| &*h.feed == "Local Paper"));
+    }
+
+    #[test]
+    fn titles_with_and_without_case_are_found_as_the_screen_folds_them() {
+        let (mut store, urls) = two_feeds(1);
+        let feeds = store.sync_feeds(&urls).expect("feeds");
+        let mut cjk = item(0, 50);
+        cjk.title = "港口 Ferry 渡轮".into();
+        let mut greek = item(0, 51);
+        greek.title = "ΑΘΉΝΑ harbour".into();
+        let update = FeedUpdate::Fresh {
+            feed_url: None,
+            title: Some("Feed 0".into()),
+            validators: Validators::default(),
+            items: vec![cjk, greek],
+        };
+        store.write_feed(feeds[0].id, &update).expect("write");
+        let all = store
+            .headlines(&urls, &HeadlineQuery::default())
+            .expect("read");
+        let id_of = |title: &str| all.iter().find(|h| h.title == title).map(|h| h.id);
+        let find = |needle: &str| {
+            store
+                .titles_containing(&urls, needle, crate::width::fold_case)
+                .expect("found")
+        };
+        // Through LIKE: CJK and ASCII; by folding every title: a cased Greek needle.
+        assert_eq!(
+            find("港口 ferry"),
+            vec![id_of("港口 Ferry 渡轮").expect("there")]
+        );
+        assert_eq!(find("渡轮"), vec![id_of("港口 Ferry 渡轮").expect("there")]);
+        assert_eq!(find("αθήνα"), vec![id_of("ΑΘΉΝΑ harbour").expect("there")]);
+        assert_eq!(find("港 story"), Vec::<i64>::new());
     }
 }
