@@ -189,7 +189,10 @@ fn main() {
     let code = match run(paths, cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("herald: {}", herald::sanitize::text(&e.to_string()));
+            // Not `eprintln!`: it panics when stderr is closed (a terminal that went away).
+            use std::io::Write;
+            let said = herald::sanitize::text(&e.to_string());
+            let _ = writeln!(std::io::stderr(), "herald: {said}");
             e.exit_code()
         }
     };

@@ -157,6 +157,26 @@ fn sigterm_sighup_and_sigint_restore_the_terminal() {
     }
 }
 
+#[test]
+fn a_terminal_that_goes_away_ends_the_app_as_q_would() {
+    let dir = edition("tui-hang-up");
+    let mut pty = Pty::herald(&dir, &alsa_none(&dir), &[], &[], 100, 30);
+    pty.wait_for("Headlines (1 unread)");
+    pty.press("m");
+    pty.wait_for("Headlines (0 unread)");
+    // The window closed: SIGHUP, and the terminal can no longer be written to (ratatui's
+    // own farewell to it used to panic on the closed stderr, and the app abort).
+    pty.hang_up();
+    let status = pty.wait_exit();
+    assert!(status.success(), "{status}");
+    let log = std::fs::read_to_string(dir.join("data/herald.log")).expect("the app's log");
+    assert!(log.contains("SIGHUP: quitting"), "{log}");
+    assert!(log.contains("herald stopped"), "{log}");
+    assert!(!log.contains("panic"), "{log}");
+    let unread = herald(&dir, &["headlines", "--unread", "--count"]);
+    assert_eq!(stdout(&unread).trim(), "0", "the mark made before was kept");
+}
+
 /// The process state letter from /proc (`T` when stopped).
 fn process_state(pid: i32) -> char {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).expect("/proc stat");

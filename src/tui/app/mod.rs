@@ -16,9 +16,6 @@ mod terminal;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ratatui::Terminal;
-use ratatui::backend::CrosstermBackend;
-
 use super::keymap::Keymap;
 use super::state::AppState;
 use super::theme::{Theme, no_color_requested};
@@ -150,7 +147,7 @@ async fn run_loop(
     let _guard = terminal::TerminalGuard::enter()?;
     // Before the input thread starts: the terminal's answer is read from stdin.
     let picker = super::images::picker(ctx.config.display.images);
-    let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    let mut terminal = terminal::AppTerminal::new()?;
     let size = terminal.size()?;
     let mut state = AppState::first_page(start.page, start.counts, (size.width, size.height));
     state.mark_on_open = ctx.config.reading.mark_on_open;

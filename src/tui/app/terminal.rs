@@ -1,10 +1,39 @@
 //! The terminal while the app runs: raw mode and the alternate screen, restored on drop, on a
 //! panic and around a suspension.
 
-use std::io::Write;
+use std::io::{Stdout, Write};
+use std::mem::ManuallyDrop;
+use std::ops::{Deref, DerefMut};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
+
+/// The app's ratatui terminal. Dropped, ratatui shows the cursor again and, when it cannot
+/// (the terminal is gone: its window closed, SIGHUP), says so with `eprintln!`, which panics
+/// on the closed stderr. [`TerminalGuard`] shows the cursor itself, so ratatui's drop is skipped
+/// (what it holds is freed with the process).
+pub(super) struct AppTerminal(ManuallyDrop<Terminal<CrosstermBackend<Stdout>>>);
+
+impl AppTerminal {
+    pub(super) fn new() -> std::io::Result<AppTerminal> {
+        let terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+        Ok(AppTerminal(ManuallyDrop::new(terminal)))
+    }
+}
+
+impl Deref for AppTerminal {
+    type Target = Terminal<CrosstermBackend<Stdout>>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for AppTerminal {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
 
 /// Raw mode and the alternate screen while it lives; restored on drop and on panic.
 pub(super) struct TerminalGuard;
@@ -31,8 +60,11 @@ impl TerminalGuard {
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();
-        // The default hook again: nothing to restore once the app has left.
-        let _ = std::panic::take_hook();
+        // The default hook again: nothing to restore once the app has left. (Not while
+        // unwinding from a panic: the hook cannot be changed then, and trying aborts.)
+        if !std::thread::panicking() {
+            let _ = std::panic::take_hook();
+        }
     }
 }
 
@@ -60,9 +92,7 @@ fn restore() {
 
 /// Ctrl-Z: the terminal as the shell left it, the process stopped until `fg`, then the
 /// app's screen again.
-pub(super) fn suspend(
-    terminal: &mut Terminal<CrosstermBackend<std::io::Stdout>>,
-) -> std::io::Result<()> {
+pub(super) fn suspend(terminal: &mut AppTerminal) -> std::io::Result<()> {
     restore();
     // SIGSTOP rather than SIGTSTP: it cannot be caught, so it stops the process whatever
     // handlers are installed; the shell reports the job as stopped all the same.
@@ -78,6 +108,6 @@ pub(super) fn suspend(
         std::io::stdout(),
         crossterm::terminal::Clear(crossterm::terminal::ClearType::All)
     )?;
-    *terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    *terminal = AppTerminal::new()?;
     Ok(())
 }

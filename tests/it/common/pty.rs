@@ -130,6 +130,8 @@ pub struct Pty {
     keys: File,
     received: Arc<Mutex<Received>>,
     reader: Option<JoinHandle<()>>,
+    /// Tells the reader to let go of the terminal (see [`Pty::hang_up`]).
+    stop_reading: Arc<AtomicBool>,
 }
 
 /// A new pseudo-terminal of `cols` x `rows`, master and slave. Both are opened close-on-exec
@@ -216,14 +218,25 @@ impl Pty {
         }));
         let sink = Arc::clone(&received);
         let mut output = File::from(master);
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stop_reading);
         let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
-            // A read error (EIO) is the other side closing.
-            while let Ok(n) = output.read(&mut buf) {
-                if n == 0 {
-                    break;
+            while !stop.load(Ordering::Relaxed) {
+                let mut ready = libc::pollfd {
+                    fd: output.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                };
+                // SAFETY: poll reads and writes only `ready`, one descriptor this thread owns.
+                if unsafe { libc::poll(&mut ready, 1, 50) } == 0 {
+                    continue;
                 }
-                lock(&sink).take(&buf[..n]);
+                // A read error (EIO) is the other side closing.
+                match output.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => lock(&sink).take(&buf[..n]),
+                }
             }
         });
         Pty {
@@ -231,6 +244,7 @@ impl Pty {
             keys,
             received,
             reader: Some(reader),
+            stop_reading,
         }
     }
 
@@ -338,6 +352,17 @@ impl Pty {
 
     pub fn press(&mut self, keys: &str) {
         self.keys.write_all(keys.as_bytes()).expect("write keys");
+    }
+
+    /// Closes the terminal, as closing its window does: the program gets SIGHUP, and what it
+    /// writes to the terminal from then on fails.
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            reader.join().expect("the reader thread");
+        }
+        // The last descriptor of the terminal's master side.
+        self.keys = File::open("/dev/null").expect("/dev/null");
     }
 
     /// Waits for the program to end, then for the last of its output to be parsed.
