@@ -188,6 +188,9 @@ fn main() {
     let paths = Paths::resolve(cli.config, cli.data_dir);
     let code = match run(paths, cli.command) {
         Ok(code) => code,
+        // The reader of the output went away (`herald headlines | head`): what it wanted, it
+        // had.
+        Err(AppError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
             // Not `eprintln!`: it panics when stderr is closed (a terminal that went away).
             use std::io::Write;

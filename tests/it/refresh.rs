@@ -828,3 +828,37 @@ fn headlines_line_titles_up_by_display_column() {
     assert_eq!(columns, [2 + 16 + 2 + 24 + 2; 4], "{text}");
     assert!(text.contains("  日本語ニュース日本語ニ…   東京"), "{text}");
 }
+
+#[test]
+fn headlines_into_a_pipe_nobody_reads_end_quietly() {
+    let dir = temp_dir("broken-pipe");
+    let feed = dir.join("feed.xml");
+    std::fs::write(&feed, rss(20)).expect("write the feed");
+    write_config(&dir, &[feed.display().to_string()], "");
+    assert!(herald(&dir, &["refresh"]).status.success());
+    // `herald headlines | head -0`: the pipe's reading end is closed before anything is written.
+    let mut ends = [0; 2];
+    // SAFETY: pipe writes two new descriptors into `ends`, each owned from here on.
+    assert_eq!(unsafe { libc::pipe(ends.as_mut_ptr()) }, 0);
+    let (read_end, write_end) = unsafe {
+        use std::os::fd::{FromRawFd, OwnedFd};
+        (OwnedFd::from_raw_fd(ends[0]), OwnedFd::from_raw_fd(ends[1]))
+    };
+    drop(read_end);
+    for args in [&["headlines"][..], &["headlines", "--json"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg("--config")
+            .arg(dir.join("config.toml"))
+            .arg("--data-dir")
+            .arg(dir.join("data"))
+            .args(args)
+            .stdout(std::process::Stdio::from(
+                write_end.try_clone().expect("dup"),
+            ))
+            .output()
+            .expect("run herald");
+        assert!(out.status.success(), "{args:?}: {}", out.status);
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
