@@ -4,6 +4,25 @@
 //! client, feeds, the store, articles, comments and narration discovery.
 #![deny(clippy::unwrap_used)]
 
+/// `eprintln!` that a closed stderr does not turn into a panic: a line for a person who is no
+/// longer there (a terminal closed, `2>&-`, a pipe's reader gone) is dropped.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`say!`] without the line's end (a terminal in raw mode wants `\r\n`).
+#[macro_export]
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod article;
 pub mod audio;
 pub mod browser;

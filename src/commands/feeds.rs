@@ -22,7 +22,7 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, A
             Ok(report) => {
                 out.line(&format!("sync: {}", super::sync::summary(&report)))?;
                 if let Some(why) = &report.send_error {
-                    eprintln!(
+                    crate::say!(
                         "herald: {} marks wait for the next sync: {}",
                         report.pending,
                         crate::sanitize::line(why)
@@ -31,7 +31,7 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, A
                 }
             }
             Err(e) => {
-                eprintln!("herald: {}", crate::sanitize::line(&e.to_string()));
+                crate::say!("herald: {}", crate::sanitize::line(&e.to_string()));
                 sync_failed = true;
             }
         }
@@ -68,7 +68,7 @@ pub async fn refresh<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<i32, A
     }
     out.line(&summary)?;
     if report.feeds == 0 && ctx.config.sync.is_none() {
-        eprintln!(
+        crate::say!(
             "herald: no subscriptions in {}; add [[feeds]] url = \"...\" there or run `herald import FILE`",
             ctx.paths.config.display()
         );

@@ -141,7 +141,7 @@ fn other_coverage(ctx: &Context, target: &str, article: &Article) -> Vec<Related
             related
         }
         Err(e) => {
-            eprintln!(
+            crate::say!(
                 "herald: other coverage could not be looked up: {}",
                 crate::sanitize::line(&e.to_string())
             );
@@ -206,7 +206,7 @@ pub(crate) async fn load_article(
 /// A notice goes to stderr, so that what is printed stays the article or the thread.
 fn say(notice: Option<&Notice>) {
     if let Some(notice) = notice {
-        eprintln!("herald: {}", crate::sanitize::line(&notice.to_string()));
+        crate::say!("herald: {}", crate::sanitize::line(&notice.to_string()));
     }
 }
 

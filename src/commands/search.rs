@@ -77,7 +77,7 @@ pub fn search<W: Write>(
         return Ok(EXIT_OK);
     }
     if hits.is_empty() {
-        eprintln!("herald: nothing matches `{}`", sanitize::line(&args.query));
+        crate::say!("herald: nothing matches `{}`", sanitize::line(&args.query));
     }
     for hit in &hits {
         out.line(&result_lines(hit))?;

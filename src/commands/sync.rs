@@ -27,7 +27,7 @@ pub async fn sync<W: Write>(
         }
     }
     if let Some(why) = &report.send_error {
-        eprintln!(
+        crate::say!(
             "herald: {} marks wait for the next sync: {}",
             report.pending,
             crate::sanitize::line(why)
@@ -71,12 +71,12 @@ pub async fn send_marks<W: Write>(ctx: &Context, out: &mut Out<W>) -> Result<(),
                 out.line(&format!("{} sent to the sync server", r.marks_sent))?;
             }
         }
-        Ok(r) => eprintln!(
+        Ok(r) => crate::say!(
             "herald: {} marks wait for the next sync: {}",
             r.pending,
             crate::sanitize::line(r.send_error.as_deref().unwrap_or_default())
         ),
-        Err(e) => eprintln!(
+        Err(e) => crate::say!(
             "herald: the marks wait for the next sync: {}",
             crate::sanitize::line(&e.to_string())
         ),

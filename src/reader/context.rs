@@ -110,7 +110,7 @@ impl Context {
             if self.in_app.load(std::sync::atomic::Ordering::Relaxed) {
                 log::warn!("{notice}");
             } else {
-                eprintln!("herald: {}", crate::sanitize::text(&notice));
+                crate::say!("herald: {}", crate::sanitize::text(&notice));
             }
         }
         if let Ok(mut opened) = self.opened.lock() {
@@ -130,7 +130,7 @@ impl Context {
         }
         let broken = self.opened.lock().ok().and_then(|o| *o);
         let (store, notice) = Store::rebuild(&self.paths.data, broken, e)?;
-        eprintln!("herald: {}", crate::sanitize::text(&notice));
+        crate::say!("herald: {}", crate::sanitize::text(&notice));
         if let Ok(mut opened) = self.opened.lock() {
             *opened = store.file_id();
         }

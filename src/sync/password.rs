@@ -22,7 +22,7 @@ pub fn resolve(config: &SyncConfig) -> Result<String, SyncError> {
     }
     match &config.password {
         Some(password) => {
-            eprintln!(
+            crate::say!(
                 "herald: [sync] password is kept in the config in clear; password_command or password_env keeps it out of the file"
             );
             Ok(password.clone())

@@ -830,7 +830,7 @@ fn headlines_line_titles_up_by_display_column() {
 }
 
 #[test]
-fn headlines_into_a_pipe_nobody_reads_end_quietly() {
+fn output_nobody_reads_ends_quietly() {
     let dir = temp_dir("broken-pipe");
     let feed = dir.join("feed.xml");
     std::fs::write(&feed, rss(20)).expect("write the feed");
@@ -860,5 +860,21 @@ fn headlines_into_a_pipe_nobody_reads_end_quietly() {
         assert!(out.status.success(), "{args:?}: {}", out.status);
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
     }
+    // A line for stderr whose reader is gone is dropped, not a panic: the same status as when
+    // it is read.
+    let said = herald(&dir, &["search", "zebra"]);
+    assert!(stdout(&said).is_empty() && !said.stderr.is_empty());
+    let unread = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .args(["search", "zebra"])
+        .stderr(std::process::Stdio::from(
+            write_end.try_clone().expect("dup"),
+        ))
+        .output()
+        .expect("run herald");
+    assert_eq!(unread.status.code(), said.status.code());
     let _ = std::fs::remove_dir_all(&dir);
 }

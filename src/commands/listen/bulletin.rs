@@ -105,7 +105,7 @@ fn introduction(ctx: &Context, story: &Story, recording: bool, speed: f32) -> Op
     let text = playback::announcement_text(&story.feed, &story.title, recording);
     let speech_cache = ctx.paths.cache.join("speech");
     playback::announcement(&text, &ctx.config.narration, speed, &speech_cache)
-        .map_err(|e| eprintln!("herald: the introduction could not be spoken: {e}"))
+        .map_err(|e| crate::say!("herald: the introduction could not be spoken: {e}"))
         .ok()
 }
 
@@ -117,7 +117,7 @@ fn load_story(
     tts: bool,
 ) -> Option<super::Item> {
     let Some(link) = &story.link else {
-        eprintln!(
+        crate::say!(
             "herald: left out “{}”: it links to no article",
             crate::sanitize::line(&story.title)
         );
@@ -125,7 +125,7 @@ fn load_story(
     };
     load_item(ctx, runtime, link, tts)
         .map_err(|e| {
-            eprintln!(
+            crate::say!(
                 "herald: left out “{}”: {}",
                 crate::sanitize::line(&story.title),
                 crate::sanitize::line(&e.to_string())
@@ -227,7 +227,7 @@ fn play_bulletin<W: Write>(
     let store = match ctx.store() {
         Ok(store) => Some(store),
         Err(e) => {
-            eprintln!("herald: where you stop will not be kept: {e}");
+            crate::say!("herald: where you stop will not be kept: {e}");
             None
         }
     };

@@ -124,7 +124,7 @@ fn article<W: Write>(
     let store = match ctx.store() {
         Ok(store) => Some(store),
         Err(e) => {
-            eprintln!("herald: where you stop will not be kept: {e}");
+            crate::say!("herald: where you stop will not be kept: {e}");
             None
         }
     };
@@ -176,7 +176,7 @@ fn item_to_wav(
             // Past its end: the listener's mistake, said as such.
             Err(e @ AudioError::PastEnd { .. }) => return Err(failed(&e)),
             // A broken recording is not the end: the text is spoken instead.
-            Err(e) => eprintln!(
+            Err(e) => crate::say!(
                 "herald: the recording could not be played ({}); writing the text spoken instead",
                 crate::sanitize::line(&e.to_string())
             ),

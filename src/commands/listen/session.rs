@@ -136,7 +136,7 @@ impl Session {
     pub(super) fn resume_point(&self, item: &Item) -> Option<Start> {
         let store = self.store.as_ref()?;
         let resume = store.position(&item.key).unwrap_or_else(|e| {
-            eprintln!("herald: where you stopped could not be read: {e}");
+            crate::say!("herald: where you stopped could not be read: {e}");
             None
         });
         match resume.as_ref().and_then(|r| r.start()) {
@@ -273,7 +273,7 @@ impl Session {
         };
         if let Err(e) = store.save_position(&kept.key, &resume, self.mark_read) {
             // From the start of the line: raw mode does not return the carriage.
-            eprint!("\rherald: where you stopped could not be kept: {e}\r\n");
+            crate::say_raw!("\rherald: where you stopped could not be kept: {e}\r\n");
             self.store = None;
         }
     }
@@ -344,7 +344,7 @@ impl Session {
                     }
                     // A broken recording is not the end: the article's text is spoken.
                     PlayerEvent::Failed(e) if !self.speech => {
-                        eprint!(
+                        crate::say_raw!(
                             "\rherald: the recording could not be played ({}); speaking the text instead\r\n",
                             crate::sanitize::line(&e)
                         );
@@ -361,7 +361,7 @@ impl Session {
                         if interactive {
                             println!("\r");
                         }
-                        eprintln!("herald: {}", crate::sanitize::line(&e));
+                        crate::say!("herald: {}", crate::sanitize::line(&e));
                         return Ok(Outcome::Failed);
                     }
                 }

@@ -18,7 +18,7 @@ fn corpus_files() -> Vec<std::path::PathBuf> {
     if files.is_empty() {
         let msg = format!("no Reddit corpus in {}", dir.display());
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{msg}");
-        eprintln!("skipped: {msg}");
+        crate::say!("skipped: {msg}");
     }
     files
 }
