@@ -359,7 +359,7 @@ impl Session {
                     }
                     PlayerEvent::Error(e) | PlayerEvent::Failed(e) => {
                         if interactive {
-                            println!("\r");
+                            let _ = write!(std::io::stdout(), "\r\n");
                         }
                         crate::say!("herald: {}", crate::sanitize::line(&e));
                         return Ok(Outcome::Failed);
@@ -452,8 +452,9 @@ pub(super) fn finish<W: Write>(
 ) -> std::io::Result<()> {
     if interactive {
         redraw(line)?;
-        print!("\r\n");
-        std::io::stdout().flush()
+        let mut stdout = std::io::stdout();
+        stdout.write_all(b"\r\n")?;
+        stdout.flush()
     } else {
         out.line(line)
     }
