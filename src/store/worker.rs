@@ -361,6 +361,12 @@ impl Worker {
         let spawned = std::thread::Builder::new()
             .name("herald-store-check".to_string())
             .spawn(move || {
+                // Behind everything else the machine does: it only has to end some time.
+                // SAFETY: setpriority changes only this thread's niceness (Linux: who 0 is
+                // the calling thread).
+                unsafe {
+                    libc::setpriority(libc::PRIO_PROCESS, 0, 19);
+                }
                 let checked = Store::open_at(&path).and_then(|store| {
                     // Each page is read once: a cache would only hold memory.
                     store.conn.pragma_update(None, "cache_size", -64)?;
