@@ -1,10 +1,11 @@
 //! The listening queue: headlines added one by one or a view at a time, played in turn, the
 //! next starting when one ends; and where the listener stopped in each, saved as it plays.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::audio::{Command, PlayState};
-use crate::model::{Headline, Narration};
+use crate::model::{Headline, Marks, Narration};
 use crate::store::listening::{self, Heard, Resume};
 use crate::tui::state::{AppState, Focus, Row};
 
@@ -26,7 +27,7 @@ pub(super) struct Known {
 /// Space on a headline in the list: it plays (pauses, when it is the one playing) without
 /// opening, as the queue's current item.
 pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
-    let Some(h) = selected_headline(state) else {
+    let Some(h) = selected_or_say_why(state) else {
         return Vec::new();
     };
     // Loaded and not at its end: pause or go on.
@@ -41,7 +42,7 @@ pub(super) fn play_selected(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// The selected headline whole; said when its texts are still being read.
-fn selected_headline(state: &mut AppState) -> Option<Headline> {
+fn selected_or_say_why(state: &mut AppState) -> Option<Headline> {
     let h = state.selected_headline();
     if h.is_none() && state.selected_index().is_some() {
         state.status = "that headline is still being read: try again in a moment".to_string();
@@ -75,7 +76,7 @@ pub(super) fn play_open(state: &mut AppState) -> Vec<Effect> {
 /// `a`: the selected headline, or the open article, joins the end of the queue.
 pub(super) fn add(state: &mut AppState) -> Vec<Effect> {
     let h = match state.focus {
-        Focus::Headlines => selected_headline(state),
+        Focus::Headlines => selected_or_say_why(state),
         _ => state
             .open
             .as_ref()
@@ -120,12 +121,13 @@ pub(super) fn add_view(state: &mut AppState) -> Vec<Effect> {
         Row::Group(_) => None,
     });
     let (unread, read): (Vec<usize>, Vec<usize>) = members.partition(|&i| !list.read(i));
-    let mut seen = std::collections::HashSet::new();
+    // Queued already, or met before (a feed in two tags): left out, each id looked up once.
+    let mut seen: HashSet<i64> = state.queue.items.iter().map(|h| h.id).collect();
     let ids: Vec<i64> = unread
         .into_iter()
         .chain(read)
         .map(|i| list.id(i))
-        .filter(|&id| state.queue.position(id).is_none() && seen.insert(id))
+        .filter(|&id| seen.insert(id))
         .collect();
     if ids.iter().all(|&id| state.texts.get(id).is_some()) {
         return add_read(state, &ids, Ok(Vec::new()));
@@ -151,16 +153,22 @@ pub(super) fn add_read(
             return Vec::new();
         }
     };
-    let mut by_id: std::collections::HashMap<i64, Headline> =
-        read.into_iter().map(|h| (h.id, h)).collect();
+    let mut by_id: HashMap<i64, Headline> = read.into_iter().map(|h| (h.id, h)).collect();
+    // The list's marks are newer than the texts'; one pass over the list finds them all.
+    let list = &state.headlines;
+    let wanted: HashSet<i64> = asked.iter().copied().collect();
+    let marks: HashMap<i64, Marks> = (0..list.len())
+        .filter(|&i| wanted.contains(&list.id(i)))
+        .map(|i| (list.id(i), list.marks(i)))
+        .collect();
+    let queued: HashSet<i64> = state.queue.items.iter().map(|h| h.id).collect();
     let new: Vec<Headline> = asked
         .iter()
-        .filter(|&&id| state.queue.position(id).is_none())
+        .filter(|id| !queued.contains(id))
         .filter_map(|&id| {
             let mut h = by_id.remove(&id).or_else(|| state.texts.get(id).cloned())?;
-            if let Some(i) = state.headlines.position(id) {
-                let marks = state.headlines.marks(i);
-                (h.read, h.starred, h.listened) = (marks.read, marks.starred, marks.listened);
+            if let Some(m) = marks.get(&id) {
+                (h.read, h.starred, h.listened) = (m.read, m.starred, m.listened);
             }
             Some(h)
         })
@@ -233,7 +241,7 @@ pub(super) fn from_start(state: &mut AppState) -> Vec<Effect> {
         return start_current(state, true);
     }
     let h = match state.focus {
-        Focus::Headlines => selected_headline(state),
+        Focus::Headlines => selected_or_say_why(state),
         _ => state
             .open
             .as_ref()

@@ -153,23 +153,24 @@ pub(super) fn texts_read(
     match purpose {
         TextsFor::Queue => super::queue::add_read(state, asked, result),
         TextsFor::List => {
+            let failed = result.is_err();
             state.texts_read(asked, result);
-            let Some(id) = state.open_when_read else {
+            // The headline waiting to open, when this is the answer it waited for.
+            let Some(id) = state.open_when_read.filter(|id| asked.contains(id)) else {
                 return Vec::new();
             };
-            if state.texts.get(id).is_none() && asked.contains(&id) {
-                // Gone from the store since the list was read.
-                state.open_when_read = None;
+            state.open_when_read = None;
+            if failed {
+                // Said by `texts_read`.
+                Vec::new()
+            } else if state.texts.get(id).is_none() {
                 state.status = "that headline is no longer in the store".to_string();
-                return Vec::new();
+                Vec::new()
+            } else if state.selected_id() == Some(id) {
+                super::list::open_selected(state)
+            } else {
+                Vec::new()
             }
-            if state.texts.get(id).is_some() {
-                state.open_when_read = None;
-                if state.selected_id() == Some(id) {
-                    return super::list::open_selected(state);
-                }
-            }
-            Vec::new()
         }
     }
 }

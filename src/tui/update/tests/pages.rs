@@ -225,3 +225,27 @@ fn the_whole_view_joins_the_queue_once_its_texts_are_read() {
         format!("queued {} more: {} in the queue", LONG / 2, LONG / 2)
     );
 }
+
+#[test]
+fn a_headline_waiting_to_open_is_let_go_when_its_texts_cannot_be_read() {
+    let mut s = long_list();
+    let effects = key(&mut s, Action::Bottom);
+    let (ids, purpose) = asked(&effects).expect("asked");
+    let ids = ids.to_vec();
+    key(&mut s, Action::Open);
+    assert_eq!(s.open_when_read, Some(LONG));
+    update(
+        &mut s,
+        Msg::TextsRead {
+            asked: ids,
+            purpose,
+            result: Err("disk I/O error".into()),
+        },
+    );
+    assert!(s.open.is_none());
+    assert_eq!(s.open_when_read, None);
+    assert_eq!(
+        s.status,
+        "could not read the headlines' texts: disk I/O error"
+    );
+}
